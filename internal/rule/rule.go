@@ -1,0 +1,102 @@
+package rule
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Rule is one security group rule in portable, canonical form. A field left
+// at its zero value is "not set" (the cloud's default applies).
+type Rule struct {
+	// NativeID is the cloud's own id for the rule (sgr-… on ECS), where the
+	// cloud has one.
+	NativeID string
+
+	Direction string
+	Protocol  string
+	Ports     PortRange
+
+	// The peer: exactly one of CIDR, PeerGroupID and PrefixListID is set.
+	CIDR                  string
+	PeerGroupID           string
+	PeerGroupOwnerAccount string
+	PeerGroupOwnerID      string
+	PrefixListID          string
+
+	// LocalCIDR narrows the rule on the group's own side (ECS "quintuple"
+	// rules: DestCidrIp on ingress, SourceCidrIp on egress).
+	LocalCIDR   string
+	SourcePorts PortRange
+	NicType     string
+
+	Policy      string
+	Priority    int
+	Description string
+}
+
+// Peer is the rule's peer as one string, for messages.
+func (r Rule) Peer() string {
+	switch {
+	case r.CIDR != "":
+		return r.CIDR
+	case r.PeerGroupID != "":
+		return "group " + r.PeerGroupID
+	case r.PrefixListID != "":
+		return "prefix list " + r.PrefixListID
+	}
+	return "(no peer)"
+}
+
+// String is a short human description, used in diagnostics and logs.
+func (r Rule) String() string {
+	s := fmt.Sprintf("%s %s", r.Direction, r.Protocol)
+	if !r.Ports.IsZero() {
+		s += " " + r.Ports.String()
+	}
+	s += " " + r.Peer()
+	if r.Policy != "" {
+		s += " " + r.Policy
+	}
+	if r.Priority != 0 {
+		s += " priority " + strconv.Itoa(r.Priority)
+	}
+	return s
+}
+
+// Matches reports whether an observed rule (as a cloud reports it) is the
+// rule r describes. Fields r leaves unset are not compared: the cloud fills
+// them with its defaults. The description never takes part: it is mutable
+// and no cloud uses it to identify a rule except Baidu, whose package adds
+// it to the comparison itself.
+func (r Rule) Matches(observed Rule) bool {
+	if r.NativeID != "" && observed.NativeID != "" {
+		return r.NativeID == observed.NativeID
+	}
+	return r.Direction == observed.Direction &&
+		r.Protocol == observed.Protocol &&
+		r.Ports == observed.Ports &&
+		r.CIDR == observed.CIDR &&
+		r.PeerGroupID == observed.PeerGroupID &&
+		r.PrefixListID == observed.PrefixListID &&
+		optionalEqual(r.PeerGroupOwnerAccount, observed.PeerGroupOwnerAccount) &&
+		optionalEqual(r.PeerGroupOwnerID, observed.PeerGroupOwnerID) &&
+		r.LocalCIDR == observed.LocalCIDR &&
+		r.SourcePorts == observed.SourcePorts &&
+		optionalEqual(r.NicType, observed.NicType) &&
+		optionalEqual(r.Policy, observed.Policy) &&
+		(r.Priority == 0 || observed.Priority == 0 || r.Priority == observed.Priority)
+}
+
+func optionalEqual(want, got string) bool {
+	return want == "" || got == "" || want == got
+}
+
+// Find returns the index of the first rule in rules that r matches, or -1.
+func Find(rules []Rule, r Rule) int {
+	for i, o := range rules {
+		if r.Matches(o) {
+			return i
+		}
+	}
+	return -1
+}
