@@ -1,0 +1,91 @@
+// Package cloud is the seam between the vendor-neutral resource and the five
+// clouds: the small interface each cloud implements, what each supports, and
+// the machinery they all share (error classes, retry with backoff, per-group
+// serialisation of writes).
+package cloud
+
+import (
+	"context"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Backend is one cloud's security group rule API. Calls take rules in
+// batches so that callers may coalesce; a backend splits a batch itself
+// where its API takes one rule per call. Errors are *Error values whose Kind
+// tells the caller what to do.
+type Backend interface {
+	// Authorize adds rules to a group. clientToken makes the call idempotent
+	// where the cloud supports it: a retry with the same token must not
+	// create a second rule.
+	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
+	// Describe returns every rule of a group, in portable form.
+	Describe(ctx context.Context, groupID string) ([]rule.Rule, error)
+	// Revoke removes rules from a group. A rule that is already gone is not
+	// an error.
+	Revoke(ctx context.Context, groupID string, rules []rule.Rule) error
+}
+
+// DescriptionUpdater is implemented by backends that change a rule's
+// description in place.
+type DescriptionUpdater interface {
+	UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error
+}
+
+// Cloud describes one vendor: its name, what it supports, its provider-block
+// settings and how to connect.
+type Cloud struct {
+	// Name is the cloud's name in HCL: the `cloud` attribute and the
+	// provider block.
+	Name string
+	// Title is the vendor's product name, for docs and messages.
+	Title        string
+	Capabilities Capabilities
+	Settings     []Setting
+	// Connect builds a backend from resolved settings (block value, else
+	// environment, else default).
+	Connect func(ctx context.Context, settings map[string]string) (Backend, error)
+}
+
+// Setting is one attribute of a cloud's provider block.
+type Setting struct {
+	Name        string
+	Description string
+	// EnvVars are read, in order, when the block leaves the setting unset.
+	EnvVars   []string
+	Sensitive bool
+	// Required settings must be resolved before the cloud can be used.
+	Required bool
+	Default  string
+}
+
+// Capabilities says which portable attributes and values a cloud accepts.
+// The resource checks a configuration against them at plan time.
+type Capabilities struct {
+	Protocols []string
+	IPv6      bool
+	// Policies a rule may be created with; empty means the cloud has no
+	// policy (allow-list only).
+	Policies []string
+	// MinPriority..MaxPriority; both zero means the cloud has no priority.
+	MinPriority, MaxPriority int
+	// DefaultPriority and DefaultPolicy are what the cloud assumes when a
+	// rule does not say.
+	DefaultPriority int
+	DefaultPolicy   string
+
+	PeerGroups      bool
+	PeerGroupOwner  bool
+	PrefixLists     bool
+	LocalCIDR       bool
+	SourcePortRange bool
+	NicTypes        []string
+	Description     bool
+	// DescriptionInPlace: the description changes without replacing the rule.
+	DescriptionInPlace bool
+	// NativeIDs: the cloud gives rules ids of their own (imports by it).
+	NativeIDs bool
+}
+
+// HasPriority reports whether the cloud orders rules by priority.
+func (c Capabilities) HasPriority() bool { return c.MaxPriority > 0 }

@@ -1,0 +1,174 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+var fast = Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}
+
+func TestRetryRetriesOnlyTransient(t *testing.T) {
+	calls := 0
+	err := Retry(context.Background(), fast, func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return &Error{Kind: KindTransient, Code: "Throttling"}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("transient errors: err=%v calls=%d, want nil after 3", err, calls)
+	}
+
+	calls = 0
+	err = Retry(context.Background(), fast, func(context.Context) error {
+		calls++
+		return &Error{Kind: KindInvalid, Code: "InvalidIpPortRange.Malformed"}
+	})
+	if KindOf(err) != KindInvalid || calls != 1 {
+		t.Fatalf("invalid errors must not be retried: err=%v calls=%d", err, calls)
+	}
+}
+
+func TestRetryStopsAtDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	err := Retry(ctx, fast, func(context.Context) error { return &Error{Kind: KindTransient, Code: "Throttling"} })
+	if err == nil || !strings.Contains(err.Error(), "gave up after") || KindOf(err) != KindTransient {
+		t.Fatalf("want a give-up error wrapping the last transient error, got %v", err)
+	}
+}
+
+func TestBackoffGrowsAndIsBounded(t *testing.T) {
+	b := Backoff{Initial: 100 * time.Millisecond, Max: time.Second, Jitter: func() float64 { return 0.999999 }}
+	prev := time.Duration(0)
+	for n := 0; n < 40; n++ {
+		d := b.delay(n)
+		if d > time.Second || d < prev {
+			t.Fatalf("delay(%d) = %v after %v: must grow and stay within Max", n, d, prev)
+		}
+		prev = d
+	}
+	low := Backoff{Initial: 100 * time.Millisecond, Max: time.Second, Jitter: func() float64 { return 0 }}
+	if d := low.delay(5); d != 50*time.Millisecond {
+		t.Fatalf("the smallest delay is Initial/2, got %v", d)
+	}
+}
+
+func TestLocksSerialisePerKey(t *testing.T) {
+	var l Locks
+	var mu sync.Mutex
+	inside, maxInside := 0, 0
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			unlock, err := l.Lock(context.Background(), "alicloud/sg-1")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			inside++
+			maxInside = max(maxInside, inside)
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			unlock()
+		}()
+	}
+	wg.Wait()
+	if maxInside != 1 {
+		t.Fatalf("%d writers held one group's lock at once", maxInside)
+	}
+	unlock, _ := l.Lock(context.Background(), "k")
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	if _, err := l.Lock(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a held lock must give way to the context, got %v", err)
+	}
+	other, err := l.Lock(context.Background(), "other")
+	if err != nil {
+		t.Fatal("other keys must not wait")
+	}
+	other()
+}
+
+// fakeBackend is an in-memory cloud for the client's own tests.
+type fakeBackend struct {
+	rules      []rule.Rule
+	failRevoke error
+	authorized int
+}
+
+func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) error {
+	f.authorized++
+	for _, r := range rules {
+		r.NativeID = "id-" + r.Ports.String()
+		f.rules = append(f.rules, r)
+	}
+	return nil
+}
+func (f *fakeBackend) Describe(context.Context, string) ([]rule.Rule, error) { return f.rules, nil }
+func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule) error    { return f.failRevoke }
+
+func TestClientCreateDetectsDuplicates(t *testing.T) {
+	b := &fakeBackend{}
+	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
+	got, err := c.Create(context.Background(), "sg", r, "token")
+	if err != nil || got.NativeID != "id-22" {
+		t.Fatalf("Create = %+v, %v; want the read-back rule with its native id", got, err)
+	}
+	existing, err := c.Create(context.Background(), "sg", r, "token-2")
+	if KindOf(err) != KindDuplicate || existing.NativeID != "id-22" || b.authorized != 1 {
+		t.Fatalf("second Create: err=%v existing=%+v authorized=%d; want a duplicate error, no second write", err, existing, b.authorized)
+	}
+}
+
+func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
+	for _, kind := range []Kind{KindRuleGone, KindGroupGone} {
+		b := &fakeBackend{failRevoke: &Error{Kind: kind}}
+		c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+		if err := c.Delete(context.Background(), "sg", rule.Rule{}); err != nil {
+			t.Errorf("%v: Delete = %v, want success", kind, err)
+		}
+	}
+	b := &fakeBackend{failRevoke: &Error{Kind: KindAuth, Code: "Forbidden"}}
+	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	if err := c.Delete(context.Background(), "sg", rule.Rule{}); KindOf(err) != KindAuth {
+		t.Errorf("other errors must surface, got %v", err)
+	}
+}
+
+func TestConnectionsNameMissingSettings(t *testing.T) {
+	def := Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Settings: []Setting{
+		{Name: "access_key", EnvVars: []string{"ALICLOUD_ACCESS_KEY"}, Required: true},
+		{Name: "secret_key", EnvVars: []string{"ALICLOUD_SECRET_KEY"}, Required: true, Sensitive: true},
+		{Name: "region", EnvVars: []string{"ALICLOUD_REGION"}, Default: "cn-hangzhou"},
+	}, Connect: func(context.Context, map[string]string) (Backend, error) { return &fakeBackend{}, nil }}
+	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, fast)
+	conns.getenv = func(string) string { return "" }
+	_, err := conns.Client(context.Background(), "alicloud")
+	if err == nil || !strings.Contains(err.Error(), "secret_key (or ALICLOUD_SECRET_KEY)") || strings.Contains(err.Error(), "access_key (") {
+		t.Fatalf("want an error naming only the missing secret_key, got %v", err)
+	}
+	conns.getenv = func(k string) string { return map[string]string{"ALICLOUD_SECRET_KEY": "sk"}[k] }
+	values, missing := conns.Resolve(def)
+	if len(missing) != 0 || values["secret_key"] != "sk" || values["region"] != "cn-hangzhou" || values["access_key"] != "ak" {
+		t.Fatalf("Resolve = %v, %v", values, missing)
+	}
+	if _, err := conns.Client(context.Background(), "zenlayer"); err == nil || !strings.Contains(err.Error(), "unknown cloud") {
+		t.Fatalf("unknown clouds must be named, got %v", err)
+	}
+}

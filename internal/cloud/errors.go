@@ -1,0 +1,106 @@
+package cloud
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kind classifies a cloud error by what the caller should do with it.
+type Kind int
+
+const (
+	// KindUnknown errors are reported as they are.
+	KindUnknown Kind = iota
+	// KindRuleGone: the rule does not exist. Delete succeeds; Read drops
+	// the rule from state.
+	KindRuleGone
+	// KindGroupGone: the security group does not exist, so neither does
+	// the rule.
+	KindGroupGone
+	// KindDuplicate: the rule already exists.
+	KindDuplicate
+	// KindTransient: throttling, 5xx, dropped connections: retried with
+	// backoff until the timeout.
+	KindTransient
+	// KindInvalid: the request is wrong; the diagnostic says what to change.
+	KindInvalid
+	// KindAuth: credentials are wrong or lack permission.
+	KindAuth
+	// KindBusy: the group cannot be changed now but will be (for example
+	// it is not yet available); retried like transient errors.
+	KindBusy
+)
+
+func (k Kind) String() string {
+	return [...]string{"unknown", "rule gone", "group gone", "duplicate", "transient", "invalid", "auth", "busy"}[k]
+}
+
+// Error is a classified cloud API error.
+type Error struct {
+	Cloud  string
+	Action string
+	Kind   Kind
+	// Code, Message, RequestID and Status are what the vendor returned.
+	Code      string
+	Message   string
+	RequestID string
+	Status    int
+	// Attribute is the resource attribute at fault, when one is.
+	Attribute string
+	// Hint says what the user should change.
+	Hint string
+	// Err is the underlying transport error, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", e.Cloud, e.Action)
+	switch {
+	case e.Code != "":
+		fmt.Fprintf(&b, ": %s", e.Code)
+		if e.Message != "" {
+			fmt.Fprintf(&b, ": %s", e.Message)
+		}
+	case e.Err != nil:
+		fmt.Fprintf(&b, ": %v", e.Err)
+	case e.Message != "":
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d", e.Status)
+		if e.RequestID != "" {
+			fmt.Fprintf(&b, ", request id %s", e.RequestID)
+		}
+		b.WriteString(")")
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, ". %s", e.Hint)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the kind of a classified error, KindUnknown otherwise.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindUnknown
+}
+
+// IsGone reports whether err says the rule (or its whole group) is gone.
+func IsGone(err error) bool {
+	k := KindOf(err)
+	return k == KindRuleGone || k == KindGroupGone
+}
+
+// AsError returns the *Error inside err, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

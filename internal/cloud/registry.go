@@ -1,0 +1,114 @@
+package cloud
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+)
+
+// Registry is the set of clouds the provider knows.
+type Registry struct {
+	clouds []Cloud
+}
+
+// NewRegistry lists clouds in the order docs show them.
+func NewRegistry(clouds ...Cloud) *Registry { return &Registry{clouds: clouds} }
+
+// All returns every cloud.
+func (r *Registry) All() []Cloud { return r.clouds }
+
+// Get returns the cloud called name.
+func (r *Registry) Get(name string) (Cloud, bool) {
+	for _, c := range r.clouds {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Cloud{}, false
+}
+
+// Names returns the clouds' names.
+func (r *Registry) Names() []string {
+	names := make([]string, len(r.clouds))
+	for i, c := range r.clouds {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// Connections holds what the provider block says about each cloud and
+// connects to a cloud the first time a resource needs it, so a
+// configuration that never uses a cloud needs no credentials for it.
+type Connections struct {
+	registry *Registry
+	// blocks holds the values set in each cloud's provider block.
+	blocks  map[string]map[string]string
+	locks   Locks
+	backoff Backoff
+	getenv  func(string) string
+
+	mu      sync.Mutex
+	clients map[string]*Client
+}
+
+// NewConnections takes the provider block values per cloud.
+func NewConnections(registry *Registry, blocks map[string]map[string]string, backoff Backoff) *Connections {
+	return &Connections{registry: registry, blocks: blocks, backoff: backoff, getenv: os.Getenv, clients: map[string]*Client{}}
+}
+
+// Resolve returns a cloud's settings (block, then environment, then
+// default) and the names of required settings still missing.
+func (c *Connections) Resolve(cl Cloud) (map[string]string, []string) {
+	values := map[string]string{}
+	var missing []string
+	for _, s := range cl.Settings {
+		v := c.blocks[cl.Name][s.Name]
+		for _, env := range s.EnvVars {
+			if v != "" {
+				break
+			}
+			v = c.getenv(env)
+		}
+		if v == "" {
+			v = s.Default
+		}
+		if v != "" {
+			values[s.Name] = v
+		} else if s.Required {
+			hint := s.Name
+			if len(s.EnvVars) > 0 {
+				hint += " (or " + strings.Join(s.EnvVars, ", ") + ")"
+			}
+			missing = append(missing, hint)
+		}
+	}
+	return values, missing
+}
+
+// Client returns the client of the named cloud, connecting on first use.
+func (c *Connections) Client(ctx context.Context, name string) (*Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl, ok := c.clients[name]; ok {
+		return cl, nil
+	}
+	def, ok := c.registry.Get(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown cloud %q; use one of %s", name, strings.Join(c.registry.Names(), ", "))
+	}
+	settings, missing := c.Resolve(def)
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the %s block of the secgroup provider is missing %s: set them in the block or in the environment",
+			name, strings.Join(missing, ", "))
+	}
+	backend, err := def.Connect(ctx, settings)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", def.Title, err)
+	}
+	scope := name + "/" + settings["region"] + "/" + settings["endpoint"]
+	cl := NewClient(def, backend, scope, &c.locks, c.backoff)
+	c.clients[name] = cl
+	return cl, nil
+}
