@@ -1,0 +1,203 @@
+package alicloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+func startMock(t *testing.T) *mockcloud.Server {
+	t.Helper()
+	m := mockcloud.New(mockcloud.Options{})
+	if err := m.Start("127.0.0.1:0", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+func connect(t *testing.T, m *mockcloud.Server, secret string) *Backend {
+	t.Helper()
+	b, err := New(map[string]string{"access_key": "mock-access-key", "secret_key": secret, "region": "cn-hangzhou", "endpoint": m.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var (
+	ssh    = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Policy: rule.Accept, Priority: 1}
+	web6   = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 80, To: 443}, CIDR: "2001:db8::/32", Policy: rule.Drop, Priority: 7, Description: "v6"}
+	out    = rule.Rule{Direction: rule.Egress, Protocol: rule.All, CIDR: "0.0.0.0/0", LocalCIDR: "192.168.0.0/16", Policy: rule.Accept, Priority: 2}
+	toApp  = rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: rule.PortRange{From: 53, To: 53}, PeerGroupID: "sg-app", NicType: "intranet", SourcePorts: rule.PortRange{From: 1024, To: 65535}}
+	prefix = rule.Rule{Direction: rule.Egress, Protocol: rule.ICMP, PrefixListID: "pl-1", Policy: rule.Accept, Priority: 1}
+)
+
+func TestRoundTripThroughTheSDK(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	ctx := context.Background()
+
+	all := []rule.Rule{ssh, web6, out, toApp, prefix}
+	if err := b.Authorize(ctx, "sg-web", all, "token-1"); err != nil {
+		t.Fatal(err)
+	}
+	// One call per direction, each a Permissions.N batch.
+	if n := len(m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup")); n != 1 {
+		t.Fatalf("%d ingress authorize calls, want 1 batched call", n)
+	}
+	got, err := b.Describe(ctx, "sg-web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(all) {
+		t.Fatalf("described %d rules, want %d: %+v", len(got), len(all), got)
+	}
+	for _, want := range all {
+		i := rule.Find(got, want)
+		if i < 0 {
+			t.Fatalf("rule %s not read back from %+v", want, got)
+		}
+		if got[i].NativeID == "" || got[i].Description != want.Description {
+			t.Errorf("rule %s read back as %+v", want, got[i])
+		}
+	}
+
+	// Description in place, by id and content.
+	i := rule.Find(got, web6)
+	changed := got[i]
+	changed.Description = "changed"
+	if err := b.UpdateDescription(ctx, "sg-web", changed); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := m.Store.FindGroup("alicloud", "sg-web")
+	if d := fmt.Sprint(g.Rules[1]); !strings.Contains(d, "changed") {
+		t.Fatalf("description not changed in the mock: %s", d)
+	}
+
+	// One rule: the flat parameters of vendor doc 001.
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{toApp}); err != nil {
+		t.Fatal(err)
+	}
+	call := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")[0]
+	for k, v := range map[string]string{"IpProtocol": "udp", "PortRange": "53/53", "SourceGroupId": "sg-app", "NicType": "intranet", "SourcePortRange": "1024/65535"} {
+		if call.Params[k] != v {
+			t.Errorf("revoke sent %s=%v, want %s", k, call.Params[k], v)
+		}
+	}
+	// Several: one Permissions.N call.
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh, web6}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{out, prefix}); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
+		t.Fatalf("rules left after revoke: %v", g.Rules)
+	}
+}
+
+func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	for _, answer := range []string{"", "success", "InvalidSecurityGroupRule.RuleNotExist", "InvalidParam.SecurityGroupRuleId", "InvalidGroupAuthItem.NotFound", "SecurityGroupRule.NotFound"} {
+		m.Store.SetBehavior("alicloud", "revoke_missing", answer)
+		err := b.Revoke(context.Background(), "sg-web", []rule.Rule{ssh})
+		if err != nil && !cloud.IsGone(err) {
+			t.Errorf("revoke_missing=%q: %v is not 'gone'", answer, err)
+		}
+	}
+	err := b.Revoke(context.Background(), "sg-missing", []rule.Rule{ssh})
+	if cloud.KindOf(err) != cloud.KindGroupGone {
+		t.Errorf("revoke in a missing group: %v, want group gone", err)
+	}
+}
+
+func TestErrorsAreClassified(t *testing.T) {
+	m := startMock(t)
+	ctx := context.Background()
+	bad := connect(t, m, "wrong-secret")
+	err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || strings.Contains(err.Error(), "wrong-secret") {
+		t.Fatalf("bad secret: %v", err)
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
+		t.Fatal("a rejected call must write nothing")
+	}
+
+	b := connect(t, m, "mock-secret-key")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Throttle: 1, ServerError: 1, Drop: 1})
+	for _, want := range []string{"Throttling.User", "InternalError", ""} {
+		_, err := b.Describe(ctx, "sg-web")
+		if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindTransient || e.Code != want {
+			t.Fatalf("fault: %v, want transient %q", err, want)
+		}
+	}
+	if _, err := b.Describe(ctx, "sg-web"); err != nil {
+		t.Fatalf("after the faults: %v", err)
+	}
+
+	mismatch := toApp
+	mismatch.PeerGroupID = "sg-other-vpc"
+	err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "peer_security_group_id" {
+		t.Fatalf("peer in another VPC: %v", err)
+	}
+
+	if err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
+		t.Fatal(err)
+	}
+	wrongNic := toApp
+	wrongNic.NicType = "internet"
+	err = b.Revoke(ctx, "sg-web", []rule.Rule{wrongNic})
+	if e, ok := cloud.AsError(err); !ok || e.Code != "InvalidNicType.Mismatch" || e.Attribute != "nic_type" {
+		t.Fatalf("revoke with another NIC type: %v", err)
+	}
+}
+
+func TestDescribePages(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	b.PageSize = 10
+	var rules []rule.Rule
+	for p := 1; p <= 25; p++ {
+		r := ssh
+		r.Ports = rule.PortRange{From: p, To: p}
+		rules = append(rules, r)
+	}
+	if err := b.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Describe(context.Background(), "sg-db")
+	if err != nil || len(got) != 25 {
+		t.Fatalf("described %d rules (%v), want 25 over three pages", len(got), err)
+	}
+	if n := len(m.Store.CallsOf("alicloud", "DescribeSecurityGroupAttribute")); n != 3 {
+		t.Fatalf("%d describe calls, want 3 pages", n)
+	}
+}
+
+func TestClientTokenMakesCreateIdempotent(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	// The write lands but its answer is lost; the retry with the same
+	// token must not fail or add a second rule.
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
+	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: 1, Max: 2})
+	created, err := c.Create(context.Background(), "sg-web", ssh, "token-x")
+	if err != nil || created.NativeID == "" {
+		t.Fatalf("Create = %+v, %v", created, err)
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules after a retried create, want 1", len(g.Rules))
+	}
+	if n := len(m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup")); n != 2 {
+		t.Fatalf("%d authorize calls, want the lost one and its retry", n)
+	}
+}

@@ -1,0 +1,104 @@
+package mockcloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// controlAPI serves /_mock/: state, groups, calls, faults, behavior, reset.
+func controlAPI(st *store.Store) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_mock/state", func(w http.ResponseWriter, r *http.Request) {
+		frontend.WriteJSON(w, http.StatusOK, map[string]any{"groups": st.Snapshot()})
+	})
+	mux.HandleFunc("POST /_mock/groups", func(w http.ResponseWriter, r *http.Request) {
+		var g store.Group
+		if err := decode(r, &g); err != nil || g.Cloud == "" || g.ID == "" {
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud","id","region","status","default"}: %v`, err))
+			return
+		}
+		if g.Status == "" {
+			g.Status = "Available"
+		}
+		g.Rules = nil
+		if err := st.AddGroup(&g); err != nil {
+			controlError(w, http.StatusConflict, err)
+			return
+		}
+		frontend.WriteJSON(w, http.StatusCreated, g)
+	})
+	mux.HandleFunc("GET /_mock/calls", func(w http.ResponseWriter, r *http.Request) {
+		calls := st.Calls()
+		if calls == nil {
+			calls = []store.Call{}
+		}
+		frontend.WriteJSON(w, http.StatusOK, calls)
+	})
+	mux.HandleFunc("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+		var faults []store.Fault
+		body, err := readBody(r)
+		if err == nil {
+			if bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
+				err = json.Unmarshal(body, &faults)
+			} else {
+				var f store.Fault
+				err = json.Unmarshal(body, &f)
+				faults = []store.Fault{f}
+			}
+		}
+		for _, f := range faults {
+			if f.Cloud == "" {
+				err = fmt.Errorf("every fault needs a cloud")
+			}
+		}
+		if err != nil {
+			controlError(w, http.StatusBadRequest, err)
+			return
+		}
+		for _, f := range faults {
+			st.AddFault(f)
+		}
+		frontend.WriteJSON(w, http.StatusOK, map[string]any{"faults": faults})
+	})
+	mux.HandleFunc("POST /_mock/behavior", func(w http.ResponseWriter, r *http.Request) {
+		var b map[string]string
+		if err := decode(r, &b); err != nil || b["cloud"] == "" {
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud": "...", "<switch>": "<value>"}: %v`, err))
+			return
+		}
+		for k, v := range b {
+			if k != "cloud" {
+				st.SetBehavior(b["cloud"], k, v)
+			}
+		}
+		frontend.WriteJSON(w, http.StatusOK, b)
+	})
+	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
+		st.Reset()
+		frontend.WriteJSON(w, http.StatusOK, map[string]any{"reset": true})
+	})
+	return mux
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	var b bytes.Buffer
+	_, err := b.ReadFrom(http.MaxBytesReader(nil, r.Body, 1<<20))
+	return b.Bytes(), err
+}
+
+func decode(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, v)
+}
+
+func controlError(w http.ResponseWriter, status int, err error) {
+	frontend.WriteJSON(w, status, map[string]string{"error": err.Error()})
+}

@@ -1,0 +1,152 @@
+// Package ecs is mockcloud's Alibaba Cloud ECS front-end (API 2014-05-26,
+// RPC style): parameters from the query string and form body, signature V1
+// (HMAC-SHA1) or V3 (ACS3-HMAC-SHA256), ECS's JSON answers and error bodies.
+package ecs
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// Cloud is the store's name for ECS groups.
+const Cloud = "alicloud"
+
+// Version is the ECS API version this front-end speaks.
+const Version = "2014-05-26"
+
+// API serves ECS.
+type API struct {
+	cfg frontend.Config
+	st  *store.Store
+}
+
+// New builds the front-end.
+func New(cfg frontend.Config) *API { return &API{cfg: cfg, st: cfg.Store} }
+
+// apiError is an ECS error answer.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func errorf(status int, code, msg string) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg}
+}
+
+// request is one parsed call.
+type request struct {
+	http   *http.Request
+	body   []byte
+	params map[string]string
+	action string
+}
+
+// ServeHTTP answers one ECS call and records it.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, perr := parse(r)
+	call := store.Call{Cloud: Cloud, Action: req.action, Params: map[string]any{}}
+	for k, v := range req.params {
+		call.Params[k] = v
+	}
+	status, code := a.answer(w, req, perr)
+	call.Status, call.Code = status, code
+	a.st.Record(call)
+}
+
+func parse(r *http.Request) (*request, *apiError) {
+	req := &request{http: r, params: map[string]string{}}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return req, errorf(400, "InvalidParameter", "The request body cannot be read.")
+	}
+	req.body = body
+	for k, v := range r.URL.Query() {
+		req.params[k] = v[0]
+	}
+	// Other-language SDKs post parameters as a form body.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return req, errorf(400, "InvalidParameter", "The form body is malformed.")
+		}
+		for k, v := range form {
+			req.params[k] = v[0]
+		}
+	}
+	req.action = req.params["Action"]
+	if req.action == "" {
+		req.action = r.Header.Get("x-acs-action")
+	}
+	return req, nil
+}
+
+// answer authenticates, applies faults and runs the action; it returns
+// the HTTP status and error code it answered with.
+func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, string) {
+	requestID := store.RequestID()
+	fail := func(e *apiError) (int, string) {
+		frontend.WriteJSON(w, e.Status, map[string]string{
+			"RequestId": requestID, "HostId": req.http.Host, "Code": e.Code, "Message": e.Message,
+			"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs",
+		})
+		return e.Status, e.Code
+	}
+	if perr != nil {
+		return fail(perr)
+	}
+	if e := a.authenticate(req); e != nil {
+		return fail(e)
+	}
+	if v := req.version(); v != "" && v != Version {
+		return fail(errorf(400, "InvalidVersion", "Specified parameter Version is not valid."))
+	}
+	handler, ok := actions[req.action]
+	if !ok {
+		return fail(errorf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
+	}
+
+	fault, latency := a.st.TakeFault(Cloud, req.action)
+	frontend.Sleep(req.http, latency)
+	switch fault {
+	case store.Throttle:
+		return fail(errorf(400, "Throttling.User", "Request was denied due to user flow control."))
+	case store.ServerError:
+		return fail(errorf(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."))
+	case store.Drop:
+		frontend.DropConnection(w)
+		return 0, "connection dropped"
+	}
+
+	var result map[string]any
+	var aerr *apiError
+	_ = a.st.Do(func(tx *store.Tx) error {
+		result, aerr = handler(a, tx, req)
+		return nil
+	})
+	if aerr != nil {
+		return fail(aerr)
+	}
+	if fault == store.DropAfterCommit {
+		frontend.DropConnection(w)
+		return 0, "connection dropped after commit"
+	}
+	if result == nil {
+		result = map[string]any{}
+	}
+	result["RequestId"] = requestID
+	frontend.WriteJSON(w, http.StatusOK, result)
+	return http.StatusOK, ""
+}
+
+func (req *request) version() string {
+	if v := req.params["Version"]; v != "" {
+		return v
+	}
+	return req.http.Header.Get("x-acs-version")
+}

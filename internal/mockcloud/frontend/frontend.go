@@ -1,0 +1,59 @@
+// Package frontend holds what every mockcloud vendor front-end shares: the
+// credentials it accepts, JSON answers, and the fault plumbing.
+package frontend
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// Default credentials, documented in CONTRACT.md.
+const (
+	DefaultAccessKey = "mock-access-key"
+	DefaultSecretKey = "mock-secret-key"
+)
+
+// Config is what each front-end is built with.
+type Config struct {
+	Store *store.Store
+	// Credentials maps access key ids to secrets.
+	Credentials map[string]string
+	// ClockSkew is how far a request's signed time may be from the mock's
+	// clock (15 minutes, as Alibaba documents for its APIs).
+	ClockSkew time.Duration
+}
+
+// WriteJSON answers with a JSON body.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// DropConnection closes the client's connection without an answer, as a
+// load balancer reset would.
+func DropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// Sleep waits for injected latency, or until the client gives up.
+func Sleep(r *http.Request, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}

@@ -1,0 +1,311 @@
+// Package store is mockcloud's single source of truth: the security groups
+// of every cloud and their rules, the log of vendor calls, the fault
+// settings and per-cloud behaviour switches. Vendor front-ends keep their
+// rules here in their own typed shape and change them only inside Do.
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Group is one security group of one cloud.
+type Group struct {
+	Cloud   string `json:"cloud"`
+	ID      string `json:"id"`
+	Region  string `json:"region"`
+	Status  string `json:"status"`
+	Default bool   `json:"default"`
+	// VpcID lets front-ends check that peer groups share a network.
+	VpcID string `json:"vpc_id,omitempty"`
+	// Rules are the front-end's own typed rules; they marshal to the
+	// vendor's describe shape.
+	Rules []any `json:"rules"`
+	// AvailableAt, when set, is when a pending group turns Available.
+	AvailableAt time.Time `json:"-"`
+}
+
+// Call is one vendor API call as the mock received and answered it.
+type Call struct {
+	Cloud  string            `json:"cloud"`
+	Action string            `json:"action"`
+	Status int               `json:"status"`
+	Code   string            `json:"code"`
+	Params map[string]any    `json:"params"`
+	Header map[string]string `json:"-"`
+}
+
+// Fault makes the next calls of one cloud (and action, or every action when
+// Action is empty or "*") fail. Counts are consumed in the order listed.
+type Fault struct {
+	Cloud  string `json:"cloud"`
+	Action string `json:"action,omitempty"`
+	// Throttle answers with the vendor's throttling error.
+	Throttle int `json:"throttle,omitempty"`
+	// ServerError answers with a vendor 5xx.
+	ServerError int `json:"server_error,omitempty"`
+	// Drop closes the connection without an answer, before acting.
+	Drop int `json:"drop,omitempty"`
+	// DropAfterCommit acts, then closes the connection without an answer:
+	// the client cannot know its write landed.
+	DropAfterCommit int `json:"drop_after_commit,omitempty"`
+	// LatencyMS delays every matching call.
+	LatencyMS int `json:"latency_ms,omitempty"`
+}
+
+// FaultKind is what a call suffers.
+type FaultKind string
+
+// Fault kinds.
+const (
+	NoFault         FaultKind = ""
+	Throttle        FaultKind = "throttle"
+	ServerError     FaultKind = "server_error"
+	Drop            FaultKind = "drop"
+	DropAfterCommit FaultKind = "drop_after_commit"
+)
+
+// Store holds everything. The zero value is not usable; call New.
+type Store struct {
+	mu       sync.Mutex
+	fixtures func() []*Group
+	groups   []*Group
+	calls    []Call
+	faults   []*Fault
+	behavior map[string]string
+	tokens   map[string]string
+	nonces   map[string]time.Time
+	seq      int
+	// Now is the mock's clock (UTC); tests may replace it.
+	Now func() time.Time
+}
+
+// New makes a store that starts from, and resets to, the groups fixtures
+// returns.
+func New(fixtures func() []*Group) *Store {
+	s := &Store{fixtures: fixtures, Now: func() time.Time { return time.Now().UTC() }}
+	s.Reset()
+	return s
+}
+
+// Reset restores the fixtures and clears calls, faults and behaviours.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups = s.fixtures()
+	s.calls = nil
+	s.faults = nil
+	s.behavior = map[string]string{}
+	s.tokens = map[string]string{}
+	s.nonces = map[string]time.Time{}
+}
+
+// Tx is the view of the store a front-end gets inside Do.
+type Tx struct{ s *Store }
+
+// Do runs fn with the store locked, so each vendor call is atomic.
+func (s *Store) Do(fn func(tx *Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(&Tx{s})
+}
+
+// Group returns a group of a cloud by id, or nil.
+func (tx *Tx) Group(cloud, id string) *Group {
+	for _, g := range tx.s.groups {
+		if g.Cloud == cloud && g.ID == id {
+			tx.refresh(g)
+			return g
+		}
+	}
+	return nil
+}
+
+// Groups returns the groups of one cloud.
+func (tx *Tx) Groups(cloud string) []*Group {
+	var out []*Group
+	for _, g := range tx.s.groups {
+		if g.Cloud == cloud {
+			tx.refresh(g)
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (tx *Tx) refresh(g *Group) {
+	if !g.AvailableAt.IsZero() && !tx.s.Now().Before(g.AvailableAt) {
+		g.Status, g.AvailableAt = "Available", time.Time{}
+	}
+}
+
+// Now is the store's clock.
+func (tx *Tx) Now() time.Time { return tx.s.Now() }
+
+// NewID returns a fresh id with a prefix, e.g. "sgr-" + 16 hex digits.
+func (tx *Tx) NewID(prefix string) string {
+	tx.s.seq++
+	return fmt.Sprintf("%s%04x%s", prefix, tx.s.seq, randomHex(6))
+}
+
+// Seq returns a fresh number, for clouds whose ids are numbers.
+func (tx *Tx) Seq() int {
+	tx.s.seq++
+	return tx.s.seq
+}
+
+// Token returns what an idempotency token was first used for.
+func (tx *Tx) Token(key string) (string, bool) {
+	v, ok := tx.s.tokens[key]
+	return v, ok
+}
+
+// SetToken remembers what an idempotency token was used for.
+func (tx *Tx) SetToken(key, fingerprint string) { tx.s.tokens[key] = fingerprint }
+
+// Behavior returns a behaviour switch of a cloud ("" when unset).
+func (tx *Tx) Behavior(cloud, name string) string { return tx.s.behavior[cloud+"."+name] }
+
+// UseNonce records a signature nonce and reports whether it was fresh.
+// Nonces older than window are forgotten.
+func (tx *Tx) UseNonce(cloud, nonce string, window time.Duration) bool {
+	now := tx.s.Now()
+	for k, t := range tx.s.nonces {
+		if now.Sub(t) > window {
+			delete(tx.s.nonces, k)
+		}
+	}
+	key := cloud + "/" + nonce
+	if _, used := tx.s.nonces[key]; used {
+		return false
+	}
+	tx.s.nonces[key] = now
+	return true
+}
+
+// AddGroup adds a group; it fails if the cloud already has that id.
+func (s *Store) AddGroup(g *Group) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.groups {
+		if o.Cloud == g.Cloud && o.ID == g.ID {
+			return fmt.Errorf("group %s/%s exists", g.Cloud, g.ID)
+		}
+	}
+	if g.Rules == nil {
+		g.Rules = []any{}
+	}
+	s.groups = append(s.groups, g)
+	return nil
+}
+
+// SetBehavior sets a behaviour switch of a cloud.
+func (s *Store) SetBehavior(cloud, name, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.behavior[cloud+"."+name] = value
+}
+
+// AddFault installs fault settings.
+func (s *Store) AddFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// TakeFault consumes one fault for a call and returns its kind and the
+// latency to add.
+func (s *Store) TakeFault(cloud, action string) (FaultKind, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kind, latency := NoFault, time.Duration(0)
+	for _, f := range s.faults {
+		if f.Cloud != cloud || (f.Action != "" && f.Action != "*" && f.Action != action) {
+			continue
+		}
+		latency += time.Duration(f.LatencyMS) * time.Millisecond
+		if kind != NoFault {
+			continue
+		}
+		switch {
+		case f.Throttle > 0:
+			f.Throttle--
+			kind = Throttle
+		case f.ServerError > 0:
+			f.ServerError--
+			kind = ServerError
+		case f.Drop > 0:
+			f.Drop--
+			kind = Drop
+		case f.DropAfterCommit > 0:
+			f.DropAfterCommit--
+			kind = DropAfterCommit
+		}
+	}
+	return kind, latency
+}
+
+// Record appends a call to the log.
+func (s *Store) Record(c Call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, c)
+}
+
+// Calls returns the call log, oldest first.
+func (s *Store) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// CallsOf returns the calls of one cloud and action.
+func (s *Store) CallsOf(cloud, action string) []Call {
+	var out []Call
+	for _, c := range s.Calls() {
+		if c.Cloud == cloud && (action == "" || c.Action == action) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Snapshot returns a deep-enough copy of every group for reading.
+func (s *Store) Snapshot() []Group {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx := &Tx{s}
+	out := make([]Group, len(s.groups))
+	for i, g := range s.groups {
+		tx.refresh(g)
+		out[i] = *g
+		out[i].Rules = append([]any{}, g.Rules...)
+	}
+	return out
+}
+
+// FindGroup returns a copy of one group, for tests.
+func (s *Store) FindGroup(cloud, id string) (Group, bool) {
+	for _, g := range s.Snapshot() {
+		if g.Cloud == cloud && g.ID == id {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// RequestID returns a vendor-looking request id.
+func RequestID() string {
+	h := strings.ToUpper(randomHex(16))
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
