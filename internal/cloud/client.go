@@ -2,12 +2,17 @@ package cloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
+
+// ErrUnconfirmed says a create was accepted by the cloud but the rule could
+// not be read back: it most likely exists.
+var ErrUnconfirmed = errors.New("the cloud accepted the rule but it could not be read back")
 
 // Client runs the resource's operations on one cloud: every call retried on
 // transient errors, every write serialised per security group.
@@ -100,7 +105,7 @@ func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule, client
 		return err
 	})
 	if err != nil {
-		return rule.Rule{}, fmt.Errorf("the rule was authorized but does not show up in the group: %w", err)
+		return r, fmt.Errorf("%w: %w", ErrUnconfirmed, err)
 	}
 	return created, nil
 }

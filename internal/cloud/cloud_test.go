@@ -120,7 +120,7 @@ func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, 
 	return nil
 }
 func (f *fakeBackend) Describe(context.Context, string) ([]rule.Rule, error) { return f.rules, nil }
-func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule) error    { return f.failRevoke }
+func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule) error     { return f.failRevoke }
 
 func TestClientCreateDetectsDuplicates(t *testing.T) {
 	b := &fakeBackend{}

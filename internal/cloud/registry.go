@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Registry is the set of clouds the provider knows.
@@ -111,4 +113,23 @@ func (c *Connections) Client(ctx context.Context, name string) (*Client, error) 
 	cl := NewClient(def, backend, scope, &c.locks, c.backoff)
 	c.clients[name] = cl
 	return cl, nil
+}
+
+// MaskSecrets returns a context whose tflog output hides every sensitive
+// setting's value, wherever it would appear.
+func (c *Connections) MaskSecrets(ctx context.Context) context.Context {
+	var secrets []string
+	for _, cl := range c.registry.clouds {
+		values, _ := c.Resolve(cl)
+		for _, s := range cl.Settings {
+			if s.Sensitive && values[s.Name] != "" {
+				secrets = append(secrets, values[s.Name])
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return tflog.MaskMessageStrings(ctx, secrets...)
 }

@@ -1,0 +1,112 @@
+// Package provider is the Terraform face of secgroup: the provider with one
+// configuration block per cloud, the secgroup_rule resource and the
+// secgroup_rules data source. It speaks only the portable model of package
+// rule; every vendor detail sits behind package cloud.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+)
+
+var _ provider.Provider = &SecgroupProvider{}
+
+// SecgroupProvider is the provider.
+type SecgroupProvider struct {
+	version  string
+	registry *cloud.Registry
+	backoff  cloud.Backoff
+}
+
+// Clouds is every cloud the provider manages, in documentation order.
+func Clouds() *cloud.Registry {
+	return cloud.NewRegistry(alicloud.Definition())
+}
+
+// New returns the provider factory.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &SecgroupProvider{version: version, registry: Clouds(), backoff: cloud.DefaultBackoff}
+	}
+}
+
+// Metadata names the provider.
+func (p *SecgroupProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "secgroup"
+	resp.Version = p.version
+}
+
+// Schema has one optional block per cloud, built from the cloud's settings.
+func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	blocks := map[string]schema.Block{}
+	for _, c := range p.registry.All() {
+		attrs := map[string]schema.Attribute{}
+		for _, s := range c.Settings {
+			desc := s.Description
+			if len(s.EnvVars) > 0 {
+				desc += " Read from `" + strings.Join(s.EnvVars, "`, `") + "` when not set."
+			}
+			if s.Required {
+				desc += " Required to manage " + c.Title + " rules."
+			}
+			attrs[s.Name] = schema.StringAttribute{Optional: true, Sensitive: s.Sensitive, MarkdownDescription: desc}
+		}
+		blocks[c.Name] = schema.SingleNestedBlock{
+			MarkdownDescription: "Credentials and endpoint of " + c.Title + ". Only needed when a rule uses `cloud = \"" + c.Name + "\"`.",
+			Attributes:          attrs,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages security group rules on several clouds with one resource. Each cloud has an optional block; " +
+			"a cloud is contacted only when a rule uses it.",
+		Blocks: blocks,
+	}
+}
+
+// Configure reads each block; connecting waits until a rule needs a cloud.
+func (p *SecgroupProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	values := map[string]map[string]string{}
+	for _, c := range p.registry.All() {
+		values[c.Name] = map[string]string{}
+		for _, s := range c.Settings {
+			var v types.String
+			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(c.Name).AtName(s.Name), &v)...)
+			if v.IsUnknown() {
+				resp.Diagnostics.AddAttributeError(path.Root(c.Name).AtName(s.Name), "Unknown provider setting",
+					fmt.Sprintf("%s.%s depends on a value not known until apply; the provider needs it to plan. Set it from a variable or the environment.", c.Name, s.Name))
+				continue
+			}
+			values[c.Name][s.Name] = v.ValueString()
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	conns := cloud.NewConnections(p.registry, values, p.backoff)
+	ctx = conns.MaskSecrets(ctx)
+	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})
+	resp.ResourceData = conns
+	resp.DataSourceData = conns
+}
+
+// Resources lists the resources.
+func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return NewRuleResource(p.registry) }}
+}
+
+// DataSources lists the data sources.
+func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewRulesDataSource}
+}

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// ruleModel is the secgroup_rule resource's data.
+type ruleModel struct {
+	ID                    types.String   `tfsdk:"id"`
+	Cloud                 types.String   `tfsdk:"cloud"`
+	SecurityGroupID       types.String   `tfsdk:"security_group_id"`
+	Direction             types.String   `tfsdk:"direction"`
+	Protocol              types.String   `tfsdk:"protocol"`
+	PortRange             types.String   `tfsdk:"port_range"`
+	CIDR                  types.String   `tfsdk:"cidr"`
+	PeerSecurityGroupID   types.String   `tfsdk:"peer_security_group_id"`
+	PeerGroupOwnerAccount types.String   `tfsdk:"peer_group_owner_account"`
+	PeerGroupOwnerID      types.String   `tfsdk:"peer_group_owner_id"`
+	PrefixListID          types.String   `tfsdk:"prefix_list_id"`
+	LocalCIDR             types.String   `tfsdk:"local_cidr"`
+	SourcePortRange       types.String   `tfsdk:"source_port_range"`
+	NicType               types.String   `tfsdk:"nic_type"`
+	Policy                types.String   `tfsdk:"policy"`
+	Priority              types.Int64    `tfsdk:"priority"`
+	Description           types.String   `tfsdk:"description"`
+	RuleID                types.String   `tfsdk:"rule_id"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+}
+
+// toRule converts known values to the portable model. The validators have
+// already checked syntax, so parse errors cannot occur here; values that
+// are unknown or null stay unset.
+func (m ruleModel) toRule() rule.Rule {
+	r := rule.Rule{
+		NativeID:              m.RuleID.ValueString(),
+		Direction:             m.Direction.ValueString(),
+		Protocol:              m.Protocol.ValueString(),
+		PeerGroupID:           m.PeerSecurityGroupID.ValueString(),
+		PeerGroupOwnerAccount: m.PeerGroupOwnerAccount.ValueString(),
+		PeerGroupOwnerID:      m.PeerGroupOwnerID.ValueString(),
+		PrefixListID:          m.PrefixListID.ValueString(),
+		NicType:               m.NicType.ValueString(),
+		Policy:                m.Policy.ValueString(),
+		Priority:              int(m.Priority.ValueInt64()),
+		Description:           m.Description.ValueString(),
+	}
+	r.Ports, _ = rule.ParsePortRange(m.PortRange.ValueString())
+	r.SourcePorts, _ = rule.ParsePortRange(m.SourcePortRange.ValueString())
+	if v := m.CIDR.ValueString(); v != "" {
+		r.CIDR, _ = rule.CanonicalCIDR(v)
+	}
+	if v := m.LocalCIDR.ValueString(); v != "" {
+		r.LocalCIDR, _ = rule.CanonicalCIDR(v)
+	}
+	return r
+}
+
+// setObserved writes what the cloud reports into m. Where the prior value
+// means the same as the observed one in another spelling ("10.0.0.1" and
+// "10.0.0.1/32", "22" and "22-22"), the user's spelling stays, so there is
+// never a diff from spelling alone. Attributes the cloud does not report
+// (empty observed value) keep their prior value when they are optional
+// parts of the rule's identity.
+func (m *ruleModel) setObserved(cloudName, groupID string, o rule.Rule) {
+	m.Cloud = types.StringValue(cloudName)
+	m.SecurityGroupID = types.StringValue(groupID)
+	m.Direction = types.StringValue(o.Direction)
+	m.Protocol = types.StringValue(o.Protocol)
+	m.PortRange = keepSpelling(m.PortRange, o.Ports.String(), rule.CanonicalPortRange)
+	m.SourcePortRange = keepSpelling(m.SourcePortRange, o.SourcePorts.String(), rule.CanonicalPortRange)
+	m.CIDR = keepSpelling(m.CIDR, o.CIDR, rule.CanonicalCIDR)
+	m.LocalCIDR = keepSpelling(m.LocalCIDR, o.LocalCIDR, rule.CanonicalCIDR)
+	m.PeerSecurityGroupID = optional(o.PeerGroupID)
+	m.PrefixListID = optional(o.PrefixListID)
+	m.PeerGroupOwnerAccount = unlessUnreported(m.PeerGroupOwnerAccount, o.PeerGroupOwnerAccount)
+	m.PeerGroupOwnerID = unlessUnreported(m.PeerGroupOwnerID, o.PeerGroupOwnerID)
+	m.NicType = unlessUnreported(m.NicType, o.NicType)
+	m.Policy = unlessUnreported(m.Policy, o.Policy)
+	if o.Priority != 0 {
+		m.Priority = types.Int64Value(int64(o.Priority))
+	} else if m.Priority.IsUnknown() {
+		m.Priority = types.Int64Null()
+	}
+	// A description the cloud reports empty is the same as none at all.
+	switch {
+	case o.Description != "":
+		m.Description = types.StringValue(o.Description)
+	case m.Description.IsNull() || m.Description.IsUnknown():
+		m.Description = types.StringNull()
+	default:
+		m.Description = types.StringValue("")
+	}
+	m.RuleID = optional(o.NativeID)
+	m.ID = types.StringValue(rule.ID{Cloud: cloudName, GroupID: groupID, Rule: o}.String())
+}
+
+func optional(v string) types.String {
+	if v == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(v)
+}
+
+func unlessUnreported(prior types.String, observed string) types.String {
+	if observed == "" {
+		if prior.IsUnknown() {
+			return types.StringNull()
+		}
+		return prior
+	}
+	return types.StringValue(observed)
+}
+
+func keepSpelling(prior types.String, observed string, canon func(string) (string, error)) types.String {
+	if observed == "" {
+		return types.StringNull()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if c, err := canon(prior.ValueString()); err == nil && c == observed {
+			return prior
+		}
+	}
+	return types.StringValue(observed)
+}

@@ -1,0 +1,174 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// ValidateConfig checks, at plan time, what single attributes cannot:
+// protocol against port ranges, and every attribute against what the
+// chosen cloud supports. Each error names the attribute and the fix.
+func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m ruleModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set := func(v types.String) bool { return !v.IsNull() }
+	bad := func(attr, format string, args ...any) {
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf(format, args...))
+	}
+
+	proto := m.Protocol.ValueString()
+	if known(m.Protocol) {
+		switch {
+		case rule.HasPorts(proto) && m.PortRange.IsNull():
+			bad("port_range", "protocol %q needs port_range, e.g. \"22\" or \"80-443\".", proto)
+		case !rule.HasPorts(proto) && set(m.PortRange):
+			bad("port_range", "protocol %q has no ports: remove port_range (the rule covers all of %s).", proto, proto)
+		}
+		if !rule.HasPorts(proto) && set(m.SourcePortRange) {
+			bad("source_port_range", "protocol %q has no ports: remove source_port_range.", proto)
+		}
+	}
+	if known(m.CIDR) && known(m.LocalCIDR) {
+		peer, _ := rule.CanonicalCIDR(m.CIDR.ValueString())
+		local, _ := rule.CanonicalCIDR(m.LocalCIDR.ValueString())
+		if peer != "" && local != "" && rule.IsIPv6(peer) != rule.IsIPv6(local) {
+			bad("local_cidr", "local_cidr and cidr must both be IPv4 or both IPv6.")
+		}
+	}
+
+	if !known(m.Cloud) {
+		return
+	}
+	def, ok := r.registry.Get(m.Cloud.ValueString())
+	if !ok {
+		return // the cloud attribute's own validator reports it
+	}
+	caps, name := def.Capabilities, def.Title
+	if known(m.Protocol) && !slices.Contains(caps.Protocols, proto) {
+		bad("protocol", "%s does not support protocol %q: use one of %s.", name, proto, strings.Join(caps.Protocols, ", "))
+	}
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"cidr", m.CIDR}, {"local_cidr", m.LocalCIDR}} {
+		if c, err := rule.CanonicalCIDR(a.v.ValueString()); known(a.v) && err == nil && rule.IsIPv6(c) && !caps.IPv6 {
+			bad(a.name, "%s does not support IPv6: use an IPv4 CIDR block.", name)
+		}
+	}
+	unsupported := func(attr string, v types.String, supported bool) {
+		if set(v) && !supported {
+			bad(attr, "%s does not support %s: remove it.", name, attr)
+		}
+	}
+	unsupported("peer_security_group_id", m.PeerSecurityGroupID, caps.PeerGroups)
+	unsupported("peer_group_owner_account", m.PeerGroupOwnerAccount, caps.PeerGroupOwner)
+	unsupported("peer_group_owner_id", m.PeerGroupOwnerID, caps.PeerGroupOwner)
+	unsupported("prefix_list_id", m.PrefixListID, caps.PrefixLists)
+	unsupported("local_cidr", m.LocalCIDR, caps.LocalCIDR)
+	unsupported("source_port_range", m.SourcePortRange, caps.SourcePortRange)
+	unsupported("nic_type", m.NicType, len(caps.NicTypes) > 0)
+	unsupported("description", m.Description, caps.Description)
+	unsupported("policy", m.Policy, len(caps.Policies) > 0)
+	if known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, m.Policy.ValueString()) {
+		bad("policy", "%s cannot create rules with policy %q: use %s.", name, m.Policy.ValueString(), strings.Join(caps.Policies, " or "))
+	}
+	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, m.NicType.ValueString()) {
+		bad("nic_type", "%s does not support nic_type %q: use %s.", name, m.NicType.ValueString(), strings.Join(caps.NicTypes, " or "))
+	}
+	if !m.Priority.IsNull() && !m.Priority.IsUnknown() {
+		p := m.Priority.ValueInt64()
+		switch {
+		case !caps.HasPriority():
+			bad("priority", "%s has no rule priorities: remove priority.", name)
+		case p < int64(caps.MinPriority) || p > int64(caps.MaxPriority):
+			bad("priority", "%s accepts priority %d to %d; %d is outside.", name, caps.MinPriority, caps.MaxPriority, p)
+		}
+	}
+}
+
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// ModifyPlan fills the cloud's defaults for policy and priority, so plans
+// show real values, and decides replacement for attributes whose
+// in-place change depends on the cloud.
+func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var config, plan ruleModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !known(plan.Cloud) {
+		return
+	}
+	def, ok := r.registry.Get(plan.Cloud.ValueString())
+	if !ok {
+		return
+	}
+	caps := def.Capabilities
+	if config.Policy.IsNull() {
+		plan.Policy = defaultString(caps.DefaultPolicy)
+	}
+	if config.Priority.IsNull() {
+		plan.Priority = types.Int64Null()
+		if caps.HasPriority() {
+			plan.Priority = types.Int64Value(int64(caps.DefaultPriority))
+		}
+	}
+	if len(caps.NicTypes) == 0 {
+		plan.NicType = types.StringNull()
+	}
+	if !caps.NativeIDs {
+		plan.RuleID = types.StringNull()
+	}
+
+	if !req.State.Raw.IsNull() {
+		var state ruleModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !plan.Policy.Equal(state.Policy) && !plan.Policy.IsUnknown() {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("policy"))
+		}
+		if !plan.Priority.Equal(state.Priority) && !plan.Priority.IsUnknown() {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("priority"))
+		}
+		if known(config.NicType) && !config.NicType.Equal(state.NicType) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("nic_type"))
+		}
+		if !plan.Description.Equal(state.Description) && !caps.DescriptionInPlace {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
+		}
+		if len(resp.RequiresReplace) > 0 {
+			// A replacement gets new computed values.
+			plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
+			if !caps.NativeIDs {
+				plan.RuleID = types.StringNull()
+			}
+			if config.NicType.IsNull() && len(caps.NicTypes) > 0 {
+				plan.NicType = types.StringUnknown()
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func defaultString(v string) types.String {
+	if v == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(v)
+}
+

@@ -1,0 +1,405 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+var (
+	_ resource.Resource                     = &RuleResource{}
+	_ resource.ResourceWithConfigure        = &RuleResource{}
+	_ resource.ResourceWithImportState      = &RuleResource{}
+	_ resource.ResourceWithValidateConfig   = &RuleResource{}
+	_ resource.ResourceWithConfigValidators = &RuleResource{}
+	_ resource.ResourceWithModifyPlan       = &RuleResource{}
+)
+
+// Default timeouts; the timeouts attribute overrides them.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+// RuleResource is secgroup_rule. It knows clouds only by their
+// capabilities; the calls go through cloud.Client.
+type RuleResource struct {
+	registry *cloud.Registry
+	conns    *cloud.Connections
+}
+
+// NewRuleResource builds the resource for the given clouds.
+func NewRuleResource(registry *cloud.Registry) resource.Resource {
+	return &RuleResource{registry: registry}
+}
+
+// Metadata names the resource.
+func (r *RuleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_rule"
+}
+
+// Schema describes the portable attributes and the vendor-only ones.
+func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	respell := func(canon func(string) (string, error)) []planmodifier.String {
+		return []planmodifier.String{sameMeaning{canon: canon}, stringplanmodifier.RequiresReplace()}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One security group rule on one of the supported clouds. Create authorizes the rule, " +
+			"Read describes the group, Update changes the description in place where the cloud can, and Delete revokes the rule.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Import id: `<cloud>/<security_group_id>/<rule_id>` where the cloud has rule ids, else the content form `<cloud>/<security_group_id>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...]`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"cloud": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Cloud of the group: one of `" + strings.Join(r.registry.Names(), "`, `") + "`.",
+				Validators:          []validator.String{stringvalidator.OneOf(r.registry.Names()...)},
+				PlanModifiers:       replace,
+			},
+			"security_group_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Id of the security group the rule belongs to.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")},
+				PlanModifiers:       replace,
+			},
+			"direction": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`ingress` (traffic into the group) or `egress` (traffic out of it).",
+				Validators:          []validator.String{stringvalidator.OneOf(rule.Directions...)},
+				PlanModifiers:       replace,
+			},
+			"protocol": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "One of `" + strings.Join(rule.Protocols, "`, `") + "`; each cloud accepts its own subset.",
+				Validators:          []validator.String{stringvalidator.OneOf(rule.Protocols...)},
+				PlanModifiers:       replace,
+			},
+			"port_range": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Ports, for `tcp` and `udp` only (required there): `\"22\"`, `\"80-443\"` or `\"80/443\"`, all within 1-65535. Leave it out for other protocols.",
+				Validators:          []validator.String{portRangeValidator()},
+				PlanModifiers:       respell(rule.CanonicalPortRange),
+			},
+			"cidr": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Peer address range: an IPv4 or IPv6 CIDR block, or a bare address (a single host). The source of ingress rules, the destination of egress rules. Exactly one of `cidr`, `peer_security_group_id` and `prefix_list_id` is set.",
+				Validators:          []validator.String{cidrValidator()},
+				PlanModifiers:       respell(rule.CanonicalCIDR),
+			},
+			"peer_security_group_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Peer security group instead of a CIDR (ECS `SourceGroupId` / `DestGroupId`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       replace,
+			},
+			"peer_group_owner_account": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (login name) owning `peer_security_group_id`, for a group of another account (ECS `SourceGroupOwnerAccount` / `DestGroupOwnerAccount`).",
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("peer_security_group_id"))},
+				PlanModifiers:       replace,
+			},
+			"peer_group_owner_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account id owning `peer_security_group_id` (ECS `SourceGroupOwnerId` / `DestGroupOwnerId`).",
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("peer_security_group_id")), stringvalidator.RegexMatches(digits, "must be a numeric account id")},
+				PlanModifiers:       replace,
+			},
+			"prefix_list_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Peer prefix list instead of a CIDR (ECS `SourcePrefixListId` / `DestPrefixListId`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       replace,
+			},
+			"local_cidr": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Narrows the rule on the group's own side: the destination range of an ingress rule, the source range of an egress rule (ECS `DestCidrIp` on ingress, `SourceCidrIp` on egress).",
+				Validators:          []validator.String{cidrValidator()},
+				PlanModifiers:       respell(rule.CanonicalCIDR),
+			},
+			"source_port_range": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Source ports, tcp and udp only, in the syntax of `port_range` (ECS `SourcePortRange`).",
+				Validators:          []validator.String{portRangeValidator()},
+				PlanModifiers:       respell(rule.CanonicalPortRange),
+			},
+			"nic_type": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Network interface type: `intranet` (the only type of VPC groups) or `internet` (classic network). The cloud's default when left out.",
+				Validators:          []validator.String{stringvalidator.OneOf("internet", "intranet")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"policy": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "`accept` or `drop`, where the cloud has policies; defaults to `accept` there.",
+				Validators:          []validator.String{stringvalidator.OneOf(rule.Policies...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"priority": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Priority, where the cloud has priorities (smaller wins); defaults to 1 there.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"description": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Free text. Changed in place where the cloud can (ECS), by replacement elsewhere.",
+				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
+			},
+			"rule_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The cloud's own id of the rule (ECS `sgr-…`), where the cloud has rule ids.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// ConfigValidators: exactly one peer.
+func (r *RuleResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("cidr"), path.MatchRoot("peer_security_group_id"), path.MatchRoot("prefix_list_id")),
+	}
+}
+
+// Configure takes the provider's connections.
+func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	conns, ok := req.ProviderData.(*cloud.Connections)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
+			fmt.Sprintf("Expected *cloud.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.conns = conns
+}
+
+func (r *RuleResource) client(ctx context.Context, name string, diags *diag.Diagnostics) *cloud.Client {
+	if r.conns == nil {
+		diags.AddError("Provider not configured", "The secgroup provider was not configured.")
+		return nil
+	}
+	c, err := r.conns.Client(ctx, name)
+	if err != nil {
+		diags.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+name, err.Error())
+		return nil
+	}
+	return c
+}
+
+// Create authorizes the rule.
+func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan ruleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.client(ctx, plan.Cloud.ValueString(), &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	ctx = r.conns.MaskSecrets(ctx)
+	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
+
+	created, err := c.Create(ctx, group, plan.toRule(), newClientToken())
+	switch {
+	case cloud.KindOf(err) == cloud.KindDuplicate:
+		id := rule.ID{Cloud: cloudName, GroupID: group, Rule: created}.String()
+		resp.Diagnostics.AddError("Rule already exists",
+			fmt.Sprintf("Security group %s already has the rule %s, so Terraform did not create it. "+
+				"To manage the existing rule with this resource, import it:\n\n"+
+				"  terraform import secgroup_rule.<name> '%s'\n\n"+
+				"or add an import block:\n\n  import {\n    to = secgroup_rule.<name>\n    id = %q\n  }\n\n"+
+				"Otherwise remove this resource or change it so it differs from the existing rule.", group, created, id, id))
+		return
+	case errors.Is(err, cloud.ErrUnconfirmed):
+		// Keep state true to the cloud: the rule most likely exists, so it
+		// is recorded (Terraform taints it and replaces it next time).
+		plan.setObserved(cloudName, group, created)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		addCloudError(&resp.Diagnostics, "Rule created but not confirmed", err)
+		return
+	case err != nil:
+		addCloudError(&resp.Diagnostics, "Could not create rule", err)
+		return
+	}
+	plan.setObserved(cloudName, group, created)
+	tflog.Trace(ctx, "created security group rule", map[string]any{"id": plan.ID.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read describes the group and finds the rule; a rule gone out of band
+// leaves state with a warning, so the next plan recreates it.
+func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state ruleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	ctx = r.conns.MaskSecrets(ctx)
+	group := state.SecurityGroupID.ValueString()
+	observed, err := c.Find(ctx, group, state.toRule())
+	if cloud.IsGone(err) {
+		resp.Diagnostics.AddWarning("Rule no longer exists",
+			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state; the next plan will create it again.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addCloudError(&resp.Diagnostics, "Could not read rule", err)
+		return
+	}
+	state.setObserved(state.Cloud.ValueString(), group, observed)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes the description in place; every other change replaces the
+// rule (see ModifyPlan), so nothing else reaches here.
+func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state ruleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Description.Equal(state.Description) {
+		timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+		resp.Diagnostics.Append(diags...)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
+		if c == nil {
+			return
+		}
+		ctx = r.conns.MaskSecrets(ctx)
+		changed := state.toRule()
+		changed.Description = plan.Description.ValueString()
+		if err := c.UpdateDescription(ctx, state.SecurityGroupID.ValueString(), changed); err != nil {
+			addCloudError(&resp.Diagnostics, "Could not update the rule's description", err)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete revokes the rule; a rule or group already gone is success.
+func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state ruleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	ctx = r.conns.MaskSecrets(ctx)
+	if err := c.Delete(ctx, state.SecurityGroupID.ValueString(), state.toRule()); err != nil {
+		addCloudError(&resp.Diagnostics, "Could not delete rule", err)
+	}
+}
+
+// ImportState accepts both id forms; Read then fills in the rest.
+func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := rule.ParseID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	def, ok := r.registry.Get(id.Cloud)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, id.Cloud, strings.Join(r.registry.Names(), ", ")))
+		return
+	}
+	if id.IsNative() && !def.Capabilities.NativeIDs {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
+		return
+	}
+	m := ruleModel{
+		ID: types.StringValue(req.ID), Cloud: types.StringValue(id.Cloud), SecurityGroupID: types.StringValue(id.GroupID),
+		Direction: optional(id.Rule.Direction), Protocol: optional(id.Rule.Protocol), PortRange: optional(id.Rule.Ports.String()),
+		CIDR: optional(id.Rule.CIDR), PeerSecurityGroupID: optional(id.Rule.PeerGroupID),
+		PeerGroupOwnerAccount: optional(id.Rule.PeerGroupOwnerAccount), PeerGroupOwnerID: optional(id.Rule.PeerGroupOwnerID),
+		PrefixListID: optional(id.Rule.PrefixListID), LocalCIDR: optional(id.Rule.LocalCIDR),
+		SourcePortRange: optional(id.Rule.SourcePorts.String()), NicType: optional(id.Rule.NicType), Policy: optional(id.Rule.Policy),
+		Priority: types.Int64Null(), Description: types.StringNull(), RuleID: optional(id.Rule.NativeID),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
+	}
+	if id.Rule.Priority != 0 {
+		m.Priority = types.Int64Value(int64(id.Rule.Priority))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func newClientToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "secgroup-" + hex.EncodeToString(b)
+}
+
+// addCloudError reports a cloud error on the attribute it names, if any.
+func addCloudError(diags *diag.Diagnostics, summary string, err error) {
+	if e, ok := cloud.AsError(err); ok && e.Attribute != "" {
+		diags.AddAttributeError(path.Root(e.Attribute), summary, err.Error())
+		return
+	}
+	diags.AddError(summary, err.Error())
+}
+
+var (
+	plainID = regexp.MustCompile(`^[^/,\s]+$`)
+	digits  = regexp.MustCompile(`^[0-9]+$`)
+	// timeoutsAttrTypes is the object type of the timeouts attribute, for
+	// the null value an import starts from.
+	timeoutsAttrTypes = map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
+)

@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// syntaxValidator checks a string attribute with one of package rule's
+// parsers, so plan-time checks and the id codec agree on what is valid.
+type syntaxValidator struct {
+	what  string
+	parse func(string) (string, error)
+}
+
+func (v syntaxValidator) Description(context.Context) string { return "must be " + v.what }
+
+func (v syntaxValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v syntaxValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := v.parse(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s must be %s: %v.", req.Path, v.what, err))
+	}
+}
+
+func portRangeValidator() validator.String {
+	return syntaxValidator{what: `a port ("22") or a range ("80-443" or "80/443") within 1-65535`, parse: rule.CanonicalPortRange}
+}
+
+func cidrValidator() validator.String {
+	return syntaxValidator{what: "an IPv4 or IPv6 CIDR block or address", parse: rule.CanonicalCIDR}
+}
