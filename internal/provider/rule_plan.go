@@ -171,4 +171,3 @@ func defaultString(v string) types.String {
 	}
 	return types.StringValue(v)
 }
-

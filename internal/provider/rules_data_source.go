@@ -63,7 +63,9 @@ func (d *RulesDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 // Schema describes the data source.
 func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute { return schema.StringAttribute{Computed: true, MarkdownDescription: desc} }
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The rules of one security group as the cloud reports them, in the attributes of `secgroup_rule`, each with the id that `terraform import` takes.",
 		Attributes: map[string]schema.Attribute{
@@ -157,4 +159,3 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
-

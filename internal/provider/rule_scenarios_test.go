@@ -1,0 +1,337 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Every direction and protocol family, IPv6, peers of every kind, and the
+// data source listing them.
+func TestAccRuleResource_everyKind(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "https_range" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "80/443"
+  cidr              = "192.168.1.0/24"
+}
+resource "secgroup_rule" "dns" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "udp"
+  port_range        = "53"
+  cidr              = "172.16.0.0/12"
+  source_port_range = "1024-65535"
+  local_cidr        = "10.1.0.0/16"
+}
+resource "secgroup_rule" "ping" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "0.0.0.0/0"
+}
+resource "secgroup_rule" "ping6" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "icmpv6"
+  cidr              = "2001:DB8:0:0::/64"
+}
+resource "secgroup_rule" "gre" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "gre"
+  cidr              = "10.9.9.9"
+}
+resource "secgroup_rule" "from_app" {
+  cloud                  = "alicloud"
+  security_group_id      = "sg-web"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "8080"
+  peer_security_group_id = "sg-app"
+  nic_type               = "intranet"
+}
+resource "secgroup_rule" "all_out" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "all"
+  cidr              = "::/0"
+}
+resource "secgroup_rule" "deny_smtp" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "tcp"
+  port_range        = "25"
+  cidr              = "0.0.0.0/0"
+  policy            = "drop"
+  priority          = 50
+}
+resource "secgroup_rule" "to_list" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "udp"
+  port_range        = "123"
+  prefix_list_id    = "pl-ntp"
+}
+data "secgroup_rules" "web" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  depends_on = [secgroup_rule.https_range, secgroup_rule.dns, secgroup_rule.ping, secgroup_rule.ping6, secgroup_rule.gre,
+    secgroup_rule.from_app, secgroup_rule.all_out, secgroup_rule.deny_smtp, secgroup_rule.to_list]
+}
+data "secgroup_rules" "web_egress" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  depends_on        = [secgroup_rule.all_out, secgroup_rule.deny_smtp, secgroup_rule.to_list]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "80/443", "SourceCidrIp": "192.168.1.0/24"}),
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "UDP", "PortRange": "53/53", "SourcePortRange": "1024/65535", "DestCidrIp": "10.1.0.0/16"}),
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "ICMP", "PortRange": "-1/-1", "SourceCidrIp": "0.0.0.0/0"}),
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "ICMPV6", "PortRange": "-1/-1", "Ipv6SourceCidrIp": "2001:db8::/64"}),
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "GRE", "SourceCidrIp": "10.9.9.9/32"}),
+				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "8080/8080", "SourceGroupId": "sg-app", "NicType": "intranet"}),
+				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "IpProtocol": "ALL", "Ipv6DestCidrIp": "::/0"}),
+				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "PortRange": "25/25", "Policy": "Drop", "Priority": "50"}),
+				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "DestPrefixListId": "pl-ntp"}),
+				// The user's spellings stay in state; no later diff.
+				resource.TestCheckResourceAttr("secgroup_rule.ping6", "cidr", "2001:DB8:0:0::/64"),
+				resource.TestCheckResourceAttr("secgroup_rule.gre", "cidr", "10.9.9.9"),
+				resource.TestCheckResourceAttr("secgroup_rule.https_range", "port_range", "80/443"),
+				resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "9"),
+				resource.TestCheckResourceAttr("data.secgroup_rules.web_egress", "rules.#", "3"),
+				resource.TestMatchTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]*regexp.Regexp{
+					"protocol": regexp.MustCompile(`^icmpv6$`), "cidr": regexp.MustCompile(`^2001:db8::/64$`),
+					"id": regexp.MustCompile(`^alicloud/sg-web/sgr-[0-9a-f]+$`), "policy": regexp.MustCompile(`^accept$`),
+				}),
+				resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]string{
+					"direction": "ingress", "protocol": "tcp", "port_range": "8080", "peer_security_group_id": "sg-app", "nic_type": "intranet",
+				}),
+			),
+		}},
+	})
+}
+
+// A rule deleted outside Terraform is dropped from state with a warning
+// and created again by the next apply.
+func TestAccRuleResource_disappears(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-db"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "5432"
+  cidr              = "10.0.0.0/16"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-db"),
+		Steps: []resource.TestStep{
+			{Config: config, Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"})},
+			{
+				PreConfig: func() { revokeAllInMock(t, m, "sg-db") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
+				}},
+				Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"}),
+			},
+		},
+	})
+}
+
+// A rule that exists before Terraform creates it is an error that prints
+// the import command; importing it then adopts it with no diff, even in
+// another spelling.
+func TestAccRuleResource_duplicateThenImport(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	existing := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 443, To: 443}, CIDR: "203.0.113.7/32", Policy: rule.Accept, Priority: 1}
+	config := providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-app"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443-443"
+  cidr              = "203.0.113.7"
+}
+`
+	var nativeID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-app"),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { nativeID = authorizeInMock(t, m, "sg-app", existing) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*terraform import secgroup_rule.<name>\s+'alicloud/sg-app/sgr-`),
+			},
+			{
+				Config: config, ResourceName: "secgroup_rule.x", ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "alicloud/sg-app/" + nativeID, nil },
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error {
+					if n := len(mockRules(m, "sg-app")); n != 1 {
+						return fmt.Errorf("%d rules in the mock, want the one adopted rule", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Bad credentials are a clear error and write nothing.
+func TestAccRuleResource_badCredentials(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "secgroup" {
+  alicloud {
+    access_key = "mock-access-key"
+    secret_key = "not-the-secret"
+    region     = "cn-hangzhou"
+    endpoint   = %q
+  }
+}
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "10.0.0.0/8"
+}
+`, m.URL),
+			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*Check\s+secret_key\s+in\s+the\s+provider's\s+alicloud\s+block`),
+		}},
+	})
+	if n := callCount(m, "AuthorizeSecurityGroup", -1); n != 0 {
+		t.Fatalf("%d authorize calls with bad credentials; the failed describe must stop the create", n)
+	}
+}
+
+// Throttling, 5xx and dropped connections on every call converge, and a
+// write whose answer was lost is not repeated as a second rule.
+func TestAccRuleResource_faultsConverge(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+  description       = "first"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkMockEmpty(m, "sg-web"),
+			func(*terraform.State) error {
+				if n := callCount(m, "RevokeSecurityGroupEgress", -1); n != 3 {
+					return fmt.Errorf("%d revoke calls, want 2 faulted + 1 good", n)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroupEgress", Throttle: 1, ServerError: 1, DropAfterCommit: 1})
+				m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Drop: 1, Throttle: 1})
+				m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroupEgress", ServerError: 1, Throttle: 1})
+			},
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "PortRange": "443/443", "Description": "first"}),
+				func(*terraform.State) error {
+					if n := callCount(m, "AuthorizeSecurityGroupEgress", -1); n != 4 {
+						return fmt.Errorf("%d authorize calls, want 3 faulted + 1 idempotent retry", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// authorizeInMock creates a rule out of band, as another tool would, and
+// returns its native id.
+func authorizeInMock(t *testing.T, m *mockcloud.Server, group string, r rule.Rule) string {
+	t.Helper()
+	b := mockBackend(t, m)
+	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := b.Describe(context.Background(), group)
+	if err != nil || len(rules) == 0 {
+		t.Fatalf("describe after out-of-band authorize: %v", err)
+	}
+	return rules[rule.Find(rules, r)].NativeID
+}
+
+// revokeAllInMock deletes a group's rules out of band.
+func revokeAllInMock(t *testing.T, m *mockcloud.Server, group string) {
+	t.Helper()
+	b := mockBackend(t, m)
+	rules, err := b.Describe(context.Background(), group)
+	if err == nil {
+		err = b.Revoke(context.Background(), group, rules)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mockBackend(t *testing.T, m *mockcloud.Server) *alicloud.Backend {
+	b, err := alicloud.New(map[string]string{"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou", "endpoint": m.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
