@@ -55,7 +55,7 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 		return // the cloud attribute's own validator reports it
 	}
 	caps, name := def.Capabilities, def.Title
-	if known(m.Protocol) && !slices.Contains(caps.Protocols, proto) {
+	if slices.Contains(rule.Protocols, proto) && !slices.Contains(caps.Protocols, proto) {
 		bad("protocol", "%s does not support protocol %q: use one of %s.", name, proto, strings.Join(caps.Protocols, ", "))
 	}
 	for _, a := range []struct {
