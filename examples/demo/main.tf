@@ -1,0 +1,71 @@
+# The demo's configuration: rules on the mock cloud that `make demo` starts.
+# Only the endpoint and the mock's documented credentials differ from a
+# real deployment.
+terraform {
+  required_providers {
+    secgroup = {
+      source = "secgroup/secgroup"
+    }
+  }
+}
+
+variable "endpoint" {
+  type = string
+}
+
+provider "secgroup" {
+  alicloud {
+    access_key = "mock-access-key"
+    secret_key = "mock-secret-key"
+    region     = "cn-hangzhou"
+    endpoint   = var.endpoint
+  }
+}
+
+resource "secgroup_rule" "ssh" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "203.0.113.0/24"
+  description       = "SSH from the office"
+}
+
+resource "secgroup_rule" "https_v6" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "2001:db8::/32"
+}
+
+resource "secgroup_rule" "db_from_app" {
+  cloud                  = "alicloud"
+  security_group_id      = "sg-db"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "5432"
+  peer_security_group_id = "sg-app"
+}
+
+resource "secgroup_rule" "no_smtp" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "tcp"
+  port_range        = "25"
+  cidr              = "0.0.0.0/0"
+  policy            = "drop"
+}
+
+data "secgroup_rules" "web" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  depends_on        = [secgroup_rule.ssh, secgroup_rule.https_v6, secgroup_rule.no_smtp]
+}
+
+output "web_rule_ids" {
+  value = [for r in data.secgroup_rules.web.rules : r.id]
+}

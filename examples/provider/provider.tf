@@ -1,0 +1,28 @@
+terraform {
+  required_providers {
+    secgroup = {
+      source = "secgroup/secgroup"
+    }
+  }
+}
+
+# Each cloud has an optional block; a cloud is contacted only when a rule
+# uses it. Every setting can come from the environment instead.
+provider "secgroup" {
+  alicloud {
+    access_key = var.alicloud_access_key # or ALICLOUD_ACCESS_KEY
+    secret_key = var.alicloud_secret_key # or ALICLOUD_SECRET_KEY
+    region     = "cn-hangzhou"           # or ALICLOUD_REGION
+    # endpoint = "http://127.0.0.1:8080" # e.g. a mockcloud; HTTPS public endpoint by default
+  }
+}
+
+variable "alicloud_access_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "alicloud_secret_key" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,48 @@
+# SSH from the office network into an ECS security group.
+resource "secgroup_rule" "ssh" {
+  cloud             = "alicloud"
+  security_group_id = "sg-bp1fg655nh68xyz9i4fb"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "203.0.113.0/24"
+  description       = "SSH from the office"
+}
+
+# HTTPS from an IPv6 range, with a lower priority.
+resource "secgroup_rule" "https_v6" {
+  cloud             = "alicloud"
+  security_group_id = "sg-bp1fg655nh68xyz9i4fb"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "2001:db8::/32"
+  priority          = 10
+}
+
+# Traffic from another security group of the same VPC.
+resource "secgroup_rule" "from_app" {
+  cloud                  = "alicloud"
+  security_group_id      = "sg-bp1fg655nh68xyz9i4fb"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "5432"
+  peer_security_group_id = "sg-bp67acfmxazb4ph2yzbk"
+}
+
+# Block outgoing SMTP.
+resource "secgroup_rule" "no_smtp" {
+  cloud             = "alicloud"
+  security_group_id = "sg-bp1fg655nh68xyz9i4fb"
+  direction         = "egress"
+  protocol          = "tcp"
+  port_range        = "25"
+  cidr              = "0.0.0.0/0"
+  policy            = "drop"
+  priority          = 1
+
+  timeouts = {
+    create = "5m"
+    delete = "5m"
+  }
+}
