@@ -1,0 +1,205 @@
+package ecs
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/signature/acs"
+)
+
+var now = time.Date(2026, 11, 21, 13, 55, 25, 0, time.UTC)
+
+func newAPI() (*API, *store.Store) {
+	st := store.New(Fixtures)
+	st.Now = func() time.Time { return now }
+	return New(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute}), st
+}
+
+var nonce int
+
+// v1 signs params the way the legacy SDK does.
+func v1(method string, params map[string]string, secret string) url.Values {
+	nonce++
+	p := map[string]string{"AccessKeyId": "ak", "Format": "JSON", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+		"SignatureNonce": "nonce-" + strconv.Itoa(nonce), "Timestamp": now.Format("2006-01-02T15:04:05Z"),
+		"Version": Version, "RegionId": "cn-hangzhou"}
+	for k, v := range params {
+		p[k] = v
+	}
+	p["Signature"] = acs.V1Sign(acs.V1StringToSign(method, p), secret)
+	q := url.Values{}
+	for k, v := range p {
+		q.Set(k, v)
+	}
+	return q
+}
+
+func do(api *API, req *http.Request) (int, map[string]any) {
+	w := httptest.NewRecorder()
+	api.ServeHTTP(w, req)
+	var body map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &body)
+	return w.Code, body
+}
+
+func TestV1QueryAndFormBody(t *testing.T) {
+	api, st := newAPI()
+	params := map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-web",
+		"Permissions.1.IpProtocol": "tcp", "Permissions.1.PortRange": "22/22", "Permissions.1.SourceCidrIp": "10.0.0.0/8"}
+	status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", params, "sk").Encode(), nil))
+	if status != 200 || body["RequestId"] == "" {
+		t.Fatalf("query: %d %v", status, body)
+	}
+	// Other SDKs post a form body; the same rule again is a no-op.
+	form := httptest.NewRequest("POST", "/", strings.NewReader(v1("POST", params, "sk").Encode()))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if status, body := do(api, form); status != 200 {
+		t.Fatalf("form: %d %v", status, body)
+	}
+	if g, _ := st.FindGroup(Cloud, "sg-web"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules after a repeated authorize, want 1", len(g.Rules))
+	}
+}
+
+func TestV3Headers(t *testing.T) {
+	api, st := newAPI()
+	query := url.Values{"RegionId": {"cn-hangzhou"}, "SecurityGroupId": {"sg-web"}, "Permissions.1.IpProtocol": {"ALL"},
+		"Permissions.1.PortRange": {"-1/-1"}, "Permissions.1.DestCidrIp": {"0.0.0.0/0"}}
+	sign := func(secret string) *http.Request {
+		req := httptest.NewRequest("POST", "/?"+query.Encode(), nil)
+		h := map[string]string{"host": req.Host, "x-acs-action": "AuthorizeSecurityGroupEgress", "x-acs-version": Version,
+			"x-acs-date": now.Format("2006-01-02T15:04:05Z"), "x-acs-signature-nonce": "v3-" + secret, "x-acs-content-sha256": acs.SHA256Hex(nil)}
+		names := []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"}
+		for _, n := range names[1:] {
+			req.Header.Set(n, h[n])
+		}
+		q := map[string]string{}
+		for k := range query {
+			q[k] = query.Get(k)
+		}
+		sig := acs.V3Sign(acs.V3CanonicalRequest(acs.V3Request{Method: "POST", Path: "/", Query: q, Headers: h, SignedHeaders: names, PayloadHash: acs.SHA256Hex(nil)}), secret)
+		req.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders="+strings.Join(names, ";")+",Signature="+sig)
+		return req
+	}
+	if status, body := do(api, sign("wrong")); status != 400 || body["Code"] != "SignatureDoesNotMatch" {
+		t.Fatalf("bad V3 signature: %d %v", status, body)
+	}
+	if status, body := do(api, sign("sk")); status != 200 {
+		t.Fatalf("V3: %d %v", status, body)
+	}
+	if g, _ := st.FindGroup(Cloud, "sg-web"); len(g.Rules) != 1 {
+		t.Fatalf("V3 authorize stored %d rules", len(g.Rules))
+	}
+}
+
+func TestSignatureLayerErrors(t *testing.T) {
+	api, _ := newAPI()
+	describe := map[string]string{"Action": "DescribeSecurityGroupAttribute", "SecurityGroupId": "sg-web"}
+	cases := []struct {
+		name   string
+		mutate func(url.Values)
+		status int
+		code   string
+	}{
+		{"unknown key", func(q url.Values) { q.Set("AccessKeyId", "nobody") }, 404, "InvalidAccessKeyId.NotFound"},
+		{"tampered", func(q url.Values) { q.Set("SecurityGroupId", "sg-db") }, 400, "SignatureDoesNotMatch"},
+		{"no signature", func(q url.Values) { q.Del("Signature") }, 400, "MissingParameter"},
+	}
+	for _, tc := range cases {
+		q := v1("POST", describe, "sk")
+		tc.mutate(q)
+		status, body := do(api, httptest.NewRequest("POST", "/?"+q.Encode(), nil))
+		if status != tc.status || body["Code"] != tc.code {
+			t.Errorf("%s: %d %v, want %d %s", tc.name, status, body["Code"], tc.status, tc.code)
+		}
+	}
+	// An old timestamp, and a nonce used twice.
+	old := map[string]string{"Timestamp": now.Add(-20 * time.Minute).Format("2006-01-02T15:04:05Z")}
+	for k, v := range describe {
+		old[k] = v
+	}
+	if status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", old, "sk").Encode(), nil)); status != 400 || body["Code"] != "InvalidTimeStamp.Expired" {
+		t.Errorf("expired: %d %v", status, body)
+	}
+	q := v1("POST", describe, "sk").Encode()
+	do(api, httptest.NewRequest("POST", "/?"+q, nil))
+	if status, body := do(api, httptest.NewRequest("POST", "/?"+q, nil)); status != 400 || body["Code"] != "SignatureNonceUsed" {
+		t.Errorf("replay: %d %v", status, body)
+	}
+}
+
+func TestRuleSemantics(t *testing.T) {
+	api, st := newAPI()
+	send := func(params map[string]string) (int, string) {
+		status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", params, "sk").Encode(), nil))
+		code, _ := body["Code"].(string)
+		return status, code
+	}
+	ssh := map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-web", "ClientToken": "t1",
+		"IpProtocol": "tcp", "PortRange": "22/22", "SourceCidrIp": "10.0.0.0/8"}
+	if s, c := send(ssh); s != 200 {
+		t.Fatalf("flat authorize: %d %s", s, c)
+	}
+	other := map[string]string{}
+	for k, v := range ssh {
+		other[k] = v
+	}
+	other["PortRange"] = "23/23"
+	if s, c := send(other); s != 400 || c != "IdempotentParameterMismatch" {
+		t.Errorf("token reused with other parameters: %d %s", s, c)
+	}
+	for name, tc := range map[string]struct {
+		params map[string]string
+		status int
+		code   string
+	}{
+		"mixed forms":   {map[string]string{"IpProtocol": "tcp", "Permissions.1.IpProtocol": "tcp"}, 400, "InvalidParameter"},
+		"bad protocol":  {map[string]string{"IpProtocol": "sctp", "PortRange": "1/2", "SourceCidrIp": "1.1.1.1"}, 400, "InvalidIpProtocol.ValueNotSupported"},
+		"ports on icmp": {map[string]string{"IpProtocol": "icmp", "PortRange": "1/2", "SourceCidrIp": "1.1.1.1"}, 400, "InvalidIpPortRange.Malformed"},
+		"reversed":      {map[string]string{"IpProtocol": "tcp", "PortRange": "200/1", "SourceCidrIp": "1.1.1.1"}, 400, "InvalidIpPortRange.Malformed"},
+		"no peer":       {map[string]string{"IpProtocol": "tcp", "PortRange": "1/2"}, 400, "MissingParameter"},
+		"v6 in v4":      {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "::/0"}, 400, "InvalidSourceCidrIp.Malformed"},
+		"bad policy":    {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "1.1.1.1", "Policy": "maybe"}, 400, "InvalidPolicy.Malformed"},
+		"bad nic":       {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "1.1.1.1", "NicType": "wifi"}, 400, "InvalidNicType.ValueNotSupported"},
+		"peer missing":  {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceGroupId": "sg-nope"}, 404, "InvalidSourceGroupId.NotFound"},
+		"peer far away": {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceGroupId": "sg-other-vpc"}, 400, "InvalidSourceGroupId.Mismatch"},
+		"other region":  {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "1.1.1.1", "SecurityGroupId": "sg-bj"}, 404, "InvalidSecurityGroupId.NotFound"},
+		"no region":     {map[string]string{"IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "1.1.1.1", "RegionId": "mars-1"}, 404, "InvalidRegionId.NotFound"},
+	} {
+		p := map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-web"}
+		for k, v := range tc.params {
+			p[k] = v
+		}
+		if s, c := send(p); s != tc.status || c != tc.code {
+			t.Errorf("%s: %d %s, want %d %s", name, s, c, tc.status, tc.code)
+		}
+	}
+	// Quota.
+	var perms = map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-db"}
+	for i := 1; i <= 100; i++ {
+		n := "Permissions." + itoa(i) + "."
+		perms[n+"IpProtocol"], perms[n+"PortRange"], perms[n+"SourceCidrIp"] = "tcp", itoa(i)+"/"+itoa(i), "10.0.0.0/8"
+	}
+	send(perms)
+	for i := 1; i <= 100; i++ {
+		perms["Permissions."+itoa(i)+".PortRange"] = itoa(i+100) + "/" + itoa(i+100)
+	}
+	send(perms)
+	perms = map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-db", "IpProtocol": "udp", "PortRange": "1/1", "SourceCidrIp": "10.0.0.0/8"}
+	if s, c := send(perms); s != 403 || c != "AuthorizationLimitExceed" {
+		t.Errorf("rule 201: %d %s", s, c)
+	}
+	if g, _ := st.FindGroup(Cloud, "sg-db"); len(g.Rules) != MaxRules {
+		t.Errorf("%d rules, want the quota of %d", len(g.Rules), MaxRules)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

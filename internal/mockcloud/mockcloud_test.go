@@ -1,0 +1,130 @@
+package mockcloud
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+func start(t *testing.T, caFile string) *Server {
+	t.Helper()
+	s := New(Options{})
+	if err := s.Start("127.0.0.1:0", caFile); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func call(t *testing.T, c *http.Client, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if len(b) > 0 && b[0] == '{' {
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, url, err, b)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+func TestControlAPI(t *testing.T) {
+	s := start(t, "")
+	c := http.DefaultClient
+	status, state := call(t, c, "GET", s.URL+"/_mock/state", "")
+	groups, _ := state["groups"].([]any)
+	if status != 200 || len(groups) == 0 {
+		t.Fatalf("state: %d %v", status, state)
+	}
+	first := groups[0].(map[string]any)
+	for _, k := range []string{"cloud", "id", "region", "status", "default", "rules"} {
+		if _, ok := first[k]; !ok {
+			t.Fatalf("state group lacks %q: %v", k, first)
+		}
+	}
+
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicloud","id":"sg-new","region":"cn-hangzhou","status":"Available","default":false}`); status != 201 {
+		t.Fatalf("create group: %d", status)
+	}
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicloud","id":"sg-new"}`); status != 409 {
+		t.Fatalf("duplicate group: %d, want 409", status)
+	}
+	if _, ok := s.Store.FindGroup("alicloud", "sg-new"); !ok {
+		t.Fatal("created group missing from the store")
+	}
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/faults", `[{"cloud":"alicloud","action":"DescribeSecurityGroupAttribute","throttle":1}]`); status != 200 {
+		t.Fatalf("faults: %d", status)
+	}
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/faults", `{"throttle":1}`); status != 400 {
+		t.Fatalf("a fault without cloud must be rejected, got %d", status)
+	}
+	if kind, _ := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); kind != store.Throttle {
+		t.Fatalf("fault not installed: %q", kind)
+	}
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/behavior", `{"cloud":"alicloud","revoke_missing":"success"}`); status != 200 {
+		t.Fatalf("behavior: %d", status)
+	}
+
+	// A vendor call lands in the call log with its status and code.
+	call(t, c, "POST", s.URL+"/?Action=DescribeSecurityGroupAttribute&Version=2014-05-26", "")
+	req, _ := http.NewRequest("GET", s.URL+"/_mock/calls", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []store.Call
+	_ = json.NewDecoder(resp.Body).Decode(&calls)
+	resp.Body.Close()
+	if len(calls) != 1 || calls[0].Cloud != "alicloud" || calls[0].Action != "DescribeSecurityGroupAttribute" || calls[0].Status != 400 || calls[0].Code != "MissingParameter" {
+		t.Fatalf("calls = %+v", calls)
+	}
+
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/reset", ""); status != 200 {
+		t.Fatalf("reset: %d", status)
+	}
+	if _, ok := s.Store.FindGroup("alicloud", "sg-new"); ok || len(s.Store.Calls()) != 0 {
+		t.Fatal("reset must restore the fixtures and clear the call log")
+	}
+	if kind, _ := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); kind != store.NoFault {
+		t.Fatal("reset must turn faults off")
+	}
+}
+
+func TestTLSMode(t *testing.T) {
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	s := start(t, ca)
+	if !strings.HasPrefix(s.URL, "https://127.0.0.1:") {
+		t.Fatalf("URL %s", s.URL)
+	}
+	pem, err := os.ReadFile(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatal("CA file holds no certificate")
+	}
+	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	for _, host := range []string{s.URL, strings.Replace(s.URL, "127.0.0.1", "localhost", 1)} {
+		if status, _ := call(t, trusting, "GET", host+"/_mock/state", ""); status != 200 {
+			t.Fatalf("%s: %d", host, status)
+		}
+	}
+	if _, err := http.Get(s.URL + "/_mock/state"); err == nil {
+		t.Fatal("a client that does not trust the CA must fail")
+	}
+}
