@@ -202,3 +202,33 @@ func FuzzParseID(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseID(b *testing.B) {
+	id := "alicloud/sg-1/ingress,tcp,80-443,2001:db8::/32,policy=drop,priority=5,nic_type=intranet"
+	for b.Loop() {
+		if _, err := ParseID(id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCanonicalCIDR(b *testing.B) {
+	for b.Loop() {
+		if _, err := CanonicalCIDR("2001:DB8:0:0:0:0:0:0/32"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFindAmong200(b *testing.B) {
+	rules := make([]Rule, 200)
+	for i := range rules {
+		rules[i] = Rule{Direction: Ingress, Protocol: TCP, Ports: PortRange{From: i + 1, To: i + 1}, CIDR: "10.0.0.0/8", Policy: Accept, Priority: 1}
+	}
+	want := rules[199]
+	for b.Loop() {
+		if Find(rules, want) != 199 {
+			b.Fatal("not found")
+		}
+	}
+}

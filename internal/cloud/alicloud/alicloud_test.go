@@ -103,6 +103,31 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	}
 }
 
+// The owner parameters of vendor doc 001 reach the wire on create and
+// revoke, for a peer group of another account.
+func TestPeerGroupOwnerParameters(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, PeerGroupID: "sg-other-vpc",
+		PeerGroupOwnerAccount: "peer@example.com", PeerGroupOwnerID: "1234567890", Policy: rule.Drop, Priority: 9}
+	if err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Revoke(context.Background(), "sg-web", []rule.Rule{r}); err != nil {
+		t.Fatal(err)
+	}
+	call := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")[0]
+	for k, v := range map[string]string{"SourceGroupId": "sg-other-vpc", "SourceGroupOwnerAccount": "peer@example.com",
+		"SourceGroupOwnerId": "1234567890", "Policy": "drop", "Priority": "9"} {
+		if call.Params[k] != v {
+			t.Errorf("revoke sent %s=%v, want %s", k, call.Params[k], v)
+		}
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
+		t.Fatalf("rule not revoked: %v", g.Rules)
+	}
+}
+
 func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")
@@ -199,5 +224,35 @@ func TestClientTokenMakesCreateIdempotent(t *testing.T) {
 	}
 	if n := len(m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup")); n != 2 {
 		t.Fatalf("%d authorize calls, want the lost one and its retry", n)
+	}
+}
+
+// BenchmarkDescribeFullGroup reads a group at the mock's quota of 200 rules
+// through the SDK, one page: the cost of every Read and Create check.
+func BenchmarkDescribeFullGroup(b *testing.B) {
+	m := mockcloud.New(mockcloud.Options{})
+	if err := m.Start("127.0.0.1:0", ""); err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	be, err := New(map[string]string{"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou", "endpoint": m.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for batch := 0; batch < 2; batch++ {
+		var rules []rule.Rule
+		for p := 1; p <= 100; p++ {
+			r := ssh
+			r.Ports = rule.PortRange{From: batch*100 + p, To: batch*100 + p}
+			rules = append(rules, r)
+		}
+		if err := be.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if got, err := be.Describe(context.Background(), "sg-db"); err != nil || len(got) != 200 {
+			b.Fatalf("%d rules, %v", len(got), err)
+		}
 	}
 }

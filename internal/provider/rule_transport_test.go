@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// The provider reaches an HTTPS endpoint, as real clouds are by default.
+func TestAccRuleResource_tls(t *testing.T) {
+	testAccPreCheck(t)
+	m := tlsMock
+	if !strings.HasPrefix(m.URL, "https://") {
+		t.Fatalf("TLS mock at %s", m.URL)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-bj"),
+		Steps: []resource.TestStep{{
+			Config: strings.Replace(providerConfig(m), "cn-hangzhou", "cn-beijing", 1) + `
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-bj"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+}
+`,
+			Check: checkMockRule(m, "sg-bj", map[string]string{"PortRange": "443/443"}),
+		}},
+	})
+}
+
+// Retries stop at the resource's timeout with the last error, and a
+// failed create writes nothing to state or cloud.
+func TestAccRuleResource_timeoutBoundsRetries(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", Throttle: 1000})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "10.0.0.0/8"
+  timeouts = {
+    create = "3s"
+  }
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+\d+\s+attempts.*Throttling\.User`),
+		}},
+	})
+}
