@@ -208,17 +208,25 @@ func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.conns = conns
 }
 
-func (r *RuleResource) client(ctx context.Context, name string, diags *diag.Diagnostics) *cloud.Client {
+// begin prepares one operation: a context bounded by the operation's
+// timeout (from the timeouts attribute, else the default), with secrets
+// masked in logs, and the cloud's client. A nil client means the error is
+// in diags.
+func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *cloud.Client) {
+	d, tdiags := timeout(ctx, def)
+	diags.Append(tdiags...)
+	ctx, cancel := context.WithTimeout(ctx, d)
 	if r.conns == nil {
 		diags.AddError("Provider not configured", "The secgroup provider was not configured.")
-		return nil
+		return ctx, cancel, nil
 	}
-	c, err := r.conns.Client(ctx, name)
+	c, err := r.conns.Client(ctx, cloudName)
 	if err != nil {
-		diags.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+name, err.Error())
-		return nil
+		diags.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+cloudName, err.Error())
+		return ctx, cancel, nil
 	}
-	return c
+	return r.conns.MaskSecrets(ctx), cancel, c
 }
 
 // Create authorizes the rule.
@@ -228,15 +236,11 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	c := r.client(ctx, plan.Cloud.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
-	ctx = r.conns.MaskSecrets(ctx)
 	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
 
 	created, err := c.Create(ctx, group, plan.toRule(), newClientToken())
@@ -274,15 +278,11 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
-	ctx = r.conns.MaskSecrets(ctx)
 	group := state.SecurityGroupID.ValueString()
 	observed, err := c.Find(ctx, group, state.toRule())
 	if cloud.IsGone(err) {
@@ -309,15 +309,11 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	if !plan.Description.Equal(state.Description) {
-		timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-		resp.Diagnostics.Append(diags...)
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 		defer cancel()
-		c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
 		if c == nil {
 			return
 		}
-		ctx = r.conns.MaskSecrets(ctx)
 		changed := state.toRule()
 		changed.Description = plan.Description.ValueString()
 		if err := c.UpdateDescription(ctx, state.SecurityGroupID.ValueString(), changed); err != nil {
@@ -335,15 +331,11 @@ func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	c := r.client(ctx, state.Cloud.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}
-	ctx = r.conns.MaskSecrets(ctx)
 	if err := c.Delete(ctx, state.SecurityGroupID.ValueString(), state.toRule()); err != nil {
 		addCloudError(&resp.Diagnostics, "Could not delete rule", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -22,6 +23,9 @@ import (
 
 // Name is the cloud's name in HCL.
 const Name = "alicloud"
+
+// apiVersion is the ECS API version spoken.
+const apiVersion = "2014-05-26"
 
 // Definition describes ECS to the provider.
 func Definition() cloud.Cloud {
@@ -92,83 +96,63 @@ func New(s map[string]string) (*Backend, error) {
 	return b, nil
 }
 
-// rpc is the part of every SDK request the backend sets.
-type rpc interface {
-	SetScheme(string)
-	SetDomain(string)
-	SetReadTimeout(time.Duration)
+// deadline bounds a request by the context's deadline (the SDK takes no
+// context).
+func deadline(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return max(time.Second, min(60*time.Second, time.Until(d)))
+	}
+	return 60 * time.Second
 }
 
-// prepare points a request at the configured endpoint and bounds it by the
-// context's deadline (the SDK takes no context).
-func (b *Backend) prepare(ctx context.Context, req rpc) {
-	req.SetScheme(b.scheme)
-	if b.domain != "" {
-		req.SetDomain(b.domain)
+// call sends one write action through the SDK: the ECS client's signing,
+// endpoint resolution and transport, with parameters named as the API
+// documents them (see params), so ingress and egress share one mapping.
+func (b *Backend) call(ctx context.Context, action, direction string, params map[string]string) error {
+	req := requests.NewCommonRequest()
+	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
+	req.Product, req.Version, req.ApiName = "Ecs", apiVersion, action
+	req.ServiceCode, req.EndpointType = "ecs", "openAPI"
+	req.SetReadTimeout(deadline(ctx))
+	req.QueryParams["RegionId"] = b.region
+	for k, v := range params {
+		req.QueryParams[k] = v
 	}
-	if deadline, ok := ctx.Deadline(); ok {
-		req.SetReadTimeout(max(time.Second, min(60*time.Second, time.Until(deadline))))
-	}
+	_, err := b.client.ProcessCommonRequest(req)
+	return classify(action, err, direction)
 }
 
 // Authorize adds rules of one direction per call, all of a batch in one
 // Permissions.N list (ECS takes up to 100).
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	for _, batch := range byDirection(rules) {
-		var err error
-		if batch[0].Direction == rule.Ingress {
-			req := ecs.CreateAuthorizeSecurityGroupRequest()
-			b.prepare(ctx, req)
-			req.RegionId, req.SecurityGroupId, req.ClientToken = b.region, groupID, clientToken
-			perms := make([]ecs.AuthorizeSecurityGroupPermissions, len(batch))
-			for i, r := range batch {
-				w := toWire(r)
-				perms[i] = ecs.AuthorizeSecurityGroupPermissions{
-					IpProtocol: w.protocol, PortRange: w.ports, SourcePortRange: w.sourcePorts, NicType: r.NicType,
-					Policy: r.Policy, Priority: w.priority, Description: r.Description,
-					SourceCidrIp: w.peerV4, Ipv6SourceCidrIp: w.peerV6, SourceGroupId: r.PeerGroupID,
-					SourceGroupOwnerAccount: r.PeerGroupOwnerAccount, SourceGroupOwnerId: r.PeerGroupOwnerID,
-					SourcePrefixListId: r.PrefixListID, DestCidrIp: w.localV4, Ipv6DestCidrIp: w.localV6,
-				}
-			}
-			req.Permissions = &perms
-			_, err = b.client.AuthorizeSecurityGroup(req)
-			err = classify("AuthorizeSecurityGroup", err, rule.Ingress)
-		} else {
-			req := ecs.CreateAuthorizeSecurityGroupEgressRequest()
-			b.prepare(ctx, req)
-			req.RegionId, req.SecurityGroupId, req.ClientToken = b.region, groupID, clientToken
-			perms := make([]ecs.AuthorizeSecurityGroupEgressPermissions, len(batch))
-			for i, r := range batch {
-				w := toWire(r)
-				perms[i] = ecs.AuthorizeSecurityGroupEgressPermissions{
-					IpProtocol: w.protocol, PortRange: w.ports, SourcePortRange: w.sourcePorts, NicType: r.NicType,
-					Policy: r.Policy, Priority: w.priority, Description: r.Description,
-					DestCidrIp: w.peerV4, Ipv6DestCidrIp: w.peerV6, DestGroupId: r.PeerGroupID,
-					DestGroupOwnerAccount: r.PeerGroupOwnerAccount, DestGroupOwnerId: r.PeerGroupOwnerID,
-					DestPrefixListId: r.PrefixListID, SourceCidrIp: w.localV4, Ipv6SourceCidrIp: w.localV6,
-				}
-			}
-			req.Permissions = &perms
-			_, err = b.client.AuthorizeSecurityGroupEgress(req)
-			err = classify("AuthorizeSecurityGroupEgress", err, rule.Egress)
+		p := permissions(batch, true)
+		p["SecurityGroupId"] = groupID
+		if clientToken != "" {
+			p["ClientToken"] = clientToken
 		}
-		if err != nil {
+		if err := b.call(ctx, actionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Describe pages through DescribeSecurityGroupAttribute.
+// Describe pages through DescribeSecurityGroupAttribute. It uses the SDK's
+// typed request, whose tolerant decoder accepts Priority as a string (the
+// SDK's type) or a number.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var out []rule.Rule
 	token := ""
 	for {
 		req := ecs.CreateDescribeSecurityGroupAttributeRequest()
-		b.prepare(ctx, req)
+		req.SetScheme(b.scheme)
+		if b.domain != "" {
+			req.SetDomain(b.domain)
+		}
+		req.SetReadTimeout(deadline(ctx))
 		req.RegionId, req.SecurityGroupId, req.Direction = b.region, groupID, "all"
-		req.MaxResults = requestsInteger(b.PageSize)
+		req.MaxResults = requests.NewInteger(b.PageSize)
 		req.NextToken = token
 		resp, err := b.client.DescribeSecurityGroupAttribute(req)
 		if err != nil {
@@ -188,109 +172,48 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // vendor doc 001 (RevokeSecurityGroup: IpProtocol, PortRange,
 // SourcePortRange, NicType, Policy, DestCidrIp, SourceCidrIp,
 // SourceGroupId, SourceGroupOwnerAccount, SourceGroupOwnerId, Priority,
-// plus the Ipv6 and prefix-list fields the SDK has); several rules of one
-// direction go out as one Permissions.N list, which the SDK documents as
-// the successor of the flat form.
+// plus the Ipv6 and prefix-list fields of the current API); several rules
+// of one direction go out as one Permissions.N list, the successor of the
+// flat form in the SDK.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	for _, batch := range byDirection(rules) {
-		var err error
-		if batch[0].Direction == rule.Ingress {
-			err = b.revokeIngress(ctx, groupID, batch)
+		var p map[string]string
+		if len(batch) == 1 {
+			p = params(batch[0], false)
 		} else {
-			err = b.revokeEgress(ctx, groupID, batch)
+			p = permissions(batch, false)
 		}
-		if err != nil {
+		p["SecurityGroupId"] = groupID
+		if err := b.call(ctx, actionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *Backend) revokeIngress(ctx context.Context, groupID string, batch []rule.Rule) error {
-	req := ecs.CreateRevokeSecurityGroupRequest()
-	b.prepare(ctx, req)
-	req.RegionId, req.SecurityGroupId = b.region, groupID
-	if len(batch) == 1 {
-		r, w := batch[0], toWire(batch[0])
-		req.IpProtocol, req.PortRange, req.SourcePortRange, req.NicType = w.protocol, w.ports, w.sourcePorts, r.NicType
-		req.Policy, req.Priority = r.Policy, w.priority
-		req.SourceCidrIp, req.Ipv6SourceCidrIp, req.SourceGroupId = w.peerV4, w.peerV6, r.PeerGroupID
-		req.SourceGroupOwnerAccount, req.SourceGroupOwnerId = r.PeerGroupOwnerAccount, requestsIntegerString(r.PeerGroupOwnerID)
-		req.SourcePrefixListId, req.DestCidrIp, req.Ipv6DestCidrIp = r.PrefixListID, w.localV4, w.localV6
-	} else {
-		perms := make([]ecs.RevokeSecurityGroupPermissions, len(batch))
-		for i, r := range batch {
-			w := toWire(r)
-			perms[i] = ecs.RevokeSecurityGroupPermissions{
-				IpProtocol: w.protocol, PortRange: w.ports, SourcePortRange: w.sourcePorts, NicType: r.NicType,
-				Policy: r.Policy, Priority: w.priority,
-				SourceCidrIp: w.peerV4, Ipv6SourceCidrIp: w.peerV6, SourceGroupId: r.PeerGroupID,
-				SourceGroupOwnerAccount: r.PeerGroupOwnerAccount, SourceGroupOwnerId: r.PeerGroupOwnerID,
-				SourcePrefixListId: r.PrefixListID, DestCidrIp: w.localV4, Ipv6DestCidrIp: w.localV6,
-			}
-		}
-		req.Permissions = &perms
-	}
-	_, err := b.client.RevokeSecurityGroup(req)
-	return classify("RevokeSecurityGroup", err, rule.Ingress)
-}
-
-func (b *Backend) revokeEgress(ctx context.Context, groupID string, batch []rule.Rule) error {
-	req := ecs.CreateRevokeSecurityGroupEgressRequest()
-	b.prepare(ctx, req)
-	req.RegionId, req.SecurityGroupId = b.region, groupID
-	if len(batch) == 1 {
-		r, w := batch[0], toWire(batch[0])
-		req.IpProtocol, req.PortRange, req.SourcePortRange, req.NicType = w.protocol, w.ports, w.sourcePorts, r.NicType
-		req.Policy, req.Priority = r.Policy, w.priority
-		req.DestCidrIp, req.Ipv6DestCidrIp, req.DestGroupId = w.peerV4, w.peerV6, r.PeerGroupID
-		req.DestGroupOwnerAccount, req.DestGroupOwnerId = r.PeerGroupOwnerAccount, requestsIntegerString(r.PeerGroupOwnerID)
-		req.DestPrefixListId, req.SourceCidrIp, req.Ipv6SourceCidrIp = r.PrefixListID, w.localV4, w.localV6
-	} else {
-		perms := make([]ecs.RevokeSecurityGroupEgressPermissions, len(batch))
-		for i, r := range batch {
-			w := toWire(r)
-			perms[i] = ecs.RevokeSecurityGroupEgressPermissions{
-				IpProtocol: w.protocol, PortRange: w.ports, SourcePortRange: w.sourcePorts, NicType: r.NicType,
-				Policy: r.Policy, Priority: w.priority,
-				DestCidrIp: w.peerV4, Ipv6DestCidrIp: w.peerV6, DestGroupId: r.PeerGroupID,
-				DestGroupOwnerAccount: r.PeerGroupOwnerAccount, DestGroupOwnerId: r.PeerGroupOwnerID,
-				DestPrefixListId: r.PrefixListID, SourceCidrIp: w.localV4, Ipv6SourceCidrIp: w.localV6,
-			}
-		}
-		req.Permissions = &perms
-	}
-	_, err := b.client.RevokeSecurityGroupEgress(req)
-	return classify("RevokeSecurityGroupEgress", err, rule.Egress)
-}
-
 // UpdateDescription changes a description in one Modify call. The rule is
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	w := toWire(r)
-	if r.Direction == rule.Ingress {
-		req := ecs.CreateModifySecurityGroupRuleRequest()
-		b.prepare(ctx, req)
-		req.RegionId, req.SecurityGroupId, req.SecurityGroupRuleId = b.region, groupID, r.NativeID
-		req.IpProtocol, req.PortRange, req.SourcePortRange, req.NicType = w.protocol, w.ports, w.sourcePorts, r.NicType
-		req.Policy, req.Priority, req.Description = r.Policy, w.priority, r.Description
-		req.SourceCidrIp, req.Ipv6SourceCidrIp, req.SourceGroupId = w.peerV4, w.peerV6, r.PeerGroupID
-		req.SourceGroupOwnerAccount, req.SourceGroupOwnerId = r.PeerGroupOwnerAccount, requestsIntegerString(r.PeerGroupOwnerID)
-		req.SourcePrefixListId, req.DestCidrIp, req.Ipv6DestCidrIp = r.PrefixListID, w.localV4, w.localV6
-		_, err := b.client.ModifySecurityGroupRule(req)
-		return classify("ModifySecurityGroupRule", err, rule.Ingress)
+	p := params(r, true)
+	p["SecurityGroupId"] = groupID
+	if r.NativeID != "" {
+		p["SecurityGroupRuleId"] = r.NativeID
 	}
-	req := ecs.CreateModifySecurityGroupEgressRuleRequest()
-	b.prepare(ctx, req)
-	req.RegionId, req.SecurityGroupId, req.SecurityGroupRuleId = b.region, groupID, r.NativeID
-	req.IpProtocol, req.PortRange, req.SourcePortRange, req.NicType = w.protocol, w.ports, w.sourcePorts, r.NicType
-	req.Policy, req.Priority, req.Description = r.Policy, w.priority, r.Description
-	req.DestCidrIp, req.Ipv6DestCidrIp, req.DestGroupId = w.peerV4, w.peerV6, r.PeerGroupID
-	req.DestGroupOwnerAccount, req.DestGroupOwnerId = r.PeerGroupOwnerAccount, requestsIntegerString(r.PeerGroupOwnerID)
-	req.DestPrefixListId, req.SourceCidrIp, req.Ipv6SourceCidrIp = r.PrefixListID, w.localV4, w.localV6
-	_, err := b.client.ModifySecurityGroupEgressRule(req)
-	return classify("ModifySecurityGroupEgressRule", err, rule.Egress)
+	p["Description"] = r.Description
+	action := "ModifySecurityGroupRule"
+	if r.Direction == rule.Egress {
+		action = "ModifySecurityGroupEgressRule"
+	}
+	return b.call(ctx, action, r.Direction, p)
+}
+
+// actionFor names the egress twin of an ingress action.
+func actionFor(ingressAction, direction string) string {
+	if direction == rule.Egress {
+		return ingressAction + "Egress"
+	}
+	return ingressAction
 }
 
 // byDirection splits a batch: ingress and egress are different API calls.

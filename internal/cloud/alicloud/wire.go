@@ -4,41 +4,68 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// wire is a rule's fields in ECS spelling. "peer" is the source of an
-// ingress rule and the destination of an egress rule; "local" the other
-// side. IPv4 and IPv6 blocks go in different ECS parameters.
-type wire struct {
-	protocol, ports, sourcePorts, priority string
-	peerV4, peerV6, localV4, localV6       string
-}
-
-func toWire(r rule.Rule) wire {
-	w := wire{protocol: r.Protocol, ports: r.Ports.Slash()}
+// params names a rule's fields as ECS does. The peer is the source of an
+// ingress rule and the destination of an egress rule (SourceCidrIp vs
+// DestCidrIp, SourceGroupId vs DestGroupId, ...); local_cidr is the other
+// side; IPv4 and IPv6 blocks go in different parameters. Unset fields are
+// left out. withDescription adds the description (authorize, modify); a
+// revoke names the rule without it.
+func params(r rule.Rule, withDescription bool) map[string]string {
+	peer, local := "Source", "Dest"
+	if r.Direction == rule.Egress {
+		peer, local = "Dest", "Source"
+	}
+	p := map[string]string{
+		"IpProtocol":                  r.Protocol,
+		"PortRange":                   r.Ports.Slash(),
+		"NicType":                     r.NicType,
+		"Policy":                      r.Policy,
+		peer + "GroupId":              r.PeerGroupID,
+		peer + "GroupOwnerAccount":    r.PeerGroupOwnerAccount,
+		peer + "GroupOwnerId":         r.PeerGroupOwnerID,
+		peer + "PrefixListId":         r.PrefixListID,
+		cidrParam(peer, r.CIDR):       r.CIDR,
+		cidrParam(local, r.LocalCIDR): r.LocalCIDR,
+	}
 	if !r.SourcePorts.IsZero() {
-		w.sourcePorts = r.SourcePorts.Slash()
+		p["SourcePortRange"] = r.SourcePorts.Slash()
 	}
 	if r.Priority != 0 {
-		w.priority = strconv.Itoa(r.Priority)
+		p["Priority"] = strconv.Itoa(r.Priority)
 	}
-	w.peerV4, w.peerV6 = split(r.CIDR)
-	w.localV4, w.localV6 = split(r.LocalCIDR)
-	return w
+	if withDescription {
+		p["Description"] = r.Description
+	}
+	for k, v := range p {
+		if v == "" {
+			delete(p, k)
+		}
+	}
+	return p
 }
 
-func split(cidr string) (v4, v6 string) {
-	if cidr == "" {
-		return "", ""
-	}
+// cidrParam is SourceCidrIp, Ipv6SourceCidrIp, DestCidrIp or Ipv6DestCidrIp.
+func cidrParam(side, cidr string) string {
 	if rule.IsIPv6(cidr) {
-		return "", cidr
+		return "Ipv6" + side + "CidrIp"
 	}
-	return cidr, ""
+	return side + "CidrIp"
+}
+
+// permissions lists rules as Permissions.N.<param>, N from 1.
+func permissions(rules []rule.Rule, withDescription bool) map[string]string {
+	out := map[string]string{}
+	for i, r := range rules {
+		for k, v := range params(r, withDescription) {
+			out["Permissions."+strconv.Itoa(i+1)+"."+k] = v
+		}
+	}
+	return out
 }
 
 // fromWire reads a rule as DescribeSecurityGroupAttribute returns it. ECS
@@ -94,7 +121,3 @@ func canonical(cidr string) string {
 	}
 	return cidr
 }
-
-func requestsInteger(n int) requests.Integer { return requests.NewInteger(n) }
-
-func requestsIntegerString(s string) requests.Integer { return requests.Integer(s) }
