@@ -6,6 +6,7 @@ package cloud
 
 import (
 	"context"
+	"slices"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -81,10 +82,26 @@ type Capabilities struct {
 	SourcePortRange bool
 	NicTypes        []string
 	Description     bool
+	// MaxDescription is the longest description in characters (0: no limit
+	// known).
+	MaxDescription int
 	// DescriptionInPlace: the description changes without replacing the rule.
 	DescriptionInPlace bool
 	// NativeIDs: the cloud gives rules ids of their own (imports by it).
 	NativeIDs bool
+}
+
+// NicTypes returns every NIC type any cloud of the registry accepts.
+func (r *Registry) NicTypes() []string {
+	var out []string
+	for _, c := range r.clouds {
+		for _, n := range c.Capabilities.NicTypes {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // HasPriority reports whether the cloud orders rules by priority.

@@ -108,5 +108,5 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 
 // DataSources lists the data sources.
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRulesDataSource}
+	return []func() datasource.DataSource{func() datasource.DataSource { return NewRulesDataSource(p.registry) }}
 }

@@ -79,6 +79,9 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 	unsupported("source_port_range", m.SourcePortRange, caps.SourcePortRange)
 	unsupported("nic_type", m.NicType, len(caps.NicTypes) > 0)
 	unsupported("description", m.Description, caps.Description)
+	if n := len([]rune(m.Description.ValueString())); caps.MaxDescription > 0 && n > caps.MaxDescription {
+		bad("description", "%s takes descriptions of up to %d characters; this one has %d.", name, caps.MaxDescription, n)
+	}
 	unsupported("policy", m.Policy, len(caps.Policies) > 0)
 	if known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, m.Policy.ValueString()) {
 		bad("policy", "%s cannot create rules with policy %q: use %s.", name, m.Policy.ValueString(), strings.Join(caps.Policies, " or "))

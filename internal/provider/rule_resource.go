@@ -154,8 +154,8 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"nic_type": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "Network interface type: `intranet` (the only type of VPC groups) or `internet` (classic network). The cloud's default when left out.",
-				Validators:          []validator.String{stringvalidator.OneOf("internet", "intranet")},
+				MarkdownDescription: "Network interface type, where the cloud has them: on ECS `intranet` (the only type of VPC groups) or `internet` (classic network). The cloud's default when left out.",
+				Validators:          []validator.String{stringvalidator.OneOf(r.registry.NicTypes()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"policy": schema.StringAttribute{
@@ -175,7 +175,6 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"description": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Free text. Changed in place where the cloud can (ECS), by replacement elsewhere.",
-				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,

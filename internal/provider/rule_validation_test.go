@@ -49,6 +49,9 @@ func TestAccRuleResource_planTimeValidation(t *testing.T) {
 		{"source ports on icmp", `protocol = "icmp"
   cidr = "10.0.0.0/8"
   source_port_range = "1-2"`, `source_port_range.*has no ports`},
+		{"long description", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  description = "` + "x" + `${join("", [for i in range(513) : "x"])}"`, `description.*up to 512 characters; this one has`},
 		{"slash in group id", `protocol = "all"
   cidr = "10.0.0.0/8"
   security_group_id = "sg/1"`, `security_group_id.*must not contain`},

@@ -24,11 +24,14 @@ var (
 // RulesDataSource is secgroup_rules: a group's rules as the cloud reports
 // them.
 type RulesDataSource struct {
-	conns *cloud.Connections
+	registry *cloud.Registry
+	conns    *cloud.Connections
 }
 
-// NewRulesDataSource builds the data source.
-func NewRulesDataSource() datasource.DataSource { return &RulesDataSource{} }
+// NewRulesDataSource builds the data source for the given clouds.
+func NewRulesDataSource(registry *cloud.Registry) datasource.DataSource {
+	return &RulesDataSource{registry: registry}
+}
 
 type rulesModel struct {
 	ID              types.String `tfsdk:"id"`
@@ -70,8 +73,8 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "The rules of one security group as the cloud reports them, in the attributes of `secgroup_rule`, each with the id that `terraform import` takes.",
 		Attributes: map[string]schema.Attribute{
 			"id": str("`<cloud>/<security_group_id>`."),
-			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(Clouds().Names(), "`, `") + "`.",
-				Validators: []validator.String{stringvalidator.OneOf(Clouds().Names()...)}},
+			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(d.registry.Names(), "`, `") + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(d.registry.Names()...)}},
 			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group."},
 			"direction": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.",
 				Validators: []validator.String{stringvalidator.OneOf(rule.Directions...)}},

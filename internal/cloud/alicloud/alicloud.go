@@ -47,6 +47,7 @@ func Definition() cloud.Cloud {
 			SourcePortRange: true,
 			NicTypes:        []string{"internet", "intranet"},
 			Description:     true,
+			MaxDescription:  512,
 			// ModifySecurityGroupRule / ModifySecurityGroupEgressRule.
 			DescriptionInPlace: true,
 			NativeIDs:          true,
