@@ -1,12 +1,16 @@
 package cloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -170,5 +174,20 @@ func TestConnectionsNameMissingSettings(t *testing.T) {
 	}
 	if _, err := conns.Client(context.Background(), "zenlayer"); err == nil || !strings.Contains(err.Error(), "unknown cloud") {
 		t.Fatalf("unknown clouds must be named, got %v", err)
+	}
+}
+
+func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
+	def := Cloud{Name: "alicloud", Settings: []Setting{
+		{Name: "region", Required: true},
+		{Name: "secret_key", Sensitive: true, Required: true},
+	}}
+	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, fast)
+	var buf bytes.Buffer
+	ctx := conns.MaskSecrets(tflogtest.RootLogger(context.Background(), &buf))
+	tflog.Info(ctx, "signing with s3cr3t-value", map[string]any{"secret": "s3cr3t-value", "key": "AKID"})
+	out := buf.String()
+	if strings.Contains(out, "s3cr3t-value") || !strings.Contains(out, "AKID") {
+		t.Fatalf("log line %s: the secret must be masked, other settings kept", out)
 	}
 }

@@ -169,6 +169,25 @@ resource "secgroup_rule" "x" {
 				}},
 				Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"}),
 			},
+			{
+				// Recreated out of band under a new id: still the declared
+				// rule, adopted with its new id and no change planned.
+				PreConfig: func() {
+					revokeAllInMock(t, m, "sg-db")
+					authorizeInMock(t, m, "sg-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
+				}},
+				Check: func(s *terraform.State) error {
+					want := mockRules(m, "sg-db")[0]["SecurityGroupRuleId"]
+					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
+						return fmt.Errorf("rule_id %s, want the new id %v", got, want)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }

@@ -91,10 +91,22 @@ func optionalEqual(want, got string) bool {
 	return want == "" || got == "" || want == got
 }
 
-// Find returns the index of the first rule in rules that r matches, or -1.
+// Find returns the index of the rule in rules that r names, or -1: by
+// native id first, then by content. The content pass finds a rule that was
+// recreated out of band under a new id, which is still the rule the user
+// declared (clouds reject two rules of equal content).
 func Find(rules []Rule, r Rule) int {
+	if r.NativeID != "" {
+		for i, o := range rules {
+			if o.NativeID == r.NativeID {
+				return i
+			}
+		}
+	}
+	byContent := r
+	byContent.NativeID = ""
 	for i, o := range rules {
-		if r.Matches(o) {
+		if byContent.Matches(o) {
 			return i
 		}
 	}

@@ -144,6 +144,14 @@ func TestMatches(t *testing.T) {
 	if Find([]Rule{other, seen}, want) != 1 {
 		t.Error("Find must return the matching index")
 	}
+	stale := want
+	stale.NativeID = "sgr-old"
+	if Find([]Rule{other, seen}, stale) != 1 {
+		t.Error("a rule recreated under a new id must be found by its content")
+	}
+	if Find([]Rule{other}, stale) != -1 {
+		t.Error("no id and no content match: not found")
+	}
 }
 
 func FuzzParsePortRange(f *testing.F) {

@@ -1,0 +1,73 @@
+package alicloud
+
+import (
+	"errors"
+	"testing"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+)
+
+func serverError(status int, code string) error {
+	return sdkerrors.NewServerError(status, `{"RequestId":"R1","HostId":"ecs.aliyuncs.com","Code":"`+code+`","Message":"m"}`, "")
+}
+
+// How every error code of vendor doc 001 (RevokeSecurityGroup), and of the
+// 2024-07-08 revoke change, ends on Delete: success (gone) or a diagnostic
+// on the attribute to fix.
+func TestDoc001Codes(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		kind   cloud.Kind
+		attr   string
+	}{
+		{400, "InvalidIpPortRange.Malformed", cloud.KindInvalid, "port_range"},
+		{400, "InvalidIpProtocol.ValueNotSupported", cloud.KindInvalid, "protocol"},
+		{400, "InvalidNicType.ValueNotSupported", cloud.KindInvalid, "nic_type"},
+		{400, "InvalidPolicy.Malformed", cloud.KindInvalid, "policy"},
+		{400, "InvalidSourceCidrIp.Malformed", cloud.KindInvalid, "cidr"},
+		{400, "InvalidSourceGroupId.Mismatch", cloud.KindInvalid, "peer_security_group_id"},
+		{400, "MissingParameter", cloud.KindInvalid, "cidr"},
+		{403, "InvalidGroupAuthItem.NotFound", cloud.KindRuleGone, ""},
+		{403, "InvalidNicType.Mismatch", cloud.KindInvalid, "nic_type"},
+		{404, "InvalidRegionId.NotFound", cloud.KindInvalid, ""},
+		{404, "InvalidSecurityGroupId.NotFound", cloud.KindGroupGone, "security_group_id"},
+		{404, "InvalidSourceGroupId.NotFound", cloud.KindRuleGone, "peer_security_group_id"},
+		// 2024-07-08 and rule-id codes.
+		{400, "InvalidSecurityGroupRule.RuleNotExist", cloud.KindRuleGone, ""},
+		{400, "InvalidParam.SecurityGroupRuleId", cloud.KindRuleGone, ""},
+		{404, "InvalidSecurityGroupRuleId.NotFound", cloud.KindRuleGone, ""},
+		{404, "SecurityGroupRule.NotFound", cloud.KindRuleGone, ""},
+		// Transport-level classes.
+		{400, "Throttling.User", cloud.KindTransient, ""},
+		{503, "ServiceUnavailable", cloud.KindTransient, ""},
+		{502, "SomethingNew", cloud.KindTransient, ""},
+		{404, "InvalidAccessKeyId.NotFound", cloud.KindAuth, ""},
+		{400, "SignatureDoesNotMatch", cloud.KindAuth, ""},
+		{403, "Forbidden.Unknown", cloud.KindAuth, ""},
+		{400, "SomethingNew", cloud.KindUnknown, ""},
+	} {
+		err := classify("RevokeSecurityGroup", serverError(tc.status, tc.code), "ingress")
+		e, ok := cloud.AsError(err)
+		if !ok || e.Kind != tc.kind || e.Attribute != tc.attr || e.Code != tc.code || e.RequestID != "R1" || e.Status != tc.status {
+			t.Errorf("%s: %+v, want kind %v on %q", tc.code, e, tc.kind, tc.attr)
+		}
+		if tc.kind == cloud.KindInvalid && e.Hint == "" && tc.code != "SomethingNew" {
+			t.Errorf("%s: a user error needs a hint saying what to change", tc.code)
+		}
+	}
+	// On create, a missing peer group is the user's error, not "gone".
+	if e, _ := cloud.AsError(classify("AuthorizeSecurityGroup", serverError(404, "InvalidSourceGroupId.NotFound"), "ingress")); e.Kind != cloud.KindInvalid {
+		t.Errorf("authorize with a missing peer: %v", e.Kind)
+	}
+	// The local side of a rule is local_cidr: DestCidrIp on ingress.
+	if e, _ := cloud.AsError(classify("AuthorizeSecurityGroup", serverError(400, "InvalidDestCidrIp.Malformed"), "ingress")); e.Attribute != "local_cidr" {
+		t.Errorf("DestCidrIp on ingress names %q", e.Attribute)
+	}
+	// No answer at all is transient.
+	if e, _ := cloud.AsError(classify("RevokeSecurityGroup", errors.New("connection reset"), "ingress")); e.Kind != cloud.KindTransient {
+		t.Errorf("transport error: %v", e.Kind)
+	}
+}
