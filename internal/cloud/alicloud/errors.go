@@ -2,6 +2,8 @@ package alicloud
 
 import (
 	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -75,7 +77,7 @@ func classify(action string, err error, direction string) error {
 	var server *sdkerrors.ServerError
 	if !errors.As(err, &server) {
 		// No answer from ECS: refused or dropped connections, timeouts.
-		e.Kind, e.Err = cloud.KindTransient, err
+		e.Kind, e.Err = cloud.KindTransient, scrubURL(err)
 		return e
 	}
 	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), firstLine(server.Message()), server.RequestId(), server.HttpStatus()
@@ -103,6 +105,20 @@ func classify(action string, err error, direction string) error {
 		e.Attribute = "local_cidr"
 	}
 	return e
+}
+
+// scrubURL drops the query string from a transport error: ECS puts the
+// access key id and signature there, and errors end up in diagnostics.
+func scrubURL(err error) error {
+	var u *url.Error
+	if !errors.As(err, &u) {
+		return err
+	}
+	target := u.URL
+	if parsed, perr := url.Parse(u.URL); perr == nil {
+		target = parsed.Scheme + "://" + parsed.Host + parsed.Path
+	}
+	return fmt.Errorf("%s %s: %w", u.Op, target, u.Err)
 }
 
 // firstLine keeps messages short: SignatureDoesNotMatch carries the

@@ -2,6 +2,8 @@ package alicloud
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -65,6 +67,11 @@ func TestDoc001Codes(t *testing.T) {
 	// The local side of a rule is local_cidr: DestCidrIp on ingress.
 	if e, _ := cloud.AsError(classify("AuthorizeSecurityGroup", serverError(400, "InvalidDestCidrIp.Malformed"), "ingress")); e.Attribute != "local_cidr" {
 		t.Errorf("DestCidrIp on ingress names %q", e.Attribute)
+	}
+	// Transport errors keep the host, never the signed query string.
+	leak := &url.Error{Op: "Post", URL: "https://ecs-cn-hangzhou.aliyuncs.com/?AccessKeyId=AKIDsecret&Signature=x", Err: errors.New("no such host")}
+	if err := classify("RevokeSecurityGroup", leak, "ingress"); strings.Contains(err.Error(), "AKIDsecret") || !strings.Contains(err.Error(), "https://ecs-cn-hangzhou.aliyuncs.com/: no such host") {
+		t.Errorf("transport error: %v", err)
 	}
 	// No answer at all is transient.
 	if e, _ := cloud.AsError(classify("RevokeSecurityGroup", errors.New("connection reset"), "ingress")); e.Kind != cloud.KindTransient {
