@@ -19,6 +19,9 @@ func TestAccRuleResource_lifecycle(t *testing.T) {
 	const name = "secgroup_rule.ssh"
 	sameRule := statecheck.CompareValue(compare.ValuesSame())
 	config := func(desc string) string {
+		if desc != "" {
+			desc = "description       = \"" + desc + "\""
+		}
 		return providerConfig(m) + `
 resource "secgroup_rule" "ssh" {
   cloud             = "alicloud"
@@ -27,7 +30,7 @@ resource "secgroup_rule" "ssh" {
   protocol          = "tcp"
   port_range        = "22"
   cidr              = "10.0.0.0/8"
-  description       = "` + desc + `"
+  ` + desc + `
 }
 `
 	}
@@ -60,6 +63,18 @@ resource "secgroup_rule" "ssh" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkMockRule(m, "sg-web", map[string]string{"PortRange": "22/22", "Description": "ssh from the office"}),
 					func(*terraform.State) error { return expectCalls(m, "ModifySecurityGroupRule", 1) },
+				),
+			},
+			{
+				// Removing the description clears it in place too.
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkMockRule(m, "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
+					resource.TestCheckNoResourceAttr(name, "description"),
 				),
 			},
 			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
