@@ -1,6 +1,6 @@
 module github.com/secgroup/terraform-provider-secgroup
 
-go 1.26.8
+go 1.25.8
 
 require (
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
