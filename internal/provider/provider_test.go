@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in the test process;
@@ -19,15 +20,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // startMock starts an in-process mockcloud on a free port.
-func startMock(t *testing.T) *mockcloud.Server {
-	t.Helper()
-	m := mockcloud.New(mockcloud.Options{})
-	if err := m.Start("127.0.0.1:0", ""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	return m
-}
+func startMock(t *testing.T) *mockcloud.Server { return mocktest.Start(t, "") }
 
 func testAccPreCheck(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {

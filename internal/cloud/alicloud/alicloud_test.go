@@ -8,19 +8,13 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-func startMock(t *testing.T) *mockcloud.Server {
-	t.Helper()
-	m := mockcloud.New(mockcloud.Options{})
-	if err := m.Start("127.0.0.1:0", ""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	return m
-}
+// startMock starts an in-process mockcloud on a free port.
+func startMock(t *testing.T) *mockcloud.Server { return mocktest.Start(t, "") }
 
 func connect(t *testing.T, m *mockcloud.Server, secret string) *Backend {
 	t.Helper()
@@ -230,11 +224,7 @@ func TestClientTokenMakesCreateIdempotent(t *testing.T) {
 // BenchmarkDescribeFullGroup reads a group at the mock's quota of 200 rules
 // through the SDK, one page: the cost of every Read and Create check.
 func BenchmarkDescribeFullGroup(b *testing.B) {
-	m := mockcloud.New(mockcloud.Options{})
-	if err := m.Start("127.0.0.1:0", ""); err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
+	m := mocktest.Start(b, "")
 	be, err := New(map[string]string{"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou", "endpoint": m.URL})
 	if err != nil {
 		b.Fatal(err)
