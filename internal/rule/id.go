@@ -2,6 +2,7 @@ package rule
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func parseContentKey(key string) (Rule, error) {
 		return Rule{}, fmt.Errorf("direction %q must be ingress or egress", r.Direction)
 	}
 	r.Protocol = fields[1]
-	if !contains(Protocols, r.Protocol) {
+	if !slices.Contains(Protocols, r.Protocol) {
 		return Rule{}, fmt.Errorf("protocol %q must be one of %s", r.Protocol, strings.Join(Protocols, ", "))
 	}
 	var err error
@@ -131,7 +132,7 @@ func parseContentKey(key string) (Rule, error) {
 		seen[k] = true
 		switch k {
 		case "policy":
-			if !contains(Policies, v) {
+			if !slices.Contains(Policies, v) {
 				return Rule{}, fmt.Errorf("policy %q must be accept or drop", v)
 			}
 			r.Policy = v
@@ -190,13 +191,4 @@ func CheckShape(r Rule) error {
 		return fmt.Errorf("exactly one of cidr, peer_security_group_id and prefix_list_id must be set")
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

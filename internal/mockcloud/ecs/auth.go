@@ -3,6 +3,7 @@ package ecs
 import (
 	"crypto/hmac"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (a *API) verifyV3(req *request, auth string) *apiError {
 		}
 		headers[n] = strings.Join(h.Values(http.CanonicalHeaderKey(n)), ",")
 	}
-	if !contains(names, "host") || !contains(names, "x-acs-date") {
+	if !slices.Contains(names, "host") || !slices.Contains(names, "x-acs-date") {
 		return errorf(400, "IncompleteSignature", "The request signature must cover host and x-acs-date.")
 	}
 	query := map[string]string{}
@@ -110,13 +111,4 @@ func (a *API) checkTime(stamp, nonce string) *apiError {
 		return errorf(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
