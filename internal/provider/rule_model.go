@@ -7,33 +7,39 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
+// ruleAttrs are the attributes of one rule, shared by the secgroup_rule
+// resource and the entries of the secgroup_rules data source.
+type ruleAttrs struct {
+	ID                    types.String `tfsdk:"id"`
+	RuleID                types.String `tfsdk:"rule_id"`
+	Direction             types.String `tfsdk:"direction"`
+	Protocol              types.String `tfsdk:"protocol"`
+	PortRange             types.String `tfsdk:"port_range"`
+	CIDR                  types.String `tfsdk:"cidr"`
+	PeerSecurityGroupID   types.String `tfsdk:"peer_security_group_id"`
+	PeerGroupOwnerAccount types.String `tfsdk:"peer_group_owner_account"`
+	PeerGroupOwnerID      types.String `tfsdk:"peer_group_owner_id"`
+	PrefixListID          types.String `tfsdk:"prefix_list_id"`
+	LocalCIDR             types.String `tfsdk:"local_cidr"`
+	SourcePortRange       types.String `tfsdk:"source_port_range"`
+	NicType               types.String `tfsdk:"nic_type"`
+	Policy                types.String `tfsdk:"policy"`
+	Priority              types.Int64  `tfsdk:"priority"`
+	Description           types.String `tfsdk:"description"`
+}
+
 // ruleModel is the secgroup_rule resource's data.
 type ruleModel struct {
-	ID                    types.String   `tfsdk:"id"`
-	Cloud                 types.String   `tfsdk:"cloud"`
-	SecurityGroupID       types.String   `tfsdk:"security_group_id"`
-	Direction             types.String   `tfsdk:"direction"`
-	Protocol              types.String   `tfsdk:"protocol"`
-	PortRange             types.String   `tfsdk:"port_range"`
-	CIDR                  types.String   `tfsdk:"cidr"`
-	PeerSecurityGroupID   types.String   `tfsdk:"peer_security_group_id"`
-	PeerGroupOwnerAccount types.String   `tfsdk:"peer_group_owner_account"`
-	PeerGroupOwnerID      types.String   `tfsdk:"peer_group_owner_id"`
-	PrefixListID          types.String   `tfsdk:"prefix_list_id"`
-	LocalCIDR             types.String   `tfsdk:"local_cidr"`
-	SourcePortRange       types.String   `tfsdk:"source_port_range"`
-	NicType               types.String   `tfsdk:"nic_type"`
-	Policy                types.String   `tfsdk:"policy"`
-	Priority              types.Int64    `tfsdk:"priority"`
-	Description           types.String   `tfsdk:"description"`
-	RuleID                types.String   `tfsdk:"rule_id"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+	ruleAttrs
+	Cloud           types.String   `tfsdk:"cloud"`
+	SecurityGroupID types.String   `tfsdk:"security_group_id"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 // toRule converts known values to the portable model. The validators have
 // already checked syntax, so parse errors cannot occur here; values that
 // are unknown or null stay unset.
-func (m ruleModel) toRule() rule.Rule {
+func (m ruleAttrs) toRule() rule.Rule {
 	r := rule.Rule{
 		NativeID:              m.RuleID.ValueString(),
 		Direction:             m.Direction.ValueString(),
@@ -67,8 +73,14 @@ func (m ruleModel) toRule() rule.Rule {
 func (m *ruleModel) setObserved(cloudName, groupID string, o rule.Rule) {
 	m.Cloud = types.StringValue(cloudName)
 	m.SecurityGroupID = types.StringValue(groupID)
-	m.Direction = types.StringValue(o.Direction)
-	m.Protocol = types.StringValue(o.Protocol)
+	m.ruleAttrs.setObserved(cloudName, groupID, o)
+}
+
+// setObserved writes a rule's attributes; see ruleModel.setObserved. With
+// null prior values (a data source entry, an import) it writes o as is.
+func (m *ruleAttrs) setObserved(cloudName, groupID string, o rule.Rule) {
+	m.Direction = optional(o.Direction)
+	m.Protocol = optional(o.Protocol)
 	m.PortRange = keepSpelling(m.PortRange, o.Ports.String(), rule.CanonicalPortRange)
 	m.SourcePortRange = keepSpelling(m.SourcePortRange, o.SourcePorts.String(), rule.CanonicalPortRange)
 	m.CIDR = keepSpelling(m.CIDR, o.CIDR, rule.CanonicalCIDR)

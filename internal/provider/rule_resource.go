@@ -356,19 +356,9 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
 		return
 	}
-	m := ruleModel{
-		ID: types.StringValue(req.ID), Cloud: types.StringValue(id.Cloud), SecurityGroupID: types.StringValue(id.GroupID),
-		Direction: optional(id.Rule.Direction), Protocol: optional(id.Rule.Protocol), PortRange: optional(id.Rule.Ports.String()),
-		CIDR: optional(id.Rule.CIDR), PeerSecurityGroupID: optional(id.Rule.PeerGroupID),
-		PeerGroupOwnerAccount: optional(id.Rule.PeerGroupOwnerAccount), PeerGroupOwnerID: optional(id.Rule.PeerGroupOwnerID),
-		PrefixListID: optional(id.Rule.PrefixListID), LocalCIDR: optional(id.Rule.LocalCIDR),
-		SourcePortRange: optional(id.Rule.SourcePorts.String()), NicType: optional(id.Rule.NicType), Policy: optional(id.Rule.Policy),
-		Priority: types.Int64Null(), Description: types.StringNull(), RuleID: optional(id.Rule.NativeID),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
-	}
-	if id.Rule.Priority != 0 {
-		m.Priority = types.Int64Value(int64(id.Rule.Priority))
-	}
+	// Only what the id says; Read fills in the rest from the cloud.
+	m := ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
+	m.setObserved(id.Cloud, id.GroupID, id.Rule)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

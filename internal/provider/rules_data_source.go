@@ -38,25 +38,7 @@ type rulesModel struct {
 	Cloud           types.String `tfsdk:"cloud"`
 	SecurityGroupID types.String `tfsdk:"security_group_id"`
 	Direction       types.String `tfsdk:"direction"`
-	Rules           []ruleEntry  `tfsdk:"rules"`
-}
-
-type ruleEntry struct {
-	ID                    types.String `tfsdk:"id"`
-	RuleID                types.String `tfsdk:"rule_id"`
-	Direction             types.String `tfsdk:"direction"`
-	Protocol              types.String `tfsdk:"protocol"`
-	PortRange             types.String `tfsdk:"port_range"`
-	CIDR                  types.String `tfsdk:"cidr"`
-	PeerSecurityGroupID   types.String `tfsdk:"peer_security_group_id"`
-	PeerGroupOwnerAccount types.String `tfsdk:"peer_group_owner_account"`
-	PrefixListID          types.String `tfsdk:"prefix_list_id"`
-	LocalCIDR             types.String `tfsdk:"local_cidr"`
-	SourcePortRange       types.String `tfsdk:"source_port_range"`
-	NicType               types.String `tfsdk:"nic_type"`
-	Policy                types.String `tfsdk:"policy"`
-	Priority              types.Int64  `tfsdk:"priority"`
-	Description           types.String `tfsdk:"description"`
+	Rules           []ruleAttrs  `tfsdk:"rules"`
 }
 
 // Metadata names the data source.
@@ -90,6 +72,7 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					"cidr":                     str("Peer CIDR block."),
 					"peer_security_group_id":   str("Peer security group."),
 					"peer_group_owner_account": str("Account owning the peer group."),
+					"peer_group_owner_id":      str("Account id owning the peer group, where the cloud reports it."),
 					"prefix_list_id":           str("Peer prefix list."),
 					"local_cidr":               str("Range on the group's own side."),
 					"source_port_range":        str("Source ports."),
@@ -143,22 +126,14 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	m.ID = types.StringValue(name + "/" + group)
-	m.Rules = []ruleEntry{}
+	m.Rules = []ruleAttrs{}
 	for _, o := range rules {
 		if dir := m.Direction.ValueString(); dir != "" && o.Direction != dir {
 			continue
 		}
-		e := ruleEntry{
-			ID: types.StringValue(rule.ID{Cloud: name, GroupID: group, Rule: o}.String()), RuleID: optional(o.NativeID),
-			Direction: types.StringValue(o.Direction), Protocol: types.StringValue(o.Protocol), PortRange: optional(o.Ports.String()),
-			CIDR: optional(o.CIDR), PeerSecurityGroupID: optional(o.PeerGroupID), PeerGroupOwnerAccount: optional(o.PeerGroupOwnerAccount),
-			PrefixListID: optional(o.PrefixListID), LocalCIDR: optional(o.LocalCIDR), SourcePortRange: optional(o.SourcePorts.String()),
-			NicType: optional(o.NicType), Policy: optional(o.Policy), Priority: types.Int64Null(), Description: optional(o.Description),
-		}
-		if o.Priority != 0 {
-			e.Priority = types.Int64Value(int64(o.Priority))
-		}
-		m.Rules = append(m.Rules, e)
+		var entry ruleAttrs
+		entry.setObserved(name, group, o)
+		m.Rules = append(m.Rules, entry)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
