@@ -25,18 +25,15 @@ type Group struct {
 	// Rules are the front-end's own typed rules; they marshal to the
 	// vendor's describe shape.
 	Rules []any `json:"rules"`
-	// AvailableAt, when set, is when a pending group turns Available.
-	AvailableAt time.Time `json:"-"`
 }
 
 // Call is one vendor API call as the mock received and answered it.
 type Call struct {
-	Cloud  string            `json:"cloud"`
-	Action string            `json:"action"`
-	Status int               `json:"status"`
-	Code   string            `json:"code"`
-	Params map[string]any    `json:"params"`
-	Header map[string]string `json:"-"`
+	Cloud  string         `json:"cloud"`
+	Action string         `json:"action"`
+	Status int            `json:"status"`
+	Code   string         `json:"code"`
+	Params map[string]any `json:"params"`
 }
 
 // Fault makes the next calls of one cloud (and action, or every action when
@@ -118,7 +115,6 @@ func (s *Store) Do(fn func(tx *Tx) error) error {
 func (tx *Tx) Group(cloud, id string) *Group {
 	for _, g := range tx.s.groups {
 		if g.Cloud == cloud && g.ID == id {
-			tx.refresh(g)
 			return g
 		}
 	}
@@ -130,17 +126,10 @@ func (tx *Tx) Groups(cloud string) []*Group {
 	var out []*Group
 	for _, g := range tx.s.groups {
 		if g.Cloud == cloud {
-			tx.refresh(g)
 			out = append(out, g)
 		}
 	}
 	return out
-}
-
-func (tx *Tx) refresh(g *Group) {
-	if !g.AvailableAt.IsZero() && !tx.s.Now().Before(g.AvailableAt) {
-		g.Status, g.AvailableAt = "Available", time.Time{}
-	}
 }
 
 // Now is the store's clock.
@@ -150,12 +139,6 @@ func (tx *Tx) Now() time.Time { return tx.s.Now() }
 func (tx *Tx) NewID(prefix string) string {
 	tx.s.seq++
 	return fmt.Sprintf("%s%04x%s", prefix, tx.s.seq, randomHex(6))
-}
-
-// Seq returns a fresh number, for clouds whose ids are numbers.
-func (tx *Tx) Seq() int {
-	tx.s.seq++
-	return tx.s.seq
 }
 
 // Token returns what an idempotency token was first used for.
@@ -278,10 +261,8 @@ func (s *Store) CallsOf(cloud, action string) []Call {
 func (s *Store) Snapshot() []Group {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx := &Tx{s}
 	out := make([]Group, len(s.groups))
 	for i, g := range s.groups {
-		tx.refresh(g)
 		out[i] = *g
 		out[i].Rules = append([]any{}, g.Rules...)
 	}
