@@ -100,7 +100,7 @@ func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule, client
 		var err error
 		created, err = c.Find(ctx, groupID, r)
 		if KindOf(err) == KindRuleGone {
-			err.(*Error).Kind = KindBusy
+			return &Error{Cloud: c.Cloud.Name, Action: "read back rule", Kind: KindBusy, Err: err}
 		}
 		return err
 	})
