@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -17,13 +18,23 @@ func controlAPI(st *store.Store) http.Handler {
 		frontend.WriteJSON(w, http.StatusOK, map[string]any{"groups": st.Snapshot()})
 	})
 	mux.HandleFunc("POST /_mock/groups", func(w http.ResponseWriter, r *http.Request) {
-		var g store.Group
-		if err := decode(r, &g); err != nil || g.Cloud == "" || g.ID == "" {
-			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud","id","region","status","default"}: %v`, err))
+		var in struct {
+			store.Group
+			// AvailableAfterSeconds turns a group of another status
+			// Available that many seconds from now.
+			AvailableAfterSeconds float64 `json:"available_after_seconds"`
+		}
+		if err := decode(r, &in); err != nil || in.Cloud == "" || in.ID == "" {
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud","id","region","status","default","available_after_seconds"}: %v`, err))
 			return
 		}
+		g := in.Group
 		if g.Status == "" {
 			g.Status = "Available"
+		}
+		g.AvailableAt = time.Time{}
+		if in.AvailableAfterSeconds > 0 && g.Status != "Available" {
+			g.AvailableAt = st.Now().Add(time.Duration(in.AvailableAfterSeconds * float64(time.Second)))
 		}
 		g.Rules = nil
 		if err := st.AddGroup(&g); err != nil {

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
 )
 
 // Options configure a mock cloud.
@@ -41,14 +43,15 @@ func New(opts Options) *Server {
 		opts.AccessKey, opts.SecretKey = frontend.DefaultAccessKey, frontend.DefaultSecretKey
 	}
 	s := &Server{}
-	s.Store = store.New(func() []*store.Group {
-		return ecs.Fixtures()
+	s.Store = store.New(func(now time.Time) []*store.Group {
+		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now))
 	})
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := ecs.New(cfg)
 
 	mux := http.NewServeMux()
 	mux.Handle("/_mock/", controlAPI(s.Store))
+	mux.Handle("/api/v2/", zenlayer.New(cfg))
 	// Alibaba's RPC APIs share the path "/"; the API version tells them
 	// apart.
 	mux.Handle("/", ecsAPI)

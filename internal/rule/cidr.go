@@ -50,6 +50,15 @@ func CanonicalCIDR(s string) (string, error) {
 	return p.String(), nil
 }
 
+// NormalizeCIDR canonicalises a CIDR a cloud returned, keeping it as it
+// is when it does not parse (so the mismatch shows in the plan).
+func NormalizeCIDR(s string) string {
+	if c, err := CanonicalCIDR(s); err == nil {
+		return c
+	}
+	return s
+}
+
 // IsIPv6 reports whether a canonical CIDR is an IPv6 block.
 func IsIPv6(cidr string) bool {
 	p, err := netip.ParsePrefix(cidr)

@@ -94,14 +94,14 @@ func fromWire(p ecs.Permission) rule.Rule {
 		peerV4, peerV6, group, owner, list = p.DestCidrIp, p.Ipv6DestCidrIp, p.DestGroupId, p.DestGroupOwnerAccount, p.DestPrefixListId
 		localV4, localV6 = p.SourceCidrIp, p.Ipv6SourceCidrIp
 	}
-	r.CIDR = canonical(first(peerV4, peerV6))
+	r.CIDR = rule.NormalizeCIDR(first(peerV4, peerV6))
 	if r.CIDR == "" {
 		r.PeerGroupID, r.PeerGroupOwnerAccount = group, owner
 		if r.PeerGroupID == "" {
 			r.PrefixListID = list
 		}
 	}
-	r.LocalCIDR = canonical(first(localV4, localV6))
+	r.LocalCIDR = rule.NormalizeCIDR(first(localV4, localV6))
 	return r
 }
 
@@ -110,14 +110,4 @@ func first(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func canonical(cidr string) string {
-	if cidr == "" {
-		return ""
-	}
-	if c, err := rule.CanonicalCIDR(cidr); err == nil {
-		return c
-	}
-	return cidr
 }

@@ -1,6 +1,10 @@
 package ecs
 
-import "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+import (
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
 
 // Regions are the regions the mock knows besides those of its groups.
 var Regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1", "eu-central-1"}
@@ -12,7 +16,7 @@ var Regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast
 //     put rules in and to name as peers of one another;
 //   - sg-other-vpc in cn-hangzhou, VPC vpc-other: a peer in another VPC;
 //   - sg-bj in cn-beijing, VPC vpc-bj: a group of another region.
-func Fixtures() []*store.Group {
+func Fixtures(time.Time) []*store.Group {
 	g := func(id, region, vpc string) *store.Group {
 		return &store.Group{Cloud: Cloud, ID: id, Region: region, Status: "Available", VpcID: vpc, Rules: []any{}}
 	}

@@ -22,6 +22,9 @@ type Group struct {
 	Default bool   `json:"default"`
 	// VpcID lets front-ends check that peer groups share a network.
 	VpcID string `json:"vpc_id,omitempty"`
+	// AvailableAt is when a group in another status (still being
+	// created, say) turns Available by itself; zero means never.
+	AvailableAt time.Time `json:"available_at,omitzero"`
 	// Rules are the front-end's own typed rules; they marshal to the
 	// vendor's describe shape.
 	Rules []any `json:"rules"`
@@ -69,7 +72,7 @@ const (
 // Store holds everything. The zero value is not usable; call New.
 type Store struct {
 	mu       sync.Mutex
-	fixtures func() []*Group
+	fixtures func(now time.Time) []*Group
 	groups   []*Group
 	calls    []Call
 	faults   []*Fault
@@ -82,8 +85,8 @@ type Store struct {
 }
 
 // New makes a store that starts from, and resets to, the groups fixtures
-// returns.
-func New(fixtures func() []*Group) *Store {
+// returns; now is the time of the reset.
+func New(fixtures func(now time.Time) []*Group) *Store {
 	s := &Store{fixtures: fixtures, Now: func() time.Time { return time.Now().UTC() }}
 	s.Reset()
 	return s
@@ -93,7 +96,7 @@ func New(fixtures func() []*Group) *Store {
 func (s *Store) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.groups = s.fixtures()
+	s.groups = s.fixtures(s.Now())
 	s.calls = nil
 	s.faults = nil
 	s.behavior = map[string]string{}
@@ -113,8 +116,8 @@ func (s *Store) Do(fn func(tx *Tx) error) error {
 
 // Group returns a group of a cloud by id, or nil.
 func (tx *Tx) Group(cloud, id string) *Group {
-	for _, g := range tx.s.groups {
-		if g.Cloud == cloud && g.ID == id {
+	for _, g := range tx.Groups(cloud) {
+		if g.ID == id {
 			return g
 		}
 	}
@@ -123,6 +126,7 @@ func (tx *Tx) Group(cloud, id string) *Group {
 
 // Groups returns the groups of one cloud.
 func (tx *Tx) Groups(cloud string) []*Group {
+	tx.s.settle()
 	var out []*Group
 	for _, g := range tx.s.groups {
 		if g.Cloud == cloud {
@@ -132,13 +136,29 @@ func (tx *Tx) Groups(cloud string) []*Group {
 	return out
 }
 
+// settle turns groups whose time has come Available. Called with mu held.
+func (s *Store) settle() {
+	now := s.Now()
+	for _, g := range s.groups {
+		if !g.AvailableAt.IsZero() && !now.Before(g.AvailableAt) {
+			g.Status, g.AvailableAt = "Available", time.Time{}
+		}
+	}
+}
+
+// NextNumber returns a fresh positive number, for clouds whose ids are
+// integers.
+func (tx *Tx) NextNumber() int {
+	tx.s.seq++
+	return tx.s.seq
+}
+
 // Now is the store's clock.
 func (tx *Tx) Now() time.Time { return tx.s.Now() }
 
 // NewID returns a fresh id with a prefix, e.g. "sgr-" + 16 hex digits.
 func (tx *Tx) NewID(prefix string) string {
-	tx.s.seq++
-	return fmt.Sprintf("%s%04x%s", prefix, tx.s.seq, randomHex(6))
+	return fmt.Sprintf("%s%04x%s", prefix, tx.NextNumber(), randomHex(6))
 }
 
 // Token returns what an idempotency token was first used for.
@@ -261,6 +281,7 @@ func (s *Store) CallsOf(cloud, action string) []Call {
 func (s *Store) Snapshot() []Group {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	out := make([]Group, len(s.groups))
 	for i, g := range s.groups {
 		out[i] = *g

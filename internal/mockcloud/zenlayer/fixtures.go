@@ -1,0 +1,43 @@
+package zenlayer
+
+import (
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// PendingFor is how long after a reset the fixture zl-pending stays in
+// status Creating.
+const PendingFor = 5 * time.Second
+
+// Fixtures are the Zenlayer groups mockcloud starts with (documented in
+// mockcloud's README). Zenlayer's VM groups have no region.
+//
+//   - zl-web, zl-app: empty groups to put rules in;
+//   - zl-default: the account's default group, whose rules cannot be
+//     changed; it holds the usual defaults, including a drop rule;
+//   - zl-pending: a group still being created, Available PendingFor after
+//     the start (or reset).
+func Fixtures(now time.Time) []*store.Group {
+	g := func(id string) *store.Group {
+		return &store.Group{Cloud: Cloud, ID: id, Status: "Available", Rules: []any{}}
+	}
+	def := g("zl-default")
+	def.Default = true
+	for i, r := range []ruleInfo{
+		{Direction: "ingress", IPProtocol: "tcp", PortRange: "22/22", CidrIP: "0.0.0.0/0", Description: "SSH"},
+		{Direction: "ingress", IPProtocol: "tcp", PortRange: "3389/3389", CidrIP: "0.0.0.0/0", Description: "RDP"},
+		{Direction: "ingress", IPProtocol: "icmp", PortRange: "-1/-1", CidrIP: "0.0.0.0/0"},
+		{Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "all", PortRange: "-1/-1", CidrIP: "0.0.0.0/0"},
+		{Direction: "egress", IPProtocol: "all", PortRange: "-1/-1", CidrIP: "0.0.0.0/0"},
+	} {
+		r.RuleID = 9001 + i
+		if r.Policy == "" {
+			r.Policy, r.Priority = "accept", 1
+		}
+		def.Rules = append(def.Rules, &r)
+	}
+	pending := g("zl-pending")
+	pending.Status, pending.AvailableAt = "Creating", now.Add(PendingFor)
+	return []*store.Group{g("zl-web"), g("zl-app"), def, pending}
+}
