@@ -87,9 +87,24 @@ func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule, client
 			Message: fmt.Sprintf("security group %s already has the rule %s", groupID, r)}
 	}
 	tflog.Debug(ctx, "authorizing rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
+	// Clouds without client tokens answer a retry of a write that landed
+	// (its answer lost) with "duplicate". The rule was absent before the
+	// first attempt, under the lock, so that duplicate is our own rule.
+	lost := false
 	err = Retry(ctx, c.backoff, func(ctx context.Context) error {
-		return c.backend.Authorize(ctx, groupID, []rule.Rule{r}, clientToken)
+		err := c.backend.Authorize(ctx, groupID, []rule.Rule{r}, clientToken)
+		if lost && KindOf(err) == KindDuplicate {
+			tflog.Debug(ctx, "a lost earlier attempt created the rule", map[string]any{"reason": err.Error()})
+			return nil
+		}
+		lost = KindOf(err) == KindTransient
+		return err
 	})
+	if KindOf(err) == KindDuplicate {
+		// The cloud knows a rule equal to r that the check above did not
+		// (another writer, or a broader notion of equality).
+		return r, err
+	}
 	if err != nil {
 		return rule.Rule{}, err
 	}

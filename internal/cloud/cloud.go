@@ -68,6 +68,10 @@ type Capabilities struct {
 	// Policies a rule may be created with; empty means the cloud has no
 	// policy (allow-list only).
 	Policies []string
+	// ExistingPolicies are further policies rules in the cloud may have
+	// (made by other tools) but that cannot be created through the API:
+	// such rules can be imported and kept, not created.
+	ExistingPolicies []string
 	// MinPriority..MaxPriority; both zero means the cloud has no priority.
 	MinPriority, MaxPriority int
 	// DefaultPriority and DefaultPolicy are what the cloud assumes when a

@@ -140,6 +140,41 @@ func TestClientCreateDetectsDuplicates(t *testing.T) {
 	}
 }
 
+// tokenlessBackend is a cloud without client tokens: its first authorize
+// lands but the answer is lost, the retry finds the rule there.
+type tokenlessBackend struct {
+	fakeBackend
+	failFirst Kind
+}
+
+func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) error {
+	if f.authorized > 0 {
+		f.authorized++
+		return &Error{Kind: KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
+	}
+	_ = f.fakeBackend.Authorize(ctx, group, rules, token)
+	return &Error{Kind: f.failFirst, Code: "first answer"}
+}
+
+func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
+	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
+	b := &tokenlessBackend{failFirst: KindTransient}
+	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	got, err := c.Create(context.Background(), "sg", r, "")
+	if err != nil || got.NativeID != "id-22" || b.authorized != 2 {
+		t.Fatalf("Create = %+v, %v after %d writes; want our own rule after one retry", got, err, b.authorized)
+	}
+
+	// After an answer that proves the write did not land (busy), a
+	// duplicate is someone else's rule.
+	b = &tokenlessBackend{failFirst: KindBusy}
+	c = NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	got, err = c.Create(context.Background(), "sg", r, "")
+	if KindOf(err) != KindDuplicate || got.Ports != r.Ports {
+		t.Fatalf("Create = %+v, %v; want a duplicate error naming the rule", got, err)
+	}
+}
+
 func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
 	for _, kind := range []Kind{KindRuleGone, KindGroupGone} {
 		b := &fakeBackend{failRevoke: &Error{Kind: kind}}

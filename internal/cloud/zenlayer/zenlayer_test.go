@@ -1,0 +1,286 @@
+package zenlayer
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+func connect(t *testing.T, endpoint, secret string) *Backend {
+	t.Helper()
+	b, err := New(map[string]string{"access_key": "mock-access-key", "secret_key": secret, "endpoint": endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var (
+	ssh  = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Policy: rule.Accept, Priority: 1, Description: "ssh"}
+	web  = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 80, To: 443}, CIDR: "203.0.113.7/32", Policy: rule.Accept, Priority: 50}
+	ping = rule.Rule{Direction: rule.Ingress, Protocol: rule.ICMP, CIDR: "0.0.0.0/0"}
+	out  = rule.Rule{Direction: rule.Egress, Protocol: rule.All, CIDR: "0.0.0.0/0", Policy: rule.Accept, Priority: 100}
+)
+
+func TestRoundTrip(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m.URL, "mock-secret-key")
+	ctx := context.Background()
+	all := []rule.Rule{ssh, web, ping, out}
+	if err := b.Authorize(ctx, "zl-web", all, "unused"); err != nil {
+		t.Fatal(err)
+	}
+	calls := m.Store.CallsOf(Name, "AuthorizeSecurityGroupRules")
+	if len(calls) != 1 {
+		t.Fatalf("%d authorize calls, want one batch", len(calls))
+	}
+	// The wire spellings of reference/vendor-wire.md 1.5.
+	sent := calls[0].Params["ruleInfos"].([]any)
+	first, third := sent[0].(map[string]any), sent[2].(map[string]any)
+	if first["portRange"] != "22/22" || first["ipProtocol"] != "tcp" || first["description"] != "ssh" ||
+		third["portRange"] != "-1/-1" || third["policy"] != "accept" || third["priority"] != float64(1) || first["ruleId"] != nil {
+		t.Fatalf("sent %v", sent)
+	}
+	got, err := b.Describe(ctx, "zl-web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(all) {
+		t.Fatalf("described %+v", got)
+	}
+	for _, want := range all {
+		i := rule.Find(got, want)
+		if i < 0 || got[i].NativeID == "" || got[i].Description != want.Description || got[i].Priority == 0 {
+			t.Fatalf("rule %s read back from %+v", want, got)
+		}
+	}
+
+	// Doc 000's revoke body: securityGroupId and ruleInfos of direction,
+	// policy, priority, ipProtocol, portRange and cidrIp.
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); err != nil {
+		t.Fatal(err)
+	}
+	revoke := m.Store.CallsOf(Name, "RevokeSecurityGroupRules")[0].Params
+	info := revoke["ruleInfos"].([]any)[0].(map[string]any)
+	keys := []string{}
+	for k := range info {
+		keys = append(keys, k)
+	}
+	if revoke["securityGroupId"] != "zl-web" || len(info) != 6 || info["priority"] != float64(1) || info["cidrIp"] != "10.0.0.0/8" {
+		t.Fatalf("revoke sent %v (keys %v)", revoke, keys)
+	}
+	// A batch with a rule already gone still removes the others.
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh, web, ping}); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 1 {
+		t.Fatalf("left %d rules, want only the egress one", len(g.Rules))
+	}
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindRuleGone {
+		t.Fatalf("revoke of a gone rule: %v", err)
+	}
+}
+
+func TestDescribeGoneGroupAndReadOnlyRules(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m.URL, "mock-secret-key")
+	if _, err := b.Describe(context.Background(), "zl-nothing"); cloud.KindOf(err) != cloud.KindGroupGone {
+		t.Fatalf("a missing group: %v", err)
+	}
+	rules, err := b.Describe(context.Background(), "zl-default")
+	if err != nil || len(rules) != 5 {
+		t.Fatalf("zl-default: %v %+v", err, rules)
+	}
+	drop := rules[3]
+	if drop.Policy != rule.Drop || drop.Protocol != rule.All || !drop.Ports.IsZero() || drop.NativeID != "9004" || drop.Priority != 100 {
+		t.Fatalf("the drop rule read back as %+v", drop)
+	}
+}
+
+func TestErrorsThroughTheWire(t *testing.T) {
+	m := mocktest.Start(t, "")
+	ctx := context.Background()
+	bad := connect(t, m.URL, "wrong-secret")
+	err := bad.Authorize(ctx, "zl-web", []rule.Rule{ssh}, "")
+	e, ok := cloud.AsError(err)
+	if !ok || e.Kind != cloud.KindAuth || e.Status != 401 || !strings.Contains(err.Error(), "secret_key") || strings.Contains(err.Error(), "wrong-secret") {
+		t.Fatalf("bad secret: %v", err)
+	}
+	b := connect(t, m.URL, "mock-secret-key")
+	for group, kind := range map[string]cloud.Kind{"zl-default": cloud.KindInvalid, "zl-pending": cloud.KindBusy, "zl-nothing": cloud.KindGroupGone} {
+		if err := b.Authorize(ctx, group, []rule.Rule{ssh}, ""); cloud.KindOf(err) != kind {
+			t.Errorf("authorize on %s: %v, want %v", group, err, kind)
+		}
+	}
+	if err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
+		t.Fatalf("repeat: %v", err)
+	}
+	m.Store.AddFault(store.Fault{Cloud: Name, Action: "DescribeSecurityGroups", Throttle: 1, ServerError: 1, Drop: 1})
+	for range 3 {
+		if _, err := b.Describe(ctx, "zl-web"); cloud.KindOf(err) != cloud.KindTransient {
+			t.Fatalf("faults must be transient: %v", err)
+		}
+	}
+}
+
+// A create whose answer is lost is retried without a client token (Zenlayer
+// has none); the retry's "repeat rule" is recognised as our own write.
+func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m.URL, "mock-secret-key")
+	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", DropAfterCommit: 1})
+	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	got, err := c.Create(context.Background(), "zl-web", ssh, "")
+	if err != nil || got.NativeID == "" {
+		t.Fatalf("Create = %+v, %v", got, err)
+	}
+	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules, want 1", len(g.Rules))
+	}
+}
+
+// How every error code of vendor doc 000 (RevokeSecurityGroupRules) and
+// the other codes of the rule calls end.
+func TestDoc000Codes(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		kind   cloud.Kind
+		attr   string
+	}{
+		{404, "INVALID_SECURITY_GROUP_NOT_FOUND", cloud.KindGroupGone, "security_group_id"},
+		{403, "OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE", cloud.KindBusy, "security_group_id"},
+		{404, "INVALID_SECURITY_GROUP_RULE_NOT_FOUND", cloud.KindRuleGone, ""},
+		{403, "OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT", cloud.KindInvalid, "security_group_id"},
+
+		{403, "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE", cloud.KindDuplicate, ""},
+		{403, "OPERATION_DENIED_SECURITY_GROUP_RULE_EXCEED_LIMIT", cloud.KindInvalid, "security_group_id"},
+		{400, "INVALID_PARAMETER_SECURITY_GROUP_POLICY", cloud.KindInvalid, "policy"},
+		{400, "INVALID_PARAMETER_SECURITY_GROUP_PORT_RANGE", cloud.KindInvalid, "port_range"},
+		{400, "INVALID_PARAMETER_SECURITY_GROUP_PRIORITY", cloud.KindInvalid, "priority"},
+		{400, "INVALID_PARAMETER_SECURITY_GROUP_SOURCE_CIDR_IP", cloud.KindInvalid, "cidr"},
+		{404, "OPERATION_FAILED_RESOURCE_NOT_FOUND", cloud.KindGroupGone, "security_group_id"},
+		{400, "REQUEST_LIMIT_EXCEEDED", cloud.KindTransient, ""},
+		{429, "", cloud.KindTransient, ""},
+		{503, "SERVICE_TEMPORARY_UNAVAILABLE", cloud.KindTransient, ""},
+		{502, "", cloud.KindTransient, ""},
+		{401, "SOMETHING_UNDOCUMENTED", cloud.KindAuth, ""},
+		{401, "AUTH_FAILED_TIMESTAMP_EXPIRED", cloud.KindAuth, ""},
+		{400, "SOMETHING_ELSE", cloud.KindUnknown, ""},
+	} {
+		e := classify("RevokeSecurityGroupRules", tc.status, failure{Code: tc.code, Message: "m", RequestID: "T1"})
+		if e.Kind != tc.kind || e.Attribute != tc.attr {
+			t.Errorf("%d %s: kind %v attribute %q, want %v %q", tc.status, tc.code, e.Kind, e.Attribute, tc.kind, tc.attr)
+		}
+		if tc.kind == cloud.KindInvalid && e.Hint == "" {
+			t.Errorf("%s: an invalid request needs a hint", tc.code)
+		}
+	}
+	e := classify("RevokeSecurityGroupRules", 403, failure{Code: "OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT", Message: "m", RequestID: "T1"})
+	if msg := e.Error(); !strings.Contains(msg, "default security group") || !strings.Contains(msg, "T1") || !strings.Contains(msg, "HTTP 403") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+// Answers other implementations may give: a string ruleId, a non-JSON
+// error page, an unreadable success body.
+func TestTolerantDecoding(t *testing.T) {
+	answers := map[string]func(w http.ResponseWriter){
+		"DescribeSecurityGroups": func(w http.ResponseWriter) {
+			_, _ = w.Write([]byte(`{"requestId":"T1","response":{"totalCount":1,"dataSet":[{"securityGroupId":"g","ruleInfos":[{"ruleId":"abc","direction":"ingress","policy":"accept","priority":1,"ipProtocol":"TCP","portRange":"80","cidrIp":"10.0.0.1"}]}]}}`))
+		},
+		"AuthorizeSecurityGroupRules": func(w http.ResponseWriter) {
+			w.WriteHeader(502)
+			_, _ = w.Write([]byte(`<html>bad gateway</html>`))
+		},
+		"RevokeSecurityGroupRules": func(w http.ResponseWriter) { _, _ = w.Write([]byte(`not json`)) },
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		answers[r.Header.Get("X-ZC-Action")](w)
+	}))
+	defer srv.Close()
+	b := connect(t, srv.URL, "s")
+	rules, err := b.Describe(context.Background(), "g")
+	if err != nil || len(rules) != 1 || rules[0].NativeID != "abc" || rules[0].Protocol != rule.TCP ||
+		rules[0].Ports != (rule.PortRange{From: 80, To: 80}) || rules[0].CIDR != "10.0.0.1/32" {
+		t.Fatalf("describe: %+v %v", rules, err)
+	}
+	err = b.Authorize(context.Background(), "g", []rule.Rule{ssh}, "")
+	if cloud.KindOf(err) != cloud.KindTransient || !strings.Contains(err.Error(), "bad gateway") {
+		t.Fatalf("a 502 page: %v", err)
+	}
+	if err := b.Revoke(context.Background(), "g", []rule.Rule{ssh}); err == nil || !strings.Contains(err.Error(), "unreadable") {
+		t.Fatalf("an unreadable success: %v", err)
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                         "https://console.zenlayer.com",
+		"console.zenlayer.com":     "https://console.zenlayer.com",
+		"http://127.0.0.1:8080":    "http://127.0.0.1:8080",
+		"https://api.example.com/": "https://api.example.com",
+	} {
+		u, err := parseEndpoint(in)
+		if err != nil || u.String() != want {
+			t.Errorf("%q: %v %v, want %s", in, u, err, want)
+		}
+	}
+	for _, bad := range []string{"ftp://x", "http://x/api/v2/vm", "http://", "https://x?y=1"} {
+		if _, err := parseEndpoint(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// The signed request matches what the mock (and Zenlayer) verify, also
+// when the clock is far off: then the error names the clock.
+func TestClockSkewNamesTheClock(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m.URL, "mock-secret-key")
+	b.client.now = func() time.Time { return time.Now().Add(-time.Hour) }
+	_, err := b.Describe(context.Background(), "zl-web")
+	if !strings.Contains(err.Error(), "clock") {
+		t.Fatalf("%v", err)
+	}
+	var e *cloud.Error
+	if !errors.As(err, &e) || e.Kind != cloud.KindAuth {
+		t.Fatalf("%v", err)
+	}
+}
+
+func BenchmarkDescribe20Rules(b *testing.B) {
+	m := mockcloud.New(mockcloud.Options{})
+	if err := m.Start("127.0.0.1:0", ""); err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	be, _ := New(map[string]string{"access_key": "mock-access-key", "secret_key": "mock-secret-key", "endpoint": m.URL})
+	var rules []rule.Rule
+	for p := 1; p <= 20; p++ {
+		r := ssh
+		r.Ports = rule.PortRange{From: p, To: p}
+		rules = append(rules, r)
+	}
+	if err := be.Authorize(context.Background(), "zl-web", rules, ""); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := be.Describe(context.Background(), "zl-web"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
