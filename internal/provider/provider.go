@@ -19,6 +19,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
 )
 
 var _ provider.Provider = &SecgroupProvider{}
@@ -32,7 +33,7 @@ type SecgroupProvider struct {
 
 // Clouds is every cloud the provider manages, in documentation order.
 func Clouds() *cloud.Registry {
-	return cloud.NewRegistry(alicloud.Definition())
+	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition())
 }
 
 // New returns the provider factory.

@@ -1,14 +1,19 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
@@ -28,24 +33,51 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
-// providerConfig points the alicloud block at the mock.
-func providerConfig(m *mockcloud.Server) string {
-	return fmt.Sprintf(`
-provider "secgroup" {
-  alicloud {
-    access_key = "mock-access-key"
-    secret_key = "mock-secret-key"
-    region     = "cn-hangzhou"
-    endpoint   = %q
-  }
+// mockSettings are the provider block settings that point each cloud at a
+// mockcloud (the endpoint is added per mock).
+var mockSettings = map[string]map[string]string{
+	"alicloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou"},
+	"zenlayer": {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
 }
-`, m.URL)
+
+// providerConfig points every cloud's block at the mock.
+func providerConfig(m *mockcloud.Server) string {
+	var b strings.Builder
+	b.WriteString("\nprovider \"secgroup\" {\n")
+	for _, name := range slices.Sorted(maps.Keys(mockSettings)) {
+		fmt.Fprintf(&b, "  %s {\n", name)
+		for _, k := range slices.Sorted(maps.Keys(mockSettings[name])) {
+			fmt.Fprintf(&b, "    %s = %q\n", k, mockSettings[name][k])
+		}
+		fmt.Fprintf(&b, "    endpoint = %q\n  }\n", m.URL)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// mockBackend connects to one cloud of the mock directly, to change it out
+// of band as another tool would.
+func mockBackend(t *testing.T, m *mockcloud.Server, name string) cloud.Backend {
+	t.Helper()
+	def, _ := Clouds().Get(name)
+	settings := maps.Clone(mockSettings[name])
+	settings["endpoint"] = m.URL
+	b, err := def.Connect(context.Background(), settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // mockRules returns the rules the mock holds in one ECS group, as the
 // JSON-like maps /_mock/state shows.
 func mockRules(m *mockcloud.Server, group string) []map[string]any {
-	g, ok := m.Store.FindGroup("alicloud", group)
+	return mockRulesOf(m, "alicloud", group)
+}
+
+// mockRulesOf returns the rules of one group of any cloud.
+func mockRulesOf(m *mockcloud.Server, cloudName, group string) []map[string]any {
+	g, ok := m.Store.FindGroup(cloudName, group)
 	if !ok {
 		return nil
 	}
@@ -56,12 +88,18 @@ func mockRules(m *mockcloud.Server, group string) []map[string]any {
 	return out
 }
 
-// checkMockRule checks that the mock holds exactly one rule in group with
-// the given wire fields.
+// checkMockRule checks that the mock holds exactly one rule in an ECS
+// group with the given wire fields.
 func checkMockRule(m *mockcloud.Server, group string, want map[string]string) func(*terraform.State) error {
+	return checkCloudRule(m, "alicloud", group, want)
+}
+
+// checkCloudRule checks that the mock holds exactly one rule in a group of
+// the cloud with the given wire fields.
+func checkCloudRule(m *mockcloud.Server, cloudName, group string, want map[string]string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		var found []map[string]any
-		for _, r := range mockRules(m, group) {
+		for _, r := range mockRulesOf(m, cloudName, group) {
 			match := true
 			for k, v := range want {
 				if fmt.Sprint(r[k]) != v {
@@ -73,18 +111,23 @@ func checkMockRule(m *mockcloud.Server, group string, want map[string]string) fu
 			}
 		}
 		if len(found) != 1 {
-			return fmt.Errorf("mock group %s has %d rules with %v, want 1; it holds %v", group, len(found), want, mockRules(m, group))
+			return fmt.Errorf("mock %s group %s has %d rules with %v, want 1; it holds %v", cloudName, group, len(found), want, mockRulesOf(m, cloudName, group))
 		}
 		return nil
 	}
 }
 
-// checkMockEmpty is a CheckDestroy: the mock's groups hold no rules.
+// checkMockEmpty is a CheckDestroy: the mock's ECS groups hold no rules.
 func checkMockEmpty(m *mockcloud.Server, groups ...string) func(*terraform.State) error {
+	return checkCloudEmpty(m, "alicloud", groups...)
+}
+
+// checkCloudEmpty is a CheckDestroy: the cloud's groups hold no rules.
+func checkCloudEmpty(m *mockcloud.Server, cloudName string, groups ...string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		for _, g := range groups {
-			if rules := mockRules(m, g); len(rules) != 0 {
-				return fmt.Errorf("mock group %s still has %d rules after destroy: %v", g, len(rules), rules)
+			if rules := mockRulesOf(m, cloudName, g); len(rules) != 0 {
+				return fmt.Errorf("mock %s group %s still has %d rules after destroy: %v", cloudName, g, len(rules), rules)
 			}
 		}
 		return nil
@@ -92,8 +135,14 @@ func checkMockEmpty(m *mockcloud.Server, groups ...string) func(*terraform.State
 }
 
 func callCount(m *mockcloud.Server, action string, status int) int {
+	return cloudCallCount(m, "alicloud", action, status)
+}
+
+// cloudCallCount counts a cloud's calls of an action answered with status
+// (any status when negative).
+func cloudCallCount(m *mockcloud.Server, cloudName, action string, status int) int {
 	n := 0
-	for _, c := range m.Store.CallsOf("alicloud", action) {
+	for _, c := range m.Store.CallsOf(cloudName, action) {
 		if status < 0 || c.Status == status {
 			n++
 		}

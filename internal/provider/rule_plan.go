@@ -83,8 +83,8 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 		bad("description", "%s takes descriptions of up to %d characters; this one has %d.", name, caps.MaxDescription, n)
 	}
 	unsupported("policy", m.Policy, len(caps.Policies) > 0)
-	if known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, m.Policy.ValueString()) {
-		bad("policy", "%s cannot create rules with policy %q: use %s.", name, m.Policy.ValueString(), strings.Join(caps.Policies, " or "))
+	if p := m.Policy.ValueString(); known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, p) && !slices.Contains(caps.ExistingPolicies, p) {
+		bad("policy", "%s cannot create rules with policy %q: use %s.", name, p, strings.Join(caps.Policies, " or "))
 	}
 	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, m.NicType.ValueString()) {
 		bad("nic_type", "%s does not support nic_type %q: use %s.", name, m.NicType.ValueString(), strings.Join(caps.NicTypes, " or "))
@@ -154,15 +154,24 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if !plan.Description.Equal(state.Description) && !caps.DescriptionInPlace {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
 		}
-		if len(resp.RequiresReplace) > 0 {
-			// A replacement gets new computed values.
-			plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
-			if !caps.NativeIDs {
-				plan.RuleID = types.StringNull()
-			}
-			if config.NicType.IsNull() && len(caps.NicTypes) > 0 {
-				plan.NicType = types.StringUnknown()
-			}
+	}
+	// A policy the cloud only reports (an imported rule's) cannot be
+	// created: not on create, not by a replacement.
+	if p := plan.Policy.ValueString(); known(plan.Policy) && slices.Contains(caps.ExistingPolicies, p) &&
+		(req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
+		resp.Diagnostics.AddAttributeError(path.Root("policy"), "Invalid policy",
+			fmt.Sprintf("%s cannot create rules with policy %q: use %s. Rules with policy %q made outside Terraform can be imported and kept, but not created or replaced.",
+				def.Title, p, strings.Join(caps.Policies, " or "), p))
+		return
+	}
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) > 0 {
+		// A replacement gets new computed values.
+		plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
+		if !caps.NativeIDs {
+			plan.RuleID = types.StringNull()
+		}
+		if config.NicType.IsNull() && len(caps.NicTypes) > 0 {
+			plan.NicType = types.StringUnknown()
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)

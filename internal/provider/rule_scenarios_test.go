@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -162,7 +161,7 @@ resource "secgroup_rule" "x" {
 		Steps: []resource.TestStep{
 			{Config: config, Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"})},
 			{
-				PreConfig: func() { revokeAllInMock(t, m, "sg-db") },
+				PreConfig: func() { revokeAllInMock(t, m, "alicloud", "sg-db") },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
@@ -173,8 +172,8 @@ resource "secgroup_rule" "x" {
 				// Recreated out of band under a new id: still the declared
 				// rule, adopted with its new id and no change planned.
 				PreConfig: func() {
-					revokeAllInMock(t, m, "sg-db")
-					authorizeInMock(t, m, "sg-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
+					revokeAllInMock(t, m, "alicloud", "sg-db")
+					authorizeInMock(t, m, "alicloud", "sg-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -215,7 +214,7 @@ resource "secgroup_rule" "x" {
 		CheckDestroy:             checkMockEmpty(m, "sg-app"),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { nativeID = authorizeInMock(t, m, "sg-app", existing) },
+				PreConfig:   func() { nativeID = authorizeInMock(t, m, "alicloud", "sg-app", existing) },
 				Config:      config,
 				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*terraform import secgroup_rule.<name>\s+'alicloud/sg-app/sgr-`),
 			},
@@ -321,23 +320,23 @@ resource "secgroup_rule" "x" {
 
 // authorizeInMock creates a rule out of band, as another tool would, and
 // returns its native id.
-func authorizeInMock(t *testing.T, m *mockcloud.Server, group string, r rule.Rule) string {
+func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string, r rule.Rule) string {
 	t.Helper()
-	b := mockBackend(t, m)
+	b := mockBackend(t, m, cloudName)
 	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
 	rules, err := b.Describe(context.Background(), group)
-	if err != nil || len(rules) == 0 {
+	if err != nil || rule.Find(rules, r) < 0 {
 		t.Fatalf("describe after out-of-band authorize: %v", err)
 	}
 	return rules[rule.Find(rules, r)].NativeID
 }
 
 // revokeAllInMock deletes a group's rules out of band.
-func revokeAllInMock(t *testing.T, m *mockcloud.Server, group string) {
+func revokeAllInMock(t *testing.T, m *mockcloud.Server, cloudName, group string) {
 	t.Helper()
-	b := mockBackend(t, m)
+	b := mockBackend(t, m, cloudName)
 	rules, err := b.Describe(context.Background(), group)
 	if err == nil {
 		err = b.Revoke(context.Background(), group, rules)
@@ -345,12 +344,4 @@ func revokeAllInMock(t *testing.T, m *mockcloud.Server, group string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func mockBackend(t *testing.T, m *mockcloud.Server) *alicloud.Backend {
-	b, err := alicloud.New(map[string]string{"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou", "endpoint": m.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -59,10 +59,10 @@ func authorize(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	var add []ruleInfo
+	var add []RuleInfo
 	count := map[string]int{}
 	for _, r := range g.Rules {
-		count[r.(*ruleInfo).Direction]++
+		count[r.(*RuleInfo).Direction]++
 	}
 	for _, req := range in.RuleInfos {
 		r, e := normalize(req, true)
@@ -121,10 +121,10 @@ func revoke(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 	return nil, nil
 }
 
-func stored(g *store.Group) []ruleInfo {
-	out := make([]ruleInfo, len(g.Rules))
+func stored(g *store.Group) []RuleInfo {
+	out := make([]RuleInfo, len(g.Rules))
 	for i, r := range g.Rules {
-		out[i] = *r.(*ruleInfo)
+		out[i] = *r.(*RuleInfo)
 	}
 	return out
 }

@@ -24,7 +24,7 @@ func Fixtures(now time.Time) []*store.Group {
 	}
 	def := g("zl-default")
 	def.Default = true
-	for i, r := range []ruleInfo{
+	for i, r := range []RuleInfo{
 		{Direction: "ingress", IPProtocol: "tcp", PortRange: "22/22", CidrIP: "0.0.0.0/0", Description: "SSH"},
 		{Direction: "ingress", IPProtocol: "tcp", PortRange: "3389/3389", CidrIP: "0.0.0.0/0", Description: "RDP"},
 		{Direction: "ingress", IPProtocol: "icmp", PortRange: "-1/-1", CidrIP: "0.0.0.0/0"},

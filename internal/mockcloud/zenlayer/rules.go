@@ -7,9 +7,10 @@ import (
 	"strings"
 )
 
-// ruleInfo is a stored rule; it marshals to RuleInfo as
+// RuleInfo is a stored rule (tests may add their own, e.g. drop rules the
+// API cannot create); it marshals to RuleInfo as
 // DescribeSecurityGroups returns it (reference/vendor-wire.md 1.5).
-type ruleInfo struct {
+type RuleInfo struct {
 	RuleID      int    `json:"ruleId"`
 	Direction   string `json:"direction"`
 	Policy      string `json:"policy"`
@@ -41,11 +42,11 @@ var protocols = []string{"tcp", "udp", "icmp", "all"}
 // port "80" is stored "80/80"), the address as given. create says whether
 // the rule is being authorized (only accept may be created; a revoke may
 // name any policy).
-func normalize(in requested, create bool) (ruleInfo, *apiError) {
+func normalize(in requested, create bool) (RuleInfo, *apiError) {
 	if in.RuleID != nil {
-		return ruleInfo{}, errorf(400, "INVALID_PARAMETER_SECURITY_GROUP_RULE_ID_NOT_ALLOW", "ruleId is not allowed in ruleInfos.")
+		return RuleInfo{}, errorf(400, "INVALID_PARAMETER_SECURITY_GROUP_RULE_ID_NOT_ALLOW", "ruleId is not allowed in ruleInfos.")
 	}
-	r := ruleInfo{Direction: in.Direction, Policy: "accept", Priority: 1, IPProtocol: in.IPProtocol, Description: in.Description}
+	r := RuleInfo{Direction: in.Direction, Policy: "accept", Priority: 1, IPProtocol: in.IPProtocol, Description: in.Description}
 	if r.Direction != "ingress" && r.Direction != "egress" {
 		return r, errorf(400, "INVALID_PARAMETER", fmt.Sprintf("direction %q must be ingress or egress.", in.Direction))
 	}
@@ -118,7 +119,7 @@ func cidrKey(s string) (string, bool) {
 // sameRule reports whether two stored rules are the same rule: equal in
 // direction, policy, protocol, ports and address. The priority does not
 // make a rule different; Zenlayer rejects such a repeat.
-func sameRule(a, b ruleInfo) bool {
+func sameRule(a, b RuleInfo) bool {
 	ka, _ := cidrKey(a.CidrIP)
 	kb, _ := cidrKey(b.CidrIP)
 	return a.Direction == b.Direction && a.Policy == b.Policy && a.IPProtocol == b.IPProtocol && a.PortRange == b.PortRange && ka == kb
@@ -127,6 +128,6 @@ func sameRule(a, b ruleInfo) bool {
 // matches reports whether a revoke's rule names the stored rule. Clients
 // built on the vm20230313 SDK cannot send priority, so a revoke without
 // one matches any priority.
-func matches(want requested, norm, stored ruleInfo) bool {
+func matches(want requested, norm, stored RuleInfo) bool {
 	return sameRule(norm, stored) && (want.Priority == nil || norm.Priority == stored.Priority)
 }

@@ -62,11 +62,11 @@ func ssh(port string) map[string]any {
 	return map[string]any{"direction": "ingress", "policy": "accept", "priority": 1, "ipProtocol": "tcp", "portRange": port, "cidrIp": "10.0.0.0/8"}
 }
 
-func rulesOf(f *fixture, id string) []ruleInfo {
+func rulesOf(f *fixture, id string) []RuleInfo {
 	g, _ := f.st.FindGroup(Cloud, id)
-	var out []ruleInfo
+	var out []RuleInfo
 	for _, r := range g.Rules {
-		out = append(out, *r.(*ruleInfo))
+		out = append(out, *r.(*RuleInfo))
 	}
 	return out
 }

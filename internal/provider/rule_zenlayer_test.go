@@ -1,0 +1,490 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	zlmock "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Zenlayer Cloud VM end to end: create in Zenlayer's wire spellings,
+// import by rule id and by content, the data source, a description change
+// (a replacement: the VM API cannot modify rules), destroy.
+func TestAccZenlayer_lifecycle(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	const ssh = "secgroup_rule.ssh"
+	config := func(desc string) string {
+		return providerConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "ssh" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  description       = %q
+}
+resource "secgroup_rule" "web" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "80-443"
+  cidr              = "203.0.113.7"
+  priority          = 10
+}
+resource "secgroup_rule" "ping" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "0.0.0.0/0"
+}
+resource "secgroup_rule" "out" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "egress"
+  protocol          = "all"
+  cidr              = "0.0.0.0/0"
+}
+data "secgroup_rules" "web" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  depends_on        = [secgroup_rule.ssh, secgroup_rule.web, secgroup_rule.ping, secgroup_rule.out]
+}
+`, desc)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ssh"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^zenlayer/zl-web/[0-9]+$`))),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("rule_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9]+$`))),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("nic_type"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("secgroup_rule.web", tfjsonpath.New("cidr"), knownvalue.StringExact("203.0.113.7")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "ingress", "ipProtocol": "tcp", "portRange": "22/22",
+						"cidrIp": "10.0.0.0/8", "policy": "accept", "priority": "1", "description": "ssh"}),
+					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "80/443", "cidrIp": "203.0.113.7/32", "priority": "10"}),
+					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"ipProtocol": "icmp", "portRange": "-1/-1"}),
+					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "ipProtocol": "all", "portRange": "-1/-1"}),
+					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "4"),
+					resource.TestMatchTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]*regexp.Regexp{
+						"port_range": regexp.MustCompile(`^80-443$`), "cidr": regexp.MustCompile(`^203\.0\.113\.7/32$`),
+						"priority": regexp.MustCompile(`^10$`), "id": regexp.MustCompile(`^zenlayer/zl-web/[0-9]+$`),
+					}),
+				),
+			},
+			{ResourceName: ssh, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				ResourceName: ssh, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateId: "zenlayer/zl-web/ingress,tcp,22/22,10.0.0.0/8",
+			},
+			{
+				// No modify call in the VM API: the plan says replace, and
+				// the old rule goes before the new one comes.
+				Config: config("ssh from the office"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ssh, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("secgroup_rule.web", plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "ssh from the office"}),
+					func(*terraform.State) error {
+						if n := len(mockRulesOf(m, "zenlayer", "zl-web")); n != 4 {
+							return fmt.Errorf("%d rules after the replacement, want 4", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// A rule deleted outside Terraform is planned again; one recreated out of
+// band under a new rule id is adopted.
+func TestAccZenlayer_disappears(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-app"
+  direction         = "ingress"
+  protocol          = "udp"
+  port_range        = "53"
+  cidr              = "10.0.0.0/16"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-app"),
+		Steps: []resource.TestStep{
+			{Config: config, Check: checkCloudRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53", "ipProtocol": "udp"})},
+			{
+				PreConfig: func() { revokeAllInMock(t, m, "zenlayer", "zl-app") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
+				}},
+				Check: checkCloudRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53"}),
+			},
+			{
+				PreConfig: func() {
+					revokeAllInMock(t, m, "zenlayer", "zl-app")
+					authorizeInMock(t, m, "zenlayer", "zl-app", rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: rule.PortRange{From: 53, To: 53}, CIDR: "10.0.0.0/16"})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
+				}},
+				Check: func(s *terraform.State) error {
+					want := fmt.Sprint(mockRulesOf(m, "zenlayer", "zl-app")[0]["ruleId"])
+					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
+						return fmt.Errorf("rule_id %s, want the new id %s", got, want)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A group that is not Available yet (OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE)
+// is waited for, within the create timeout.
+func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	addGroup(t, m, "zl-new", "Creating")
+	// The group turns Available once the provider has been turned away,
+	// so the wait is certain to happen whatever the machine's speed.
+	go func() {
+		for cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", 403) == 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = m.Store.Do(func(tx *store.Tx) error { tx.Group("zenlayer", "zl-new").Status = "Available"; return nil })
+	}()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-new"),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-new"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "8080"
+  cidr              = "10.0.0.0/8"
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkCloudRule(m, "zenlayer", "zl-new", map[string]string{"portRange": "8080/8080"}),
+				func(*terraform.State) error {
+					for _, c := range m.Store.CallsOf("zenlayer", "AuthorizeSecurityGroupRules") {
+						if c.Status == 403 && c.Code == "OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE" {
+							return nil
+						}
+					}
+					return fmt.Errorf("the provider was never turned away: %+v", m.Store.CallsOf("zenlayer", ""))
+				},
+			),
+		}},
+	})
+}
+
+// A group that stays unavailable ends in a clear error at the timeout, and
+// nothing is written.
+func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	addGroup(t, m, "zl-stuck", "Creating")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-stuck"),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-stuck"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "10.0.0.0/8"
+  timeouts = {
+    create = "3s"
+  }
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+\d+\s+attempts.*OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE.*not\s+Available`),
+		}},
+	})
+}
+
+// Default groups cannot be edited: a clear error, nothing written. Their
+// rules can still be read (data source) and imported, drop rule included.
+func TestAccZenlayer_defaultGroup(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-default"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT.*` + spaced(`does not allow editing the rules of a default security group: use another group`)),
+			},
+			{
+				Config: providerConfig(m) + `
+data "secgroup_rules" "default" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-default"
+}
+`,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.secgroup_rules.default", "rules.#", "5"),
+					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.default", "rules.*", map[string]string{
+						"direction": "ingress", "protocol": "all", "policy": "drop", "priority": "100", "cidr": "0.0.0.0/0", "id": "zenlayer/zl-default/9004",
+					}),
+					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.default", "rules.*", map[string]string{
+						"protocol": "tcp", "port_range": "22", "description": "SSH", "rule_id": "9001",
+					}),
+				),
+			},
+		},
+	})
+	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", 200); n != 0 {
+		t.Fatalf("%d successful authorize calls on the default group", n)
+	}
+}
+
+// Drop rules cannot be created on Zenlayer, but one made in the console is
+// imported and kept, and destroyed with its policy named in the revoke.
+func TestAccZenlayer_importDropRule(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	var id int
+	_ = m.Store.Do(func(tx *store.Tx) error {
+		id = tx.NextNumber()
+		g := tx.Group("zenlayer", "zl-app")
+		g.Rules = append(g.Rules, &zlmock.RuleInfo{RuleID: id, Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
+		return nil
+	})
+	config := func(extra string) string {
+		return providerConfig(m) + `
+resource "secgroup_rule" "no_telnet" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-app"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "23"
+  cidr              = "0.0.0.0/0"
+  policy            = "drop"
+  priority          = 100
+  ` + extra + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCloudEmpty(m, "zenlayer", "zl-app"),
+			func(*terraform.State) error {
+				calls := m.Store.CallsOf("zenlayer", "RevokeSecurityGroupRules")
+				if len(calls) != 1 || fmt.Sprint(calls[0].Params["ruleInfos"]) != "[map[cidrIp:0.0.0.0/0 direction:ingress ipProtocol:tcp policy:drop portRange:23/23 priority:100]]" {
+					return fmt.Errorf("revoke calls %+v", calls)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: config(""), ResourceName: "secgroup_rule.no_telnet", ImportState: true, ImportStatePersist: true,
+				ImportStateId: fmt.Sprintf("zenlayer/zl-app/%d", id),
+			},
+			{
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.no_telnet", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				// Replacing it would create a drop rule: refused at plan.
+				Config:      config(`description = "telnet"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)policy.*` + spaced(`cannot create rules with policy "drop": use accept`)),
+			},
+		},
+	})
+}
+
+// Throttling (HTTP 429), 5xx and a lost answer converge on one rule,
+// although Zenlayer has no idempotency token.
+func TestAccZenlayer_faultsConverge(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "AuthorizeSecurityGroupRules", Throttle: 1, ServerError: 1, DropAfterCommit: 1})
+	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "DescribeSecurityGroups", Throttle: 1, Drop: 1})
+	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "RevokeSecurityGroupRules", Throttle: 1, ServerError: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCloudEmpty(m, "zenlayer", "zl-web"),
+			func(*terraform.State) error {
+				if n := cloudCallCount(m, "zenlayer", "RevokeSecurityGroupRules", -1); n != 3 {
+					return fmt.Errorf("%d revoke calls, want 2 faulted + 1 good", n)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "egress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "portRange": "443/443"}),
+				func(*terraform.State) error {
+					// 429, 500, the lost write, then its retry answered
+					// "repeat rule": our own rule, not a duplicate error.
+					if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 4 {
+						return fmt.Errorf("%d authorize calls, want 4", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// Bad credentials are a clear error that names the settings, and write
+// nothing; missing ones name the vendor's environment variables.
+func TestAccZenlayer_credentials(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_ID", "")
+	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", "")
+	rule := `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "all"
+  cidr              = "10.0.0.0/8"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "secgroup" {
+  zenlayer {
+    access_key = "mock-access-key"
+    secret_key = "not-the-secret"
+    endpoint   = %q
+  }
+}`, m.URL) + rule,
+				ExpectError: regexp.MustCompile(`(?s)AUTH_FAILED_SIGNATURE_MISMATCH.*` + spaced(`Check access_key and secret_key in the provider's zenlayer block`)),
+			},
+			{
+				Config: `provider "secgroup" {}` + rule,
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`zenlayer block of the secgroup provider is missing access_key (or ZENLAYERCLOUD_ACCESS_KEY_ID), secret_key (or ZENLAYERCLOUD_ACCESS_KEY_PASSWORD)`))),
+			},
+		},
+	})
+	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
+		t.Fatalf("%d authorize calls with bad credentials", n)
+	}
+}
+
+// What Zenlayer VM lacks fails at plan time, naming the attribute.
+func TestAccZenlayer_planTimeValidation(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	for _, tc := range []struct{ name, body, want string }{
+		{"ipv6", `protocol = "all"
+  cidr = "2001:db8::/32"`, `cidr.*Zenlayer Cloud VM does not support IPv6`},
+		{"drop", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  policy = "drop"`, `policy.*Zenlayer Cloud VM cannot create rules with policy "drop": use accept`},
+		{"gre", `protocol = "gre"
+  cidr = "10.0.0.0/8"`, `protocol.*Zenlayer Cloud VM does not support protocol "gre": use one of tcp, udp, icmp, all`},
+		{"icmpv6", `protocol = "icmpv6"
+  cidr = "10.0.0.0/8"`, `protocol.*does not support protocol "icmpv6"`},
+		{"peer group", `protocol = "all"
+  peer_security_group_id = "zl-app"`, `peer_security_group_id.*Zenlayer Cloud VM does not support peer_security_group_id: remove it`},
+		{"priority", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  priority = 101`, `priority.*accepts priority 1 to 100; 101 is outside`},
+		{"source ports", `protocol = "tcp"
+  port_range = "22"
+  cidr = "10.0.0.0/8"
+  source_port_range = "1024-65535"`, `source_port_range.*does not support source_port_range`},
+		{"nic type", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  nic_type = "intranet"`, `nic_type.*does not support nic_type`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  %s
+}
+`, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
+				}},
+			})
+		})
+	}
+	if calls := m.Store.Calls(); len(calls) != 0 {
+		t.Fatalf("plan-time errors reached the cloud: %d calls", len(calls))
+	}
+}
+
+func addGroup(t *testing.T, m *mockcloud.Server, id, status string) {
+	t.Helper()
+	if err := m.Store.AddGroup(&store.Group{Cloud: "zenlayer", ID: id, Status: status}); err != nil {
+		t.Fatal(err)
+	}
+}
