@@ -20,6 +20,11 @@ provider "secgroup" {
     region     = "cn-hangzhou"
     endpoint   = var.endpoint
   }
+  zenlayer {
+    access_key = "mock-access-key"
+    secret_key = "mock-secret-key"
+    endpoint   = var.endpoint
+  }
 }
 
 resource "secgroup_rule" "ssh" {
@@ -60,12 +65,43 @@ resource "secgroup_rule" "no_smtp" {
   policy            = "drop"
 }
 
+# The same intent on Zenlayer Cloud VM: its own wire format and signature,
+# the same resource.
+resource "secgroup_rule" "zl_ssh" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "203.0.113.0/24"
+  description       = "SSH from the office"
+}
+
+resource "secgroup_rule" "zl_ping" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "icmp"
+  cidr              = "0.0.0.0/0"
+  priority          = 10
+}
+
 data "secgroup_rules" "web" {
   cloud             = "alicloud"
   security_group_id = "sg-web"
   depends_on        = [secgroup_rule.ssh, secgroup_rule.https_v6, secgroup_rule.no_smtp]
 }
 
+data "secgroup_rules" "zl_web" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  depends_on        = [secgroup_rule.zl_ssh, secgroup_rule.zl_ping]
+}
+
 output "web_rule_ids" {
   value = [for r in data.secgroup_rules.web.rules : r.id]
+}
+
+output "zl_web_rule_ids" {
+  value = [for r in data.secgroup_rules.zl_web.rules : r.id]
 }

@@ -15,6 +15,10 @@ provider "secgroup" {
     region     = "cn-hangzhou"           # or ALICLOUD_REGION
     # endpoint = "http://127.0.0.1:8080" # e.g. a mockcloud; HTTPS public endpoint by default
   }
+  zenlayer {
+    access_key = var.zenlayer_access_key_id       # or ZENLAYERCLOUD_ACCESS_KEY_ID
+    secret_key = var.zenlayer_access_key_password # or ZENLAYERCLOUD_ACCESS_KEY_PASSWORD
+  }
 }
 
 variable "alicloud_access_key" {
@@ -23,6 +27,16 @@ variable "alicloud_access_key" {
 }
 
 variable "alicloud_secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "zenlayer_access_key_id" {
+  type      = string
+  sensitive = true
+}
+
+variable "zenlayer_access_key_password" {
   type      = string
   sensitive = true
 }

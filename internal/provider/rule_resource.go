@@ -178,7 +178,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The cloud's own id of the rule (ECS `sgr-…`), where the cloud has rule ids.",
+				MarkdownDescription: "The cloud's own id of the rule (ECS `sgr-…`, Zenlayer's numeric `ruleId`), where the cloud has rule ids.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),

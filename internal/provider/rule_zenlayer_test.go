@@ -397,7 +397,7 @@ func TestAccZenlayer_credentials(t *testing.T) {
 	m := startMock(t)
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_ID", "")
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", "")
-	rule := `
+	anyRule := `
 resource "secgroup_rule" "x" {
   cloud             = "zenlayer"
   security_group_id = "zl-web"
@@ -418,11 +418,11 @@ provider "secgroup" {
     secret_key = "not-the-secret"
     endpoint   = %q
   }
-}`, m.URL) + rule,
+}`, m.URL) + anyRule,
 				ExpectError: regexp.MustCompile(`(?s)AUTH_FAILED_SIGNATURE_MISMATCH.*` + spaced(`Check access_key and secret_key in the provider's zenlayer block`)),
 			},
 			{
-				Config: `provider "secgroup" {}` + rule,
+				Config:      `provider "secgroup" {}` + anyRule,
 				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`zenlayer block of the secgroup provider is missing access_key (or ZENLAYERCLOUD_ACCESS_KEY_ID), secret_key (or ZENLAYERCLOUD_ACCESS_KEY_PASSWORD)`))),
 			},
 		},

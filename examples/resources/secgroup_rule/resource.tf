@@ -46,3 +46,15 @@ resource "secgroup_rule" "no_smtp" {
     delete = "5m"
   }
 }
+
+# The same resource on Zenlayer Cloud VM: IPv4 only, accept rules, a
+# priority from 1 to 100.
+resource "secgroup_rule" "zenlayer_https" {
+  cloud             = "zenlayer"
+  security_group_id = "1234567890123456789"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+  priority          = 10
+}
