@@ -28,15 +28,15 @@ type API struct {
 // New builds the front-end.
 func New(cfg frontend.Config) *API { return &API{cfg: cfg, st: cfg.Store} }
 
-// apiError is an ECS error answer.
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-}
+// apiError is an error answer, written in the vendor's shape by answer.
+type apiError = frontend.Error
 
-func errorf(status int, code, msg string) *apiError {
-	return &apiError{Status: status, Code: code, Message: msg}
+var errorf = frontend.Errorf
+
+// faultAnswers are how the vendor answers injected faults.
+var faultAnswers = frontend.FaultAnswers{
+	Throttle:    errorf(400, "Throttling.User", "Request was denied due to user flow control."),
+	ServerError: errorf(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."),
 }
 
 // request is one parsed call.
@@ -111,33 +111,13 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 		return fail(errorf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
 	}
 
-	fault, latency := a.st.TakeFault(Cloud, req.action)
-	frontend.Sleep(req.http, latency)
-	switch fault {
-	case store.Throttle:
-		return fail(errorf(400, "Throttling.User", "Request was denied due to user flow control."))
-	case store.ServerError:
-		return fail(errorf(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."))
-	case store.Drop:
-		frontend.DropConnection(w)
-		return 0, "connection dropped"
+	result, aerr, dropped := frontend.Run(w, req.http, a.st, Cloud, req.action, faultAnswers,
+		func(tx *store.Tx) (map[string]any, *apiError) { return handler(a, tx, req) })
+	if dropped != "" {
+		return 0, dropped
 	}
-
-	var result map[string]any
-	var aerr *apiError
-	_ = a.st.Do(func(tx *store.Tx) error {
-		result, aerr = handler(a, tx, req)
-		return nil
-	})
 	if aerr != nil {
 		return fail(aerr)
-	}
-	if fault == store.DropAfterCommit {
-		frontend.DropConnection(w)
-		return 0, "connection dropped after commit"
-	}
-	if result == nil {
-		result = map[string]any{}
 	}
 	result["RequestId"] = requestID
 	frontend.WriteJSON(w, http.StatusOK, result)

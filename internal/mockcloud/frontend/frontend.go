@@ -57,3 +57,53 @@ func Sleep(r *http.Request, d time.Duration) {
 	case <-r.Context().Done():
 	}
 }
+
+// Error is a vendor error answer; each front-end writes it in its vendor's
+// shape.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+// Errorf builds an Error.
+func Errorf(status int, code, msg string) *Error {
+	return &Error{Status: status, Code: code, Message: msg}
+}
+
+// FaultAnswers are a vendor's answers to injected throttling and server
+// errors.
+type FaultAnswers struct {
+	Throttle, ServerError *Error
+}
+
+// Run applies the faults injected for one call, then runs the action as
+// one store transaction. It returns the action's result or the error to
+// answer with; when the fault closed the connection it returns what
+// happened as dropped, and the front-end answers nothing more.
+func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action string, answers FaultAnswers,
+	act func(tx *store.Tx) (map[string]any, *Error)) (result map[string]any, err *Error, dropped string) {
+	fault, latency := st.TakeFault(cloud, action)
+	Sleep(r, latency)
+	switch fault {
+	case store.Throttle:
+		return nil, answers.Throttle, ""
+	case store.ServerError:
+		return nil, answers.ServerError, ""
+	case store.Drop:
+		DropConnection(w)
+		return nil, nil, "connection dropped"
+	}
+	_ = st.Do(func(tx *store.Tx) error {
+		result, err = act(tx)
+		return nil
+	})
+	if err == nil && fault == store.DropAfterCommit {
+		DropConnection(w)
+		return nil, nil, "connection dropped after commit"
+	}
+	if err == nil && result == nil {
+		result = map[string]any{}
+	}
+	return result, err, ""
+}

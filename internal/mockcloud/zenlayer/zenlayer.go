@@ -33,15 +33,16 @@ type API struct {
 // New builds the front-end.
 func New(cfg frontend.Config) *API { return &API{cfg: cfg, st: cfg.Store} }
 
-// apiError is a Zenlayer error answer.
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-}
+// apiError is an error answer, written in the vendor's shape by answer.
+type apiError = frontend.Error
 
-func errorf(status int, code, msg string) *apiError {
-	return &apiError{Status: status, Code: code, Message: msg}
+var errorf = frontend.Errorf
+
+// faultAnswers are how the vendor answers injected faults.
+var faultAnswers = frontend.FaultAnswers{
+	// The SDK retries on HTTP 429 and on this code.
+	Throttle:    errorf(429, "REQUEST_LIMIT_EXCEEDED", "Request limit exceeded."),
+	ServerError: errorf(500, "INTERNAL_SERVER_ERROR", "Internal server error."),
 }
 
 // request is one parsed call.
@@ -92,34 +93,13 @@ func (a *API) answer(w http.ResponseWriter, req *request) (int, string) {
 		return fail(errorf(404, "INVALID_ACTION", "The action "+req.action+" is not supported."))
 	}
 
-	fault, latency := a.st.TakeFault(Cloud, req.action)
-	frontend.Sleep(req.http, latency)
-	switch fault {
-	case store.Throttle:
-		// The SDK retries on HTTP 429 and on this code.
-		return fail(errorf(429, "REQUEST_LIMIT_EXCEEDED", "Request limit exceeded."))
-	case store.ServerError:
-		return fail(errorf(500, "INTERNAL_SERVER_ERROR", "Internal server error."))
-	case store.Drop:
-		frontend.DropConnection(w)
-		return 0, "connection dropped"
+	result, aerr, dropped := frontend.Run(w, req.http, a.st, Cloud, req.action, faultAnswers,
+		func(tx *store.Tx) (map[string]any, *apiError) { return handler(tx, req.body) })
+	if dropped != "" {
+		return 0, dropped
 	}
-
-	var result map[string]any
-	var aerr *apiError
-	_ = a.st.Do(func(tx *store.Tx) error {
-		result, aerr = handler(tx, req.body)
-		return nil
-	})
 	if aerr != nil {
 		return fail(aerr)
-	}
-	if fault == store.DropAfterCommit {
-		frontend.DropConnection(w)
-		return 0, "connection dropped after commit"
-	}
-	if result == nil {
-		result = map[string]any{}
 	}
 	result["requestId"] = requestID
 	frontend.WriteJSON(w, http.StatusOK, map[string]any{"requestId": requestID, "response": result})
