@@ -22,6 +22,9 @@ type Group struct {
 	Default bool   `json:"default"`
 	// VpcID lets front-ends check that peer groups share a network.
 	VpcID string `json:"vpc_id,omitempty"`
+	// Version counts the group's changes, for clouds with optimistic
+	// concurrency (Baidu's sgVersion); front-ends bump it.
+	Version int64 `json:"version,omitempty"`
 	// AvailableAt is when a group in another status (still being
 	// created, say) turns Available by itself; zero means never.
 	AvailableAt time.Time `json:"available_at,omitzero"`
@@ -172,6 +175,10 @@ func (tx *Tx) SetToken(key, fingerprint string) { tx.s.tokens[key] = fingerprint
 
 // Behavior returns a behaviour switch of a cloud ("" when unset).
 func (tx *Tx) Behavior(cloud, name string) string { return tx.s.behavior[cloud+"."+name] }
+
+// SetBehavior changes a behaviour switch from inside a call (counting
+// switches count down).
+func (tx *Tx) SetBehavior(cloud, name, value string) { tx.s.behavior[cloud+"."+name] = value }
 
 // UseNonce records a signature nonce and reports whether it was fresh.
 // Nonces older than window are forgotten.
