@@ -1,0 +1,167 @@
+package baiducloud
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+func connect(t *testing.T, m *mockcloud.Server, secret string) *Backend {
+	t.Helper()
+	b, err := New(map[string]string{"access_key": "mock-access-key", "secret_key": secret, "region": "bj", "endpoint": m.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var (
+	ssh  = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Description: "ssh"}
+	web6 = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 80, To: 443}, CIDR: "2001:db8::/32"}
+	app  = rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: rule.PortRange{From: 53, To: 53}, PeerGroupID: "g-app"}
+	out  = rule.Rule{Direction: rule.Egress, Protocol: rule.All, CIDR: "0.0.0.0/0"}
+)
+
+func TestRoundTrip(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m, "mock-secret-key")
+	ctx := context.Background()
+	all := []rule.Rule{ssh, web6, app, out}
+	if err := b.Authorize(ctx, "g-web", all, "token"); err != nil {
+		t.Fatal(err)
+	}
+	calls := m.Store.CallsOf(Name, "authorizeRule")
+	first := calls[0].Params
+	wire := first["rule"].(map[string]any)
+	if len(calls) != 4 || first["clientToken"] != "token-0" || first["sgVersion"] != "0" ||
+		wire["portRange"] != "22" || wire["remark"] != "ssh" || wire["ethertype"] != "IPv4" || wire["sourceIp"] != "10.0.0.0/8" {
+		t.Fatalf("calls %+v", calls)
+	}
+	if w := calls[1].Params["rule"].(map[string]any); w["portRange"] != "80-443" || w["ethertype"] != "IPv6" {
+		t.Fatalf("IPv6 range sent as %v", w)
+	}
+	if w := calls[3].Params["rule"].(map[string]any); w["destIp"] != "0.0.0.0/0" || w["portRange"] != nil {
+		t.Fatalf("egress all sent as %v", w)
+	}
+	got, err := b.Describe(ctx, "g-web")
+	if err != nil || len(got) != 4 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, want := range all {
+		i := rule.Find(got, want)
+		if i < 0 || !strings.HasPrefix(got[i].NativeID, "r-") || got[i].Description != want.Description {
+			t.Fatalf("rule %s read back from %+v", want, got)
+		}
+	}
+	// Doc 002's revoke: clientToken and sgVersion in the query, the rule
+	// with its remark in the body.
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); err != nil {
+		t.Fatal(err)
+	}
+	revoke := m.Store.CallsOf(Name, "revokeRule")[0].Params
+	if !strings.HasPrefix(revoke["clientToken"].(string), "secgroup-revoke-") || revoke["sgVersion"] != "4" || revoke["rule"].(map[string]any)["remark"] != "ssh" {
+		t.Fatalf("revoke sent %v", revoke)
+	}
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindRuleGone {
+		t.Fatalf("revoke again: %v", err)
+	}
+	if err := b.Revoke(ctx, "g-gone", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindGroupGone {
+		t.Fatalf("revoke in a missing group: %v", err)
+	}
+}
+
+// A concurrent change (VersionMismatch) is re-read and retried by the
+// client; the rule lands once.
+func TestVersionMismatchIsRetried(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m, "mock-secret-key")
+	m.Store.SetBehavior(Name, bcc.ConcurrentWrites, "2")
+	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	if _, err := c.Create(context.Background(), "g-web", ssh, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	codes := []string{}
+	for _, call := range m.Store.CallsOf(Name, "authorizeRule") {
+		codes = append(codes, call.Code)
+	}
+	if strings.Join(codes, ",") != "VersionMismatch,VersionMismatch," {
+		t.Fatalf("authorize answers %v", codes)
+	}
+	if g, _ := m.Store.FindGroup(Name, "g-web"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules", len(g.Rules))
+	}
+}
+
+func TestErrors(t *testing.T) {
+	m := mocktest.Start(t, "")
+	ctx := context.Background()
+	err := connect(t, m, "wrong").Authorize(ctx, "g-web", []rule.Rule{ssh}, "")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(err.Error(), "secret_key") {
+		t.Fatalf("bad secret: %v", err)
+	}
+	b := connect(t, m, "mock-secret-key")
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "b"); cloud.KindOf(err) != cloud.KindDuplicate {
+		t.Fatalf("duplicate: %v", err)
+	}
+	// The same token again: our own retried create, success.
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+		t.Fatalf("retried create: %v", err)
+	}
+	bad := ssh
+	bad.Ports = rule.PortRange{From: 443, To: 80}
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{bad}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+		t.Fatalf("reversed ports: %v", err)
+	} else if e, _ := cloud.AsError(err); e.Attribute != "port_range" || e.Code != "SecurityGroup.RulePortOrderInvalid" {
+		t.Fatalf("reversed ports: %+v", e)
+	}
+	// (A dropped GET is replayed by Go's transport itself, so drops are
+	// tried on a write.)
+	m.Store.AddFault(store.Fault{Cloud: Name, Action: "getSecurityGroup", Throttle: 1, ServerError: 1})
+	for range 2 {
+		if _, err := b.Describe(ctx, "g-web"); cloud.KindOf(err) != cloud.KindTransient {
+			t.Fatalf("faults must be transient: %v", err)
+		}
+	}
+	m.Store.AddFault(store.Fault{Cloud: Name, Action: "revokeRule", Drop: 1})
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindTransient {
+		t.Fatalf("a dropped connection must be transient: %v", err)
+	}
+}
+
+// How every error code of vendor doc 002 (revokeRule) ends.
+func TestDoc002Codes(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		code   string
+		kind   cloud.Kind
+		attr   string
+	}{
+		{400, "SecurityGroup.RulePortOrderInvalid", cloud.KindInvalid, "port_range"},
+		{400, "SecurityGroup.RulePortRangeInvalid", cloud.KindInvalid, "port_range"},
+		{400, "SecurityGroup.RulePortInvalid", cloud.KindInvalid, "port_range"},
+		{404, "NoSuchObject", cloud.KindGroupGone, "security_group_id"},
+		{404, "SecurityGroup.RuleNotExist", cloud.KindRuleGone, ""},
+		{400, "VersionMismatch", cloud.KindBusy, "security_group_id"},
+		{409, "WhateverDuplicate", cloud.KindDuplicate, ""},
+		{429, "RequestRateLimitExceeded", cloud.KindTransient, ""},
+		{500, "InternalError", cloud.KindTransient, ""},
+		{403, "SignatureDoesNotMatch", cloud.KindAuth, ""},
+	} {
+		err := classify("revokeRule", bceError(tc.code, tc.status))
+		e, _ := cloud.AsError(err)
+		if e.Kind != tc.kind || e.Attribute != tc.attr {
+			t.Errorf("%d %s: %v %q, want %v %q", tc.status, tc.code, e.Kind, e.Attribute, tc.kind, tc.attr)
+		}
+	}
+}
