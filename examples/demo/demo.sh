@@ -44,17 +44,20 @@ cd "$work/tf"
 rules() {
   curl -fsS "$url/_mock/state" | python3 -c '
 import json, sys
-groups = {"sg-web", "sg-db", "zl-web"}
+groups = {"sg-web", "sg-db", "zl-web", "g-web", "g-db"}
 for g in json.load(sys.stdin)["groups"]:
     if g["id"] not in groups:
         continue
     for r in g["rules"]:
         if g["cloud"] == "zenlayer":
             row = (r["direction"], r["ipProtocol"], r["portRange"], r["cidrIp"], r["policy"], r["ruleId"])
+        elif g["cloud"] == "baiducloud":
+            peer = r["sourceIp"] or r["sourceGroupId"] or r["destIp"] or r["destGroupId"]
+            row = (r["direction"], r["protocol"], r["portRange"], peer, "-", r["securityGroupRuleId"])
         else:
             peer = r.get("SourceCidrIp") or r.get("Ipv6SourceCidrIp") or r.get("SourceGroupId") or r.get("DestCidrIp") or r.get("Ipv6DestCidrIp")
             row = (r["Direction"], r["IpProtocol"], r["PortRange"], peer, r["Policy"], r["SecurityGroupRuleId"])
-        print("  %-8s %-8s %-7s %-6s %-10s %-16s %-6s %s" % ((g["cloud"], g["id"]) + row))
+        print("  %-10s %-8s %-7s %-6s %-10s %-16s %-6s %s" % ((g["cloud"], g["id"]) + row))
 ' || true
 }
 count() {

@@ -25,6 +25,12 @@ provider "secgroup" {
     secret_key = "mock-secret-key"
     endpoint   = var.endpoint
   }
+  baiducloud {
+    access_key = "mock-access-key"
+    secret_key = "mock-secret-key"
+    region     = "bj"
+    endpoint   = var.endpoint
+  }
 }
 
 resource "secgroup_rule" "ssh" {
@@ -84,6 +90,26 @@ resource "secgroup_rule" "zl_ping" {
   protocol          = "icmp"
   cidr              = "0.0.0.0/0"
   priority          = 10
+}
+
+# And on Baidu AI Cloud BCC: a group peer and an IPv6 range.
+resource "secgroup_rule" "bcc_db_from_app" {
+  cloud                  = "baiducloud"
+  security_group_id      = "g-db"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "5432"
+  peer_security_group_id = "g-app"
+  description            = "postgres from the app tier"
+}
+
+resource "secgroup_rule" "bcc_https_v6" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "2001:db8::/32"
 }
 
 data "secgroup_rules" "web" {

@@ -19,6 +19,11 @@ provider "secgroup" {
     access_key = var.zenlayer_access_key_id       # or ZENLAYERCLOUD_ACCESS_KEY_ID
     secret_key = var.zenlayer_access_key_password # or ZENLAYERCLOUD_ACCESS_KEY_PASSWORD
   }
+  baiducloud {
+    access_key = var.baiducloud_access_key # or BAIDUCLOUD_ACCESS_KEY
+    secret_key = var.baiducloud_secret_key # or BAIDUCLOUD_SECRET_KEY
+    region     = "bj"                      # or BAIDUCLOUD_REGION
+  }
 }
 
 variable "alicloud_access_key" {
@@ -37,6 +42,16 @@ variable "zenlayer_access_key_id" {
 }
 
 variable "zenlayer_access_key_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "baiducloud_access_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "baiducloud_secret_key" {
   type      = string
   sensitive = true
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
 )
 
@@ -33,7 +34,7 @@ type SecgroupProvider struct {
 
 // Clouds is every cloud the provider manages, in documentation order.
 func Clouds() *cloud.Registry {
-	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition())
+	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition())
 }
 
 // New returns the provider factory.

@@ -36,8 +36,9 @@ func testAccPreCheck(t *testing.T) {
 // mockSettings are the provider block settings that point each cloud at a
 // mockcloud (the endpoint is added per mock).
 var mockSettings = map[string]map[string]string{
-	"alicloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou"},
-	"zenlayer": {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
+	"alicloud":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou"},
+	"zenlayer":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
+	"baiducloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "bj"},
 }
 
 // providerConfig points every cloud's block at the mock.

@@ -58,3 +58,15 @@ resource "secgroup_rule" "zenlayer_https" {
   cidr              = "0.0.0.0/0"
   priority          = 10
 }
+
+# Baidu AI Cloud BCC: no policy or priority; the description (remark) is
+# part of the rule's identity, so changing it replaces the rule.
+resource "secgroup_rule" "baidu_db" {
+  cloud                  = "baiducloud"
+  security_group_id      = "g-nky7qeom"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "5432"
+  peer_security_group_id = "g-4mk1zf7a"
+  description            = "postgres from the app tier"
+}

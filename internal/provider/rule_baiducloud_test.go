@@ -1,0 +1,259 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Baidu AI Cloud BCC end to end: create in BCC's wire spellings, the data
+// source, import by rule id and by content, a description change (a
+// replacement: the remark is part of the rule's identity), destroy.
+func TestAccBaiducloud_lifecycle(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	const ssh = "secgroup_rule.ssh"
+	config := func(desc string) string {
+		return providerConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "ssh" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  description       = %q
+}
+resource "secgroup_rule" "web6" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "80/443"
+  cidr              = "2001:DB8::/32"
+}
+resource "secgroup_rule" "from_app" {
+  cloud                  = "baiducloud"
+  security_group_id      = "g-web"
+  direction              = "ingress"
+  protocol               = "udp"
+  port_range             = "53"
+  peer_security_group_id = "g-app"
+}
+resource "secgroup_rule" "out" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "egress"
+  protocol          = "all"
+  cidr              = "0.0.0.0/0"
+}
+data "secgroup_rules" "web" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  depends_on        = [secgroup_rule.ssh, secgroup_rule.web6, secgroup_rule.from_app, secgroup_rule.out]
+}
+`, desc)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "baiducloud", "g-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ssh"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^baiducloud/g-web/r-[0-9a-f]+$`))),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("policy"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ssh, tfjsonpath.New("priority"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("secgroup_rule.web6", tfjsonpath.New("cidr"), knownvalue.StringExact("2001:DB8::/32")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"direction": "ingress", "protocol": "tcp", "portRange": "22",
+						"sourceIp": "10.0.0.0/8", "ethertype": "IPv4", "remark": "ssh"}),
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"portRange": "80-443", "sourceIp": "2001:db8::/32", "ethertype": "IPv6"}),
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"protocol": "udp", "portRange": "53", "sourceGroupId": "g-app"}),
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"direction": "egress", "protocol": "all", "portRange": "", "destIp": "0.0.0.0/0"}),
+					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "4"),
+					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]string{
+						"protocol": "udp", "port_range": "53", "peer_security_group_id": "g-app",
+					}),
+				),
+			},
+			{ResourceName: ssh, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				ResourceName: ssh, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateId: "baiducloud/g-web/ingress,tcp,22,10.0.0.0/8",
+			},
+			{
+				Config: config("ssh from the office"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ssh, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("secgroup_rule.out", plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"portRange": "22", "remark": "ssh from the office"}),
+					func(*terraform.State) error {
+						if n := len(mockRulesOf(m, "baiducloud", "g-web")); n != 4 {
+							return fmt.Errorf("%d rules after the replacement, want 4", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Another writer changing the group between the provider's read and its
+// write (VersionMismatch) is re-read and retried, on create and destroy;
+// out-of-band deletion is planned again.
+func TestAccBaiducloud_concurrentChangesAndDisappearance(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "baiducloud"
+  security_group_id = "g-db"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "5432"
+  cidr              = "10.0.0.0/16"
+}
+`
+	mismatches := func(action string) int {
+		n := 0
+		for _, c := range m.Store.CallsOf("baiducloud", action) {
+			if c.Code == "VersionMismatch" {
+				n++
+			}
+		}
+		return n
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCloudEmpty(m, "baiducloud", "g-db"),
+			func(*terraform.State) error {
+				if n := mismatches("revokeRule"); n != 1 {
+					return fmt.Errorf("%d VersionMismatch answers to revoke, want 1", n)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { m.Store.SetBehavior("baiducloud", bcc.ConcurrentWrites, "2") },
+				Config:    config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
+					func(*terraform.State) error {
+						if n := mismatches("authorizeRule"); n != 2 {
+							return fmt.Errorf("%d VersionMismatch answers to authorize, want 2", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() { revokeAllInMock(t, m, "baiducloud", "g-db") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
+				}},
+				Check: checkCloudRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
+			},
+			{
+				// Recreated out of band under a new id: adopted.
+				PreConfig: func() {
+					revokeAllInMock(t, m, "baiducloud", "g-db")
+					authorizeInMock(t, m, "baiducloud", "g-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
+					m.Store.SetBehavior("baiducloud", bcc.ConcurrentWrites, "1") // hits the destroy
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// Bad credentials are a clear error and write nothing; what BCC lacks
+// fails at plan time.
+func TestAccBaiducloud_credentialsAndPlanTime(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "secgroup" {
+  baiducloud {
+    access_key = "mock-access-key"
+    secret_key = "not-the-secret"
+    region     = "bj"
+    endpoint   = %q
+  }
+}
+resource "secgroup_rule" "x" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "all"
+  cidr              = "10.0.0.0/8"
+}
+`, m.URL),
+			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*` + spaced(`Check secret_key in the provider's baiducloud block`)),
+		}},
+	})
+	if n := cloudCallCount(m, "baiducloud", "authorizeRule", -1); n != 0 {
+		t.Fatalf("%d authorize calls with bad credentials", n)
+	}
+	before := len(m.Store.Calls())
+	for _, tc := range []struct{ name, body, want string }{
+		{"policy", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  policy = "accept"`, `policy.*Baidu AI Cloud BCC does not support policy: remove it`},
+		{"priority", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  priority = 1`, `priority.*Baidu AI Cloud BCC has no rule priorities: remove priority`},
+		{"gre", `protocol = "gre"
+  cidr = "10.0.0.0/8"`, `protocol.*does not support protocol "gre"`},
+		{"local cidr", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  local_cidr = "10.1.0.0/16"`, `local_cidr.*does not support local_cidr`},
+		{"reversed ports", `protocol = "tcp"
+  port_range = "443-80"
+  cidr = "10.0.0.0/8"`, `port_range.*write "80-443"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "x" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  %s
+}
+`, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
+				}},
+			})
+		})
+	}
+	if n := len(m.Store.Calls()); n != before {
+		t.Fatalf("plan-time errors reached the cloud: %d calls", n-before)
+	}
+}
