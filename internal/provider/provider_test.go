@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -157,4 +159,48 @@ func expectCalls(m *mockcloud.Server, action string, want int) error {
 		return fmt.Errorf("%d successful %s calls, want %d", got, action, want)
 	}
 	return nil
+}
+
+// checkRuleCount checks how many rules a group of the mock holds.
+func checkRuleCount(m *mockcloud.Server, cloudName, group string, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if n := len(mockRulesOf(m, cloudName, group)); n != want {
+			return fmt.Errorf("mock %s group %s holds %d rules, want %d", cloudName, group, n, want)
+		}
+		return nil
+	}
+}
+
+// planCase is one configuration that must fail at plan time: body holds
+// the rule's attributes besides cloud, group and direction; want is a
+// regular expression of the error (spaces match the CLI's line wrapping).
+type planCase struct{ name, body, want string }
+
+// expectPlanErrors plans each case as one ingress rule in a group of the
+// cloud and expects its error; none may reach the cloud.
+func expectPlanErrors(t *testing.T, m *mockcloud.Server, cloudName, group string, cases []planCase) {
+	t.Helper()
+	before := len(m.Store.Calls())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "x" {
+  cloud             = %q
+  security_group_id = %q
+  direction         = "ingress"
+  %s
+}
+`, cloudName, group, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
+				}},
+			})
+		})
+	}
+	if n := len(m.Store.Calls()); n != before {
+		t.Fatalf("plan-time errors reached the cloud: %d calls", n-before)
+	}
 }

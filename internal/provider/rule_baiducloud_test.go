@@ -101,12 +101,7 @@ data "secgroup_rules" "web" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"portRange": "22", "remark": "ssh from the office"}),
-					func(*terraform.State) error {
-						if n := len(mockRulesOf(m, "baiducloud", "g-web")); n != 4 {
-							return fmt.Errorf("%d rules after the replacement, want 4", n)
-						}
-						return nil
-					},
+					checkRuleCount(m, "baiducloud", "g-web", 4),
 				),
 			},
 		},
@@ -218,8 +213,7 @@ resource "secgroup_rule" "x" {
 	if n := cloudCallCount(m, "baiducloud", "authorizeRule", -1); n != 0 {
 		t.Fatalf("%d authorize calls with bad credentials", n)
 	}
-	before := len(m.Store.Calls())
-	for _, tc := range []struct{ name, body, want string }{
+	expectPlanErrors(t, m, "baiducloud", "g-web", []planCase{
 		{"policy", `protocol = "all"
   cidr = "10.0.0.0/8"
   policy = "accept"`, `policy.*Baidu AI Cloud BCC does not support policy: remove it`},
@@ -234,26 +228,5 @@ resource "secgroup_rule" "x" {
 		{"reversed ports", `protocol = "tcp"
   port_range = "443-80"
   cidr = "10.0.0.0/8"`, `port_range.*write "80-443"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: providerConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "x" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  %s
-}
-`, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
-				}},
-			})
-		})
-	}
-	if n := len(m.Store.Calls()); n != before {
-		t.Fatalf("plan-time errors reached the cloud: %d calls", n-before)
-	}
+	})
 }

@@ -109,12 +109,7 @@ data "secgroup_rules" "web" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "ssh from the office"}),
-					func(*terraform.State) error {
-						if n := len(mockRulesOf(m, "zenlayer", "zl-web")); n != 4 {
-							return fmt.Errorf("%d rules after the replacement, want 4", n)
-						}
-						return nil
-					},
+					checkRuleCount(m, "zenlayer", "zl-web", 4),
 				),
 			},
 		},
@@ -436,7 +431,7 @@ provider "secgroup" {
 func TestAccZenlayer_planTimeValidation(t *testing.T) {
 	testAccPreCheck(t)
 	m := startMock(t)
-	for _, tc := range []struct{ name, body, want string }{
+	expectPlanErrors(t, m, "zenlayer", "zl-web", []planCase{
 		{"ipv6", `protocol = "all"
   cidr = "2001:db8::/32"`, `cidr.*Zenlayer Cloud VM does not support IPv6`},
 		{"drop", `protocol = "all"
@@ -458,28 +453,7 @@ func TestAccZenlayer_planTimeValidation(t *testing.T) {
 		{"nic type", `protocol = "all"
   cidr = "10.0.0.0/8"
   nic_type = "intranet"`, `nic_type.*does not support nic_type`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: providerConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  %s
-}
-`, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
-				}},
-			})
-		})
-	}
-	if calls := m.Store.Calls(); len(calls) != 0 {
-		t.Fatalf("plan-time errors reached the cloud: %d calls", len(calls))
-	}
+	})
 }
 
 func addGroup(t *testing.T, m *mockcloud.Server, id, status string) {
