@@ -15,6 +15,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsara"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
@@ -45,7 +46,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
-		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now))
+		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now))
 	})
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := ecs.New(cfg)
@@ -53,6 +54,7 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("/_mock/", controlAPI(s.Store))
 	mux.Handle("/api/v2/", zenlayer.New(cfg))
+	mux.Handle(ecs.RoutePrefix, apsara.New(cfg))
 	bccAPI := bcc.New(cfg)
 	mux.Handle(bcc.Prefix, bccAPI)
 	mux.Handle(bcc.Prefix+"/", bccAPI)

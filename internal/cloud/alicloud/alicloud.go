@@ -18,6 +18,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -126,13 +127,13 @@ func (b *Backend) call(ctx context.Context, action, direction string, params map
 // Authorize adds rules of one direction per call, all of a batch in one
 // Permissions.N list (ECS takes up to 100).
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
-	for _, batch := range byDirection(rules) {
-		p := permissions(batch, true)
+	for _, batch := range ecsrules.ByDirection(rules) {
+		p := ecsrules.Permissions(batch, true)
 		p["SecurityGroupId"] = groupID
 		if clientToken != "" {
 			p["ClientToken"] = clientToken
 		}
-		if err := b.call(ctx, actionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
+		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
 			return err
 		}
 	}
@@ -160,7 +161,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 			return nil, classify("DescribeSecurityGroupAttribute", err, "")
 		}
 		for _, p := range resp.Permissions.Permission {
-			out = append(out, fromWire(p))
+			out = append(out, ecsrules.FromWire(p))
 		}
 		if resp.NextToken == "" || resp.NextToken == token {
 			return out, nil
@@ -177,15 +178,15 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // of one direction go out as one Permissions.N list, the successor of the
 // flat form in the SDK.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	for _, batch := range byDirection(rules) {
+	for _, batch := range ecsrules.ByDirection(rules) {
 		var p map[string]string
 		if len(batch) == 1 {
-			p = params(batch[0], false)
+			p = ecsrules.Params(batch[0], false)
 		} else {
-			p = permissions(batch, false)
+			p = ecsrules.Permissions(batch, false)
 		}
 		p["SecurityGroupId"] = groupID
-		if err := b.call(ctx, actionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
+		if err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
 			return err
 		}
 	}
@@ -196,7 +197,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	p := params(r, true)
+	p := ecsrules.Params(r, true)
 	p["SecurityGroupId"] = groupID
 	if r.NativeID != "" {
 		p["SecurityGroupRuleId"] = r.NativeID
@@ -207,31 +208,4 @@ func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.
 		action = "ModifySecurityGroupEgressRule"
 	}
 	return b.call(ctx, action, r.Direction, p)
-}
-
-// actionFor names the egress twin of an ingress action.
-func actionFor(ingressAction, direction string) string {
-	if direction == rule.Egress {
-		return ingressAction + "Egress"
-	}
-	return ingressAction
-}
-
-// byDirection splits a batch: ingress and egress are different API calls.
-func byDirection(rules []rule.Rule) [][]rule.Rule {
-	var in, out []rule.Rule
-	for _, r := range rules {
-		if r.Direction == rule.Ingress {
-			in = append(in, r)
-		} else {
-			out = append(out, r)
-		}
-	}
-	var batches [][]rule.Rule
-	for _, b := range [][]rule.Rule{in, out} {
-		if len(b) > 0 {
-			batches = append(batches, b)
-		}
-	}
-	return batches
 }

@@ -47,23 +47,23 @@ func group(tx *store.Tx, req *request) (*store.Group, *apiError) {
 	if id == "" {
 		return nil, errorf(400, "MissingParameter", "The input parameter \"SecurityGroupId\" that is mandatory for processing this request is not supplied.")
 	}
-	if !knownRegion(tx, region) {
+	if !knownRegion(tx, req.cloud, region) {
 		return nil, errorf(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.")
 	}
-	g := tx.Group(Cloud, id)
+	g := tx.Group(req.cloud, id)
 	if g == nil || g.Region != region {
 		return nil, errorf(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
 	}
 	return g, nil
 }
 
-func knownRegion(tx *store.Tx, region string) bool {
+func knownRegion(tx *store.Tx, cloud, region string) bool {
 	for _, r := range Regions {
 		if r == region {
 			return true
 		}
 	}
-	for _, g := range tx.Groups(Cloud) {
+	for _, g := range tx.Groups(cloud) {
 		if g.Region == region {
 			return true
 		}
@@ -78,7 +78,7 @@ func authorize(direction string) handler {
 			return nil, e
 		}
 		if token := req.params["ClientToken"]; token != "" {
-			key := Cloud + "/" + req.action + "/" + g.ID + "/" + token
+			key := g.Cloud + "/" + req.action + "/" + g.ID + "/" + token
 			fp := fingerprint(req.params)
 			if seen, ok := tx.Token(key); ok {
 				if seen != fp {
@@ -190,7 +190,7 @@ func revoke(direction string) handler {
 					if findIgnoringNic(g, p) >= 0 {
 						return nil, errorf(403, "InvalidNicType.Mismatch", "Specified nic type conflicts with the authorization record.")
 					}
-					answer := tx.Behavior(Cloud, RevokeMissing)
+					answer := tx.Behavior(a.cloud, RevokeMissing)
 					if answer == "success" {
 						continue
 					}

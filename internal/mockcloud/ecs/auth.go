@@ -104,7 +104,7 @@ func (a *API) checkTime(stamp, nonce string) *apiError {
 	}
 	fresh := true
 	_ = a.st.Do(func(tx *store.Tx) error {
-		fresh = tx.UseNonce(Cloud, nonce, 2*a.cfg.ClockSkew)
+		fresh = tx.UseNonce(a.cloud, nonce, 2*a.cfg.ClockSkew)
 		return nil
 	})
 	if !fresh {

@@ -19,14 +19,20 @@ const Cloud = "alicloud"
 // Version is the ECS API version this front-end speaks.
 const Version = "2014-05-26"
 
-// API serves ECS.
+// API serves ECS, or an API that speaks ECS's rule semantics in another
+// dialect (Apsara Stack's gateway route, see route.go).
 type API struct {
 	cfg frontend.Config
 	st  *store.Store
+	// cloud is the store's name for the groups this API serves.
+	cloud string
+	// route: requests come as POST /apsara/route/Ecs/{Action} with the
+	// parameters in the body, as Apsara Stack's gateway takes them.
+	route bool
 }
 
-// New builds the front-end.
-func New(cfg frontend.Config) *API { return &API{cfg: cfg, st: cfg.Store} }
+// New builds the ECS front-end.
+func New(cfg frontend.Config) *API { return &API{cfg: cfg, st: cfg.Store, cloud: Cloud} }
 
 // apiError is an error answer, written in the vendor's shape by answer.
 type apiError = frontend.Error
@@ -45,12 +51,19 @@ type request struct {
 	body   []byte
 	params map[string]string
 	action string
+	// cloud is the store's name for the groups the call addresses.
+	cloud string
 }
 
 // ServeHTTP answers one ECS call and records it.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, perr := parse(r)
-	call := store.Call{Cloud: Cloud, Action: req.action, Params: map[string]any{}}
+	parser := parse
+	if a.route {
+		parser = parseRoute
+	}
+	req, perr := parser(r)
+	req.cloud = a.cloud
+	call := store.Call{Cloud: a.cloud, Action: req.action, Params: map[string]any{}}
 	for k, v := range req.params {
 		call.Params[k] = v
 	}
@@ -61,23 +74,15 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func parse(r *http.Request) (*request, *apiError) {
 	req := &request{http: r, params: map[string]string{}}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		return req, errorf(400, "InvalidParameter", "The request body cannot be read.")
+	if e := req.readBody(); e != nil {
+		return req, e
 	}
-	req.body = body
 	for k, v := range r.URL.Query() {
 		req.params[k] = v[0]
 	}
 	// Other-language SDKs post parameters as a form body.
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return req, errorf(400, "InvalidParameter", "The form body is malformed.")
-		}
-		for k, v := range form {
-			req.params[k] = v[0]
-		}
+	if e := req.readForm(); e != nil {
+		return req, e
 	}
 	req.action = req.params["Action"]
 	if req.action == "" {
@@ -86,11 +91,38 @@ func parse(r *http.Request) (*request, *apiError) {
 	return req, nil
 }
 
+func (req *request) readBody() *apiError {
+	body, err := io.ReadAll(io.LimitReader(req.http.Body, 1<<20))
+	if err != nil {
+		return errorf(400, "InvalidParameter", "The request body cannot be read.")
+	}
+	req.body = body
+	return nil
+}
+
+// readForm adds the parameters of a form body.
+func (req *request) readForm() *apiError {
+	if ct, _, _ := mime.ParseMediaType(req.http.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	form, err := url.ParseQuery(string(req.body))
+	if err != nil {
+		return errorf(400, "InvalidParameter", "The form body is malformed.")
+	}
+	for k, v := range form {
+		req.params[k] = v[0]
+	}
+	return nil
+}
+
 // answer authenticates, applies faults and runs the action; it returns
 // the HTTP status and error code it answered with.
 func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, string) {
 	requestID := store.RequestID()
 	fail := func(e *apiError) (int, string) {
+		if a.route && (e.Code == gatewayCode || a.asapiErrors()) {
+			return writeGatewayError(w, e)
+		}
 		frontend.WriteJSON(w, e.Status, map[string]string{
 			"RequestId": requestID, "HostId": req.http.Host, "Code": e.Code, "Message": e.Message,
 			"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs",
@@ -111,7 +143,12 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 		return fail(errorf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
 	}
 
-	result, aerr, dropped := frontend.Run(w, req.http, a.st, Cloud, req.action, faultAnswers,
+	if a.route {
+		if e := checkGateway(req); e != nil {
+			return fail(e)
+		}
+	}
+	result, aerr, dropped := frontend.Run(w, req.http, a.st, a.cloud, req.action, faultAnswers,
 		func(tx *store.Tx) (map[string]any, *apiError) { return handler(a, tx, req) })
 	if dropped != "" {
 		return 0, dropped
@@ -119,7 +156,12 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 	if aerr != nil {
 		return fail(aerr)
 	}
-	result["RequestId"] = requestID
+	if a.route {
+		// The gateway's success envelope spells RequestID (doc 003).
+		result["RequestID"] = requestID
+	} else {
+		result["RequestId"] = requestID
+	}
 	frontend.WriteJSON(w, http.StatusOK, result)
 	return http.StatusOK, ""
 }

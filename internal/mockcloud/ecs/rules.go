@@ -180,7 +180,7 @@ func normalize(tx *store.Tx, g *store.Group, direction string, q requested, forR
 		return p, errorf(400, "MissingParameter", "The input parameter \""+side+"GroupId\" or \""+side+"CidrIp\" cannot be both blank.")
 	}
 	if peerGroup != "" {
-		peer := tx.Group(Cloud, peerGroup)
+		peer := tx.Group(g.Cloud, peerGroup)
 		if peer == nil || peer.Region != g.Region {
 			return p, errorf(404, "Invalid"+side+"GroupId.NotFound", "The "+side+"GroupId provided does not exist in our records.")
 		}

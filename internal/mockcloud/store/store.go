@@ -213,6 +213,13 @@ func (s *Store) AddGroup(g *Group) error {
 	return nil
 }
 
+// BehaviorOf returns a behaviour switch of a cloud ("" when unset).
+func (s *Store) BehaviorOf(cloud, name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.behavior[cloud+"."+name]
+}
+
 // SetBehavior sets a behaviour switch of a cloud.
 func (s *Store) SetBehavior(cloud, name, value string) {
 	s.mu.Lock()

@@ -1,4 +1,9 @@
-package alicloud
+// Package ecsrules is the rule semantics of the ECS API (2014-05-26) that
+// Alibaba Cloud ECS and Apsara Stack share: how a portable rule is named in
+// request parameters, how a described Permission reads back, and what each
+// rule-level error code means. Each cloud adds its transport and the codes
+// that name its own settings.
+package ecsrules
 
 import (
 	"strconv"
@@ -9,13 +14,13 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// params names a rule's fields as ECS does. The peer is the source of an
+// Params names a rule's fields as ECS does. The peer is the source of an
 // ingress rule and the destination of an egress rule (SourceCidrIp vs
 // DestCidrIp, SourceGroupId vs DestGroupId, ...); local_cidr is the other
 // side; IPv4 and IPv6 blocks go in different parameters. Unset fields are
 // left out. withDescription adds the description (authorize, modify); a
 // revoke names the rule without it.
-func params(r rule.Rule, withDescription bool) map[string]string {
+func Params(r rule.Rule, withDescription bool) map[string]string {
 	peer, local := "Source", "Dest"
 	if r.Direction == rule.Egress {
 		peer, local = "Dest", "Source"
@@ -57,21 +62,21 @@ func cidrParam(side, cidr string) string {
 	return side + "CidrIp"
 }
 
-// permissions lists rules as Permissions.N.<param>, N from 1.
-func permissions(rules []rule.Rule, withDescription bool) map[string]string {
+// Permissions lists rules as Permissions.N.<param>, N from 1.
+func Permissions(rules []rule.Rule, withDescription bool) map[string]string {
 	out := map[string]string{}
 	for i, r := range rules {
-		for k, v := range params(r, withDescription) {
+		for k, v := range Params(r, withDescription) {
 			out["Permissions."+strconv.Itoa(i+1)+"."+k] = v
 		}
 	}
 	return out
 }
 
-// fromWire reads a rule as DescribeSecurityGroupAttribute returns it. ECS
+// FromWire reads a rule as DescribeSecurityGroupAttribute returns it. ECS
 // answers protocols and policies in upper or title case ("TCP", "Accept"),
 // so they are lower-cased; addresses are canonicalised.
-func fromWire(p ecs.Permission) rule.Rule {
+func FromWire(p ecs.Permission) rule.Rule {
 	r := rule.Rule{
 		NativeID:    p.SecurityGroupRuleId,
 		Direction:   strings.ToLower(p.Direction),
@@ -110,4 +115,31 @@ func first(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// ActionFor names the egress twin of an ingress action.
+func ActionFor(ingressAction, direction string) string {
+	if direction == rule.Egress {
+		return ingressAction + "Egress"
+	}
+	return ingressAction
+}
+
+// ByDirection splits a batch: ingress and egress are different API calls.
+func ByDirection(rules []rule.Rule) [][]rule.Rule {
+	var in, out []rule.Rule
+	for _, r := range rules {
+		if r.Direction == rule.Ingress {
+			in = append(in, r)
+		} else {
+			out = append(out, r)
+		}
+	}
+	var batches [][]rule.Rule
+	for _, b := range [][]rule.Rule{in, out} {
+		if len(b) > 0 {
+			batches = append(batches, b)
+		}
+	}
+	return batches
 }

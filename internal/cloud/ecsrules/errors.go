@@ -1,0 +1,90 @@
+package ecsrules
+
+import (
+	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+)
+
+// Verdict is how one error code ends: its kind, the attribute to fix and
+// what to change.
+type Verdict struct {
+	Kind      cloud.Kind
+	Attribute string
+	Hint      string
+}
+
+// Codes maps the rule-level error codes of the ECS API, those of vendor
+// doc 001 (RevokeSecurityGroup), of doc 003 (Apsara Stack's) and of the
+// 2024-07-08 revoke change among them, to what they mean for a Terraform
+// user. Codes that name a cloud's own settings (credentials, region) are
+// each cloud's.
+var Codes = map[string]Verdict{
+	// The rule is gone: doc 001's code, the 2024-07-08 codes, and the
+	// codes ECS answers for unknown rule ids.
+	"InvalidGroupAuthItem.NotFound":         {Kind: cloud.KindRuleGone},
+	"InvalidSecurityGroupRule.RuleNotExist": {Kind: cloud.KindRuleGone},
+	"InvalidParam.SecurityGroupRuleId":      {Kind: cloud.KindRuleGone},
+	"InvalidSecurityGroupRuleId.NotFound":   {Kind: cloud.KindRuleGone},
+	"SecurityGroupRule.NotFound":            {Kind: cloud.KindRuleGone},
+
+	"InvalidIpPortRange.Malformed":        {Kind: cloud.KindInvalid, Attribute: "port_range", Hint: "Give port_range as \"22\" or \"1-200\" within 1-65535 for tcp and udp, and leave it out for other protocols"},
+	"InvalidParam.PortRange":              {Kind: cloud.KindInvalid, Attribute: "port_range", Hint: "Give port_range as \"22\" or \"1-200\" within 1-65535 for tcp and udp, and leave it out for other protocols"},
+	"InvalidSourcePortRange.Malformed":    {Kind: cloud.KindInvalid, Attribute: "source_port_range", Hint: "Give source_port_range as \"22\" or \"1-200\" within 1-65535"},
+	"InvalidIpProtocol.ValueNotSupported": {Kind: cloud.KindInvalid, Attribute: "protocol", Hint: "Use one of tcp, udp, icmp, icmpv6, gre or all"},
+	"InvalidNicType.ValueNotSupported":    {Kind: cloud.KindInvalid, Attribute: "nic_type", Hint: "Use intranet (the only type of VPC groups) or internet (classic network)"},
+	"InvalidNicType.Mismatch":             {Kind: cloud.KindInvalid, Attribute: "nic_type", Hint: "The rule in the cloud has another NIC type: set nic_type to it (terraform plan -refresh-only shows it), or leave nic_type out"},
+	"InvalidPolicy.Malformed":             {Kind: cloud.KindInvalid, Attribute: "policy", Hint: "Use accept or drop"},
+	"InvalidPriority.Malformed":           {Kind: cloud.KindInvalid, Attribute: "priority", Hint: "Use a priority from 1 to 100"},
+	"InvalidSourceCidrIp.Malformed":       {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Give an IPv4 or IPv6 CIDR block such as 10.0.0.0/8"},
+	"InvalidDestCidrIp.Malformed":         {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Give an IPv4 or IPv6 CIDR block such as 10.0.0.0/8"},
+	"InvalidIpv6SourceCidrIp.Malformed":   {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Give an IPv6 CIDR block such as 2001:db8::/32"},
+	"InvalidIpv6DestCidrIp.Malformed":     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Give an IPv6 CIDR block such as 2001:db8::/32"},
+	"InvalidSourceGroupId.Mismatch":       {Kind: cloud.KindInvalid, Attribute: "peer_security_group_id", Hint: "The peer group must be in the same VPC as security_group_id; for a group of another account also set peer_group_owner_account or peer_group_owner_id"},
+	"InvalidDestGroupId.Mismatch":         {Kind: cloud.KindInvalid, Attribute: "peer_security_group_id", Hint: "The peer group must be in the same VPC as security_group_id; for a group of another account also set peer_group_owner_account or peer_group_owner_id"},
+	"InvalidSourceGroupId.NotFound":       {Kind: cloud.KindInvalid, Attribute: "peer_security_group_id", Hint: "The peer group does not exist in this region; check peer_security_group_id"},
+	"InvalidDestGroupId.NotFound":         {Kind: cloud.KindInvalid, Attribute: "peer_security_group_id", Hint: "The peer group does not exist in this region; check peer_security_group_id"},
+	"MissingParameter":                    {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Set exactly one of cidr, peer_security_group_id and prefix_list_id"},
+	"AuthorizationLimitExceed":            {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
+	"IdempotentParameterMismatch":         {Kind: cloud.KindInvalid, Hint: "A retry reused a client token with different parameters; run the apply again"},
+
+	"InvalidOperation.NotAllowed":  {Kind: cloud.KindInvalid},
+	"ServiceUnavailable":           {Kind: cloud.KindTransient},
+	"InternalError":                {Kind: cloud.KindTransient},
+	"OperationConflict":            {Kind: cloud.KindTransient},
+	"LastTokenProcessing":          {Kind: cloud.KindTransient},
+	"IncorrectSecurityGroupStatus": {Kind: cloud.KindBusy},
+}
+
+// Classify sets e's kind, attribute and hint from its Code and Status: the
+// cloud's own codes first, then Codes, then the classes every ECS-style
+// API shares (Throttling*, 5xx, Forbidden*). direction says which side of
+// the rule the Source/Dest codes refer to.
+func Classify(e *cloud.Error, direction string, own map[string]Verdict) {
+	v, ok := own[e.Code]
+	if !ok {
+		v, ok = Codes[e.Code]
+	}
+	switch {
+	case ok:
+	case strings.HasPrefix(e.Code, "Throttling"):
+		v.Kind = cloud.KindTransient
+	case e.Status >= 500:
+		v.Kind = cloud.KindTransient
+	case strings.HasPrefix(e.Code, "Forbidden"):
+		v.Kind = cloud.KindAuth
+	default:
+		v.Kind = cloud.KindUnknown
+	}
+	e.Kind, e.Attribute, e.Hint = v.Kind, v.Attribute, v.Hint
+	// A revoke naming a peer group that no longer exists cannot match a
+	// rule: ECS deletes rules that reference a deleted group.
+	if strings.HasPrefix(e.Action, "Revoke") && strings.HasSuffix(e.Code, "GroupId.NotFound") && e.Code != "InvalidSecurityGroupId.NotFound" {
+		e.Kind = cloud.KindRuleGone
+	}
+	// The CIDR codes name the local side when they refer to it.
+	if (direction == "ingress" && strings.Contains(e.Code, "Dest") || direction == "egress" && strings.Contains(e.Code, "Source")) &&
+		strings.Contains(e.Code, "CidrIp") {
+		e.Attribute = "local_cidr"
+	}
+}
