@@ -132,6 +132,12 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 	if perr != nil {
 		return fail(perr)
 	}
+	// Apsara Stack's gateway checks its context before ECS sees the call.
+	if a.route {
+		if e := checkGateway(req); e != nil {
+			return fail(e)
+		}
+	}
 	if e := a.authenticate(req); e != nil {
 		return fail(e)
 	}
@@ -143,11 +149,6 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 		return fail(errorf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
 	}
 
-	if a.route {
-		if e := checkGateway(req); e != nil {
-			return fail(e)
-		}
-	}
 	result, aerr, dropped := frontend.Run(w, req.http, a.st, a.cloud, req.action, faultAnswers,
 		func(tx *store.Tx) (map[string]any, *apiError) { return handler(a, tx, req) })
 	if dropped != "" {

@@ -1,0 +1,202 @@
+// Package apsarastack manages Alibaba Apsara Stack ECS security group
+// rules through the stack's API gateway route (vendor doc 003): POST
+// /apsara/route/Ecs/{Action} with AuthorizeSecurityGroup[Egress] to
+// create, DescribeSecurityGroupAttribute to read,
+// ModifySecurityGroup[Egress]Rule to change a description and
+// RevokeSecurityGroup[Egress] to delete. The rule semantics are ECS's
+// (package ecsrules).
+package apsarastack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Name is the cloud's name in HCL.
+const Name = "apsarastack"
+
+// Definition describes Apsara Stack ECS to the provider.
+func Definition() cloud.Cloud {
+	return cloud.Cloud{
+		Name:  Name,
+		Title: "Alibaba Apsara Stack ECS",
+		Capabilities: cloud.Capabilities{
+			// Doc 003: IpProtocol icmp, icmpv6, gre, tcp, udp, all.
+			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.ICMPv6, rule.All},
+			IPv6:            true,
+			Policies:        []string{rule.Accept, rule.Drop},
+			MinPriority:     1,
+			MaxPriority:     100,
+			DefaultPriority: 1,
+			DefaultPolicy:   rule.Accept,
+			PeerGroups:      true,
+			PeerGroupOwner:  true,
+			// DestCidrIp on ingress, as doc 003 lists it.
+			LocalCIDR:          true,
+			SourcePortRange:    true,
+			NicTypes:           []string{"internet", "intranet"},
+			Description:        true,
+			MaxDescription:     512,
+			DescriptionInPlace: true,
+			NativeIDs:          true,
+		},
+		Settings: []cloud.Setting{
+			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"APSARASTACK_ACCESS_KEY"}, Sensitive: true, Required: true},
+			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"APSARASTACK_SECRET_KEY"}, Sensitive: true, Required: true},
+			{Name: "region", Description: "Region of the security groups, e.g. `cn-qingdao-env17-d01`.", EnvVars: []string{"APSARASTACK_REGION"}, Required: true},
+			{Name: "endpoint", Description: "The stack's API gateway as `scheme://host[:port]`; every Apsara Stack has its own, so there is no default.", EnvVars: []string{"APSARASTACK_ENDPOINT"}, Required: true},
+			{Name: "organization_id", Description: "Organization (department) id, sent as `x-acs-organizationid`.", EnvVars: []string{"APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"}, Required: true},
+			{Name: "resource_group_id", Description: "Resource group id, sent as `x-acs-resourcegroupid`.", EnvVars: []string{"APSARASTACK_RESOURCE_GROUP_ID", "APSARASTACK_RESOURCE_GROUP"}},
+		},
+		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+	}
+}
+
+// Backend talks to an Apsara Stack gateway.
+type Backend struct {
+	client *client
+	// PageSize is DescribeSecurityGroupAttribute's MaxResults.
+	PageSize int
+}
+
+// New connects with resolved settings.
+func New(s map[string]string) (*Backend, error) {
+	u, err := url.Parse(s["endpoint"])
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", s["endpoint"])
+	}
+	return &Backend{PageSize: 1000, client: &client{
+		endpoint: u.Scheme + "://" + u.Host, accessKey: s["access_key"], secret: s["secret_key"], region: s["region"],
+		organization: s["organization_id"], resourceGroup: s["resource_group_id"],
+		http: &http.Client{Timeout: 60 * time.Second}, now: time.Now,
+	}}, nil
+}
+
+// Authorize adds rules one call each with doc 003's flat parameters; the
+// ClientToken (one per rule, derived from the caller's) makes retries of a
+// write that landed harmless.
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+	for i, r := range rules {
+		p := ecsrules.Params(r, true)
+		p["SecurityGroupId"] = groupID
+		if clientToken != "" {
+			p["ClientToken"] = clientToken
+			if len(rules) > 1 {
+				p["ClientToken"] = clientToken + "-" + strconv.Itoa(i)
+			}
+		}
+		if err := b.client.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Revoke removes rules one call each with every parameter of doc 003 the
+// rule sets (SourceGroupId, Policy, SourcePortRange, Priority,
+// SourceGroupOwnerId/Account, Ipv6SourceCidrIp, Ipv6DestCidrIp, NicType,
+// PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the Dest* twins on
+// egress) and a ClientToken derived from the rule, so retries of one
+// revoke send the same token.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
+	for _, r := range rules {
+		p := ecsrules.Params(r, false)
+		p["SecurityGroupId"] = groupID
+		p["ClientToken"] = revokeToken(groupID, r)
+		err := b.client.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+		if err != nil && (len(rules) == 1 || !cloud.IsGone(err)) {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateDescription changes a description in one Modify call, naming the
+// rule by id (when known) and by content.
+func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
+	p := ecsrules.Params(r, true)
+	p["SecurityGroupId"] = groupID
+	if r.NativeID != "" {
+		p["SecurityGroupRuleId"] = r.NativeID
+	}
+	p["Description"] = r.Description
+	action := "ModifySecurityGroupRule"
+	if r.Direction == rule.Egress {
+		action = "ModifySecurityGroupEgressRule"
+	}
+	return b.client.call(ctx, action, r.Direction, p, nil)
+}
+
+// describeAnswer is DescribeSecurityGroupAttribute's answer. Permissions
+// are read as loose JSON first: some stacks answer Priority as a number,
+// the ECS SDK's type is a string.
+type describeAnswer struct {
+	NextToken   string `json:"NextToken"`
+	Permissions struct {
+		Permission []map[string]any `json:"Permission"`
+	} `json:"Permissions"`
+}
+
+// Describe pages through DescribeSecurityGroupAttribute.
+func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
+	var out []rule.Rule
+	token := ""
+	for {
+		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(b.PageSize)}
+		if token != "" {
+			p["NextToken"] = token
+		}
+		var a describeAnswer
+		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
+			return nil, err
+		}
+		for _, loose := range a.Permissions.Permission {
+			perm, err := permission(loose)
+			if err != nil {
+				return nil, &cloud.Error{Cloud: Name, Action: "DescribeSecurityGroupAttribute", Message: "unreadable rule: " + err.Error()}
+			}
+			out = append(out, ecsrules.FromWire(perm))
+		}
+		if a.NextToken == "" || a.NextToken == token {
+			return out, nil
+		}
+		token = a.NextToken
+	}
+}
+
+// permission turns a loosely read Permission into the SDK's type, every
+// value as text.
+func permission(loose map[string]any) (ecs.Permission, error) {
+	text := map[string]string{}
+	for k, v := range loose {
+		switch v := v.(type) {
+		case string:
+			text[k] = v
+		case nil:
+		default:
+			text[k] = fmt.Sprint(v)
+		}
+	}
+	raw, _ := json.Marshal(text)
+	var p ecs.Permission
+	err := json.Unmarshal(raw, &p)
+	return p, err
+}
+
+func revokeToken(groupID string, r rule.Rule) string {
+	sum := sha256.Sum256([]byte(groupID + "\n" + rule.ContentKey(r)))
+	return "secgroup-revoke-" + hex.EncodeToString(sum[:12])
+}

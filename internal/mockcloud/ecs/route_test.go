@@ -1,0 +1,49 @@
+package ecs
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/signature/acs"
+)
+
+// The gateway route takes the parameters as a JSON body too, signed like
+// the form, and answers RequestID.
+func TestRouteTakesJSONBodies(t *testing.T) {
+	st := store.New(func(time.Time) []*store.Group {
+		return []*store.Group{{Cloud: "apsarastack", ID: "sg-1", Region: "r-1", Status: "Available", VpcID: "v", Rules: []any{}}}
+	})
+	st.Now = func() time.Time { return now }
+	api := NewRoute(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute}, "apsarastack")
+	p := map[string]string{"AccessKeyId": "ak", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": "n-1",
+		"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": Version, "RegionId": "r-1", "regionId": "r-1",
+		"SecurityGroupId": "sg-1", "IpProtocol": "icmpv6", "PortRange": "-1/-1", "Ipv6SourceCidrIp": "2001:db8::/32"}
+	p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
+	body, _ := json.Marshal(p)
+	send := func(org string) (int, map[string]any) {
+		req := httptest.NewRequest("POST", RoutePrefix+"Ecs/AuthorizeSecurityGroup", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		if org != "" {
+			req.Header.Set("x-acs-organizationid", org)
+		}
+		return do(api, req)
+	}
+	if status, answer := send(""); status != 400 || answer["resultCode"] != float64(-1) {
+		t.Fatalf("without the organization header: %d %v", status, answer)
+	}
+	status, answer := send("org-1")
+	if status != 200 || answer["RequestID"] == nil {
+		t.Fatalf("JSON body: %d %v", status, answer)
+	}
+	if g, _ := st.FindGroup("apsarastack", "sg-1"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules", len(g.Rules))
+	}
+	if status, _ := do(api, httptest.NewRequest("POST", RoutePrefix+"Vpc/CreateVpc", nil)); status != 404 {
+		t.Fatalf("another product: %d", status)
+	}
+}
