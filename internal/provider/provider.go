@@ -19,6 +19,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/apsarastack"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
 )
@@ -34,7 +35,7 @@ type SecgroupProvider struct {
 
 // Clouds is every cloud the provider manages, in documentation order.
 func Clouds() *cloud.Registry {
-	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition())
+	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition(), apsarastack.Definition())
 }
 
 // New returns the provider factory.

@@ -41,6 +41,8 @@ var mockSettings = map[string]map[string]string{
 	"alicloud":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou"},
 	"zenlayer":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
 	"baiducloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "bj"},
+	"apsarastack": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-qingdao-env17-d01",
+		"organization_id": "org-1", "resource_group_id": "rg-1"},
 }
 
 // providerConfig points every cloud's block at the mock.

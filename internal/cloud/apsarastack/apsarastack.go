@@ -168,7 +168,12 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 			if err != nil {
 				return nil, &cloud.Error{Cloud: Name, Action: "DescribeSecurityGroupAttribute", Message: "unreadable rule: " + err.Error()}
 			}
-			out = append(out, ecsrules.FromWire(perm))
+			r := ecsrules.FromWire(perm)
+			// The SDK's Permission has no owner id field; the answer may.
+			if owner := loose[ownerIDField(r.Direction)]; owner != nil && r.PeerGroupID != "" {
+				r.PeerGroupOwnerID = fmt.Sprint(owner)
+			}
+			out = append(out, r)
 		}
 		if a.NextToken == "" || a.NextToken == token {
 			return out, nil
@@ -194,6 +199,14 @@ func permission(loose map[string]any) (ecs.Permission, error) {
 	var p ecs.Permission
 	err := json.Unmarshal(raw, &p)
 	return p, err
+}
+
+// ownerIDField is the peer group's owner id in a described rule.
+func ownerIDField(direction string) string {
+	if direction == rule.Egress {
+		return "DestGroupOwnerId"
+	}
+	return "SourceGroupOwnerId"
 }
 
 func revokeToken(groupID string, r rule.Rule) string {

@@ -85,7 +85,10 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		return e
 	}
 	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
+		// Numbers stay exact (account ids) for the loose reads.
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(out); err != nil {
 			return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, Message: "unreadable answer: " + err.Error()}
 		}
 	}
