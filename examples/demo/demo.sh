@@ -44,7 +44,7 @@ cd "$work/tf"
 rules() {
   curl -fsS "$url/_mock/state" | python3 -c '
 import json, sys
-groups = {"sg-web", "sg-db", "zl-web", "g-web", "g-db"}
+groups = {"sg-web", "sg-db", "zl-web", "g-web", "g-db", "sg-as-web"}
 for g in json.load(sys.stdin)["groups"]:
     if g["id"] not in groups:
         continue
@@ -57,7 +57,7 @@ for g in json.load(sys.stdin)["groups"]:
         else:
             peer = r.get("SourceCidrIp") or r.get("Ipv6SourceCidrIp") or r.get("SourceGroupId") or r.get("DestCidrIp") or r.get("Ipv6DestCidrIp")
             row = (r["Direction"], r["IpProtocol"], r["PortRange"], peer, r["Policy"], r["SecurityGroupRuleId"])
-        print("  %-10s %-8s %-7s %-6s %-10s %-16s %-6s %s" % ((g["cloud"], g["id"]) + row))
+        print("  %-11s %-9s %-7s %-6s %-10s %-16s %-6s %s" % ((g["cloud"], g["id"]) + row))
 ' || true
 }
 count() {

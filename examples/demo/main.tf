@@ -31,6 +31,13 @@ provider "secgroup" {
     region     = "bj"
     endpoint   = var.endpoint
   }
+  apsarastack {
+    access_key      = "mock-access-key"
+    secret_key      = "mock-secret-key"
+    region          = "cn-qingdao-env17-d01"
+    endpoint        = var.endpoint
+    organization_id = "1"
+  }
 }
 
 resource "secgroup_rule" "ssh" {
@@ -110,6 +117,16 @@ resource "secgroup_rule" "bcc_https_v6" {
   protocol          = "tcp"
   port_range        = "443"
   cidr              = "2001:db8::/32"
+}
+
+# And on an Apsara Stack, through its gateway: ICMPv6 from an IPv6 range.
+resource "secgroup_rule" "as_ping6" {
+  cloud             = "apsarastack"
+  security_group_id = "sg-as-web"
+  direction         = "ingress"
+  protocol          = "icmpv6"
+  cidr              = "2001:db8::/32"
+  description       = "ping6 from the lab"
 }
 
 data "secgroup_rules" "web" {

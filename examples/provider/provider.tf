@@ -24,6 +24,13 @@ provider "secgroup" {
     secret_key = var.baiducloud_secret_key # or BAIDUCLOUD_SECRET_KEY
     region     = "bj"                      # or BAIDUCLOUD_REGION
   }
+  apsarastack {
+    access_key      = var.apsarastack_access_key           # or APSARASTACK_ACCESS_KEY
+    secret_key      = var.apsarastack_secret_key           # or APSARASTACK_SECRET_KEY
+    region          = "cn-qingdao-env17-d01"               # or APSARASTACK_REGION
+    endpoint        = "https://internal.asapi.example.com" # required: the stack's own gateway
+    organization_id = "1"                                  # or APSARASTACK_ORGANIZATION_ID
+  }
 }
 
 variable "alicloud_access_key" {
@@ -52,6 +59,16 @@ variable "baiducloud_access_key" {
 }
 
 variable "baiducloud_secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "apsarastack_access_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "apsarastack_secret_key" {
   type      = string
   sensitive = true
 }
