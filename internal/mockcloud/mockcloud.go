@@ -6,18 +6,22 @@
 package mockcloud
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsara"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
@@ -46,7 +50,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
-		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now))
+		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now), ens.Fixtures(now))
 	})
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := ecs.New(cfg)
@@ -60,7 +64,7 @@ func New(opts Options) *Server {
 	mux.Handle(bcc.Prefix+"/", bccAPI)
 	// Alibaba's RPC APIs share the path "/"; the API version tells them
 	// apart.
-	mux.Handle("/", ecsAPI)
+	mux.Handle("/", byVersion(map[string]http.Handler{ens.Version: ens.New(cfg)}, ecsAPI))
 	s.handler = mux
 	return s
 }
@@ -105,4 +109,28 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.srv.Shutdown(ctx)
+}
+
+// byVersion routes an Alibaba RPC call by its API version (the Version
+// parameter in the query or a form body, or the x-acs-version header of V3
+// requests), falling back to def.
+func byVersion(apis map[string]http.Handler, def http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		version := r.URL.Query().Get("Version")
+		if version == "" {
+			version = r.Header.Get("x-acs-version")
+		}
+		if version == "" && r.Body != nil {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if form, err := url.ParseQuery(string(body)); err == nil {
+				version = form.Get("Version")
+			}
+		}
+		if h, ok := apis[version]; ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		def.ServeHTTP(w, r)
+	})
 }

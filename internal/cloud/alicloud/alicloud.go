@@ -77,25 +77,44 @@ type Backend struct {
 // New connects with resolved settings: access_key, secret_key, region and
 // optionally endpoint.
 func New(s map[string]string) (*Backend, error) {
-	b := &Backend{region: s["region"], scheme: "https", PageSize: 1000}
-	if ep := s["endpoint"]; ep != "" {
-		u, err := url.Parse(ep)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", ep)
-		}
-		b.scheme, b.domain = u.Scheme, u.Host
+	opts, err := SDKOptions(s)
+	if err != nil {
+		return nil, err
 	}
-	// Retries are ours (cloud.Retry, bounded by the resource's timeouts),
-	// so the SDK's own retry is off.
-	cfg := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(b.scheme))
-	client, err := ecs.NewClientWithOptions(b.region, cfg, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
+	client, err := ecs.NewClientWithOptions(s["region"], opts.Config, opts.Credential)
 	if err != nil {
 		return nil, err
 	}
 	client.SetConnectTimeout(10 * time.Second)
 	client.SetReadTimeout(60 * time.Second)
-	b.client = client
-	return b, nil
+	return &Backend{client: client, region: s["region"], scheme: opts.Scheme, domain: opts.Domain, PageSize: 1000}, nil
+}
+
+// Options are what every Alibaba SDK client of the provider (ECS, ENS) is
+// built with.
+type Options struct {
+	Config     *sdk.Config
+	Credential *credentials.AccessKeyCredential
+	// Scheme and Domain come from the endpoint setting; an empty Domain
+	// leaves endpoint resolution to the SDK.
+	Scheme, Domain string
+}
+
+// SDKOptions resolves access_key, secret_key and endpoint. Retries are
+// ours (cloud.Retry, bounded by the resource's timeouts), so the SDK's own
+// retry is off.
+func SDKOptions(s map[string]string) (Options, error) {
+	o := Options{Scheme: "https"}
+	if ep := s["endpoint"]; ep != "" {
+		u, err := url.Parse(ep)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return o, fmt.Errorf("endpoint %q must look like https://host[:port]", ep)
+		}
+		o.Scheme, o.Domain = u.Scheme, u.Host
+	}
+	o.Config = sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(o.Scheme))
+	o.Credential = credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"])
+	return o, nil
 }
 
 // deadline bounds a request by the context's deadline (the SDK takes no

@@ -32,16 +32,27 @@ func classify(action string, err error, direction string) error {
 	if err == nil {
 		return nil
 	}
-	e := &cloud.Error{Cloud: Name, Action: action}
+	e, answered := FromSDK(Name, action, err)
+	if answered {
+		ecsrules.Classify(e, direction, codes)
+	}
+	return e
+}
+
+// FromSDK turns an error of the Alibaba SDK into a *cloud.Error of the
+// named cloud: with the vendor's code, message, request id and status
+// when the cloud answered (answered is true; the caller classifies the
+// code), or a transient error without the signed URL when it did not.
+func FromSDK(cloudName, action string, err error) (e *cloud.Error, answered bool) {
+	e = &cloud.Error{Cloud: cloudName, Action: action}
 	var server *sdkerrors.ServerError
 	if !errors.As(err, &server) {
-		// No answer from ECS: refused or dropped connections, timeouts.
+		// No answer: refused or dropped connections, timeouts.
 		e.Kind, e.Err = cloud.KindTransient, scrubURL(err)
-		return e
+		return e, false
 	}
 	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), firstLine(server.Message()), server.RequestId(), server.HttpStatus()
-	ecsrules.Classify(e, direction, codes)
-	return e
+	return e, true
 }
 
 // scrubURL drops the query string from a transport error: ECS puts the

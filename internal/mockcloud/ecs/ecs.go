@@ -29,6 +29,26 @@ type API struct {
 	// route: requests come as POST /apsara/route/Ecs/{Action} with the
 	// parameters in the body, as Apsara Stack's gateway takes them.
 	route bool
+	// dialect, when set, is another API on ECS's RPC transport (ENS).
+	dialect *Dialect
+}
+
+// Handler runs one action of a dialect on its parameters.
+type Handler func(tx *store.Tx, params map[string]string) (map[string]any, *frontend.Error)
+
+// Dialect is another Alibaba RPC API served on ECS's transport: the same
+// parameter encoding, V1/V3 signatures, error body and envelope, with its
+// own version, actions and fault answers.
+type Dialect struct {
+	Cloud   string
+	Version string
+	Actions map[string]Handler
+	Faults  frontend.FaultAnswers
+}
+
+// NewDialect builds a front-end for a dialect.
+func NewDialect(cfg frontend.Config, d Dialect) *API {
+	return &API{cfg: cfg, st: cfg.Store, cloud: d.Cloud, dialect: &d}
 }
 
 // New builds the ECS front-end.
@@ -141,15 +161,22 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 	if e := a.authenticate(req); e != nil {
 		return fail(e)
 	}
-	if v := req.version(); v != "" && v != Version {
+	version, faults := Version, faultAnswers
+	handler, ok := actions[req.action]
+	if d := a.dialect; d != nil {
+		version, faults = d.Version, d.Faults
+		var h Handler
+		h, ok = d.Actions[req.action]
+		handler = func(_ *API, tx *store.Tx, req *request) (map[string]any, *apiError) { return h(tx, req.params) }
+	}
+	if v := req.version(); v != "" && v != version {
 		return fail(errorf(400, "InvalidVersion", "Specified parameter Version is not valid."))
 	}
-	handler, ok := actions[req.action]
 	if !ok {
 		return fail(errorf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
 	}
 
-	result, aerr, dropped := frontend.Run(w, req.http, a.st, a.cloud, req.action, faultAnswers,
+	result, aerr, dropped := frontend.Run(w, req.http, a.st, a.cloud, req.action, faults,
 		func(tx *store.Tx) (map[string]any, *apiError) { return handler(a, tx, req) })
 	if dropped != "" {
 		return 0, dropped
