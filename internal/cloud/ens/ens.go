@@ -1,0 +1,200 @@
+// Package ens manages Alibaba ENS (Edge Node Service) security group rules
+// through the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
+// services/ens, API 2017-11-10): AuthorizeSecurityGroup[Egress] to create,
+// DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress
+// and RevokeSecurityGroupEgress for egress to delete (vendor doc 004).
+// Credentials are handled as for ECS (alicloud.SDKOptions).
+package ens
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	sdkens "github.com/aliyun/alibaba-cloud-sdk-go/services/ens"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Name is the cloud's name in HCL.
+const Name = "ens"
+
+const (
+	apiVersion = "2017-11-10"
+	// defaultDomain is ENS's one central endpoint.
+	defaultDomain = "ens.aliyuncs.com"
+	// sdkRegion only satisfies the SDK's client constructor: ENS's rule
+	// calls take no region and the domain is always set.
+	sdkRegion = "cn-hangzhou"
+)
+
+// Definition describes ENS to the provider.
+func Definition() cloud.Cloud {
+	return cloud.Cloud{
+		Name:  Name,
+		Title: "Alibaba ENS",
+		Capabilities: cloud.Capabilities{
+			// Doc 004: tcp, udp, icmp, gre, all; IPv4 only; no peer
+			// groups, no NIC types, no description on the rule calls.
+			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.All},
+			Policies:        []string{rule.Accept, rule.Drop},
+			MinPriority:     1,
+			MaxPriority:     100,
+			DefaultPriority: 1,
+			DefaultPolicy:   rule.Accept,
+			SourcePortRange: true,
+		},
+		Settings: []cloud.Setting{
+			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"}, Sensitive: true, Required: true},
+			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}, Sensitive: true, Required: true},
+			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to `https://ens.aliyuncs.com`.", EnvVars: []string{"ALICLOUD_ENS_ENDPOINT"}},
+		},
+		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+	}
+}
+
+// Backend talks to ENS.
+type Backend struct {
+	client         *sdkens.Client
+	scheme, domain string
+}
+
+// New connects with resolved settings: access_key, secret_key and
+// optionally endpoint.
+func New(s map[string]string) (*Backend, error) {
+	opts, err := alicloud.SDKOptions(s)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Domain == "" {
+		opts.Domain = defaultDomain
+	}
+	client, err := sdkens.NewClientWithOptions(sdkRegion, opts.Config, opts.Credential)
+	if err != nil {
+		return nil, err
+	}
+	client.SetConnectTimeout(10 * time.Second)
+	client.SetReadTimeout(60 * time.Second)
+	return &Backend{client: client, scheme: opts.Scheme, domain: opts.Domain}, nil
+}
+
+// params names a rule as doc 004 does: IpProtocol lower-case, PortRange
+// and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
+// Priority an integer, and the peer as SourceCidrIp on ingress and
+// DestCidrIp on egress.
+func params(r rule.Rule) map[string]string {
+	p := map[string]string{
+		"IpProtocol": r.Protocol,
+		"PortRange":  r.Ports.Slash(),
+		"Policy":     r.Policy,
+	}
+	if r.Direction == rule.Egress {
+		p["DestCidrIp"] = r.CIDR
+	} else {
+		p["SourceCidrIp"] = r.CIDR
+	}
+	if !r.SourcePorts.IsZero() {
+		p["SourcePortRange"] = r.SourcePorts.Slash()
+	}
+	if r.Priority != 0 {
+		p["Priority"] = strconv.Itoa(r.Priority)
+	}
+	if p["Policy"] == "" {
+		delete(p, "Policy")
+	}
+	return p
+}
+
+// call sends one write action through the SDK's client (the legacy SDK has
+// no typed RevokeSecurityGroupEgress).
+func (b *Backend) call(ctx context.Context, action string, p map[string]string) error {
+	req := requests.NewCommonRequest()
+	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
+	req.Product, req.Version, req.ApiName = "Ens", apiVersion, action
+	req.SetReadTimeout(deadline(ctx))
+	for k, v := range p {
+		req.QueryParams[k] = v
+	}
+	_, err := b.client.ProcessCommonRequest(req)
+	return classify(action, err)
+}
+
+// Authorize adds rules one call each: ENS has no batches and no client
+// token (cloud.Client recognises its own retried write).
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+	for _, r := range rules {
+		p := params(r)
+		p["SecurityGroupId"] = groupID
+		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Revoke removes rules one call each: RevokeSecurityGroup for ingress,
+// RevokeSecurityGroupEgress for egress, with doc 004's parameters.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
+	for _, r := range rules {
+		p := params(r)
+		p["SecurityGroupId"] = groupID
+		err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p)
+		if err != nil && (len(rules) == 1 || !cloud.IsGone(err)) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Describe reads a group with the SDK's typed DescribeSecurityGroupAttribute
+// (Priority an integer, CreationTime). ENS answers "TCP" and "Accept":
+// read back in lower case.
+func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
+	req := sdkens.CreateDescribeSecurityGroupAttributeRequest()
+	req.SetScheme(b.scheme)
+	req.SetDomain(b.domain)
+	req.SetReadTimeout(deadline(ctx))
+	req.SecurityGroupId = groupID
+	resp, err := b.client.DescribeSecurityGroupAttribute(req)
+	if err != nil {
+		return nil, classify("DescribeSecurityGroupAttribute", err)
+	}
+	rules := make([]rule.Rule, 0, len(resp.Permissions.Permission))
+	for _, p := range resp.Permissions.Permission {
+		rules = append(rules, fromWire(p))
+	}
+	return rules, nil
+}
+
+func fromWire(p sdkens.Permission) rule.Rule {
+	r := rule.Rule{
+		Direction: strings.ToLower(p.Direction),
+		Protocol:  strings.ToLower(p.IpProtocol),
+		Policy:    strings.ToLower(p.Policy),
+		Priority:  p.Priority,
+	}
+	if rule.HasPorts(r.Protocol) {
+		r.Ports, _ = rule.ParsePortRange(p.PortRange)
+		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange)
+	}
+	peer := p.SourceCidrIp
+	if r.Direction == rule.Egress {
+		peer = p.DestCidrIp
+	}
+	r.CIDR = rule.NormalizeCIDR(peer)
+	return r
+}
+
+// deadline bounds a request by the context's deadline (the SDK takes no
+// context).
+func deadline(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return max(time.Second, min(60*time.Second, time.Until(d)))
+	}
+	return 60 * time.Second
+}

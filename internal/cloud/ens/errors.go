@@ -1,0 +1,56 @@
+package ens
+
+import (
+	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+)
+
+// codes maps the error codes of vendor doc 004 and ENS's signature layer
+// to what they mean for a Terraform user; ENS answers most with HTTP 400.
+var codes = map[string]ecsrules.Verdict{
+	"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
+	"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
+	"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
+	"AuthorizationLimitExceed":             {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
+	"MissingParameter":                     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "ENS needs protocol, port_range (-1/-1 is sent for protocols without ports) and an IPv4 cidr on every rule"},
+	"NoPermission":                         {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this ENS action (ens:AuthorizeSecurityGroup and friends)"},
+	"InvalidParameter":                     {Kind: cloud.KindInvalid, Hint: "ENS refused a parameter; the message names it"},
+	"ens.interface.error": {Kind: cloud.KindUnknown,
+		Hint: "ENS failed while calling its own back end; this often means the group is gone or still being set up: check security_group_id, then run the apply again"},
+	"CallInterface": {Kind: cloud.KindUnknown, Hint: "ENS failed while calling its own back end: run the apply again later"},
+
+	"InvalidAccessKeyId.NotFound": {Kind: cloud.KindAuth, Hint: "Check access_key in the provider's ens block (or ALICLOUD_ACCESS_KEY)"},
+	"InvalidAccessKeyId.Inactive": {Kind: cloud.KindAuth, Hint: "The AccessKey is disabled; enable it or use another one"},
+	"SignatureDoesNotMatch":       {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's ens block (or ALICLOUD_SECRET_KEY)"},
+	"IncompleteSignature":         {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's ens block (or ALICLOUD_SECRET_KEY)"},
+	"InvalidTimeStamp.Expired":    {Kind: cloud.KindAuth, Hint: "The request's time differs from the cloud's by more than 15 minutes: check this machine's clock"},
+}
+
+// parameterAttributes names the attribute behind each InvalidParameter.<field>.
+var parameterAttributes = map[string]string{
+	"IpProtocol": "protocol", "PortRange": "port_range", "SourcePortRange": "source_port_range",
+	"SourceCidrIp": "cidr", "DestCidrIp": "cidr", "Policy": "policy", "Priority": "priority", "SecurityGroupId": "security_group_id",
+}
+
+// classify turns an SDK error into a *cloud.Error.
+func classify(action string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e, answered := alicloud.FromSDK(Name, action, err)
+	if !answered {
+		return e
+	}
+	ecsrules.Classify(e, "", codes)
+	if field, ok := strings.CutPrefix(e.Code, "InvalidParameter."); ok {
+		e.Kind, e.Attribute = cloud.KindInvalid, parameterAttributes[field]
+		e.Hint = "ENS refused " + field + ": check " + e.Attribute + " against what ENS accepts (IPv4 CIDRs, lower-case protocols, ports 1-65535, priority 1-100)"
+		if e.Attribute == "" {
+			e.Hint = "ENS refused " + field
+		}
+	}
+	return e
+}
