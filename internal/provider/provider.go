@@ -21,6 +21,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/apsarastack"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
 )
 
@@ -35,7 +36,7 @@ type SecgroupProvider struct {
 
 // Clouds is every cloud the provider manages, in documentation order.
 func Clouds() *cloud.Registry {
-	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition(), apsarastack.Definition())
+	return cloud.NewRegistry(zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition(), apsarastack.Definition(), ens.Definition())
 }
 
 // New returns the provider factory.

@@ -43,6 +43,7 @@ var mockSettings = map[string]map[string]string{
 	"baiducloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "bj"},
 	"apsarastack": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-qingdao-env17-d01",
 		"organization_id": "org-1", "resource_group_id": "rg-1"},
+	"ens": {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
 }
 
 // providerConfig points every cloud's block at the mock.

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	mockens "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// ENS end to end: ingress and egress in ENS's wire spellings, the data
+// source, import by content (ENS has no rule ids), out-of-band deletion,
+// destroy through RevokeSecurityGroup and RevokeSecurityGroupEgress.
+func TestAccEns_lifecycle(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := providerConfig(m) + `
+resource "secgroup_rule" "web" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "80-443"
+  cidr              = "10.0.0.0/8"
+  source_port_range = "1024-65535"
+  priority          = 5
+}
+resource "secgroup_rule" "no_gre" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-web"
+  direction         = "egress"
+  protocol          = "gre"
+  cidr              = "192.0.2.1"
+  policy            = "drop"
+}
+data "secgroup_rules" "web" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-web"
+  depends_on        = [secgroup_rule.web, secgroup_rule.no_gre]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkCloudEmpty(m, "ens", "sg-ens-web"),
+			func(*terraform.State) error {
+				// One of each out of band (step 3), one of each by destroy.
+				if cloudCallCount(m, "ens", "RevokeSecurityGroup", 200) != 2 || cloudCallCount(m, "ens", "RevokeSecurityGroupEgress", 200) != 2 {
+					return fmt.Errorf("want two RevokeSecurityGroup and two RevokeSecurityGroupEgress calls, got %d and %d",
+						cloudCallCount(m, "ens", "RevokeSecurityGroup", 200), cloudCallCount(m, "ens", "RevokeSecurityGroupEgress", 200))
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "80/443",
+						"SourcePortRange": "1024/65535", "SourceCidrIp": "10.0.0.0/8", "Policy": "Accept", "Priority": "5"}),
+					checkCloudRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "egress", "IpProtocol": "GRE", "PortRange": "-1/-1",
+						"DestCidrIp": "192.0.2.1/32", "Policy": "Drop", "Priority": "1"}),
+					resource.TestCheckResourceAttr("secgroup_rule.web", "id", "ens/sg-ens-web/ingress,tcp,80-443,10.0.0.0/8,policy=accept,priority=5,source_port_range=1024-65535"),
+					resource.TestCheckNoResourceAttr("secgroup_rule.web", "rule_id"),
+					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "2"),
+					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]string{
+						"direction": "egress", "protocol": "gre", "policy": "drop", "cidr": "192.0.2.1/32",
+					}),
+				),
+			},
+			{
+				ResourceName: "secgroup_rule.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateId: "ens/sg-ens-web/ingress,tcp,80/443,10.0.0.0/8,source_port_range=1024-65535,priority=5",
+			},
+			{
+				PreConfig: func() { revokeAllInMock(t, m, "ens", "sg-ens-web") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.web", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("secgroup_rule.no_gre", plancheck.ResourceActionCreate),
+				}},
+				Check: checkRuleCount(m, "ens", "sg-ens-web", 2),
+			},
+		},
+	})
+}
+
+// A rule that exists already is the duplicate error with the import
+// command; a full group is a quota error that says what to do.
+func TestAccEns_duplicateAndQuota(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	ssh := `
+resource "secgroup_rule" "ssh" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-db"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "ens", "sg-ens-db"),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					authorizeInMock(t, m, "ens", "sg-ens-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Policy: rule.Accept, Priority: 1})
+				},
+				Config:      providerConfig(m) + ssh,
+				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*terraform import secgroup_rule.<name>\s+'ens/sg-ens-db/ingress,tcp,22,10.0.0.0/8`),
+			},
+			{
+				Config: providerConfig(m) + ssh, ResourceName: "secgroup_rule.ssh", ImportState: true, ImportStatePersist: true,
+				ImportStateId: "ens/sg-ens-db/ingress,tcp,22,10.0.0.0/8",
+			},
+			{
+				Config: providerConfig(m) + ssh,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.ssh", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				// Fill the group to ENS's quota out of band.
+				PreConfig: func() {
+					_ = m.Store.Do(func(tx *store.Tx) error {
+						g := tx.Group("ens", "sg-ens-db")
+						for port := 1000; len(g.Rules) < mockens.MaxRules; port++ {
+							g.Rules = append(g.Rules, &mockens.Permission{Direction: "ingress", IpProtocol: "TCP", PortRange: fmt.Sprintf("%d/%d", port, port),
+								SourceCidrIp: "10.0.0.0/8", Policy: "Accept", Priority: 1})
+						}
+						return nil
+					})
+				},
+				Config: providerConfig(m) + ssh + `
+resource "secgroup_rule" "one_too_many" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-db"
+  direction         = "ingress"
+  protocol          = "udp"
+  port_range        = "53"
+  cidr              = "10.0.0.0/8"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)AuthorizationLimitExceed.*` + spaced(`reached its rule quota: remove rules from it or use another group`)),
+			},
+			{
+				// Empty the group again (keeping the managed rule) so
+				// destroy finds what it manages.
+				PreConfig: func() {
+					_ = m.Store.Do(func(tx *store.Tx) error {
+						g := tx.Group("ens", "sg-ens-db")
+						g.Rules = g.Rules[:1]
+						return nil
+					})
+				},
+				Config: providerConfig(m) + ssh,
+			},
+		},
+	})
+}
+
+// Bad credentials are a clear error and write nothing; what ENS lacks
+// fails at plan time.
+func TestAccEns_credentialsAndPlanTime(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "secgroup" {
+  ens {
+    access_key = "mock-access-key"
+    secret_key = "not-the-secret"
+    endpoint   = %q
+  }
+}
+resource "secgroup_rule" "x" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-web"
+  direction         = "ingress"
+  protocol          = "all"
+  cidr              = "10.0.0.0/8"
+}
+`, m.URL),
+			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*` + spaced(`Check secret_key in the provider's ens block`)),
+		}},
+	})
+	if n := cloudCallCount(m, "ens", "AuthorizeSecurityGroup", -1); n != 0 {
+		t.Fatalf("%d authorize calls with bad credentials", n)
+	}
+	expectPlanErrors(t, m, "ens", "sg-ens-web", []planCase{
+		{"ipv6", `protocol = "all"
+  cidr = "2001:db8::/32"`, `cidr.*Alibaba ENS does not support IPv6`},
+		{"peer group", `protocol = "all"
+  peer_security_group_id = "sg-ens-db"`, `peer_security_group_id.*does not support peer_security_group_id`},
+		{"nic type", `protocol = "all"
+  cidr = "10.0.0.0/8"
+  nic_type = "intranet"`, `nic_type.*does not support nic_type`},
+		{"icmpv6", `protocol = "icmpv6"
+  cidr = "10.0.0.0/8"`, `protocol.*does not support protocol "icmpv6"`},
+	})
+}
