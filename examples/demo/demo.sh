@@ -44,13 +44,15 @@ cd "$work/tf"
 rules() {
   curl -fsS "$url/_mock/state" | python3 -c '
 import json, sys
-groups = {"sg-web", "sg-db", "zl-web", "g-web", "g-db", "sg-as-web"}
+groups = {"sg-web", "sg-db", "zl-web", "g-web", "g-db", "sg-as-web", "sg-ens-web"}
 for g in json.load(sys.stdin)["groups"]:
     if g["id"] not in groups:
         continue
     for r in g["rules"]:
         if g["cloud"] == "zenlayer":
             row = (r["direction"], r["ipProtocol"], r["portRange"], r["cidrIp"], r["policy"], r["ruleId"])
+        elif g["cloud"] == "ens":
+            row = (r["Direction"], r["IpProtocol"], r["PortRange"], r["SourceCidrIp"] or r["DestCidrIp"], r["Policy"], "(no rule ids)")
         elif g["cloud"] == "baiducloud":
             peer = r["sourceIp"] or r["sourceGroupId"] or r["destIp"] or r["destGroupId"]
             row = (r["direction"], r["protocol"], r["portRange"], peer, "-", r["securityGroupRuleId"])

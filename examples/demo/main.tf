@@ -38,6 +38,11 @@ provider "secgroup" {
     endpoint        = var.endpoint
     organization_id = "1"
   }
+  ens {
+    access_key = "mock-access-key"
+    secret_key = "mock-secret-key"
+    endpoint   = var.endpoint
+  }
 }
 
 resource "secgroup_rule" "ssh" {
@@ -127,6 +132,17 @@ resource "secgroup_rule" "as_ping6" {
   protocol          = "icmpv6"
   cidr              = "2001:db8::/32"
   description       = "ping6 from the lab"
+}
+
+# And at the edge, on ENS: HTTPS in, with a source port range.
+resource "secgroup_rule" "ens_https" {
+  cloud             = "ens"
+  security_group_id = "sg-ens-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+  source_port_range = "1024-65535"
 }
 
 data "secgroup_rules" "web" {

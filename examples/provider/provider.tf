@@ -31,6 +31,10 @@ provider "secgroup" {
     endpoint        = "https://internal.asapi.example.com" # required: the stack's own gateway
     organization_id = "1"                                  # or APSARASTACK_ORGANIZATION_ID
   }
+  ens {
+    access_key = var.alicloud_access_key # or ALICLOUD_ACCESS_KEY, as for ECS
+    secret_key = var.alicloud_secret_key # or ALICLOUD_SECRET_KEY
+  }
 }
 
 variable "alicloud_access_key" {
