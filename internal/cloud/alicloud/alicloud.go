@@ -31,28 +31,9 @@ const apiVersion = "2014-05-26"
 // Definition describes ECS to the provider.
 func Definition() cloud.Cloud {
 	return cloud.Cloud{
-		Name:  Name,
-		Title: "Alibaba Cloud ECS",
-		Capabilities: cloud.Capabilities{
-			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.ICMPv6, rule.All},
-			IPv6:            true,
-			Policies:        []string{rule.Accept, rule.Drop},
-			MinPriority:     1,
-			MaxPriority:     100,
-			DefaultPriority: 1,
-			DefaultPolicy:   rule.Accept,
-			PeerGroups:      true,
-			PeerGroupOwner:  true,
-			PrefixLists:     true,
-			LocalCIDR:       true,
-			SourcePortRange: true,
-			NicTypes:        []string{"internet", "intranet"},
-			Description:     true,
-			MaxDescription:  512,
-			// ModifySecurityGroupRule / ModifySecurityGroupEgressRule.
-			DescriptionInPlace: true,
-			NativeIDs:          true,
-		},
+		Name:         Name,
+		Title:        "Alibaba Cloud ECS",
+		Capabilities: ecsrules.Capabilities(),
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"}, Sensitive: true, Required: true},
 			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}, Sensitive: true, Required: true},
@@ -216,15 +197,6 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	p := ecsrules.Params(r, true)
-	p["SecurityGroupId"] = groupID
-	if r.NativeID != "" {
-		p["SecurityGroupRuleId"] = r.NativeID
-	}
-	p["Description"] = r.Description
-	action := "ModifySecurityGroupRule"
-	if r.Direction == rule.Egress {
-		action = "ModifySecurityGroupEgressRule"
-	}
+	action, p := ecsrules.Modify(groupID, r)
 	return b.call(ctx, action, r.Direction, p)
 }

@@ -14,17 +14,7 @@ import (
 
 // codes are the ECS error codes whose meaning names the alicloud block's
 // settings; every rule-level code is in ecsrules.Codes.
-var codes = map[string]ecsrules.Verdict{
-	"InvalidSecurityGroupId.NotFound": {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id and the alicloud block's region: the group does not exist there"},
-	"InvalidRegionId.NotFound":        {Kind: cloud.KindInvalid, Hint: "Set region in the provider's alicloud block (or ALICLOUD_REGION) to an existing region such as cn-hangzhou"},
-	"InvalidAccessKeyId.NotFound":     {Kind: cloud.KindAuth, Hint: "Check access_key in the provider's alicloud block (or ALICLOUD_ACCESS_KEY)"},
-	"InvalidAccessKeyId.Inactive":     {Kind: cloud.KindAuth, Hint: "The AccessKey is disabled; enable it or use another one"},
-	"SignatureDoesNotMatch":           {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's alicloud block (or ALICLOUD_SECRET_KEY)"},
-	"IncompleteSignature":             {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's alicloud block (or ALICLOUD_SECRET_KEY)"},
-	"InvalidTimeStamp.Expired":        {Kind: cloud.KindAuth, Hint: "The request's time differs from the cloud's by more than 15 minutes: check this machine's clock"},
-	"Forbidden.RAM":                   {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this action"},
-	"NoPermission":                    {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action"},
-}
+var codes = ecsrules.SettingCodes("alicloud", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_REGION")
 
 // classify turns an SDK error into a *cloud.Error. direction says which
 // side of the rule the source/destination codes refer to.

@@ -31,28 +31,9 @@ const Name = "apsarastack"
 // Definition describes Apsara Stack ECS to the provider.
 func Definition() cloud.Cloud {
 	return cloud.Cloud{
-		Name:  Name,
-		Title: "Alibaba Apsara Stack ECS",
-		Capabilities: cloud.Capabilities{
-			// Doc 003: IpProtocol icmp, icmpv6, gre, tcp, udp, all.
-			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.ICMPv6, rule.All},
-			IPv6:            true,
-			Policies:        []string{rule.Accept, rule.Drop},
-			MinPriority:     1,
-			MaxPriority:     100,
-			DefaultPriority: 1,
-			DefaultPolicy:   rule.Accept,
-			PeerGroups:      true,
-			PeerGroupOwner:  true,
-			// DestCidrIp on ingress, as doc 003 lists it.
-			LocalCIDR:          true,
-			SourcePortRange:    true,
-			NicTypes:           []string{"internet", "intranet"},
-			Description:        true,
-			MaxDescription:     512,
-			DescriptionInPlace: true,
-			NativeIDs:          true,
-		},
+		Name:         Name,
+		Title:        "Alibaba Apsara Stack ECS",
+		Capabilities: capabilities(),
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"APSARASTACK_ACCESS_KEY"}, Sensitive: true, Required: true},
 			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"APSARASTACK_SECRET_KEY"}, Sensitive: true, Required: true},
@@ -63,6 +44,13 @@ func Definition() cloud.Cloud {
 		},
 		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
 	}
+}
+
+// capabilities are ECS's but for prefix lists, which doc 003 lacks.
+func capabilities() cloud.Capabilities {
+	c := ecsrules.Capabilities()
+	c.PrefixLists = false
+	return c
 }
 
 // Backend talks to an Apsara Stack gateway.
@@ -127,16 +115,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // UpdateDescription changes a description in one Modify call, naming the
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	p := ecsrules.Params(r, true)
-	p["SecurityGroupId"] = groupID
-	if r.NativeID != "" {
-		p["SecurityGroupRuleId"] = r.NativeID
-	}
-	p["Description"] = r.Description
-	action := "ModifySecurityGroupRule"
-	if r.Direction == rule.Egress {
-		action = "ModifySecurityGroupEgressRule"
-	}
+	action, p := ecsrules.Modify(groupID, r)
 	return b.client.call(ctx, action, r.Direction, p, nil)
 }
 

@@ -143,3 +143,20 @@ func ByDirection(rules []rule.Rule) [][]rule.Rule {
 	}
 	return batches
 }
+
+// Modify names the action and parameters that change a rule's description
+// in place: the rule by its id (when known) and by its content, which
+// older implementations need; ECS accepts both together.
+func Modify(groupID string, r rule.Rule) (action string, params map[string]string) {
+	p := Params(r, true)
+	p["SecurityGroupId"] = groupID
+	if r.NativeID != "" {
+		p["SecurityGroupRuleId"] = r.NativeID
+	}
+	p["Description"] = r.Description
+	action = "ModifySecurityGroupRule"
+	if r.Direction == rule.Egress {
+		action = "ModifySecurityGroupEgressRule"
+	}
+	return action, p
+}

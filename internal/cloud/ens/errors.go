@@ -10,24 +10,24 @@ import (
 
 // codes maps the error codes of vendor doc 004 and ENS's signature layer
 // to what they mean for a Terraform user; ENS answers most with HTTP 400.
-var codes = map[string]ecsrules.Verdict{
-	"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
-	"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
-	"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
-	"AuthorizationLimitExceed":             {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
-	"MissingParameter":                     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "ENS needs protocol, port_range (-1/-1 is sent for protocols without ports) and an IPv4 cidr on every rule"},
-	"NoPermission":                         {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this ENS action (ens:AuthorizeSecurityGroup and friends)"},
-	"InvalidParameter":                     {Kind: cloud.KindInvalid, Hint: "ENS refused a parameter; the message names it"},
-	"ens.interface.error": {Kind: cloud.KindUnknown,
-		Hint: "ENS failed while calling its own back end; this often means the group is gone or still being set up: check security_group_id, then run the apply again"},
-	"CallInterface": {Kind: cloud.KindUnknown, Hint: "ENS failed while calling its own back end: run the apply again later"},
-
-	"InvalidAccessKeyId.NotFound": {Kind: cloud.KindAuth, Hint: "Check access_key in the provider's ens block (or ALICLOUD_ACCESS_KEY)"},
-	"InvalidAccessKeyId.Inactive": {Kind: cloud.KindAuth, Hint: "The AccessKey is disabled; enable it or use another one"},
-	"SignatureDoesNotMatch":       {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's ens block (or ALICLOUD_SECRET_KEY)"},
-	"IncompleteSignature":         {Kind: cloud.KindAuth, Hint: "Check secret_key in the provider's ens block (or ALICLOUD_SECRET_KEY)"},
-	"InvalidTimeStamp.Expired":    {Kind: cloud.KindAuth, Hint: "The request's time differs from the cloud's by more than 15 minutes: check this machine's clock"},
-}
+var codes = func() map[string]ecsrules.Verdict {
+	c := ecsrules.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "")
+	for code, v := range map[string]ecsrules.Verdict{
+		"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
+		"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
+		"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
+		"AuthorizationLimitExceed":             {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
+		"MissingParameter":                     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "ENS needs protocol, port_range (-1/-1 is sent for protocols without ports) and an IPv4 cidr on every rule"},
+		"NoPermission":                         {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this ENS action (ens:AuthorizeSecurityGroup and friends)"},
+		"InvalidParameter":                     {Kind: cloud.KindInvalid, Hint: "ENS refused a parameter; the message names it"},
+		"ens.interface.error": {Kind: cloud.KindUnknown,
+			Hint: "ENS failed while calling its own back end; this often means the group is gone or still being set up: check security_group_id, then run the apply again"},
+		"CallInterface": {Kind: cloud.KindUnknown, Hint: "ENS failed while calling its own back end: run the apply again later"},
+	} {
+		c[code] = v
+	}
+	return c
+}()
 
 // parameterAttributes names the attribute behind each InvalidParameter.<field>.
 var parameterAttributes = map[string]string{
