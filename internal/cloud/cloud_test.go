@@ -226,3 +226,26 @@ func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
 		t.Fatalf("log line %s: the secret must be masked, other settings kept", out)
 	}
 }
+
+func TestBatchHelpers(t *testing.T) {
+	if ItemToken("t", 0, 1) != "t" || ItemToken("t", 1, 3) != "t-1" || ItemToken("", 1, 3) != "" {
+		t.Fatal("ItemToken")
+	}
+	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
+	if RevokeToken("g", a) != RevokeToken("g", a) || RevokeToken("g", a) == RevokeToken("g", a, "remark") || len(RevokeToken("g", a)) > 64 {
+		t.Fatal("RevokeToken must be stable, tell extras apart and fit 64 characters")
+	}
+	gone := &Error{Kind: KindRuleGone}
+	calls := 0
+	err := RevokeEach([]rule.Rule{a, a, a}, func(rule.Rule) error { calls++; return gone })
+	if err != nil || calls != 3 {
+		t.Fatalf("a batch goes on past gone rules: %v after %d calls", err, calls)
+	}
+	if err := RevokeEach([]rule.Rule{a}, func(rule.Rule) error { return gone }); !IsGone(err) {
+		t.Fatal("a single rule's gone error is the caller's to judge")
+	}
+	auth := &Error{Kind: KindAuth}
+	if err := RevokeEach([]rule.Rule{a, a}, func(rule.Rule) error { return auth }); KindOf(err) != KindAuth {
+		t.Fatal("other errors stop the batch")
+	}
+}

@@ -66,8 +66,8 @@ func (r Rule) String() string {
 // Matches reports whether an observed rule (as a cloud reports it) is the
 // rule r describes. Fields r leaves unset are not compared: the cloud fills
 // them with its defaults. The description never takes part: it is mutable
-// and no cloud uses it to identify a rule except Baidu, whose package adds
-// it to the comparison itself.
+// on most clouds. (Baidu counts it in a rule's identity, so two BCC rules
+// that differ only in it match alike and the first one is found.)
 func (r Rule) Matches(observed Rule) bool {
 	if r.NativeID != "" && observed.NativeID != "" {
 		return r.NativeID == observed.NativeID

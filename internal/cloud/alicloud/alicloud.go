@@ -98,9 +98,9 @@ func SDKOptions(s map[string]string) (Options, error) {
 	return o, nil
 }
 
-// deadline bounds a request by the context's deadline (the SDK takes no
-// context).
-func deadline(ctx context.Context) time.Duration {
+// RequestTimeout bounds a request of the Alibaba SDK (which takes no
+// context) by the context's deadline.
+func RequestTimeout(ctx context.Context) time.Duration {
 	if d, ok := ctx.Deadline(); ok {
 		return max(time.Second, min(60*time.Second, time.Until(d)))
 	}
@@ -115,7 +115,7 @@ func (b *Backend) call(ctx context.Context, action, direction string, params map
 	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
 	req.Product, req.Version, req.ApiName = "Ecs", apiVersion, action
 	req.ServiceCode, req.EndpointType = "ecs", "openAPI"
-	req.SetReadTimeout(deadline(ctx))
+	req.SetReadTimeout(RequestTimeout(ctx))
 	req.QueryParams["RegionId"] = b.region
 	for k, v := range params {
 		req.QueryParams[k] = v
@@ -152,7 +152,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		if b.domain != "" {
 			req.SetDomain(b.domain)
 		}
-		req.SetReadTimeout(deadline(ctx))
+		req.SetReadTimeout(RequestTimeout(ctx))
 		req.RegionId, req.SecurityGroupId, req.Direction = b.region, groupID, "all"
 		req.MaxResults = requests.NewInteger(b.PageSize)
 		req.NextToken = token

@@ -9,8 +9,6 @@ package apsarastack
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -80,11 +78,8 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	for i, r := range rules {
 		p := ecsrules.Params(r, true)
 		p["SecurityGroupId"] = groupID
-		if clientToken != "" {
-			p["ClientToken"] = clientToken
-			if len(rules) > 1 {
-				p["ClientToken"] = clientToken + "-" + strconv.Itoa(i)
-			}
+		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
+			p["ClientToken"] = token
 		}
 		if err := b.client.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
 			return err
@@ -100,16 +95,12 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // egress) and a ClientToken derived from the rule, so retries of one
 // revoke send the same token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	for _, r := range rules {
+	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := ecsrules.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		p["ClientToken"] = revokeToken(groupID, r)
-		err := b.client.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
-		if err != nil && (len(rules) == 1 || !cloud.IsGone(err)) {
-			return err
-		}
-	}
-	return nil
+		p["ClientToken"] = cloud.RevokeToken(groupID, r)
+		return b.client.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+	})
 }
 
 // UpdateDescription changes a description in one Modify call, naming the
@@ -186,9 +177,4 @@ func ownerIDField(direction string) string {
 		return "DestGroupOwnerId"
 	}
 	return "SourceGroupOwnerId"
-}
-
-func revokeToken(groupID string, r rule.Rule) string {
-	sum := sha256.Sum256([]byte(groupID + "\n" + rule.ContentKey(r)))
-	return "secgroup-revoke-" + hex.EncodeToString(sum[:12])
 }

@@ -128,7 +128,7 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 	case parsed && a.Code != "":
 		e.Code, e.Message = a.Code, a.Message
 	default:
-		e.Message = strings.TrimSpace(http.StatusText(status) + " " + snippet(raw))
+		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
 	}
 	classify(e, direction)
 	if gateway && e.Kind == cloud.KindUnknown && e.Hint == "" {
@@ -146,12 +146,4 @@ func nonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
 }

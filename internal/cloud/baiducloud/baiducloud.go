@@ -7,8 +7,6 @@ package baiducloud
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -198,11 +196,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 // same batch reuses the same tokens.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	for i, r := range rules {
-		token := clientToken
-		if len(rules) > 1 && token != "" {
-			token = fmt.Sprintf("%s-%d", clientToken, i)
-		}
-		if err := b.write(ctx, "authorizeRule", groupID, r, token); err != nil {
+		if err := b.write(ctx, "authorizeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules))); err != nil {
 			return err
 		}
 	}
@@ -210,16 +204,11 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 }
 
 // Revoke removes rules one call each, with doc 002's clientToken and
-// sgVersion. The token is derived from the group and the rule, so the
-// retries of one revoke send the same token.
+// sgVersion. The token is derived from the group and the rule (its remark
+// included: it is part of the rule's identity), so the retries of one
+// revoke send the same token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	for _, r := range rules {
-		sum := sha256.Sum256([]byte(groupID + "\n" + rule.ContentKey(r) + "\n" + r.Description))
-		err := b.write(ctx, "revokeRule", groupID, r, "secgroup-revoke-"+hex.EncodeToString(sum[:12]))
-		// In a batch a rule already gone does not stop the others.
-		if err != nil && (len(rules) == 1 || !cloud.IsGone(err)) {
-			return err
-		}
-	}
-	return nil
+	return cloud.RevokeEach(rules, func(r rule.Rule) error {
+		return b.write(ctx, "revokeRule", groupID, r, cloud.RevokeToken(groupID, r, r.Description))
+	})
 }

@@ -116,7 +116,7 @@ func (b *Backend) call(ctx context.Context, action string, p map[string]string) 
 	req := requests.NewCommonRequest()
 	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
 	req.Product, req.Version, req.ApiName = "Ens", apiVersion, action
-	req.SetReadTimeout(deadline(ctx))
+	req.SetReadTimeout(alicloud.RequestTimeout(ctx))
 	for k, v := range p {
 		req.QueryParams[k] = v
 	}
@@ -140,15 +140,11 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
 // RevokeSecurityGroupEgress for egress, with doc 004's parameters.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	for _, r := range rules {
+	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := params(r)
 		p["SecurityGroupId"] = groupID
-		err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p)
-		if err != nil && (len(rules) == 1 || !cloud.IsGone(err)) {
-			return err
-		}
-	}
-	return nil
+		return b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p)
+	})
 }
 
 // Describe reads a group with the SDK's typed DescribeSecurityGroupAttribute
@@ -158,7 +154,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 	req := sdkens.CreateDescribeSecurityGroupAttributeRequest()
 	req.SetScheme(b.scheme)
 	req.SetDomain(b.domain)
-	req.SetReadTimeout(deadline(ctx))
+	req.SetReadTimeout(alicloud.RequestTimeout(ctx))
 	req.SecurityGroupId = groupID
 	resp, err := b.client.DescribeSecurityGroupAttribute(req)
 	if err != nil {
@@ -188,13 +184,4 @@ func fromWire(p sdkens.Permission) rule.Rule {
 	}
 	r.CIDR = rule.NormalizeCIDR(peer)
 	return r
-}
-
-// deadline bounds a request by the context's deadline (the SDK takes no
-// context).
-func deadline(ctx context.Context) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		return max(time.Second, min(60*time.Second, time.Until(d)))
-	}
-	return 60 * time.Second
 }

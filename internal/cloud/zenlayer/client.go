@@ -106,13 +106,13 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 	if resp.StatusCode != http.StatusOK {
 		var f failure
 		if json.Unmarshal(raw, &f) != nil || f.Code == "" {
-			f.Message = strings.TrimSpace(http.StatusText(resp.StatusCode) + " " + snippet(raw))
+			f.Message = strings.TrimSpace(http.StatusText(resp.StatusCode) + " " + cloud.Excerpt(raw))
 		}
 		return classify(action, resp.StatusCode, f)
 	}
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, Message: "unreadable answer: " + snippet(raw)}
+		return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, Message: "unreadable answer: " + cloud.Excerpt(raw)}
 	}
 	if out == nil || len(env.Response) == 0 {
 		return nil
@@ -121,13 +121,4 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 		return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
 	}
 	return nil
-}
-
-// snippet keeps unexpected bodies short in diagnostics.
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
 }

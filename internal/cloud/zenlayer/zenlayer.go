@@ -123,12 +123,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 	if len(rules) < 2 || cloud.KindOf(err) != cloud.KindRuleGone {
 		return err
 	}
-	for _, r := range rules {
-		if err := b.revoke(ctx, groupID, []rule.Rule{r}); err != nil && !cloud.IsGone(err) {
-			return err
-		}
-	}
-	return nil
+	return cloud.RevokeEach(rules, func(r rule.Rule) error { return b.revoke(ctx, groupID, []rule.Rule{r}) })
 }
 
 func (b *Backend) revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
