@@ -2,9 +2,10 @@ package bcc
 
 import (
 	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 )
 
 // Rule is a stored BCC rule (SecurityGroupRuleModel). It marshals to the
@@ -81,8 +82,8 @@ func normalize(in requested) (Rule, *apiError) {
 		return r, errorf(400, "BadRequest", "ethertype is invalid")
 	}
 	if peerIP != "" {
-		p, ok := prefix(peerIP)
-		if !ok || p.Addr().Is6() != (r.Ethertype == "IPv6") {
+		p, ok := frontend.Prefix(peerIP)
+		if !ok || p.Masked() != p || p.Addr().Is6() != (r.Ethertype == "IPv6") {
 			return r, errorf(400, "BadRequest", "the ip "+peerIP+" is invalid for ethertype "+r.Ethertype)
 		}
 		peerIP = p.String()
@@ -113,14 +114,6 @@ func portRange(s string) (string, *apiError) {
 		return strconv.Itoa(a), nil
 	}
 	return fmt.Sprintf("%d-%d", a, b), nil
-}
-
-func prefix(s string) (netip.Prefix, bool) {
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return p, p.Masked() == p
-	}
-	a, err := netip.ParseAddr(s)
-	return netip.PrefixFrom(a, a.BitLen()), err == nil
 }
 
 // key is doc 002's 6-tuple that makes a rule unique: remark, protocol,

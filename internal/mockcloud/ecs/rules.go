@@ -2,11 +2,11 @@ package ecs
 
 import (
 	"fmt"
-	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -110,11 +110,11 @@ func normalize(tx *store.Tx, g *store.Group, direction string, q requested, forR
 	p.IpProtocol = proto
 	withPorts := proto == "TCP" || proto == "UDP"
 	var ok bool
-	if p.PortRange, ok = portRange(q["PortRange"], withPorts); !ok {
+	if p.PortRange, ok = PortRange(q["PortRange"], withPorts); !ok {
 		return p, errorf(400, "InvalidIpPortRange.Malformed", "The specified parameter \"PortRange\" is not valid.")
 	}
 	if q["SourcePortRange"] != "" {
-		if p.SourcePortRange, ok = portRange(q["SourcePortRange"], withPorts); !ok {
+		if p.SourcePortRange, ok = PortRange(q["SourcePortRange"], withPorts); !ok {
 			return p, errorf(400, "InvalidSourcePortRange.Malformed", "The specified parameter \"SourcePortRange\" is not valid.")
 		}
 	}
@@ -200,7 +200,10 @@ func normalize(tx *store.Tx, g *store.Group, direction string, q requested, forR
 	return p, nil
 }
 
-func portRange(v string, withPorts bool) (string, bool) {
+// PortRange checks and normalises an ECS-family port range: "start/end"
+// within 1-65535 with start <= end when the protocol has ports, "-1/-1"
+// when it has none.
+func PortRange(v string, withPorts bool) (string, bool) {
 	from, to, ok := strings.Cut(v, "/")
 	if !ok {
 		return "", false
@@ -217,22 +220,11 @@ func portRange(v string, withPorts bool) (string, bool) {
 }
 
 func cidr(v string, v6 bool) (string, bool) {
-	var p netip.Prefix
-	if strings.Contains(v, "/") {
-		var err error
-		if p, err = netip.ParsePrefix(v); err != nil {
-			return "", false
-		}
-	} else {
-		a, err := netip.ParseAddr(v)
-		if err != nil {
-			return "", false
-		}
-		p = netip.PrefixFrom(a, a.BitLen())
-	}
-	if p.Addr().Is6() != v6 || p.Addr().Zone() != "" {
+	p, ok := frontend.Prefix(v)
+	if !ok || p.Addr().Is6() != v6 || p.Addr().Zone() != "" {
 		return "", false
 	}
+	// ECS masks host bits.
 	return p.Masked().String(), true
 }
 

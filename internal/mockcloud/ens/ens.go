@@ -6,8 +6,6 @@
 package ens
 
 import (
-	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -132,11 +130,11 @@ func normalize(direction string, q map[string]string) (Permission, *frontend.Err
 	if q["PortRange"] == "" {
 		return p, errorf(400, "MissingParameter", "The input parameter PortRange that is mandatory for processing this request is not supplied.")
 	}
-	if p.PortRange, ok = ports(q["PortRange"], withPorts); !ok {
+	if p.PortRange, ok = ecs.PortRange(q["PortRange"], withPorts); !ok {
 		return p, errorf(400, "InvalidParameter.PortRange", "The specified field PortRange invalid. Please check it again.")
 	}
 	if v := q["SourcePortRange"]; v != "" {
-		if p.SourcePortRange, ok = ports(v, withPorts); !ok {
+		if p.SourcePortRange, ok = ecs.PortRange(v, withPorts); !ok {
 			return p, errorf(400, "InvalidParameter.SourcePortRange", "The specified field SourcePortRange invalid. Please check it again.")
 		}
 	}
@@ -174,29 +172,10 @@ func normalize(direction string, q map[string]string) (Permission, *frontend.Err
 	return p, nil
 }
 
-func ports(v string, withPorts bool) (string, bool) {
-	if !withPorts {
-		return "-1/-1", v == "-1/-1"
-	}
-	from, to, found := strings.Cut(v, "/")
-	a, err1 := strconv.Atoi(from)
-	b, err2 := strconv.Atoi(to)
-	if !found || err1 != nil || err2 != nil || a < 1 || b > 65535 || a > b {
-		return "", false
-	}
-	return fmt.Sprintf("%d/%d", a, b), true
-}
-
+// ipv4 is an IPv4 block or address in CIDR form; ENS refuses host bits.
 func ipv4(s string) (string, bool) {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		a, aerr := netip.ParseAddr(s)
-		if aerr != nil {
-			return "", false
-		}
-		p = netip.PrefixFrom(a, a.BitLen())
-	}
-	return p.String(), p.Addr().Is4() && p.Masked() == p
+	p, ok := frontend.Prefix(s)
+	return p.String(), ok && p.Addr().Is4() && p.Masked() == p
 }
 
 func authorize(tx *store.Tx, g *store.Group, p Permission) (map[string]any, *frontend.Error) {

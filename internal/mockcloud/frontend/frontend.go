@@ -5,6 +5,8 @@ package frontend
 import (
 	"encoding/json"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -106,4 +108,16 @@ func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action 
 		result = map[string]any{}
 	}
 	return result, err, ""
+}
+
+// Prefix reads a CIDR block or a bare address (a one-host block), as every
+// vendor accepts both; ok is false when it does not parse. Host bits are
+// left for the caller: some vendors mask them, others refuse them.
+func Prefix(s string) (netip.Prefix, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p, err == nil
+	}
+	a, err := netip.ParseAddr(s)
+	return netip.PrefixFrom(a, a.BitLen()), err == nil
 }

@@ -2,9 +2,10 @@ package zenlayer
 
 import (
 	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 )
 
 // RuleInfo is a stored rule (tests may add their own, e.g. drop rules the
@@ -102,15 +103,8 @@ func portRange(protocol, s string) (string, bool) {
 // cidrKey is an IPv4 block or address in canonical CIDR form, for
 // comparing rules; host bits set or IPv6 are not accepted.
 func cidrKey(s string) (string, bool) {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		a, aerr := netip.ParseAddr(s)
-		if aerr != nil {
-			return "", false
-		}
-		p = netip.PrefixFrom(a, a.BitLen())
-	}
-	if !p.Addr().Is4() || p.Masked() != p {
+	p, ok := frontend.Prefix(s)
+	if !ok || !p.Addr().Is4() || p.Masked() != p {
 		return "", false
 	}
 	return p.String(), true
