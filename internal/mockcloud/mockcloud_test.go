@@ -72,8 +72,8 @@ func TestControlAPI(t *testing.T) {
 	if status, _ := call(t, c, "POST", s.URL+"/_mock/faults", `{"throttle":1}`); status != 400 {
 		t.Fatalf("a fault without cloud must be rejected, got %d", status)
 	}
-	if kind, _ := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); kind != store.Throttle {
-		t.Fatalf("fault not installed: %q", kind)
+	if taken := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); taken.Kind != store.Throttle {
+		t.Fatalf("fault not installed: %q", taken.Kind)
 	}
 	if status, _ := call(t, c, "POST", s.URL+"/_mock/behavior", `{"cloud":"alicloud","revoke_missing":"success"}`); status != 200 {
 		t.Fatalf("behavior: %d", status)
@@ -99,7 +99,7 @@ func TestControlAPI(t *testing.T) {
 	if _, ok := s.Store.FindGroup("alicloud", "sg-new"); ok || len(s.Store.Calls()) != 0 {
 		t.Fatal("reset must restore the fixtures and clear the call log")
 	}
-	if kind, _ := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); kind != store.NoFault {
+	if taken := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute"); taken.Kind != store.NoFault {
 		t.Fatal("reset must turn faults off")
 	}
 }

@@ -127,7 +127,7 @@ func TestDoc004Codes(t *testing.T) {
 		{"ens.interface.error", cloud.KindUnknown, ""},
 		{"CallInterface", cloud.KindUnknown, ""},
 	} {
-		m.Store.SetBehavior(mockens.Cloud, mockens.FailNext, tc.code)
+		m.Store.AddFault(store.Fault{Cloud: mockens.Cloud, Action: "RevokeSecurityGroup", Error: 1, Code: tc.code})
 		err := b.Revoke(context.Background(), "sg-ens-web", []rule.Rule{web})
 		e, ok := cloud.AsError(err)
 		if !ok || e.Code != tc.code || e.Kind != tc.kind || e.Attribute != tc.attr || e.Status != 400 {

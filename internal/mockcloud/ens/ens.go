@@ -25,11 +25,6 @@ const Version = "2017-11-10"
 // MaxRules is the per-group rule quota the mock enforces.
 const MaxRules = 100
 
-// FailNext is the behaviour switch that answers the next call with the
-// doc 004 code it names (HTTP 400): NoPermission, ens.interface.error,
-// CallInterface, InvalidParameter, ...
-const FailNext = "fail_next"
-
 var errorf = frontend.Errorf
 
 // New builds the front-end.
@@ -72,14 +67,6 @@ func (p Permission) identity() string {
 	return strings.Join([]string{p.Direction, p.IpProtocol, p.PortRange, p.SourcePortRange, p.SourceCidrIp, p.DestCidrIp, p.Policy, strconv.Itoa(p.Priority)}, "|")
 }
 
-func failed(tx *store.Tx) *frontend.Error {
-	if code := tx.Behavior(Cloud, FailNext); code != "" {
-		tx.SetBehavior(Cloud, FailNext, "")
-		return errorf(400, code, "Injected by the fail_next switch.")
-	}
-	return nil
-}
-
 func group(tx *store.Tx, params map[string]string) (*store.Group, *frontend.Error) {
 	id := params["SecurityGroupId"]
 	if id == "" {
@@ -98,9 +85,6 @@ type rulesAction func(tx *store.Tx, g *store.Group, p Permission) (map[string]an
 // ENS validates it, then runs the action.
 func write(direction string, act rulesAction) ecs.Handler {
 	return func(tx *store.Tx, params map[string]string) (map[string]any, *frontend.Error) {
-		if e := failed(tx); e != nil {
-			return nil, e
-		}
 		g, e := group(tx, params)
 		if e != nil {
 			return nil, e
@@ -203,9 +187,6 @@ func revoke(_ *store.Tx, g *store.Group, p Permission) (map[string]any, *fronten
 }
 
 func describe(tx *store.Tx, params map[string]string) (map[string]any, *frontend.Error) {
-	if e := failed(tx); e != nil {
-		return nil, e
-	}
 	g, e := group(tx, params)
 	if e != nil {
 		return nil, e

@@ -85,13 +85,16 @@ type FaultAnswers struct {
 // happened as dropped, and the front-end answers nothing more.
 func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action string, answers FaultAnswers,
 	act func(tx *store.Tx) (map[string]any, *Error)) (result map[string]any, err *Error, dropped string) {
-	fault, latency := st.TakeFault(cloud, action)
-	Sleep(r, latency)
+	taken := st.TakeFault(cloud, action)
+	fault := taken.Kind
+	Sleep(r, taken.Latency)
 	switch fault {
 	case store.Throttle:
 		return nil, answers.Throttle, ""
 	case store.ServerError:
 		return nil, answers.ServerError, ""
+	case store.ErrorCode:
+		return nil, Errorf(taken.Status, taken.Code, "Injected by a mockcloud fault."), ""
 	case store.Drop:
 		DropConnection(w)
 		return nil, nil, "connection dropped"

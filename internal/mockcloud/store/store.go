@@ -56,6 +56,12 @@ type Fault struct {
 	// DropAfterCommit acts, then closes the connection without an answer:
 	// the client cannot know its write landed.
 	DropAfterCommit int `json:"drop_after_commit,omitempty"`
+	// Error answers with the vendor error Code (HTTP Status, 400 when
+	// unset), for codes no fixture provokes (permissions, vendor back-end
+	// failures).
+	Error  int    `json:"error,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Status int    `json:"status,omitempty"`
 	// LatencyMS delays every matching call.
 	LatencyMS int `json:"latency_ms,omitempty"`
 }
@@ -70,7 +76,17 @@ const (
 	ServerError     FaultKind = "server_error"
 	Drop            FaultKind = "drop"
 	DropAfterCommit FaultKind = "drop_after_commit"
+	ErrorCode       FaultKind = "error"
 )
+
+// Taken is the fault one call suffers.
+type Taken struct {
+	Kind    FaultKind
+	Latency time.Duration
+	// Code and Status of an ErrorCode fault.
+	Code   string
+	Status int
+}
 
 // Store holds everything. The zero value is not usable; call New.
 type Store struct {
@@ -234,11 +250,12 @@ func (s *Store) AddFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
-// TakeFault consumes one fault for a call and returns its kind and the
-// latency to add.
-func (s *Store) TakeFault(cloud, action string) (FaultKind, time.Duration) {
+// TakeFault consumes one fault for a call and returns it with the latency
+// to add.
+func (s *Store) TakeFault(cloud, action string) Taken {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var t Taken
 	kind, latency := NoFault, time.Duration(0)
 	for _, f := range s.faults {
 		if f.Cloud != cloud || (f.Action != "" && f.Action != "*" && f.Action != action) {
@@ -261,9 +278,16 @@ func (s *Store) TakeFault(cloud, action string) (FaultKind, time.Duration) {
 		case f.DropAfterCommit > 0:
 			f.DropAfterCommit--
 			kind = DropAfterCommit
+		case f.Error > 0:
+			f.Error--
+			kind, t.Code, t.Status = ErrorCode, f.Code, f.Status
+			if t.Status == 0 {
+				t.Status = 400
+			}
 		}
 	}
-	return kind, latency
+	t.Kind, t.Latency = kind, latency
+	return t
 }
 
 // Record appends a call to the log.
