@@ -53,6 +53,9 @@ type Connections struct {
 
 	mu      sync.Mutex
 	clients map[string]*Client
+
+	secretsOnce sync.Once
+	secrets     []string
 }
 
 // NewConnections takes the provider block values per cloud.
@@ -116,20 +119,22 @@ func (c *Connections) Client(ctx context.Context, name string) (*Client, error) 
 }
 
 // MaskSecrets returns a context whose tflog output hides every sensitive
-// setting's value, wherever it would appear.
+// setting's value, wherever it would appear. The secrets are resolved once:
+// every operation of every resource masks with them.
 func (c *Connections) MaskSecrets(ctx context.Context) context.Context {
-	var secrets []string
-	for _, cl := range c.registry.clouds {
-		values, _ := c.Resolve(cl)
-		for _, s := range cl.Settings {
-			if s.Sensitive && values[s.Name] != "" {
-				secrets = append(secrets, values[s.Name])
+	c.secretsOnce.Do(func() {
+		for _, cl := range c.registry.clouds {
+			values, _ := c.Resolve(cl)
+			for _, s := range cl.Settings {
+				if s.Sensitive && values[s.Name] != "" {
+					c.secrets = append(c.secrets, values[s.Name])
+				}
 			}
 		}
-	}
-	if len(secrets) == 0 {
+	})
+	if len(c.secrets) == 0 {
 		return ctx
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	return tflog.MaskMessageStrings(ctx, secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.secrets...)
+	return tflog.MaskMessageStrings(ctx, c.secrets...)
 }
