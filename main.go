@@ -11,11 +11,8 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
-// Set by goreleaser.
-var (
-	version = "dev"
-	commit  = "none"
-)
+// version is set by goreleaser.
+var version = "dev"
 
 func main() {
 	var debug bool

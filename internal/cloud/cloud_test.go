@@ -232,7 +232,8 @@ func TestBatchHelpers(t *testing.T) {
 		t.Fatal("ItemToken")
 	}
 	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	if RevokeToken("g", a) != RevokeToken("g", a) || RevokeToken("g", a) == RevokeToken("g", a, "remark") || len(RevokeToken("g", a)) > 64 {
+	same := a
+	if RevokeToken("g", a) != RevokeToken("g", same) || RevokeToken("g", a) == RevokeToken("g", a, "remark") || len(RevokeToken("g", a)) > 64 {
 		t.Fatal("RevokeToken must be stable, tell extras apart and fit 64 characters")
 	}
 	gone := &Error{Kind: KindRuleGone}
