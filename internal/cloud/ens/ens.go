@@ -8,7 +8,6 @@ package ens
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,33 +82,6 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: client, scheme: opts.Scheme, domain: opts.Domain}, nil
 }
 
-// params names a rule as doc 004 does: IpProtocol lower-case, PortRange
-// and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
-// Priority an integer, and the peer as SourceCidrIp on ingress and
-// DestCidrIp on egress.
-func params(r rule.Rule) map[string]string {
-	p := map[string]string{
-		"IpProtocol": r.Protocol,
-		"PortRange":  r.Ports.Slash(),
-		"Policy":     r.Policy,
-	}
-	if r.Direction == rule.Egress {
-		p["DestCidrIp"] = r.CIDR
-	} else {
-		p["SourceCidrIp"] = r.CIDR
-	}
-	if !r.SourcePorts.IsZero() {
-		p["SourcePortRange"] = r.SourcePorts.Slash()
-	}
-	if r.Priority != 0 {
-		p["Priority"] = strconv.Itoa(r.Priority)
-	}
-	if p["Policy"] == "" {
-		delete(p, "Policy")
-	}
-	return p
-}
-
 // call sends one write action through the SDK's client (the legacy SDK has
 // no typed RevokeSecurityGroupEgress).
 func (b *Backend) call(ctx context.Context, action string, p map[string]string) error {
@@ -125,10 +97,14 @@ func (b *Backend) call(ctx context.Context, action string, p map[string]string) 
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client
-// token (cloud.Client recognises its own retried write).
+// token (cloud.Client recognises its own retried write). Doc 004's
+// parameters are ECS's (ecsrules.Params): IpProtocol lower-case, PortRange
+// and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
+// Priority, and the peer as SourceCidrIp on ingress, DestCidrIp on egress;
+// ENS rule calls carry no description.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	for _, r := range rules {
-		p := params(r)
+		p := ecsrules.Params(r, false)
 		p["SecurityGroupId"] = groupID
 		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), p); err != nil {
 			return err
@@ -141,7 +117,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // RevokeSecurityGroupEgress for egress, with doc 004's parameters.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
-		p := params(r)
+		p := ecsrules.Params(r, false)
 		p["SecurityGroupId"] = groupID
 		return b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p)
 	})
