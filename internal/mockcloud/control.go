@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
@@ -42,6 +44,26 @@ func controlAPI(st *store.Store) http.Handler {
 			return
 		}
 		frontend.WriteJSON(w, http.StatusCreated, g)
+	})
+	mux.HandleFunc("DELETE /_mock/groups/{cloud}/{id}", func(w http.ResponseWriter, r *http.Request) {
+		cloud, id := r.PathValue("cloud"), r.PathValue("id")
+		if !st.RemoveGroup(cloud, id) {
+			controlError(w, http.StatusNotFound, fmt.Errorf("no group %s/%s", cloud, id))
+			return
+		}
+		frontend.WriteJSON(w, http.StatusOK, map[string]any{"deleted": cloud + "/" + id})
+	})
+	mux.HandleFunc("DELETE /_mock/groups/{cloud}/{id}/rules/{rule}", func(w http.ResponseWriter, r *http.Request) {
+		cloud, id, which := r.PathValue("cloud"), r.PathValue("id"), r.PathValue("rule")
+		found, removed := st.RemoveRule(cloud, id, ruleSelector(which))
+		switch {
+		case !found:
+			controlError(w, http.StatusNotFound, fmt.Errorf("no group %s/%s", cloud, id))
+		case !removed:
+			controlError(w, http.StatusNotFound, fmt.Errorf("group %s/%s has no rule %s (give the rule's id, or @N for the N-th rule of /_mock/state, from 0)", cloud, id, which))
+		default:
+			frontend.WriteJSON(w, http.StatusOK, map[string]any{"deleted": cloud + "/" + id + "/" + which})
+		}
 	})
 	mux.HandleFunc("GET /_mock/calls", func(w http.ResponseWriter, r *http.Request) {
 		calls := st.Calls()
@@ -112,4 +134,27 @@ func decode(r *http.Request, v any) error {
 
 func controlError(w http.ResponseWriter, status int, err error) {
 	frontend.WriteJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// ruleIDFields are the keys under which the vendors' describe shapes carry
+// a rule's own id (ECS and Apsara Stack, Zenlayer, Baidu's two spellings).
+var ruleIDFields = []string{"SecurityGroupRuleId", "ruleId", "securityGroupRuleId", "id"}
+
+// ruleSelector picks a rule by the vendor's id, or by its position "@N"
+// (for ENS, whose rules have no id).
+func ruleSelector(which string) func(int, any) bool {
+	if n, err := strconv.Atoi(strings.TrimPrefix(which, "@")); err == nil && strings.HasPrefix(which, "@") {
+		return func(i int, _ any) bool { return i == n }
+	}
+	return func(_ int, rule any) bool {
+		raw, _ := json.Marshal(rule)
+		var fields map[string]any
+		_ = json.Unmarshal(raw, &fields)
+		for _, k := range ruleIDFields {
+			if v, ok := fields[k]; ok && v != nil && fmt.Sprint(v) == which {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -126,5 +127,44 @@ func TestTLSMode(t *testing.T) {
 	}
 	if _, err := http.Get(s.URL + "/_mock/state"); err == nil {
 		t.Fatal("a client that does not trust the CA must fail")
+	}
+}
+
+// Out-of-band deletions for users' drift tests: one rule by the vendor's
+// id or by position, one whole group.
+func TestControlAPIDeletesOutOfBand(t *testing.T) {
+	s := start(t, "")
+	c := http.DefaultClient
+	// zl-default holds rules 9001-9005.
+	if status, _ := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/9002", ""); status != 200 {
+		t.Fatalf("delete rule by id: %d", status)
+	}
+	if status, _ := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/@0", ""); status != 200 {
+		t.Fatalf("delete rule by position: %d", status)
+	}
+	g, _ := s.Store.FindGroup("zenlayer", "zl-default")
+	var left []string
+	for _, r := range g.Rules {
+		raw, _ := json.Marshal(r)
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		left = append(left, fmt.Sprint(m["ruleId"]))
+	}
+	if strings.Join(left, ",") != "9003,9004,9005" {
+		t.Fatalf("rules left: %v", left)
+	}
+	if status, out := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/9002", ""); status != 404 || !strings.Contains(fmt.Sprint(out["error"]), "no rule 9002") {
+		t.Fatalf("a rule already gone: %d %v", status, out)
+	}
+	if status, _ := call(t, c, "DELETE", s.URL+"/_mock/groups/alicloud/sg-web", ""); status != 200 {
+		t.Fatalf("delete group: %d", status)
+	}
+	if _, ok := s.Store.FindGroup("alicloud", "sg-web"); ok {
+		t.Fatal("the group is still there")
+	}
+	for _, u := range []string{"/_mock/groups/alicloud/sg-web", "/_mock/groups/alicloud/sg-web/rules/@0"} {
+		if status, _ := call(t, c, "DELETE", s.URL+u, ""); status != 404 {
+			t.Fatalf("DELETE %s of a missing group: %d", u, status)
+		}
 	}
 }

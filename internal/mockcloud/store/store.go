@@ -229,6 +229,42 @@ func (s *Store) AddGroup(g *Group) error {
 	return nil
 }
 
+// RemoveGroup deletes a group with its rules, as another tool would; it
+// reports whether the group existed.
+func (s *Store) RemoveGroup(cloud, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, g := range s.groups {
+		if g.Cloud == cloud && g.ID == id {
+			s.groups = append(s.groups[:i], s.groups[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// RemoveRule deletes the first rule of a group that match picks (given its
+// position and the rule), as another tool would. It reports whether the
+// group exists and whether a rule was removed.
+func (s *Store) RemoveRule(cloud, id string, match func(i int, rule any) bool) (groupFound, removed bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		if g.Cloud != cloud || g.ID != id {
+			continue
+		}
+		for i, r := range g.Rules {
+			if match(i, r) {
+				g.Rules = append(g.Rules[:i], g.Rules[i+1:]...)
+				g.Version++ // a change, as a vendor's own revoke would count it
+				return true, true
+			}
+		}
+		return true, false
+	}
+	return false, false
+}
+
 // BehaviorOf returns a behaviour switch of a cloud ("" when unset).
 func (s *Store) BehaviorOf(cloud, name string) string {
 	s.mu.Lock()
