@@ -140,13 +140,14 @@ func (req *request) readForm() *apiError {
 func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, string) {
 	requestID := store.RequestID()
 	fail := func(e *apiError) (int, string) {
-		if a.route && (e.Code == gatewayCode || a.asapiErrors()) {
-			return writeGatewayError(w, e)
-		}
-		frontend.WriteJSON(w, e.Status, map[string]string{
+		body := map[string]any{
 			"RequestId": requestID, "HostId": req.http.Host, "Code": e.Code, "Message": e.Message,
 			"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs",
-		})
+		}
+		if a.route {
+			body = a.routeFailure(e, body)
+		}
+		frontend.WriteJSON(w, e.Status, body)
 		return e.Status, e.Code
 	}
 	if perr != nil {

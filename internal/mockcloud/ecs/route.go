@@ -22,17 +22,49 @@ func NewRoute(cfg frontend.Config, cloud string) *API {
 	return &API{cfg: cfg, st: cfg.Store, cloud: cloud, route: true}
 }
 
-// ErrorShape is the route's behaviour switch: "asapi" answers every
-// failure, ECS's too, in the gateway's {resultCode, resultMsg, result}
-// shape (the ECS code leads resultMsg); the default answers ECS's own
-// failures ECS-shaped.
+// ErrorShape is the route's behaviour switch for the shape of failures:
+//
+//   - "" (the default): ECS's failures ECS-shaped {RequestId, Code,
+//     Message}, the gateway's own as {resultCode, resultMsg, result};
+//   - "asapi": every failure in the gateway's shape, the ECS code leading
+//     resultMsg ("Code: message");
+//   - "combined": ECS's failures with both sets of fields, as gateways that
+//     pass ECS's answer through send them: Code, Message and RequestId
+//     beside resultCode -1, resultMsg (the message alone), asapiSuccess
+//     false, asapiErrorCode and asapiErrorMessage.
 const ErrorShape = "error_shape"
+
+// Values of ErrorShape.
+const (
+	ShapeASAPI    = "asapi"
+	ShapeCombined = "combined"
+)
 
 // gatewayCode marks failures of the gateway itself.
 const gatewayCode = "asapi"
 
-func (a *API) asapiErrors() bool {
-	return a.st.BehaviorOf(a.cloud, ErrorShape) == "asapi"
+// routeFailure is the body of a failure on the route, in the shape the
+// ErrorShape switch asks for; ecsBody is ECS's own.
+func (a *API) routeFailure(e *apiError, ecsBody map[string]any) map[string]any {
+	shape := a.st.BehaviorOf(a.cloud, ErrorShape)
+	gateway := map[string]any{"resultCode": -1, "resultMsg": e.Message, "result": nil}
+	switch {
+	case e.Code == gatewayCode:
+		if shape == ShapeCombined {
+			gateway["asapiSuccess"], gateway["asapiErrorMessage"] = false, e.Message
+		}
+		return gateway
+	case shape == ShapeASAPI:
+		gateway["resultMsg"] = e.Code + ": " + e.Message
+		return gateway
+	case shape == ShapeCombined:
+		for k, v := range ecsBody {
+			gateway[k] = v
+		}
+		gateway["asapiSuccess"], gateway["asapiErrorCode"], gateway["asapiErrorMessage"] = false, e.Code, e.Message
+		return gateway
+	}
+	return ecsBody
 }
 
 func parseRoute(r *http.Request) (*request, *apiError) {
@@ -82,13 +114,4 @@ func checkGateway(req *request) *apiError {
 		return errorf(400, gatewayCode, "RegionId and regionId are required")
 	}
 	return nil
-}
-
-func writeGatewayError(w http.ResponseWriter, e *apiError) (int, string) {
-	msg := e.Message
-	if e.Code != gatewayCode {
-		msg = e.Code + ": " + e.Message
-	}
-	frontend.WriteJSON(w, e.Status, map[string]any{"resultCode": -1, "resultMsg": msg, "result": nil})
-	return e.Status, e.Code
 }

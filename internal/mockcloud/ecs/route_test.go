@@ -47,3 +47,38 @@ func TestRouteTakesJSONBodies(t *testing.T) {
 		t.Fatalf("another product: %d", status)
 	}
 }
+
+// Each error shape of the route: ECS's, the gateway's with the code
+// leading resultMsg, and the combined answer with both sets of fields.
+func TestRouteErrorShapes(t *testing.T) {
+	st := store.New(func(time.Time) []*store.Group { return nil })
+	st.Now = func() time.Time { return now }
+	api := NewRoute(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute}, "apsarastack")
+	send := func(nonce string) (int, map[string]any) {
+		p := map[string]string{"AccessKeyId": "ak", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": nonce,
+			"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": Version, "RegionId": "r-1", "regionId": "r-1",
+			"SecurityGroupId": "sg-gone", "IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "10.0.0.0/8"}
+		p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
+		body, _ := json.Marshal(p)
+		req := httptest.NewRequest("POST", RoutePrefix+"Ecs/RevokeSecurityGroup", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("x-acs-organizationid", "org-1")
+		return do(api, req)
+	}
+	const code, msg = "InvalidRegionId.NotFound", "The specified RegionId does not exist."
+	status, a := send("n-1")
+	if status != 404 || a["Code"] != code || a["resultCode"] != nil {
+		t.Fatalf("ECS shape: %d %v", status, a)
+	}
+	st.SetBehavior("apsarastack", ErrorShape, ShapeASAPI)
+	status, a = send("n-2")
+	if status != 404 || a["Code"] != nil || a["resultCode"] != float64(-1) || a["resultMsg"] != code+": "+msg {
+		t.Fatalf("gateway shape: %d %v", status, a)
+	}
+	st.SetBehavior("apsarastack", ErrorShape, ShapeCombined)
+	status, a = send("n-3")
+	if status != 404 || a["Code"] != code || a["Message"] != msg || a["RequestId"] == nil || a["resultCode"] != float64(-1) ||
+		a["resultMsg"] != msg || a["asapiSuccess"] != false || a["asapiErrorCode"] != code || a["asapiErrorMessage"] != msg {
+		t.Fatalf("combined shape: %d %v", status, a)
+	}
+}
