@@ -110,7 +110,7 @@ func TestFailureShapes(t *testing.T) {
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindUnknown || !strings.Contains(e.Message, "x-acs-organizationid") || !strings.Contains(err.Error(), "organization_id") {
 		t.Fatalf("no organization: %v", err)
 	}
-	m.Store.SetBehavior(Name, ecs.ErrorShape, "asapi")
+	m.Store.SetBehavior(Name, ecs.ErrorShape, ecs.ShapeASAPI)
 	err = connect(t, m, "mock-secret-key").Revoke(ctx, "sg-as-gone", []rule.Rule{ping6})
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindGroupGone || e.Code != "InvalidSecurityGroupId.NotFound" {
 		t.Fatalf("gateway-shaped not found: %+v", err)
