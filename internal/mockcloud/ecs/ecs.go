@@ -83,13 +83,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req, perr := parser(r)
 	req.cloud = a.cloud
-	call := store.Call{Cloud: a.cloud, Action: req.action, Params: map[string]any{}}
-	for k, v := range req.params {
-		call.Params[k] = v
-	}
-	status, code := a.answer(w, req, perr)
-	call.Status, call.Code = status, code
-	a.st.Record(call)
+	frontend.Serve(w, a.st, func(w http.ResponseWriter) store.Call {
+		call := store.Call{Cloud: a.cloud, Action: req.action, Params: map[string]any{}}
+		for k, v := range req.params {
+			call.Params[k] = v
+		}
+		call.Status, call.Code = a.answer(w, req, perr)
+		return call
+	})
 }
 
 func parse(r *http.Request) (*request, *apiError) {

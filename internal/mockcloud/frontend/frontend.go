@@ -3,6 +3,7 @@
 package frontend
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/netip"
@@ -35,9 +36,50 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// Serve answers one vendor call and logs it before the client can see the
+// answer (or the dropped connection): a client that has its answer finds
+// the call in /_mock/calls. answer writes to the held writer and returns
+// the call as it was answered.
+func Serve(w http.ResponseWriter, st *store.Store, answer func(w http.ResponseWriter) store.Call) {
+	h := &held{ResponseWriter: w}
+	call := answer(h)
+	st.Record(call)
+	if h.dropped {
+		DropConnection(w)
+		return
+	}
+	if h.status != 0 {
+		w.WriteHeader(h.status)
+		_, _ = w.Write(h.body.Bytes())
+	}
+}
+
+// held keeps an answer back until the call is logged.
+type held struct {
+	http.ResponseWriter
+	status  int
+	body    bytes.Buffer
+	dropped bool
+}
+
+func (h *held) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+
+func (h *held) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return h.body.Write(b)
+}
+
 // DropConnection closes the client's connection without an answer, as a
-// load balancer reset would.
+// load balancer reset would (once the call is logged, under Serve).
 func DropConnection(w http.ResponseWriter) {
+	if h, ok := w.(*held); ok {
+		h.dropped = true
+		return
+	}
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close()

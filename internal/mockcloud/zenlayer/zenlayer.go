@@ -56,8 +56,10 @@ type request struct {
 // ServeHTTP answers one call and records it.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &request{http: r, action: r.Header.Get("X-ZC-Action"), params: map[string]any{}}
-	status, code := a.answer(w, req)
-	a.st.Record(store.Call{Cloud: Cloud, Action: req.action, Status: status, Code: code, Params: req.params})
+	frontend.Serve(w, a.st, func(w http.ResponseWriter) store.Call {
+		status, code := a.answer(w, req)
+		return store.Call{Cloud: Cloud, Action: req.action, Status: status, Code: code, Params: req.params}
+	})
 }
 
 func (a *API) answer(w http.ResponseWriter, req *request) (int, string) {
