@@ -32,6 +32,8 @@ type Options struct {
 	// AccessKey and SecretKey are the credentials every vendor API accepts;
 	// empty means the documented defaults.
 	AccessKey, SecretKey string
+	// Latency delays every vendor call, as a real cloud's round trip does.
+	Latency time.Duration
 }
 
 // Server is a mock cloud.
@@ -52,6 +54,7 @@ func New(opts Options) *Server {
 	s.Store = store.New(func(now time.Time) []*store.Group {
 		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now), ens.Fixtures(now))
 	})
+	s.Store.SetLatency(opts.Latency)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := ecs.New(cfg)
 

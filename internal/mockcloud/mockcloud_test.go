@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
@@ -166,5 +167,19 @@ func TestControlAPIDeletesOutOfBand(t *testing.T) {
 		if status, _ := call(t, c, "DELETE", s.URL+u, ""); status != 404 {
 			t.Fatalf("DELETE %s of a missing group: %d", u, status)
 		}
+	}
+}
+
+// The server-wide latency applies to every vendor call, adds to a fault's
+// and survives a reset.
+func TestLatencyOption(t *testing.T) {
+	s := New(Options{Latency: 20 * time.Millisecond})
+	s.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", LatencyMS: 5})
+	if got := s.Store.TakeFault("alicloud", "DescribeSecurityGroupAttribute").Latency; got != 25*time.Millisecond {
+		t.Fatalf("latency %v", got)
+	}
+	s.Store.Reset()
+	if got := s.Store.TakeFault("zenlayer", "DescribeSecurityGroups").Latency; got != 20*time.Millisecond {
+		t.Fatalf("latency after reset %v", got)
 	}
 }

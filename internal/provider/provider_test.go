@@ -37,14 +37,13 @@ func testAccPreCheck(t *testing.T) {
 
 // mockSettings are the provider block settings that point each cloud at a
 // mockcloud (the endpoint is added per mock).
-var mockSettings = map[string]map[string]string{
-	"alicloud":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-hangzhou"},
-	"zenlayer":   {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
-	"baiducloud": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "bj"},
-	"apsarastack": {"access_key": "mock-access-key", "secret_key": "mock-secret-key", "region": "cn-qingdao-env17-d01",
-		"organization_id": "org-1", "resource_group_id": "rg-1"},
-	"ens": {"access_key": "mock-access-key", "secret_key": "mock-secret-key"},
-}
+var mockSettings = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, c := range mockcloud.Clouds {
+		out[c] = mockcloud.ClientSettings(c)
+	}
+	return out
+}()
 
 // providerConfig points every cloud's block at the mock.
 func providerConfig(m *mockcloud.Server) string {

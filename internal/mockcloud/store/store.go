@@ -99,6 +99,9 @@ type Store struct {
 	tokens   map[string]string
 	nonces   map[string]time.Time
 	seq      int
+	// latency delays every vendor call, whatever the faults; a server
+	// setting (mockcloud --latency), kept across resets.
+	latency time.Duration
 	// Now is the mock's clock (UTC); tests may replace it.
 	Now func() time.Time
 }
@@ -286,13 +289,21 @@ func (s *Store) AddFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// SetLatency delays every vendor call by d, as a real cloud's round trip
+// would (benchmarks); faults' latency adds to it.
+func (s *Store) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // TakeFault consumes one fault for a call and returns it with the latency
 // to add.
 func (s *Store) TakeFault(cloud, action string) Taken {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var t Taken
-	kind, latency := NoFault, time.Duration(0)
+	kind, latency := NoFault, s.latency
 	for _, f := range s.faults {
 		if f.Cloud != cloud || (f.Action != "" && f.Action != "*" && f.Action != action) {
 			continue

@@ -1,7 +1,7 @@
 // Command mockcloud serves the five vendor security group APIs on one
 // address for tests without cloud accounts.
 //
-//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE]
+//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms]
 //
 // It prints "mockcloud listening on http://ADDR" once it accepts
 // connections.
@@ -24,9 +24,10 @@ func main() {
 	caFile := flag.String("tls", "", "serve HTTPS with a fresh self-signed certificate and write its CA to this file")
 	accessKey := flag.String("access-key", frontend.DefaultAccessKey, "access key id every vendor API accepts")
 	secretKey := flag.String("secret-key", frontend.DefaultSecretKey, "secret every vendor API accepts")
+	latency := flag.Duration("latency", 0, "delay every vendor call by this much (e.g. 20ms), as a real cloud's round trip does")
 	flag.Parse()
 
-	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey})
+	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency})
 	if err := srv.Start(*listen, *caFile); err != nil {
 		log.Fatalf("mockcloud: %v", err)
 	}
