@@ -1,7 +1,7 @@
 // Package cloud is the seam between the vendor-neutral resource and the five
 // clouds: the small interface each cloud implements, what each supports, and
-// the machinery they all share (error classes, retry with backoff, per-group
-// serialisation of writes).
+// the machinery they all share (error classes, retry with backoff, shared
+// reads and batched writes per group).
 package cloud
 
 import (
@@ -43,6 +43,11 @@ type Cloud struct {
 	Title        string
 	Capabilities Capabilities
 	Settings     []Setting
+	// WriteBatch is how many rules one authorize or revoke call takes;
+	// 0 or 1 means one rule per call.
+	WriteBatch int
+	// BatchPerDirection: ingress and egress rules need calls of their own.
+	BatchPerDirection bool
 	// Connect builds a backend from resolved settings (block value, else
 	// environment, else default).
 	Connect func(ctx context.Context, settings map[string]string) (Backend, error)
@@ -107,6 +112,11 @@ func (r *Registry) NicTypes() []string {
 	}
 	return out
 }
+
+// ReadBack reports whether a created rule must be read back: for the
+// cloud's rule id or a default the cloud chooses (the NIC type). Other
+// clouds report nothing the request did not say.
+func (c Capabilities) ReadBack() bool { return c.NativeIDs || len(c.NicTypes) > 0 }
 
 // HasPriority reports whether the cloud orders rules by priority.
 func (c Capabilities) HasPriority() bool { return c.MaxPriority > 0 }

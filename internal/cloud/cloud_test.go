@@ -3,9 +3,7 @@ package cloud
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,48 +63,8 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 	}
 }
 
-func TestLocksSerialisePerKey(t *testing.T) {
-	var l Locks
-	var mu sync.Mutex
-	inside, maxInside := 0, 0
-	var wg sync.WaitGroup
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			unlock, err := l.Lock(context.Background(), "alicloud/sg-1")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			inside++
-			maxInside = max(maxInside, inside)
-			mu.Unlock()
-			time.Sleep(time.Millisecond)
-			mu.Lock()
-			inside--
-			mu.Unlock()
-			unlock()
-		}()
-	}
-	wg.Wait()
-	if maxInside != 1 {
-		t.Fatalf("%d writers held one group's lock at once", maxInside)
-	}
-	unlock, _ := l.Lock(context.Background(), "k")
-	defer unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
-	defer cancel()
-	if _, err := l.Lock(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("a held lock must give way to the context, got %v", err)
-	}
-	other, err := l.Lock(context.Background(), "other")
-	if err != nil {
-		t.Fatal("other keys must not wait")
-	}
-	other()
-}
+// fakeCloud gives rules ids, so creates are read back.
+var fakeCloud = Cloud{Name: "fake", Capabilities: Capabilities{NativeIDs: true}}
 
 // fakeBackend is an in-memory cloud for the client's own tests.
 type fakeBackend struct {
@@ -128,7 +86,7 @@ func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule) error     { r
 
 func TestClientCreateDetectsDuplicates(t *testing.T) {
 	b := &fakeBackend{}
-	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
 	got, err := c.Create(context.Background(), "sg", r, "token")
 	if err != nil || got.NativeID != "id-22" {
@@ -159,7 +117,7 @@ func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []
 func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
 	b := &tokenlessBackend{failFirst: KindTransient}
-	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 	got, err := c.Create(context.Background(), "sg", r, "")
 	if err != nil || got.NativeID != "id-22" || b.authorized != 2 {
 		t.Fatalf("Create = %+v, %v after %d writes; want our own rule after one retry", got, err, b.authorized)
@@ -168,7 +126,7 @@ func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 	// After an answer that proves the write did not land (busy), a
 	// duplicate is someone else's rule.
 	b = &tokenlessBackend{failFirst: KindBusy}
-	c = NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	c = NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 	got, err = c.Create(context.Background(), "sg", r, "")
 	if KindOf(err) != KindDuplicate || got.Ports != r.Ports {
 		t.Fatalf("Create = %+v, %v; want a duplicate error naming the rule", got, err)
@@ -178,13 +136,13 @@ func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
 	for _, kind := range []Kind{KindRuleGone, KindGroupGone} {
 		b := &fakeBackend{failRevoke: &Error{Kind: kind}}
-		c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+		c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 		if err := c.Delete(context.Background(), "sg", rule.Rule{}); err != nil {
 			t.Errorf("%v: Delete = %v, want success", kind, err)
 		}
 	}
 	b := &fakeBackend{failRevoke: &Error{Kind: KindAuth, Code: "Forbidden"}}
-	c := NewClient(Cloud{Name: "fake"}, b, "fake", &Locks{}, fast)
+	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 	if err := c.Delete(context.Background(), "sg", rule.Rule{}); KindOf(err) != KindAuth {
 		t.Errorf("other errors must surface, got %v", err)
 	}
@@ -196,7 +154,7 @@ func TestConnectionsNameMissingSettings(t *testing.T) {
 		{Name: "secret_key", EnvVars: []string{"ALICLOUD_SECRET_KEY"}, Required: true, Sensitive: true},
 		{Name: "region", EnvVars: []string{"ALICLOUD_REGION"}, Default: "cn-hangzhou"},
 	}, Connect: func(context.Context, map[string]string) (Backend, error) { return &fakeBackend{}, nil }}
-	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, fast)
+	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, fast, NewGroups())
 	conns.getenv = func(string) string { return "" }
 	_, err := conns.Client(context.Background(), "alicloud")
 	if err == nil || !strings.Contains(err.Error(), "secret_key (or ALICLOUD_SECRET_KEY)") || strings.Contains(err.Error(), "access_key (") {
@@ -217,7 +175,7 @@ func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
 		{Name: "region", Required: true},
 		{Name: "secret_key", Sensitive: true, Required: true},
 	}}
-	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, fast)
+	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, fast, NewGroups())
 	var buf bytes.Buffer
 	ctx := conns.MaskSecrets(tflogtest.RootLogger(context.Background(), &buf))
 	tflog.Info(ctx, "signing with s3cr3t-value", map[string]any{"secret": "s3cr3t-value", "key": "AKID"})

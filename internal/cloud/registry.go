@@ -2,6 +2,8 @@ package cloud
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -47,7 +49,7 @@ type Connections struct {
 	registry *Registry
 	// blocks holds the values set in each cloud's provider block.
 	blocks  map[string]map[string]string
-	locks   Locks
+	groups  *Groups
 	backoff Backoff
 	getenv  func(string) string
 
@@ -58,9 +60,25 @@ type Connections struct {
 	secrets     []string
 }
 
-// NewConnections takes the provider block values per cloud.
-func NewConnections(registry *Registry, blocks map[string]map[string]string, backoff Backoff) *Connections {
-	return &Connections{registry: registry, blocks: blocks, backoff: backoff, getenv: os.Getenv, clients: map[string]*Client{}}
+// NewConnections takes the provider block values per cloud. Its clients
+// share groups with every other configuration of the process; a new
+// configuration is a new Terraform command (or another alias of this one),
+// so it begins a new epoch of the scopes it reaches: reads go to the cloud
+// again.
+func NewConnections(registry *Registry, blocks map[string]map[string]string, backoff Backoff, groups *Groups) *Connections {
+	c := &Connections{registry: registry, blocks: blocks, backoff: backoff, groups: groups, getenv: os.Getenv, clients: map[string]*Client{}}
+	for _, def := range registry.clouds {
+		settings, _ := c.Resolve(def)
+		groups.NewEpoch(scopeOf(def.Name, settings))
+	}
+	return c
+}
+
+// scopeOf names what a group id is unique within: the cloud, the account
+// (a digest of its access key), the region and the endpoint.
+func scopeOf(name string, settings map[string]string) string {
+	account := sha256.Sum256([]byte(settings["access_key"]))
+	return name + "/" + hex.EncodeToString(account[:8]) + "/" + settings["region"] + "/" + settings["endpoint"]
 }
 
 // Resolve returns a cloud's settings (block, then environment, then
@@ -112,8 +130,7 @@ func (c *Connections) Client(ctx context.Context, name string) (*Client, error) 
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", def.Title, err)
 	}
-	scope := name + "/" + settings["region"] + "/" + settings["endpoint"]
-	cl := NewClient(def, backend, scope, &c.locks, c.backoff)
+	cl := NewClient(def, backend, scopeOf(name, settings), c.groups, c.backoff)
 	c.clients[name] = cl
 	return cl, nil
 }

@@ -98,7 +98,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	conns := cloud.NewConnections(p.registry, values, p.backoff)
+	conns := cloud.NewConnections(p.registry, values, p.backoff, cloud.ProcessGroups)
 	ctx = conns.MaskSecrets(ctx)
 	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})
 	resp.ResourceData = conns

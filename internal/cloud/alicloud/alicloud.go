@@ -34,6 +34,11 @@ func Definition() cloud.Cloud {
 		Name:         Name,
 		Title:        "Alibaba Cloud ECS",
 		Capabilities: ecsrules.Capabilities(),
+		// Permissions.N of AuthorizeSecurityGroup[Egress] and
+		// RevokeSecurityGroup[Egress], up to 100 as the SDK sends them;
+		// ingress and egress are different actions.
+		WriteBatch:        100,
+		BatchPerDirection: true,
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"}, Sensitive: true, Required: true},
 			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}, Sensitive: true, Required: true},

@@ -208,7 +208,7 @@ func TestClientTokenMakesCreateIdempotent(t *testing.T) {
 	// The write lands but its answer is lost; the retry with the same
 	// token must not fail or add a second rule.
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: 1, Max: 2})
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: 1, Max: 2})
 	created, err := c.Create(context.Background(), "sg-web", ssh, "token-x")
 	if err != nil || created.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", created, err)

@@ -141,7 +141,7 @@ func TestCombinedAnswersThroughTheMock(t *testing.T) {
 	m.Store.SetBehavior(Name, ecs.ErrorShape, ecs.ShapeCombined)
 	ctx := context.Background()
 	b := connect(t, m, "mock-secret-key")
-	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond})
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond})
 
 	if err := c.Delete(ctx, "sg-as-web", dns); err != nil {
 		t.Fatalf("a rule already gone: %v", err)

@@ -147,7 +147,7 @@ func TestErrors(t *testing.T) {
 	}
 	b := connect(t, m, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "t", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := cloud.NewClient(Definition(), b, "t", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
 	if _, err := c.Create(context.Background(), "sg-ens-db", web, ""); err != nil {
 		t.Fatalf("a lost create answer: %v", err)
 	}

@@ -41,6 +41,10 @@ func Definition() cloud.Cloud {
 			// ruleId, in DescribeSecurityGroups answers.
 			NativeIDs: true,
 		},
+		// ruleInfos of AuthorizeSecurityGroupRules and
+		// RevokeSecurityGroupRules, either direction in one call; a group
+		// holds at most 20 + 20 rules, so no call needs more.
+		WriteBatch: 40,
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "Access key id.", EnvVars: []string{"ZENLAYERCLOUD_ACCESS_KEY_ID"}, Sensitive: true, Required: true},
 			{Name: "secret_key", Description: "Access key password.", EnvVars: []string{"ZENLAYERCLOUD_ACCESS_KEY_PASSWORD"}, Sensitive: true, Required: true},
@@ -116,16 +120,8 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 
 // Revoke removes a batch in one RevokeSecurityGroupRules call, naming each
 // rule by {direction, policy, priority, ipProtocol, portRange, cidrIp} as
-// doc 000 shows. When a batch fails because one of its rules is gone, the
-// rules are revoked one by one, so the others still go.
+// doc 000 shows. The call is all or nothing: when one rule of a batch is
+// gone, cloud.Client sends the others again one by one.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	err := b.revoke(ctx, groupID, rules)
-	if len(rules) < 2 || cloud.KindOf(err) != cloud.KindRuleGone {
-		return err
-	}
-	return cloud.RevokeEach(rules, func(r rule.Rule) error { return b.revoke(ctx, groupID, []rule.Rule{r}) })
-}
-
-func (b *Backend) revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)
 }

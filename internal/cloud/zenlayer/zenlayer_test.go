@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,10 +80,27 @@ func TestRoundTrip(t *testing.T) {
 	if revoke["securityGroupId"] != "zl-web" || len(info) != 6 || info["priority"] != float64(1) || info["cidrIp"] != "10.0.0.0/8" {
 		t.Fatalf("revoke sent %v (keys %v)", revoke, keys)
 	}
-	// A batch with a rule already gone still removes the others.
-	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh, web, ping}); err != nil {
-		t.Fatal(err)
+	// A batch with a rule already gone fails whole (all or nothing)...
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh, web, ping}); cloud.KindOf(err) != cloud.KindRuleGone {
+		t.Fatalf("a batch with a gone rule: %v", err)
 	}
+	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 3 {
+		t.Fatalf("left %d rules, want all 3", len(g.Rules))
+	}
+	// ...and cloud.Client's deletes, batched or not, still remove the
+	// others.
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	var wg sync.WaitGroup
+	for _, r := range []rule.Rule{ssh, web, ping} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.Delete(ctx, "zl-web", r); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 1 {
 		t.Fatalf("left %d rules, want only the egress one", len(g.Rules))
 	}
@@ -142,7 +160,7 @@ func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m.URL, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
 	got, err := c.Create(context.Background(), "zl-web", ssh, "")
 	if err != nil || got.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", got, err)

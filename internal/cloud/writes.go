@@ -1,0 +1,289 @@
+package cloud
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// runWrites makes a set of writes that waited together: revokes first (a
+// rule destroyed and declared again elsewhere in one apply must be gone
+// before it is authorized), then authorizes, then description changes.
+func (g *group) runWrites(ops []*op) {
+	var creates, deletes, updates []*op
+	for _, o := range ops {
+		switch o.kind {
+		case opCreate:
+			creates = append(creates, o)
+		case opDelete:
+			deletes = append(deletes, o)
+		default:
+			updates = append(updates, o)
+		}
+	}
+	for _, chunk := range chunks(deletes) {
+		g.revoke(chunk)
+	}
+	if len(creates) > 0 {
+		g.authorize(creates)
+	}
+	for _, o := range updates {
+		g.update(o)
+	}
+}
+
+// chunks splits ops into the calls the cloud takes: up to its batch size,
+// and one direction per call where its API says so.
+func chunks(ops []*op) [][]*op {
+	if len(ops) == 0 {
+		return nil
+	}
+	def := ops[0].client.Cloud
+	size := max(def.WriteBatch, 1)
+	var out [][]*op
+	add := func(list []*op) {
+		for len(list) > 0 {
+			n := min(size, len(list))
+			out = append(out, list[:n])
+			list = list[n:]
+		}
+	}
+	if !def.BatchPerDirection || size == 1 {
+		add(ops)
+		return out
+	}
+	var in, eg []*op
+	for _, o := range ops {
+		if o.rule.Direction == rule.Egress {
+			eg = append(eg, o)
+		} else {
+			in = append(in, o)
+		}
+	}
+	add(in)
+	add(eg)
+	return out
+}
+
+// splittable reports whether a failed batch may owe its failure to some of
+// its rules (a bad value, a quota, a duplicate), so that its rules are
+// worth sending one by one; failures of the whole call (credentials, the
+// group, throttling until the timeout) are not.
+func splittable(err error) bool {
+	switch KindOf(err) {
+	case KindAuth, KindTransient, KindBusy, KindGroupGone:
+		return false
+	}
+	return true
+}
+
+// knownValid reports whether known may stand for the group's rules: it
+// comes from a describe of this epoch. Called with mu held.
+func (g *group) knownValid() bool {
+	return g.snap != nil && g.snap.epoch == g.groups.epoch(g.scope)
+}
+
+// authorize checks creates against the group's rules (one describe shared
+// by all of them, or none when the last one and our writes since tell),
+// then authorizes the new ones in as few calls as the cloud takes.
+func (g *group) authorize(creates []*op) {
+	c := creates[0].client
+	ctx, cancel := joined(opContexts(creates))
+	defer cancel()
+	g.mu.Lock()
+	valid := g.knownValid()
+	g.mu.Unlock()
+	if !valid {
+		if _, err := g.fetch(ctx, c); err != nil {
+			for _, o := range creates {
+				o.finish(rule.Rule{}, err)
+			}
+			return
+		}
+	}
+	g.mu.Lock()
+	known := append([]rule.Rule(nil), g.known...)
+	g.mu.Unlock()
+	var send []*op
+	for _, o := range creates {
+		if i := rule.Find(known, o.rule); i >= 0 {
+			o.finish(known[i], &Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
+				Message: fmt.Sprintf("security group %s already has the rule %s", g.id, o.rule)})
+			continue
+		}
+		// A later create of the same batch with equal content is a
+		// duplicate of this one.
+		known = append(known, o.rule)
+		send = append(send, o)
+	}
+	for _, chunk := range chunks(send) {
+		g.authorizeChunk(chunk)
+	}
+}
+
+// authorizeChunk sends one authorize call for the chunk, retried on
+// transient errors with one client token, so a retry of a write that
+// landed adds nothing. Clouds without client tokens answer such a retry
+// "duplicate": the rules were absent when the check ran, so that is our
+// own write. A chunk that fails for a reason that may belong to one of its
+// rules is sent again rule by rule, so each resource gets its own outcome.
+func (g *group) authorizeChunk(chunk []*op) {
+	c := chunk[0].client
+	ctx, cancel := joined(opContexts(chunk))
+	defer cancel()
+	rules := rulesOf(chunk)
+	token := chunkToken(chunk)
+	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
+	lost := false
+	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
+		err := c.backend.Authorize(ctx, g.id, rules, token)
+		if lost && KindOf(err) == KindDuplicate {
+			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
+			return nil
+		}
+		lost = KindOf(err) == KindTransient
+		return err
+	})
+	g.mu.Lock()
+	g.gen++
+	if err == nil {
+		g.known = append(g.known, rules...)
+	}
+	g.mu.Unlock()
+	switch {
+	case err == nil:
+		for _, o := range chunk {
+			g.created(o)
+		}
+	case len(chunk) > 1 && splittable(err):
+		tflog.Debug(ctx, "a batch failed; sending its rules one by one", map[string]any{"reason": err.Error()})
+		for _, o := range chunk {
+			g.authorizeChunk([]*op{o})
+		}
+	case KindOf(err) == KindDuplicate:
+		// The cloud knows a rule equal to this one that the check did
+		// not (another writer, or a broader notion of equality).
+		chunk[0].finish(chunk[0].rule, err)
+	default:
+		for _, o := range chunk {
+			o.finish(rule.Rule{}, err)
+		}
+	}
+}
+
+// created ends a create whose rule the cloud accepted: at once where a
+// read-back tells nothing the request did not (no rule ids, no defaults
+// of the cloud's own), else after the next describe shows the rule.
+// Called by the worker.
+func (g *group) created(o *op) {
+	if !o.client.Cloud.Capabilities.ReadBack() {
+		o.finish(o.rule, nil)
+		return
+	}
+	g.mu.Lock()
+	g.readers = append(g.readers, &reader{ctx: o.ctx, client: o.client, epoch: g.groups.epoch(g.scope), gen: g.gen,
+		done: make(chan struct{}), op: o})
+	g.mu.Unlock()
+}
+
+// revoke sends one revoke call for the chunk, retried on transient errors.
+// A rule or group already gone is success; a chunk failing for a reason
+// that may belong to one rule (one of them gone, a bad value) is sent
+// again rule by rule.
+func (g *group) revoke(chunk []*op) {
+	c := chunk[0].client
+	ctx, cancel := joined(opContexts(chunk))
+	defer cancel()
+	rules := rulesOf(chunk)
+	tflog.Debug(ctx, "revoking rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
+	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
+		return c.backend.Revoke(ctx, g.id, rules)
+	})
+	gone := err == nil || KindOf(err) == KindGroupGone || len(chunk) == 1 && IsGone(err)
+	g.mu.Lock()
+	g.gen++
+	if gone {
+		g.known = removeRules(g.known, rules)
+	}
+	g.mu.Unlock()
+	switch {
+	case gone:
+		if err != nil {
+			tflog.Info(ctx, "rule already gone", map[string]any{"reason": err.Error()})
+		}
+		for _, o := range chunk {
+			o.finish(o.rule, nil)
+		}
+	case len(chunk) > 1 && splittable(err):
+		tflog.Debug(ctx, "a batch failed; revoking its rules one by one", map[string]any{"reason": err.Error()})
+		for _, o := range chunk {
+			g.revoke([]*op{o})
+		}
+	default:
+		for _, o := range chunk {
+			o.finish(o.rule, err)
+		}
+	}
+}
+
+// update changes one rule's description in place.
+func (g *group) update(o *op) {
+	u := o.client.backend.(DescriptionUpdater)
+	err := Retry(o.ctx, o.client.backoff, func(ctx context.Context) error {
+		return u.UpdateDescription(ctx, g.id, o.rule)
+	})
+	g.mu.Lock()
+	g.gen++
+	if i := rule.Find(g.known, o.rule); err == nil && i >= 0 {
+		g.known[i].Description = o.rule.Description
+	}
+	g.mu.Unlock()
+	o.finish(o.rule, err)
+}
+
+func rulesOf(ops []*op) []rule.Rule {
+	out := make([]rule.Rule, len(ops))
+	for i, o := range ops {
+		out[i] = o.rule
+	}
+	return out
+}
+
+// chunkToken is the client token of one authorize call: the resource's
+// own for a single rule, else one derived from every member's, so the
+// retries of the same chunk send the same token and another chunk never
+// does.
+func chunkToken(chunk []*op) string {
+	if len(chunk) == 1 {
+		return chunk[0].token
+	}
+	var tokens []string
+	for _, o := range chunk {
+		tokens = append(tokens, o.token)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(tokens, "\n")))
+	return "secgroup-" + hex.EncodeToString(sum[:16])
+}
+
+// removeRules drops from rules each rule that one of gone names.
+func removeRules(rules, gone []rule.Rule) []rule.Rule {
+	out := rules[:0:0]
+	for _, r := range rules {
+		if rule.Find(gone, r) < 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unconfirmed says a create was accepted but its rule could not be read
+// back.
+func unconfirmed(err error) error {
+	return fmt.Errorf("%w: %w", ErrUnconfirmed, err)
+}
