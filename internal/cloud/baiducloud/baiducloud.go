@@ -174,17 +174,31 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 
 // write sends one authorize or revoke with the group's sgVersion. Any
 // answer makes the known version stale: a success moved it on, a
-// VersionMismatch says someone else did; the next write reads it again.
+// VersionMismatch says someone else did. An authorize reads it again, so
+// its duplicate check stands on the group as it is; a revoke sends the
+// version only when a read since our last write gave it (sgVersion is
+// optional, doc 002): it names its rule by the 6-tuple, so a change
+// elsewhere in the group cannot make it remove another rule, and a
+// destroy costs one call per rule.
 func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) error {
-	v, err := b.version(ctx, groupID)
-	if err != nil {
-		return err
+	params := map[string]string{action: ""}
+	b.mu.Lock()
+	v, known := b.versions[groupID]
+	b.mu.Unlock()
+	if !known && action == "authorizeRule" {
+		var err error
+		if v, err = b.version(ctx, groupID); err != nil {
+			return err
+		}
+		known = true
 	}
-	params := map[string]string{action: "", "sgVersion": strconv.FormatInt(v, 10)}
+	if known {
+		params["sgVersion"] = strconv.FormatInt(v, 10)
+	}
 	if clientToken != "" {
 		params["clientToken"] = clientToken
 	}
-	err = b.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
+	err := b.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	b.mu.Unlock()

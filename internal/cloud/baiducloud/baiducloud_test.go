@@ -84,7 +84,7 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")
 	m.Store.SetBehavior(Name, bcc.ConcurrentWrites, "2")
-	c := cloud.NewClient(Definition(), b, "test", &cloud.Locks{}, cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
 	if _, err := c.Create(context.Background(), "g-web", ssh, "tok"); err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +97,22 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 	}
 	if g, _ := m.Store.FindGroup(Name, "g-web"); len(g.Rules) != 1 {
 		t.Fatalf("%d rules", len(g.Rules))
+	}
+	// A revoke after a read sends the version it read: another writer in
+	// between is caught and the revoke retried.
+	if _, err := c.List(context.Background(), "g-web"); err != nil {
+		t.Fatal(err)
+	}
+	m.Store.SetBehavior(Name, bcc.ConcurrentWrites, "1")
+	if err := c.Delete(context.Background(), "g-web", ssh); err != nil {
+		t.Fatal(err)
+	}
+	codes = nil
+	for _, call := range m.Store.CallsOf(Name, "revokeRule") {
+		codes = append(codes, call.Code)
+	}
+	if strings.Join(codes, ",") != "VersionMismatch," {
+		t.Fatalf("revoke answers %v", codes)
 	}
 }
 
