@@ -1,0 +1,402 @@
+// Command bench measures secgroup the way users run it: the real Terraform
+// CLI (apply, plan, destroy) against an in-process mockcloud with a
+// per-call latency, N rules in G groups of one cloud at a chosen
+// -parallelism, beside N terraform_data resources (Terraform's own floor)
+// in the same run. Per scenario and phase it prints the wall time and the
+// CPU seconds of terraform plus the provider, each next to the floor's, and
+// the vendor calls by action from mockcloud's call log. It also reports the
+// size of the provider built as .goreleaser.yml builds it.
+//
+// It measures and never fails on a time; it fails only when a command fails
+// or the mock does not hold what the configuration declares.
+//
+//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-terraform PATH]
+//	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+)
+
+// scenario is N rules of one cloud in G groups at a parallelism.
+type scenario struct {
+	Name                       string
+	Cloud                      string
+	Rules, Groups, Parallelism int
+}
+
+// presets are the scenarios of the performance targets in README.
+var presets = []scenario{
+	{"ecs-1000x10-p10", "alicloud", 1000, 10, 10},
+	{"ecs-1000x10-p100", "alicloud", 1000, 10, 100},
+	{"ecs-200x2-p10", "alicloud", 200, 2, 10},
+	{"zenlayer-1000x25-p100", "zenlayer", 1000, 25, 100},
+	{"baidu-200x10-p10", "baiducloud", 200, 10, 10},
+	{"apsara-200x10-p10", "apsarastack", 200, 10, 10},
+	{"ens-200x10-p10", "ens", 200, 10, 10},
+}
+
+var phases = []string{"apply", "plan", "destroy"}
+
+// measure is one CLI command's cost.
+type measure struct {
+	Wall, CPU time.Duration
+	// Calls counts vendor calls by action (the floor makes none).
+	Calls map[string]int
+}
+
+func (m measure) total() int {
+	n := 0
+	for _, c := range m.Calls {
+		n += c
+	}
+	return n
+}
+
+func main() {
+	var (
+		names       = flag.String("scenarios", "all", "comma-separated preset names, or all: "+presetNames())
+		latency     = flag.Duration("latency", 20*time.Millisecond, "mockcloud's delay of every vendor call")
+		terraform   = flag.String("terraform", envOr("TERRAFORM", "terraform"), "the Terraform (or OpenTofu) CLI")
+		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory")
+		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets")
+		rules       = flag.Int("rules", 1000, "custom scenario: number of rules")
+		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
+		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
+	)
+	flag.Parse()
+	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism)
+	if err == nil {
+		err = run(chosen, *latency, *terraform, *work)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func presetNames() string {
+	var n []string
+	for _, p := range presets {
+		n = append(n, p.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func choose(names, cloudName string, rules, groups, parallelism int) ([]scenario, error) {
+	if cloudName != "" {
+		if !slices.Contains(mockcloud.Clouds, cloudName) {
+			return nil, fmt.Errorf("unknown cloud %q", cloudName)
+		}
+		return []scenario{{fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism), cloudName, rules, groups, parallelism}}, nil
+	}
+	if names == "all" {
+		return presets, nil
+	}
+	var out []scenario
+	for _, n := range strings.Split(names, ",") {
+		i := slices.IndexFunc(presets, func(s scenario) bool { return s.Name == n })
+		if i < 0 {
+			return nil, fmt.Errorf("unknown scenario %q; presets: %s", n, presetNames())
+		}
+		out = append(out, presets[i])
+	}
+	return out, nil
+}
+
+func run(scenarios []scenario, latency time.Duration, terraform, work string) error {
+	work, err := filepath.Abs(work)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(work); err != nil {
+		return err
+	}
+	bin := filepath.Join(work, "bin")
+	size, err := buildProvider(bin)
+	if err != nil {
+		return err
+	}
+	rc := filepath.Join(work, "terraform.tfrc")
+	if err := os.WriteFile(rc, []byte(cliConfig(bin)), 0o644); err != nil {
+		return err
+	}
+	tf := &cli{path: terraform, env: append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
+	version, _ := exec.Command(terraform, "version").Output()
+
+	m := mockcloud.New(mockcloud.Options{Latency: latency})
+	if err := m.Start("127.0.0.1:0", ""); err != nil {
+		return err
+	}
+	defer m.Close()
+
+	fmt.Printf("secgroup bench: %s, mockcloud latency %v per call\n", strings.SplitN(string(version), "\n", 2)[0], latency)
+	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n\n", goEnv("GOOS"), goEnv("GOARCH"), float64(size)/1e6)
+	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
+	floors := map[[2]int]map[string]measure{}
+	for _, s := range scenarios {
+		key := [2]int{s.Rules, s.Parallelism}
+		if floors[key] == nil {
+			f, err := runFloor(tf, filepath.Join(work, fmt.Sprintf("floor-%d-p%d", s.Rules, s.Parallelism)), s)
+			if err != nil {
+				return fmt.Errorf("floor of %s: %w", s.Name, err)
+			}
+			floors[key] = f
+		}
+		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		for _, phase := range phases {
+			g, f := got[phase], floors[key][phase]
+			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %s |\n", s.Name, phase,
+				g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
+				g.total(), float64(g.total())/float64(s.Rules), byAction(g.Calls))
+		}
+	}
+	return nil
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func byAction(calls map[string]int) string {
+	var parts []string
+	for _, a := range slices.Sorted(maps.Keys(calls)) {
+		parts = append(parts, fmt.Sprintf("%s %d", a, calls[a]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func goEnv(name string) string {
+	out, _ := exec.Command("go", "env", name).Output()
+	return strings.TrimSpace(string(out))
+}
+
+// buildProvider builds the provider with .goreleaser.yml's flags and
+// returns the binary's size.
+func buildProvider(dir string) (int64, error) {
+	out := filepath.Join(dir, "terraform-provider-secgroup")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", out, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("building the provider: %w", err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// cliConfig points both registries' addresses of the provider at the
+// build, so Terraform and OpenTofu run it without init.
+func cliConfig(bin string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/secgroup/secgroup"  = %q
+    "registry.opentofu.org/secgroup/secgroup" = %q
+  }
+  direct {}
+}
+`, bin, bin)
+}
+
+// cleanEnv is the environment without TF_* variables: the bench measures
+// what users get when they ask for no logs.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// cli runs Terraform commands and measures them.
+type cli struct {
+	path string
+	env  []string
+}
+
+// run runs one command in dir, measuring its wall time and the CPU time
+// of terraform and its provider processes (reaped children count into
+// RUSAGE_CHILDREN). allowed are further exit codes that are no failure.
+func (c *cli) run(dir string, args []string, allowed ...int) (measure, int, error) {
+	cmd := exec.Command(c.path, args...)
+	cmd.Dir, cmd.Env = dir, c.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+		if slices.Contains(allowed, code) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return measure{}, code, fmt.Errorf("%s %s: %w\n%s", c.path, strings.Join(args, " "), err, tail(out.String(), 4000))
+	}
+	cpu := cpuTime(after) - cpuTime(before)
+	return measure{Wall: wall, CPU: cpu}, code, nil
+}
+
+func cpuTime(r syscall.Rusage) time.Duration {
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// phaseArgs are the three commands, each at the scenario's parallelism.
+func phaseArgs(phase string, parallelism int) ([]string, []int) {
+	p := fmt.Sprintf("-parallelism=%d", parallelism)
+	switch phase {
+	case "apply":
+		return []string{"apply", "-auto-approve", "-input=false", "-no-color", p}, nil
+	case "plan":
+		// -detailed-exitcode: 2 would mean changes, which is checked.
+		return []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", p}, nil
+	default:
+		return []string{"destroy", "-auto-approve", "-input=false", "-no-color", p}, nil
+	}
+}
+
+func runFloor(tf *cli, dir string, s scenario) (map[string]measure, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	config := fmt.Sprintf(`resource "terraform_data" "r" {
+  count = %d
+  input = "rule-${count.index}"
+}
+`, s.Rules)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+		return nil, err
+	}
+	out := map[string]measure{}
+	for _, phase := range phases {
+		args, allowed := phaseArgs(phase, s.Parallelism)
+		m, _, err := tf.run(dir, args, allowed...)
+		if err != nil {
+			return nil, err
+		}
+		out[phase] = m
+	}
+	return out, nil
+}
+
+func runScenario(tf *cli, m *mockcloud.Server, dir string, s scenario) (map[string]measure, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	m.Store.Reset()
+	var groups []string
+	for g := range s.Groups {
+		id := fmt.Sprintf("bench-%s-%d", s.Cloud, g)
+		groups = append(groups, id)
+		if err := m.Store.AddGroup(mockcloud.NewGroup(s.Cloud, id)); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ruleConfig(s)), 0o644); err != nil {
+		return nil, err
+	}
+	out := map[string]measure{}
+	for _, phase := range phases {
+		before := len(m.Store.Calls())
+		args, allowed := phaseArgs(phase, s.Parallelism)
+		got, code, err := tf.run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
+		if err != nil {
+			return nil, err
+		}
+		got.Calls = map[string]int{}
+		for _, c := range m.Store.Calls()[before:] {
+			got.Calls[c.Action]++
+		}
+		out[phase] = got
+		want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]
+		held := 0
+		for _, id := range groups {
+			g, _ := m.Store.FindGroup(s.Cloud, id)
+			held += len(g.Rules)
+		}
+		if held != want {
+			return nil, fmt.Errorf("after %s the mock holds %d rules, want %d", phase, held, want)
+		}
+		if phase == "plan" && code != 0 {
+			return nil, fmt.Errorf("the plan after apply is not empty")
+		}
+	}
+	return out, nil
+}
+
+// ruleConfig declares N distinct rules spread over G groups: rule i goes
+// to group i mod G. Zenlayer's groups hold 20 rules per direction, so
+// there every other rule of a group is egress.
+func ruleConfig(s scenario) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n    secgroup = { source = \"secgroup/secgroup\" }\n  }\n}\n\n")
+	b.WriteString("variable \"endpoint\" { type = string }\n\nprovider \"secgroup\" {\n")
+	fmt.Fprintf(&b, "  %s {\n    endpoint = var.endpoint\n", s.Cloud)
+	settings := mockcloud.ClientSettings(s.Cloud)
+	for _, k := range slices.Sorted(maps.Keys(settings)) {
+		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
+	}
+	b.WriteString("  }\n}\n\n")
+	direction := `"ingress"`
+	port := fmt.Sprintf("1000 + floor(count.index / %d)", s.Groups)
+	if s.Cloud == "zenlayer" {
+		direction = fmt.Sprintf(`floor(count.index / %d) %% 2 == 0 ? "ingress" : "egress"`, s.Groups)
+		port = fmt.Sprintf("1000 + floor(count.index / %d)", 2*s.Groups)
+	}
+	fmt.Fprintf(&b, `resource "secgroup_rule" "r" {
+  count             = %d
+  cloud             = %q
+  security_group_id = "bench-%s-${count.index %% %d}"
+  direction         = %s
+  protocol          = "tcp"
+  port_range        = tostring(%s)
+  cidr              = "10.0.0.0/8"
+}
+`, s.Rules, s.Cloud, s.Cloud, s.Groups, direction, port)
+	return b.String()
+}
