@@ -17,11 +17,12 @@ import (
 // protocol against port ranges, and every attribute against what the
 // chosen cloud supports. Each error names the attribute and the fix.
 func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m ruleModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	raw, err := newRawAttrs(req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid configuration", err.Error())
 		return
 	}
+	m := raw.model()
 	set := func(v types.String) bool { return !v.IsNull() }
 	bad := func(attr, format string, args ...any) {
 		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf(format, args...))
@@ -109,10 +110,18 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var config, plan ruleModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !known(plan.Cloud) {
+	rawConfig, err := newRawAttrs(req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid configuration", err.Error())
+		return
+	}
+	rawPlan, err := newRawAttrs(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid plan", err.Error())
+		return
+	}
+	config, plan := rawConfig.model(), rawPlan.model()
+	if !known(plan.Cloud) {
 		return
 	}
 	def, ok := r.registry.Get(plan.Cloud.ValueString())
@@ -137,11 +146,12 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 
 	if !req.State.Raw.IsNull() {
-		var state ruleModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
+		rawState, err := newRawAttrs(req.State.Raw)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid state", err.Error())
 			return
 		}
+		state := rawState.model()
 		if !plan.Policy.Equal(state.Policy) && !plan.Policy.IsUnknown() {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("policy"))
 		}
@@ -174,7 +184,13 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			plan.NicType = types.StringUnknown()
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	// Only the attributes this method decides are written back.
+	rawPlan.setString("policy", plan.Policy)
+	rawPlan.setInt64("priority", plan.Priority)
+	rawPlan.setString("nic_type", plan.NicType)
+	rawPlan.setString("rule_id", plan.RuleID)
+	rawPlan.setString("id", plan.ID)
+	resp.Plan.Raw = rawPlan.value(req.Plan.Raw.Type())
 }
 
 func defaultString(v string) types.String {
