@@ -1,20 +1,14 @@
 // Package alicloud manages Alibaba Cloud ECS security group rules through
-// the vendor's own SDK (github.com/aliyun/alibaba-cloud-sdk-go, ECS API
-// 2014-05-26): AuthorizeSecurityGroup[Egress] to create,
+// the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go, ECS
+// API 2014-05-26; see ecsrules.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, ModifySecurityGroup[Egress]Rule
 // to change a description, RevokeSecurityGroup[Egress] to delete.
 package alicloud
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"strings"
-	"time"
+	"strconv"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -51,82 +45,27 @@ func Definition() cloud.Cloud {
 
 // Backend talks to ECS.
 type Backend struct {
-	client *ecs.Client
-	region string
-	// scheme and domain override the SDK's endpoint resolution when an
-	// endpoint is configured.
-	scheme, domain string
+	rpc *ecsrules.RPC
 	// PageSize is DescribeSecurityGroupAttribute's MaxResults (10..1000).
 	PageSize int
 }
 
 // New connects with resolved settings: access_key, secret_key, region and
-// optionally endpoint.
+// optionally endpoint. Without an endpoint, the region's public ECS
+// endpoint over HTTPS: the SDK's table for ECS (services/ecs), else
+// ecs.<region>.aliyuncs.com.
 func New(s map[string]string) (*Backend, error) {
-	opts, err := SDKOptions(s)
+	rpc, err := ecsrules.NewRPC(ecsrules.API{Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
 	if err != nil {
 		return nil, err
 	}
-	client, err := ecs.NewClientWithOptions(s["region"], opts.Config, opts.Credential)
-	if err != nil {
-		return nil, err
-	}
-	client.SetConnectTimeout(10 * time.Second)
-	client.SetReadTimeout(60 * time.Second)
-	return &Backend{client: client, region: s["region"], scheme: opts.Scheme, domain: opts.Domain, PageSize: 1000}, nil
+	return &Backend{rpc: rpc, PageSize: 1000}, nil
 }
 
-// Options are what every Alibaba SDK client of the provider (ECS, ENS) is
-// built with.
-type Options struct {
-	Config     *sdk.Config
-	Credential *credentials.AccessKeyCredential
-	// Scheme and Domain come from the endpoint setting; an empty Domain
-	// leaves endpoint resolution to the SDK.
-	Scheme, Domain string
-}
-
-// SDKOptions resolves access_key, secret_key and endpoint. Retries are
-// ours (cloud.Retry, bounded by the resource's timeouts), so the SDK's own
-// retry is off.
-func SDKOptions(s map[string]string) (Options, error) {
-	o := Options{Scheme: "https"}
-	if ep := s["endpoint"]; ep != "" {
-		u, err := url.Parse(ep)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return o, fmt.Errorf("endpoint %q must look like https://host[:port]", ep)
-		}
-		o.Scheme, o.Domain = u.Scheme, u.Host
-	}
-	o.Config = sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(o.Scheme))
-	o.Credential = credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"])
-	return o, nil
-}
-
-// RequestTimeout bounds a request of the Alibaba SDK (which takes no
-// context) by the context's deadline.
-func RequestTimeout(ctx context.Context) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		return max(time.Second, min(60*time.Second, time.Until(d)))
-	}
-	return 60 * time.Second
-}
-
-// call sends one write action through the SDK: the ECS client's signing,
-// endpoint resolution and transport, with parameters named as the API
-// documents them (see params), so ingress and egress share one mapping.
-func (b *Backend) call(ctx context.Context, action, direction string, params map[string]string) error {
-	req := requests.NewCommonRequest()
-	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
-	req.Product, req.Version, req.ApiName = "Ecs", apiVersion, action
-	req.ServiceCode, req.EndpointType = "ecs", "openAPI"
-	req.SetReadTimeout(RequestTimeout(ctx))
-	req.QueryParams["RegionId"] = b.region
-	for k, v := range params {
-		req.QueryParams[k] = v
-	}
-	_, err := b.client.ProcessCommonRequest(req)
-	return classify(action, err, direction)
+// call sends one action, with parameters named as the API documents them
+// (see ecsrules.Params), so ingress and egress share one mapping.
+func (b *Backend) call(ctx context.Context, action, direction string, params map[string]string, out any) error {
+	return classify(action, b.rpc.Call(ctx, action, params, out), direction)
 }
 
 // Authorize adds rules of one direction per call, all of a batch in one
@@ -138,40 +77,35 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 		if clientToken != "" {
 			p["ClientToken"] = clientToken
 		}
-		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
+		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Describe pages through DescribeSecurityGroupAttribute. It uses the SDK's
-// typed request, whose tolerant decoder accepts Priority as a string (the
-// SDK's type) or a number.
+// Describe pages through DescribeSecurityGroupAttribute. Priority is read
+// as a string (the SDK's type) or a number.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var out []rule.Rule
 	token := ""
 	for {
-		req := ecs.CreateDescribeSecurityGroupAttributeRequest()
-		req.SetScheme(b.scheme)
-		if b.domain != "" {
-			req.SetDomain(b.domain)
+		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(b.PageSize)}
+		if token != "" {
+			p["NextToken"] = token
 		}
-		req.SetReadTimeout(RequestTimeout(ctx))
-		req.RegionId, req.SecurityGroupId, req.Direction = b.region, groupID, "all"
-		req.MaxResults = requests.NewInteger(b.PageSize)
-		req.NextToken = token
-		resp, err := b.client.DescribeSecurityGroupAttribute(req)
-		if err != nil {
-			return nil, classify("DescribeSecurityGroupAttribute", err, "")
+		var a ecsrules.DescribeAnswer
+		if err := b.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
+			return nil, err
 		}
-		for _, p := range resp.Permissions.Permission {
+		for _, p := range a.Permissions.Permission {
 			out = append(out, ecsrules.FromWire(p))
 		}
-		if resp.NextToken == "" || resp.NextToken == token {
+		next := a.NextToken.String()
+		if next == "" || next == token {
 			return out, nil
 		}
-		token = resp.NextToken
+		token = next
 	}
 }
 
@@ -191,7 +125,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 			p = ecsrules.Permissions(batch, false)
 		}
 		p["SecurityGroupId"] = groupID
-		if err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p); err != nil {
+		if err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
 			return err
 		}
 	}
@@ -203,5 +137,5 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
 	action, p := ecsrules.Modify(groupID, r)
-	return b.call(ctx, action, r.Direction, p)
+	return b.call(ctx, action, r.Direction, p, nil)
 }

@@ -9,14 +9,11 @@ package apsarastack
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
@@ -110,16 +107,6 @@ func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.
 	return b.client.call(ctx, action, r.Direction, p, nil)
 }
 
-// describeAnswer is DescribeSecurityGroupAttribute's answer. Permissions
-// are read as loose JSON first: some stacks answer Priority as a number,
-// the ECS SDK's type is a string.
-type describeAnswer struct {
-	NextToken   string `json:"NextToken"`
-	Permissions struct {
-		Permission []map[string]any `json:"Permission"`
-	} `json:"Permissions"`
-}
-
 // Describe pages through DescribeSecurityGroupAttribute.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var out []rule.Rule
@@ -129,52 +116,31 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		if token != "" {
 			p["NextToken"] = token
 		}
-		var a describeAnswer
+		var a ecsrules.DescribeAnswer
 		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
 			return nil, err
 		}
-		for _, loose := range a.Permissions.Permission {
-			perm, err := permission(loose)
-			if err != nil {
-				return nil, &cloud.Error{Cloud: Name, Action: "DescribeSecurityGroupAttribute", Message: "unreadable rule: " + err.Error()}
-			}
+		for _, perm := range a.Permissions.Permission {
 			r := ecsrules.FromWire(perm)
-			// The SDK's Permission has no owner id field; the answer may.
-			if owner := loose[ownerIDField(r.Direction)]; owner != nil && r.PeerGroupID != "" {
-				r.PeerGroupOwnerID = fmt.Sprint(owner)
+			// Apsara Stack answers the peer group's owner id, which ECS's
+			// SDK type lacks.
+			if r.PeerGroupID != "" {
+				r.PeerGroupOwnerID = ownerID(perm, r.Direction)
 			}
 			out = append(out, r)
 		}
-		if a.NextToken == "" || a.NextToken == token {
+		next := a.NextToken.String()
+		if next == "" || next == token {
 			return out, nil
 		}
-		token = a.NextToken
+		token = next
 	}
 }
 
-// permission turns a loosely read Permission into the SDK's type, every
-// value as text.
-func permission(loose map[string]any) (ecs.Permission, error) {
-	text := map[string]string{}
-	for k, v := range loose {
-		switch v := v.(type) {
-		case string:
-			text[k] = v
-		case nil:
-		default:
-			text[k] = fmt.Sprint(v)
-		}
-	}
-	raw, _ := json.Marshal(text)
-	var p ecs.Permission
-	err := json.Unmarshal(raw, &p)
-	return p, err
-}
-
-// ownerIDField is the peer group's owner id in a described rule.
-func ownerIDField(direction string) string {
+// ownerID is the peer group's owner id in a described rule.
+func ownerID(p ecsrules.Permission, direction string) string {
 	if direction == rule.Egress {
-		return "DestGroupOwnerId"
+		return p.DestGroupOwnerId.String()
 	}
-	return "SourceGroupOwnerId"
+	return p.SourceGroupOwnerId.String()
 }

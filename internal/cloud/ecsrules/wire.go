@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -76,37 +74,34 @@ func Permissions(rules []rule.Rule, withDescription bool) map[string]string {
 // FromWire reads a rule as DescribeSecurityGroupAttribute returns it. ECS
 // answers protocols and policies in upper or title case ("TCP", "Accept"),
 // so they are lower-cased; addresses are canonicalised.
-func FromWire(p ecs.Permission) rule.Rule {
+func FromWire(p Permission) rule.Rule {
 	r := rule.Rule{
-		NativeID:    p.SecurityGroupRuleId,
-		Direction:   strings.ToLower(p.Direction),
-		Protocol:    strings.ToLower(p.IpProtocol),
-		Policy:      strings.ToLower(p.Policy),
-		NicType:     p.NicType,
-		Description: p.Description,
+		NativeID:    p.SecurityGroupRuleId.String(),
+		Direction:   strings.ToLower(p.Direction.String()),
+		Protocol:    strings.ToLower(p.IpProtocol.String()),
+		Policy:      strings.ToLower(p.Policy.String()),
+		NicType:     p.NicType.String(),
+		Description: p.Description.String(),
 	}
-	if r.Protocol == "icmpv6" || r.Protocol == "icmpV6" {
-		r.Protocol = rule.ICMPv6
-	}
-	r.Priority, _ = strconv.Atoi(p.Priority)
+	r.Priority, _ = strconv.Atoi(p.Priority.String())
 	if rule.HasPorts(r.Protocol) {
-		r.Ports, _ = rule.ParsePortRange(p.PortRange)
-		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange)
+		r.Ports, _ = rule.ParsePortRange(p.PortRange.String())
+		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange.String())
 	}
-	peerV4, peerV6, group, owner, list := p.SourceCidrIp, p.Ipv6SourceCidrIp, p.SourceGroupId, p.SourceGroupOwnerAccount, p.SourcePrefixListId
+	peerV4, peerV6, group, account, list := p.SourceCidrIp, p.Ipv6SourceCidrIp, p.SourceGroupId, p.SourceGroupOwnerAccount, p.SourcePrefixListId
 	localV4, localV6 := p.DestCidrIp, p.Ipv6DestCidrIp
 	if r.Direction == rule.Egress {
-		peerV4, peerV6, group, owner, list = p.DestCidrIp, p.Ipv6DestCidrIp, p.DestGroupId, p.DestGroupOwnerAccount, p.DestPrefixListId
+		peerV4, peerV6, group, account, list = p.DestCidrIp, p.Ipv6DestCidrIp, p.DestGroupId, p.DestGroupOwnerAccount, p.DestPrefixListId
 		localV4, localV6 = p.SourceCidrIp, p.Ipv6SourceCidrIp
 	}
-	r.CIDR = rule.NormalizeCIDR(first(peerV4, peerV6))
+	r.CIDR = rule.NormalizeCIDR(first(peerV4.String(), peerV6.String()))
 	if r.CIDR == "" {
-		r.PeerGroupID, r.PeerGroupOwnerAccount = group, owner
+		r.PeerGroupID, r.PeerGroupOwnerAccount = group.String(), account.String()
 		if r.PeerGroupID == "" {
-			r.PrefixListID = list
+			r.PrefixListID = list.String()
 		}
 	}
-	r.LocalCIDR = rule.NormalizeCIDR(first(localV4, localV6))
+	r.LocalCIDR = rule.NormalizeCIDR(first(localV4.String(), localV6.String()))
 	return r
 }
 

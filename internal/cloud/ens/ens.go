@@ -1,21 +1,16 @@
 // Package ens manages Alibaba ENS (Edge Node Service) security group rules
-// through the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
-// services/ens, API 2017-11-10): AuthorizeSecurityGroup[Egress] to create,
+// through the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
+// API 2017-11-10; see ecsrules.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress
 // and RevokeSecurityGroupEgress for egress to delete (vendor doc 004).
-// Credentials are handled as for ECS (alicloud.SDKOptions).
+// It shares the SDK plumbing and rule semantics of the Alibaba family
+// (package ecsrules).
 package ens
 
 import (
 	"context"
-	"strings"
-	"time"
-
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
-	sdkens "github.com/aliyun/alibaba-cloud-sdk-go/services/ens"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -27,9 +22,6 @@ const (
 	apiVersion = "2017-11-10"
 	// defaultDomain is ENS's one central endpoint.
 	defaultDomain = "ens.aliyuncs.com"
-	// sdkRegion only satisfies the SDK's client constructor: ENS's rule
-	// calls take no region and the domain is always set.
-	sdkRegion = "cn-hangzhou"
 )
 
 // Definition describes ENS to the provider.
@@ -59,41 +51,23 @@ func Definition() cloud.Cloud {
 
 // Backend talks to ENS.
 type Backend struct {
-	client         *sdkens.Client
-	scheme, domain string
+	rpc *ecsrules.RPC
 }
 
 // New connects with resolved settings: access_key, secret_key and
-// optionally endpoint.
+// optionally endpoint. ENS's rule calls take no region (doc 004): none is
+// sent, and the endpoint is ENS's central one unless set.
 func New(s map[string]string) (*Backend, error) {
-	opts, err := alicloud.SDKOptions(s)
+	rpc, err := ecsrules.NewRPC(ecsrules.API{Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Domain == "" {
-		opts.Domain = defaultDomain
-	}
-	client, err := sdkens.NewClientWithOptions(sdkRegion, opts.Config, opts.Credential)
-	if err != nil {
-		return nil, err
-	}
-	client.SetConnectTimeout(10 * time.Second)
-	client.SetReadTimeout(60 * time.Second)
-	return &Backend{client: client, scheme: opts.Scheme, domain: opts.Domain}, nil
+	return &Backend{rpc: rpc}, nil
 }
 
-// call sends one write action through the SDK's client (the legacy SDK has
-// no typed RevokeSecurityGroupEgress).
-func (b *Backend) call(ctx context.Context, action string, p map[string]string) error {
-	req := requests.NewCommonRequest()
-	req.Method, req.Scheme, req.Domain = requests.POST, b.scheme, b.domain
-	req.Product, req.Version, req.ApiName = "Ens", apiVersion, action
-	req.SetReadTimeout(alicloud.RequestTimeout(ctx))
-	for k, v := range p {
-		req.QueryParams[k] = v
-	}
-	_, err := b.client.ProcessCommonRequest(req)
-	return classify(action, err)
+// call sends one action.
+func (b *Backend) call(ctx context.Context, action string, p map[string]string, out any) error {
+	return classify(action, b.rpc.Call(ctx, action, p, out))
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client
@@ -106,7 +80,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	for _, r := range rules {
 		p := ecsrules.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), p); err != nil {
+		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
 			return err
 		}
 	}
@@ -119,45 +93,23 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := ecsrules.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		return b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p)
+		return b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
 	})
 }
 
-// Describe reads a group with the SDK's typed DescribeSecurityGroupAttribute
-// (Priority an integer, CreationTime). ENS answers "TCP" and "Accept":
-// read back in lower case.
+// Describe reads a group with DescribeSecurityGroupAttribute (Priority an
+// integer, CreationTime). ENS answers "TCP" and "Accept": read back in
+// lower case. ENS has no rule ids, NIC types, peer groups or IPv6.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	req := sdkens.CreateDescribeSecurityGroupAttributeRequest()
-	req.SetScheme(b.scheme)
-	req.SetDomain(b.domain)
-	req.SetReadTimeout(alicloud.RequestTimeout(ctx))
-	req.SecurityGroupId = groupID
-	resp, err := b.client.DescribeSecurityGroupAttribute(req)
-	if err != nil {
-		return nil, classify("DescribeSecurityGroupAttribute", err)
+	var a ecsrules.DescribeAnswer
+	if err := b.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
+		return nil, err
 	}
-	rules := make([]rule.Rule, 0, len(resp.Permissions.Permission))
-	for _, p := range resp.Permissions.Permission {
-		rules = append(rules, fromWire(p))
+	rules := make([]rule.Rule, 0, len(a.Permissions.Permission))
+	for _, p := range a.Permissions.Permission {
+		r := ecsrules.FromWire(p)
+		r.NativeID, r.NicType, r.Description, r.LocalCIDR = "", "", "", ""
+		rules = append(rules, r)
 	}
 	return rules, nil
-}
-
-func fromWire(p sdkens.Permission) rule.Rule {
-	r := rule.Rule{
-		Direction: strings.ToLower(p.Direction),
-		Protocol:  strings.ToLower(p.IpProtocol),
-		Policy:    strings.ToLower(p.Policy),
-		Priority:  p.Priority,
-	}
-	if rule.HasPorts(r.Protocol) {
-		r.Ports, _ = rule.ParsePortRange(p.PortRange)
-		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange)
-	}
-	peer := p.SourceCidrIp
-	if r.Direction == rule.Egress {
-		peer = p.DestCidrIp
-	}
-	r.CIDR = rule.NormalizeCIDR(peer)
-	return r
 }

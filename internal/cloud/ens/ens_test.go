@@ -78,26 +78,30 @@ func TestRoundTrip(t *testing.T) {
 // refuses upper-case protocols as ENS does.
 func TestVendorSDKAgainstTheMock(t *testing.T) {
 	m := mocktest.Start(t, "")
-	b := connect(t, m, "mock-secret-key")
+	client, err := sdkens.NewClientWithAccessKey("cn-hangzhou", "mock-access-key", "mock-secret-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain := strings.TrimPrefix(m.URL, "http://")
 	req := sdkens.CreateAuthorizeSecurityGroupRequest()
 	req.SetScheme("HTTP")
-	req.SetDomain(b.domain)
+	req.SetDomain(domain)
 	req.SecurityGroupId, req.IpProtocol, req.PortRange, req.SourceCidrIp = "sg-ens-db", "TCP", "22/22", "10.0.0.0/8"
 	req.Priority = requests.NewInteger(1)
-	_, err := b.client.AuthorizeSecurityGroup(req)
+	_, err = client.AuthorizeSecurityGroup(req)
 	var server *sdkerrors.ServerError
 	if !errors.As(err, &server) || server.ErrorCode() != "InvalidParameter.IpProtocol" || server.HttpStatus() != 400 {
 		t.Fatalf("upper-case protocol: %v", err)
 	}
 	req.IpProtocol = "tcp"
-	if _, err := b.client.AuthorizeSecurityGroup(req); err != nil {
+	if _, err := client.AuthorizeSecurityGroup(req); err != nil {
 		t.Fatal(err)
 	}
 	d := sdkens.CreateDescribeSecurityGroupAttributeRequest()
 	d.SetScheme("HTTP")
-	d.SetDomain(b.domain)
+	d.SetDomain(domain)
 	d.SecurityGroupId = "sg-ens-db"
-	resp, err := b.client.DescribeSecurityGroupAttribute(d)
+	resp, err := client.DescribeSecurityGroupAttribute(d)
 	if err != nil || len(resp.Permissions.Permission) != 1 {
 		t.Fatalf("%+v %v", resp, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
 )
 
@@ -40,7 +39,7 @@ func classify(action string, err error) error {
 	if err == nil {
 		return nil
 	}
-	e, answered := alicloud.FromSDK(Name, action, err)
+	e, answered := ecsrules.FromSDK(Name, action, err)
 	if !answered {
 		return e
 	}

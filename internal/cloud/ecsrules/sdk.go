@@ -1,0 +1,145 @@
+package ecsrules
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+)
+
+// RPC is a client of one Alibaba RPC API (ECS 2014-05-26, ENS 2017-11-10)
+// through the SDK's core (github.com/aliyun/alibaba-cloud-sdk-go/sdk): its
+// V1 signature, endpoint resolution and transport, with every action a
+// CommonRequest. Retries are ours (cloud.Retry, bounded by the resource's
+// timeouts), so the SDK's own are off.
+type RPC struct {
+	client                   *sdk.Client
+	product, version, region string
+	scheme, domain           string
+}
+
+// API names an Alibaba RPC API.
+type API struct {
+	Product, Version string
+	// Region goes out as RegionId with every call, when set.
+	Region string
+	// Domain is the API's endpoint when the settings give none; empty
+	// means the regional endpoint (EndpointMap, else
+	// <product>.<region>.aliyuncs.com).
+	Domain      string
+	EndpointMap map[string]string
+}
+
+// NewRPC connects with resolved settings: access_key, secret_key and
+// optionally endpoint (scheme://host[:port]).
+func NewRPC(api API, s map[string]string) (*RPC, error) {
+	scheme, domain := "https", api.Domain
+	if ep := s["endpoint"]; ep != "" {
+		u, err := url.Parse(ep)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", ep)
+		}
+		scheme, domain = u.Scheme, u.Host
+	}
+	config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme))
+	client, err := sdk.NewClientWithOptions(api.Region, config, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
+	if err != nil {
+		return nil, err
+	}
+	client.EndpointMap, client.EndpointType = api.EndpointMap, "regional"
+	client.SetConnectTimeout(10 * time.Second)
+	client.SetReadTimeout(60 * time.Second)
+	return &RPC{client: client, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}, nil
+}
+
+// Call sends one action with its parameters in the query string, as the
+// SDK's typed requests do; out, if set, receives the JSON answer. An error
+// is the SDK's: FromSDK reads it.
+func (c *RPC) Call(ctx context.Context, action string, params map[string]string, out any) error {
+	req := requests.NewCommonRequest()
+	req.Method, req.Scheme, req.Domain = requests.POST, c.scheme, c.domain
+	req.Product, req.Version, req.ApiName = c.product, c.version, action
+	req.SetReadTimeout(requestTimeout(ctx))
+	if c.region != "" {
+		req.QueryParams["RegionId"] = c.region
+	}
+	for k, v := range params {
+		req.QueryParams[k] = v
+	}
+	resp, err := c.client.ProcessCommonRequest(req)
+	if err != nil || out == nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(resp.GetHttpContentBytes()))
+	dec.UseNumber()
+	if err := dec.Decode(out); err != nil {
+		return fmt.Errorf("%w to %s: %v", errUnreadable, action, err)
+	}
+	return nil
+}
+
+// errUnreadable is an answer that came but does not parse.
+var errUnreadable = errors.New("unreadable answer")
+
+// requestTimeout bounds a request of the SDK (which takes no context) by
+// the context's deadline.
+func requestTimeout(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return max(time.Second, min(60*time.Second, time.Until(d)))
+	}
+	return 60 * time.Second
+}
+
+// FromSDK turns an error of the Alibaba SDK into a *cloud.Error of the
+// named cloud: with the vendor's code, message, request id and status
+// when the cloud answered (answered is true; the caller classifies the
+// code), or a transient error without the signed URL when it did not.
+func FromSDK(cloudName, action string, err error) (e *cloud.Error, answered bool) {
+	e = &cloud.Error{Cloud: cloudName, Action: action}
+	var server *sdkerrors.ServerError
+	if !errors.As(err, &server) {
+		if errors.Is(err, errUnreadable) {
+			e.Message = err.Error()
+			return e, false
+		}
+		// No answer: refused or dropped connections, timeouts.
+		e.Kind, e.Err = cloud.KindTransient, scrubURL(err)
+		return e, false
+	}
+	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), firstLine(server.Message()), server.RequestId(), server.HttpStatus()
+	return e, true
+}
+
+// scrubURL drops the query string from a transport error: the RPC APIs put
+// the access key id and signature there, and errors end up in diagnostics.
+func scrubURL(err error) error {
+	var u *url.Error
+	if !errors.As(err, &u) {
+		return err
+	}
+	target := u.URL
+	if parsed, perr := url.Parse(u.URL); perr == nil {
+		target = parsed.Scheme + "://" + parsed.Host + parsed.Path
+	}
+	return fmt.Errorf("%s %s: %w", u.Op, target, u.Err)
+}
+
+// firstLine keeps messages short: SignatureDoesNotMatch carries the
+// server's whole string to sign, which only helps SDK developers.
+func firstLine(s string) string {
+	if i := strings.Index(s, " server string to sign is:"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
