@@ -31,16 +31,86 @@ type Groups struct {
 	mu     sync.Mutex
 	groups map[string]*group
 	epochs map[string]uint64
+	gather Gather
+	// lastWrite is when a write last reached the provider.
+	lastWrite time.Time
 }
 
-// NewGroups returns an empty coordinator. Providers share ProcessGroups;
-// tests make their own.
+// Gather holds writes to a group for a moment before they go out, so that
+// the writes Terraform is still sending join them in one call: Terraform
+// hands the provider one resource at a time, and when its own work is
+// the bottleneck (hundreds of rules) they rarely meet in flight by
+// chance. Writes go out once the cloud's batch is full, once no write has
+// reached the provider for Idle (Terraform has nothing more to send now,
+// all its -parallelism slots waiting on us or on other work), or once the
+// first of them has waited Max.
+type Gather struct {
+	Idle, Max time.Duration
+}
+
+// DefaultGather is the provider's: a few of Terraform's per-resource steps
+// of idle, and a bound well below any timeout.
+var DefaultGather = Gather{Idle: 50 * time.Millisecond, Max: time.Second}
+
+// NewGroups returns an empty coordinator that sends writes as soon as the
+// group is free. Providers share ProcessGroups; tests make their own.
 func NewGroups() *Groups {
 	return &Groups{groups: map[string]*group{}, epochs: map[string]uint64{}}
 }
 
+// WithGather makes the coordinator gather writes (see Gather).
+func (gs *Groups) WithGather(g Gather) *Groups {
+	gs.gather = g
+	return gs
+}
+
 // ProcessGroups is the coordinator of this provider process.
-var ProcessGroups = NewGroups()
+var ProcessGroups = NewGroups().WithGather(DefaultGather)
+
+// noteWrite records a write's arrival.
+func (gs *Groups) noteWrite(now time.Time) {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	gs.lastWrite = now
+}
+
+// gatherFor returns how much longer the queued writes should wait for
+// others to join them; 0 means they go out now.
+func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
+	if gs.gather.Max == 0 || !worthGathering(ws) {
+		return 0
+	}
+	if def := ws[0].client.Cloud; def.WriteBatch > 1 && len(ws) >= def.WriteBatch {
+		return 0
+	}
+	gs.mu.Lock()
+	idle := now.Sub(gs.lastWrite)
+	gs.mu.Unlock()
+	wait := min(gs.gather.Idle-idle, gs.gather.Max-now.Sub(ws[0].queued))
+	for _, o := range ws {
+		// A write whose resource is about to time out does not wait.
+		if d, ok := o.ctx.Deadline(); ok && d.Sub(now) < 2*gs.gather.Max {
+			return 0
+		}
+	}
+	return max(wait, 0)
+}
+
+// worthGathering reports whether writing these together costs fewer calls
+// than one by one: the cloud takes several rules per call, or created
+// rules share one read-back.
+func worthGathering(ws []*op) bool {
+	def := ws[0].client.Cloud
+	if def.WriteBatch > 1 {
+		return true
+	}
+	for _, o := range ws {
+		if o.kind == opCreate && def.Capabilities.ReadBack() {
+			return true
+		}
+	}
+	return false
+}
 
 // NewEpoch makes every cached describe of the scope's groups stale.
 func (gs *Groups) NewEpoch(scope string) {
@@ -132,6 +202,8 @@ type op struct {
 	rule   rule.Rule
 	token  string
 
+	queued time.Time
+
 	once   sync.Once
 	done   chan struct{}
 	result rule.Rule
@@ -139,7 +211,7 @@ type op struct {
 }
 
 func newOp(ctx context.Context, c *Client, kind opKind, r rule.Rule, token string) *op {
-	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: token, done: make(chan struct{})}
+	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: token, queued: time.Now(), done: make(chan struct{})}
 }
 
 // finish delivers an op's outcome once; later outcomes (the worker's, after
@@ -189,6 +261,7 @@ func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
 
 // write queues an op for the worker and waits for its outcome.
 func (g *group) write(o *op) (rule.Rule, error) {
+	g.groups.noteWrite(o.queued)
 	g.mu.Lock()
 	g.writes = append(g.writes, o)
 	g.startWorker()
@@ -205,32 +278,47 @@ func (g *group) startWorker() {
 }
 
 // work is the group's one worker: it makes the queued writes, all those
-// waiting together, then the describes that readers and read-backs wait
-// for, until nothing waits. Writes come first, so that one describe serves
-// the read-backs of several writes.
+// waiting together, and the describes that readers and read-backs wait
+// for, until nothing waits. Writes ready to go come first, so that one
+// describe serves the read-backs of several writes; while writes gather,
+// the waiting reads are served.
 func (g *group) work() {
 	for {
 		g.mu.Lock()
 		g.deliverCached()
-		writes := live(g.writes)
-		g.writes = nil
-		if len(writes) > 0 {
+		g.writes = live(g.writes)
+		gather := time.Duration(0)
+		if len(g.writes) > 0 {
+			gather = g.groups.gatherFor(g.writes, time.Now())
+		}
+		if len(g.writes) > 0 && gather == 0 {
+			writes := g.writes
+			g.writes = nil
 			g.mu.Unlock()
 			g.runWrites(writes)
 			continue
 		}
 		g.readers = liveReaders(g.readers)
-		if len(g.readers) == 0 {
-			g.running = false
+		if len(g.readers) > 0 {
+			readers := g.readers
+			g.readers = nil
 			g.mu.Unlock()
-			return
+			g.describe(readers)
+			continue
 		}
-		readers := g.readers
-		g.readers = nil
+		if gather > 0 {
+			g.mu.Unlock()
+			time.Sleep(min(gather, gatherTick))
+			continue
+		}
+		g.running = false
 		g.mu.Unlock()
-		g.describe(readers)
+		return
 	}
 }
+
+// gatherTick is how often gathering writes look again whether to go.
+const gatherTick = 5 * time.Millisecond
 
 // deliverCached answers the readers the last describe satisfies. Called
 // with mu held.

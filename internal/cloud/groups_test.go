@@ -308,3 +308,36 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// Writes that arrive a moment apart are gathered into one call while
+// Terraform keeps sending; a write alone goes once nothing more comes.
+func TestGatheredWritesGoInOneCall(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups().WithGather(Gather{Idle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	ctx := context.Background()
+	if _, err := c.List(ctx, "sg"); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 5)
+	for i := range 5 {
+		go func() { _, err := c.Create(ctx, "sg", tcp(30+i), fmt.Sprint("t", i)); errs <- err }()
+		time.Sleep(10 * time.Millisecond)
+	}
+	for range 5 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(b.batches) != "[5]" || b.callsOf("describe") != 2 {
+		t.Fatalf("batches %v, %d describes: want one authorize of 5 and one shared read-back", b.batches, b.callsOf("describe"))
+	}
+	// Deletes gather too, where the cloud batches.
+	for i, err := range parallel(5, func(i int) error { return c.Delete(ctx, "sg", tcp(30+i)) }) {
+		if err != nil {
+			t.Fatalf("delete %d: %v", i, err)
+		}
+	}
+	if fmt.Sprint(b.batches) != "[5 5]" {
+		t.Fatalf("batches %v", b.batches)
+	}
+}
