@@ -1,0 +1,283 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// callLatency is the mock's round trip in these tests: like a real cloud's,
+// long enough that Terraform's concurrent operations meet in flight.
+const callLatency = 20 * time.Millisecond
+
+// countedRules declares n rules in the groups, rule i in group i mod
+// len(groups), each on its own port; with egress, every other rule of a
+// group is egress (Zenlayer groups hold 20 per direction).
+func countedRules(cloudName string, n int, groups []string, egress bool) string {
+	direction := `"ingress"`
+	port := fmt.Sprintf("2000 + floor(count.index / %d)", len(groups))
+	if egress {
+		direction = fmt.Sprintf(`floor(count.index / %d) %% 2 == 0 ? "ingress" : "egress"`, len(groups))
+		port = fmt.Sprintf("2000 + floor(count.index / %d)", 2*len(groups))
+	}
+	return fmt.Sprintf(`
+locals { groups = ["%s"] }
+resource "secgroup_rule" "r" {
+  count             = %d
+  cloud             = %q
+  security_group_id = local.groups[count.index %% %d]
+  direction         = %s
+  protocol          = "tcp"
+  port_range        = tostring(%s)
+  cidr              = "10.0.0.0/8"
+}
+`, strings.Join(groups, `", "`), n, cloudName, len(groups), direction, port)
+}
+
+// calls counts a cloud's vendor calls since a mark, by action.
+type calls struct {
+	m     *mockcloud.Server
+	cloud string
+	mark  int
+}
+
+func (c *calls) reset() { c.mark = len(c.m.Store.Calls()) }
+
+func (c *calls) since() map[string]int {
+	out := map[string]int{}
+	for _, call := range c.m.Store.Calls()[c.mark:] {
+		if call.Cloud == c.cloud {
+			out[call.Action]++
+		}
+	}
+	return out
+}
+
+// atMost checks an upper bound on the calls of an action since the mark.
+func (c *calls) atMost(action string, limit int) error {
+	if n := c.since()[action]; n > limit {
+		return fmt.Errorf("%d %s calls, want at most %d (all calls: %v)", n, action, limit, c.since())
+	}
+	return nil
+}
+
+// Cost grows with groups, not rules: many rules in two groups are created
+// with batched writes and shared read-backs, refreshed with one describe
+// per group, and destroyed with batched revokes.
+func TestAccRule_manyRulesInTwoGroups(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct {
+		cloud, describe, authorize, revoke string
+		groups                             []string
+		rules                              int
+		egress                             bool
+	}{
+		{"alicloud", "DescribeSecurityGroupAttribute", "AuthorizeSecurityGroup", "RevokeSecurityGroup", []string{"sg-web", "sg-app"}, 120, false},
+		// Zenlayer groups hold 20 ingress and 20 egress rules: 80 in two.
+		{"zenlayer", "DescribeSecurityGroups", "AuthorizeSecurityGroupRules", "RevokeSecurityGroupRules", []string{"zl-web", "zl-app"}, 80, true},
+	} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := startMock(t)
+			m.Store.SetLatency(callLatency)
+			c := &calls{m: m, cloud: tc.cloud}
+			config := providerConfig(m) + countedRules(tc.cloud, tc.rules, tc.groups, tc.egress)
+			perGroup := tc.rules / len(tc.groups)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					checkCloudEmpty(m, tc.cloud, tc.groups...),
+					// One revoke per rule would be tc.rules calls.
+					func(*terraform.State) error { return c.atMost(tc.revoke, tc.rules/2) },
+				),
+				Steps: []resource.TestStep{
+					{
+						PreConfig: c.reset,
+						Config:    config,
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkRuleCount(m, tc.cloud, tc.groups[0], perGroup),
+							checkRuleCount(m, tc.cloud, tc.groups[1], perGroup),
+							// Writes batched and describes shared: before, one
+							// authorize and two describes per rule.
+							func(*terraform.State) error { return c.atMost(tc.authorize, tc.rules/2) },
+							func(*terraform.State) error { return c.atMost(tc.describe, tc.rules/2) },
+						),
+					},
+					{
+						PreConfig:    c.reset,
+						RefreshState: true,
+						// One describe per group, not per rule.
+						Check: func(*terraform.State) error { return c.atMost(tc.describe, len(tc.groups)) },
+					},
+					{
+						// Destroy's revokes are counted from here.
+						PreConfig: c.reset,
+						Config:    config,
+						PlanOnly:  true,
+					},
+				},
+			})
+		})
+	}
+}
+
+// beforeApply runs fn between a step's plan and its apply, as someone
+// else acting on the cloud meanwhile would.
+type beforeApply func()
+
+func (f beforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// A rule made by someone else between plan and apply is seen by the apply
+// (which reads the group afresh): the create fails with the import
+// command instead of adopting the other's rule; the other creates of the
+// apply are unaffected.
+func TestAccRule_outOfBandBetweenPlanAndApply(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	base := providerConfig(m) + `
+resource "secgroup_rule" "a" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+}
+`
+	more := base + `
+resource "secgroup_rule" "b" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "80"
+  cidr              = "10.0.0.0/8"
+}
+resource "secgroup_rule" "c" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "10.0.0.0/8"
+}
+`
+	theirs := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 80, To: 80}, CIDR: "10.0.0.0/8"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base, Check: checkRuleCount(m, "alicloud", "sg-web", 1)},
+			{
+				Config: more,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					beforeApply(func() { authorizeInMock(t, m, "alicloud", "sg-web", theirs) }),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`terraform import secgroup_rule.<name> 'alicloud/sg-web/sgr-`)),
+			},
+			{
+				// c was created; b is the other's rule, still there once.
+				PreConfig: func() {
+					if n := len(mockRules(m, "sg-web")); n != 3 {
+						t.Errorf("the group holds %d rules, want a, c and the other's", n)
+					}
+				},
+				Config: base,
+				Check:  checkRuleCount(m, "alicloud", "sg-web", 2),
+			},
+		},
+	})
+}
+
+// Another client writes to the same group while an apply's creates are
+// in flight: our rules land once each, theirs stay, and the plan after is
+// empty.
+func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	m.Store.SetLatency(callLatency)
+	done := make(chan error, 1)
+	other := func() {
+		go func() {
+			b := mockBackend(t, m, "alicloud")
+			var err error
+			for p := 5000; p < 5010 && err == nil; p++ {
+				err = b.Authorize(context.Background(), "sg-web", []rule.Rule{{Direction: rule.Ingress, Protocol: rule.UDP,
+					Ports: rule.PortRange{From: p, To: p}, CIDR: "192.168.0.0/16"}}, "")
+			}
+			done <- err
+		}()
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkRuleCount(m, "alicloud", "sg-web", 10),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(m) + countedRules("alicloud", 40, []string{"sg-web"}, false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				beforeApply(other),
+			}},
+			Check: func(*terraform.State) error {
+				if err := <-done; err != nil {
+					return fmt.Errorf("the other writer: %w", err)
+				}
+				return checkRuleCount(m, "alicloud", "sg-web", 50)(nil)
+			},
+		}},
+	})
+}
+
+// One bad rule in a batch fails only its own resource: the others of the
+// batch are created and in state, and the error names the bad rule's
+// attribute.
+func TestAccRule_oneBadRuleInABatch(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	m.Store.SetLatency(2 * callLatency)
+	config := providerConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false) + `
+resource "secgroup_rule" "bad" {
+  cloud                  = "alicloud"
+  security_group_id      = "sg-web"
+  direction              = "ingress"
+  protocol               = "tcp"
+  port_range             = "9999"
+  peer_security_group_id = "sg-other-vpc"
+}
+`
+	batchedFailure := func(*terraform.State) error {
+		for _, c := range m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup") {
+			if c.Code == "InvalidSourceGroupId.Mismatch" && c.Params["Permissions.2.IpProtocol"] != nil {
+				return nil
+			}
+		}
+		return fmt.Errorf("the bad rule never failed a batch: %+v", m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup"))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checkMockEmpty(m, "sg-web"), batchedFailure),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`with secgroup_rule.bad,`) + `.*InvalidSourceGroupId.Mismatch`),
+			},
+			{
+				// The 19 others are in state and in the cloud: removing the
+				// bad rule from the configuration plans nothing else.
+				Config: providerConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false),
+				Check:  checkRuleCount(m, "alicloud", "sg-web", 19),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
