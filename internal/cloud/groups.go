@@ -34,23 +34,34 @@ type Groups struct {
 	gather Gather
 	// lastWrite is when a write last reached the provider.
 	lastWrite time.Time
+	// writing counts the writes waiting for their outcome; peak is the
+	// most seen at once (Terraform's -parallelism, or near it), reached
+	// first at peakAt.
+	writing, peak int
+	peakAt        time.Time
 }
 
 // Gather holds writes to a group for a moment before they go out, so that
 // the writes Terraform is still sending join them in one call: Terraform
 // hands the provider one resource at a time, and when its own work is
 // the bottleneck (hundreds of rules) they rarely meet in flight by
-// chance. Writes go out once the cloud's batch is full, once no write has
-// reached the provider for Idle (Terraform has nothing more to send now,
-// all its -parallelism slots waiting on us or on other work), or once the
-// first of them has waited Max.
+// chance. Writes go out as soon as
+//
+//   - the cloud's batch is full;
+//   - as many writes wait as ever waited at once (a peak reached before):
+//     all of Terraform's -parallelism slots are with us, nothing more can
+//     come;
+//   - no write has arrived for Idle: Terraform has nothing more to send
+//     now, its slots busy elsewhere;
+//   - the first of them has waited Max.
 type Gather struct {
 	Idle, Max time.Duration
 }
 
-// DefaultGather is the provider's: a few of Terraform's per-resource steps
-// of idle, and a bound well below any timeout.
-var DefaultGather = Gather{Idle: 50 * time.Millisecond, Max: time.Second}
+// DefaultGather is the provider's: an idle of a few of Terraform's own
+// per-resource steps at hundreds of rules, and a bound well below any
+// timeout.
+var DefaultGather = Gather{Idle: 50 * time.Millisecond, Max: 2 * time.Second}
 
 // NewGroups returns an empty coordinator that sends writes as soon as the
 // group is free. Providers share ProcessGroups; tests make their own.
@@ -67,11 +78,21 @@ func (gs *Groups) WithGather(g Gather) *Groups {
 // ProcessGroups is the coordinator of this provider process.
 var ProcessGroups = NewGroups().WithGather(DefaultGather)
 
-// noteWrite records a write's arrival.
-func (gs *Groups) noteWrite(now time.Time) {
+// enter records a write's arrival; leave its outcome.
+func (gs *Groups) enter(now time.Time) {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
 	gs.lastWrite = now
+	gs.writing++
+	if gs.writing > gs.peak {
+		gs.peak, gs.peakAt = gs.writing, now
+	}
+}
+
+func (gs *Groups) leave() {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	gs.writing--
 }
 
 // gatherFor returns how much longer the queued writes should wait for
@@ -84,8 +105,14 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 		return 0
 	}
 	gs.mu.Lock()
-	idle := now.Sub(gs.lastWrite)
+	idle, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.writing, gs.peak, gs.peakAt
 	gs.mu.Unlock()
+	// As many waiting as ever did, a peak not reached just now (while
+	// Terraform is still sending, each write raises it): all its slots
+	// are with us.
+	if writing >= peak && now.Sub(peakAt) > gs.gather.Idle {
+		return 0
+	}
 	wait := min(gs.gather.Idle-idle, gs.gather.Max-now.Sub(ws[0].queued))
 	for _, o := range ws {
 		// A write whose resource is about to time out does not wait.
@@ -261,7 +288,8 @@ func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
 
 // write queues an op for the worker and waits for its outcome.
 func (g *group) write(o *op) (rule.Rule, error) {
-	g.groups.noteWrite(o.queued)
+	g.groups.enter(o.queued)
+	defer g.groups.leave()
 	g.mu.Lock()
 	g.writes = append(g.writes, o)
 	g.startWorker()
