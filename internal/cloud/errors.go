@@ -52,6 +52,8 @@ type Error struct {
 	Hint string
 	// Err is the underlying transport error, if any.
 	Err error
+	// MaxAttempts, when set, bounds how often a transient error is tried.
+	MaxAttempts int
 }
 
 func (e *Error) Error() string {

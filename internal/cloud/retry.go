@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Backoff is an exponential backoff with full jitter.
@@ -35,27 +37,48 @@ func (b Backoff) delay(n int) time.Duration {
 
 // Retry calls fn until it succeeds, fails with an error that is not worth
 // retrying, or ctx ends (the resource's timeout). Only KindTransient and
-// KindBusy errors are retried. When time runs out, the last error is
-// returned with the number of attempts, so the user sees why.
+// KindBusy errors are retried, at most MaxAttempts times when the error
+// sets it. When time runs out, the last error is returned with the number
+// of attempts, so the user sees why. Each retry is logged at DEBUG with
+// its reason, and a success or failure after retries at INFO with the
+// attempts and the time spent waiting.
 func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error {
-	for attempt := 0; ; attempt++ {
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		if err == nil {
+			if attempt > 1 {
+				tflog.Info(ctx, "succeeded after retries", map[string]any{"attempts": attempt, "waited": waited.String()})
+			}
 			return nil
 		}
 		if k := KindOf(err); k != KindTransient && k != KindBusy {
 			return err
 		}
-		wait := b.delay(attempt)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return fmt.Errorf("gave up after %d attempts, the timeout would pass before the next: %w", attempt+1, err)
+		if e, _ := AsError(err); e.MaxAttempts > 0 && attempt >= e.MaxAttempts {
+			return gaveUp(ctx, attempt, waited, "", err)
 		}
+		wait := b.delay(attempt - 1)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return gaveUp(ctx, attempt, waited, ", the timeout would pass before the next", err)
+		}
+		tflog.Debug(ctx, "retrying", map[string]any{"attempt": attempt, "wait": wait.String(), "reason": err.Error()})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("gave up after %d attempts (%v): %w", attempt+1, ctx.Err(), err)
+			return gaveUp(ctx, attempt, waited, " ("+ctx.Err().Error()+")", err)
 		case <-t.C:
+			waited += wait
 		}
 	}
+}
+
+func gaveUp(ctx context.Context, attempts int, waited time.Duration, why string, err error) error {
+	tflog.Info(ctx, "gave up retrying", map[string]any{"attempts": attempts, "waited": waited.String(), "reason": err.Error()})
+	times := "attempts"
+	if attempts == 1 {
+		times = "attempt"
+	}
+	return fmt.Errorf("gave up after %d %s%s: %w", attempts, times, why, err)
 }

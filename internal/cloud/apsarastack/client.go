@@ -74,7 +74,7 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 	if err != nil {
 		// The body holds the signature, never the secret; the URL only
 		// the action.
-		return &cloud.Error{Cloud: Name, Action: action, Kind: cloud.KindTransient, Err: err}
+		return cloud.NoAnswer(Name, action, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))

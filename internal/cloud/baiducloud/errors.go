@@ -49,9 +49,7 @@ func classify(action string, err error) error {
 	e := &cloud.Error{Cloud: Name, Action: action}
 	var server *bce.BceServiceError
 	if !errors.As(err, &server) {
-		// No answer: refused, reset or timed out.
-		e.Kind, e.Err = cloud.KindTransient, err
-		return e
+		return cloud.NoAnswer(Name, action, err)
 	}
 	e.Code, e.Message, e.RequestID, e.Status = server.Code, server.Message, server.RequestId, server.StatusCode
 	v, ok := codes[e.Code]

@@ -113,9 +113,7 @@ func FromSDK(cloudName, action string, err error) (e *cloud.Error, answered bool
 			e.Message = err.Error()
 			return e, false
 		}
-		// No answer: refused or dropped connections, timeouts.
-		e.Kind, e.Err = cloud.KindTransient, scrubURL(err)
-		return e, false
+		return cloud.NoAnswer(cloudName, action, scrubURL(err)), false
 	}
 	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), firstLine(server.Message()), server.RequestId(), server.HttpStatus()
 	return e, true

@@ -95,7 +95,7 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 	if err != nil {
 		// No answer: refused, reset or timed out. *url.Error carries
 		// only the URL, which holds no secret here.
-		return &cloud.Error{Cloud: Name, Action: action, Kind: cloud.KindTransient, Err: err}
+		return cloud.NoAnswer(Name, action, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))

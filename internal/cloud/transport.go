@@ -1,0 +1,52 @@
+package cloud
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"strings"
+	"syscall"
+)
+
+// refusedAttempts bounds the retries of a refused connection: a cloud
+// restarting behind its load balancer refuses for a moment, an endpoint
+// where nothing listens refuses forever.
+const refusedAttempts = 3
+
+// NoAnswer classifies a request that got no answer from the cloud. Most
+// such failures pass (a reset or dropped connection, a timeout) and are
+// retried; those that cannot pass by waiting fail at once, with a hint
+// naming the cloud block's endpoint: a certificate the machine does not
+// trust, an HTTP server behind an https endpoint, a host name that does
+// not resolve. A refused connection is retried a few times only. The SDKs
+// do not always keep the error's type, so its text is read too.
+func NoAnswer(cloudName, action string, err error) *Error {
+	e := &Error{Cloud: cloudName, Action: action, Kind: KindTransient, Err: err}
+	text := err.Error()
+	check := "Check endpoint in the provider's " + cloudName + " block"
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verification     *tls.CertificateVerificationError
+		record           tls.RecordHeaderError
+		dns              *net.DNSError
+	)
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verification),
+		strings.Contains(text, "x509: "), strings.Contains(text, "tls: failed to verify certificate"):
+		e.Kind = KindInvalid
+		e.Hint = check + ": its TLS certificate is not trusted by this machine. For a private CA, point SSL_CERT_FILE at its certificate"
+	case errors.As(err, &record), strings.Contains(text, "server gave HTTP response to HTTPS client"):
+		e.Kind = KindInvalid
+		e.Hint = check + ": the server speaks plain HTTP there, so write the endpoint as http://host:port"
+	case errors.As(err, &dns) && dns.IsNotFound, strings.Contains(text, "no such host"):
+		e.Kind = KindInvalid
+		e.Hint = check + ": its host name does not resolve"
+	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(text, "connection refused"):
+		e.MaxAttempts = refusedAttempts
+		e.Hint = check + ": nothing accepts connections there"
+	}
+	return e
+}

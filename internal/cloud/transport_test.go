@@ -1,0 +1,89 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// get makes one request and returns the transport's error.
+func get(t *testing.T, target string) error {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(target)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("GET %s answered", target)
+	}
+	return err
+}
+
+// Failures that waiting cannot mend fail at once and name the setting; a
+// refused connection is tried a few times; others are retried.
+func TestNoAnswer(t *testing.T) {
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	defer untrusted.Close()
+	plain := httptest.NewServer(http.NotFoundHandler())
+	defer plain.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+
+	for _, c := range []struct {
+		name     string
+		err      error
+		kind     Kind
+		hint     string
+		attempts int
+	}{
+		{"untrusted certificate", get(t, untrusted.URL), KindInvalid, "SSL_CERT_FILE", 0},
+		{"HTTP behind https", get(t, strings.Replace(plain.URL, "http://", "https://", 1)), KindInvalid, "write the endpoint as http://", 0},
+		{"unknown host", &url.Error{Op: "Post", URL: "https://ecs.nowhere.example", Err: &net.DNSError{Err: "no such host", Name: "ecs.nowhere.example", IsNotFound: true}}, KindInvalid, "does not resolve", 0},
+		{"refused", get(t, closed), KindTransient, "nothing accepts connections", refusedAttempts},
+		{"reset", &url.Error{Op: "Post", URL: "https://x", Err: errors.New("connection reset by peer")}, KindTransient, "", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := NoAnswer("alicloud", "DescribeSecurityGroupAttribute", c.err)
+			if e.Kind != c.kind || !strings.Contains(e.Hint, c.hint) || e.MaxAttempts != c.attempts || !errors.Is(e, c.err) {
+				t.Fatalf("%v: got %+v", c.err, e)
+			}
+			if c.hint != "" && !strings.Contains(e.Error(), "endpoint in the provider's alicloud block") {
+				t.Fatalf("the error must name the setting: %v", e)
+			}
+			calls := 0
+			err := Retry(context.Background(), fast, func(context.Context) error {
+				calls++
+				if calls > 5 {
+					return nil
+				}
+				return e
+			})
+			switch {
+			case c.kind == KindInvalid && (calls != 1 || err == nil):
+				t.Fatalf("tried %d times: %v", calls, err)
+			case c.attempts > 0 && (calls != c.attempts || !strings.Contains(err.Error(), "gave up after 3 attempts")):
+				t.Fatalf("tried %d times: %v", calls, err)
+			case c.kind == KindTransient && c.attempts == 0 && err != nil:
+				t.Fatalf("a passing failure is retried: %v after %d", err, calls)
+			}
+		})
+	}
+}
+
+func TestGaveUpSaysAttemptOnce(t *testing.T) {
+	err := Retry(context.Background(), fast, func(context.Context) error {
+		return &Error{Kind: KindTransient, MaxAttempts: 1}
+	})
+	if err == nil || !strings.Contains(err.Error(), "gave up after 1 attempt:") {
+		t.Fatalf("%v", err)
+	}
+}

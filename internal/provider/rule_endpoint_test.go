@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+)
+
+// endpointConfig is one rule of a cloud whose block points at endpoint.
+// The create timeout is long enough that retrying a permanent failure
+// would end in "gave up" rather than in the error that names the setting.
+func endpointConfig(cloudName, endpoint string) string {
+	settings := maps.Clone(mockSettings[cloudName])
+	settings["endpoint"] = endpoint
+	var b strings.Builder
+	fmt.Fprintf(&b, "provider \"secgroup\" {\n  %s {\n", cloudName)
+	for _, k := range slices.Sorted(maps.Keys(settings)) {
+		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
+	}
+	group := map[string]string{"zenlayer": "zl-web", "alicloud": "sg-web", "baiducloud": "g-web", "apsarastack": "sg-as-web", "ens": "sg-ens-web"}[cloudName]
+	fmt.Fprintf(&b, `  }
+}
+resource "secgroup_rule" "x" {
+  cloud             = %q
+  security_group_id = %q
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  timeouts = { create = "20s" }
+}
+`, cloudName, group)
+	return b.String()
+}
+
+// Endpoints that no wait can mend fail at once, with an error that names
+// the setting: a certificate this machine does not trust, an HTTP server
+// behind an https endpoint, a port where nothing listens.
+func TestAccRule_permanentTransportErrorsFailAtOnce(t *testing.T) {
+	testAccPreCheck(t)
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(untrusted.Close)
+	plain := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(plain.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	ln.Close()
+	type endpointCase struct{ cloud, endpoint, want string }
+	var cases []endpointCase
+	for _, c := range mockcloud.Clouds {
+		cases = append(cases, endpointCase{c, untrusted.URL, `Check endpoint in the provider's ` + c + ` block: its TLS certificate is not trusted by this machine.*SSL_CERT_FILE`})
+	}
+	for _, c := range []string{"alicloud", "zenlayer"} {
+		cases = append(cases,
+			endpointCase{c, strings.Replace(plain.URL, "http://", "https://", 1), `Check endpoint in the provider's ` + c + ` block: the server speaks plain HTTP there`},
+			endpointCase{c, refused, `gave up after 3 attempts.*Check endpoint in the provider's ` + c + ` block: nothing accepts connections there`})
+	}
+	for _, c := range cases {
+		t.Run(c.cloud+" "+c.endpoint, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      endpointConfig(c.cloud, c.endpoint),
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(c.want)),
+				}},
+			})
+		})
+	}
+}
