@@ -96,15 +96,8 @@ func (m *ruleAttrs) setObserved(cloudName, groupID string, o rule.Rule) {
 	} else if m.Priority.IsUnknown() {
 		m.Priority = types.Int64Null()
 	}
-	// A description the cloud reports empty is the same as none at all.
-	switch {
-	case o.Description != "":
-		m.Description = types.StringValue(o.Description)
-	case m.Description.IsNull() || m.Description.IsUnknown():
-		m.Description = types.StringNull()
-	default:
-		m.Description = types.StringValue("")
-	}
+	// No description and an empty one are one value.
+	m.Description = types.StringValue(o.Description)
 	m.RuleID = optional(o.NativeID)
 	m.ID = types.StringValue(rule.ID{Cloud: cloudName, GroupID: groupID, Rule: o}.String())
 }

@@ -29,10 +29,16 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 	}
 
 	proto := m.Protocol.ValueString()
-	if known(m.Protocol) {
+	// An unknown protocol gets its own error from the attribute's validator
+	// alone.
+	if known(m.Protocol) && slices.Contains(rule.Protocols, proto) {
+		ports, perr := rule.ParsePortRange(m.PortRange.ValueString())
 		switch {
 		case rule.HasPorts(proto) && m.PortRange.IsNull():
 			bad("port_range", "protocol %q needs port_range, e.g. \"22\" or \"80-443\".", proto)
+		case rule.HasPorts(proto) && known(m.PortRange) && perr == nil && ports.IsZero():
+			bad("port_range", "protocol %q needs ports: port_range %q means none. Write a port such as \"22\", a range such as \"80-443\", or \"1-65535\" for every port.",
+				proto, m.PortRange.ValueString())
 		case !rule.HasPorts(proto) && set(m.PortRange):
 			bad("port_range", "protocol %q has no ports: remove port_range (the rule covers all of %s).", proto, proto)
 		}
@@ -138,6 +144,9 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			plan.Priority = types.Int64Value(int64(caps.DefaultPriority))
 		}
 	}
+	if config.Description.IsNull() {
+		plan.Description = types.StringValue("")
+	}
 	if len(caps.NicTypes) == 0 {
 		plan.NicType = types.StringNull()
 	}
@@ -161,7 +170,9 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if known(config.NicType) && !config.NicType.Equal(state.NicType) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("nic_type"))
 		}
-		if !plan.Description.Equal(state.Description) && !caps.DescriptionInPlace {
+		// A state without description (older versions wrote null) is the
+		// empty one.
+		if known(plan.Description) && plan.Description.ValueString() != state.Description.ValueString() && !caps.DescriptionInPlace {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
 		}
 	}
@@ -190,6 +201,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	rawPlan.setString("nic_type", plan.NicType)
 	rawPlan.setString("rule_id", plan.RuleID)
 	rawPlan.setString("id", plan.ID)
+	rawPlan.setString("description", plan.Description)
 	resp.Plan.Raw = rawPlan.value(req.Plan.Raw.Type())
 }
 

@@ -173,8 +173,11 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"description": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Free text. Changed in place where the cloud can (ECS), by replacement elsewhere.",
+				Optional: true,
+				// Computed so that no description and an empty one are one
+				// value (""): neither plans a change against the other.
+				Computed:            true,
+				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"`. Changed in place where the cloud can (ECS), by replacement elsewhere.",
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,
@@ -258,10 +261,10 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// is recorded (Terraform taints it and replaces it next time).
 		plan.setObserved(cloudName, group, created)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		addCloudError(&resp.Diagnostics, "Rule created but not confirmed", err)
+		addRuleError(&resp.Diagnostics, "Rule created but not confirmed", group, plan.toRule(), err)
 		return
 	case err != nil:
-		addCloudError(&resp.Diagnostics, "Could not create rule", err)
+		addRuleError(&resp.Diagnostics, "Could not create rule", group, plan.toRule(), err)
 		return
 	}
 	plan.setObserved(cloudName, group, created)
@@ -286,12 +289,12 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	observed, err := c.Find(ctx, group, state.toRule())
 	if cloud.IsGone(err) {
 		resp.Diagnostics.AddWarning("Rule no longer exists",
-			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state; the next plan will create it again.", err))
+			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state, and Terraform plans to create it again.", err))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addCloudError(&resp.Diagnostics, "Could not read rule", err)
+		addRuleError(&resp.Diagnostics, "Could not read rule", group, state.toRule(), err)
 		return
 	}
 	state.setObserved(state.Cloud.ValueString(), group, observed)
@@ -307,7 +310,7 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Description.Equal(state.Description) {
+	if plan.Description.ValueString() != state.Description.ValueString() {
 		ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 		defer cancel()
 		if c == nil {
@@ -316,7 +319,7 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		changed := state.toRule()
 		changed.Description = plan.Description.ValueString()
 		if err := c.UpdateDescription(ctx, state.SecurityGroupID.ValueString(), changed); err != nil {
-			addCloudError(&resp.Diagnostics, "Could not update the rule's description", err)
+			addRuleError(&resp.Diagnostics, "Could not update the rule's description", state.SecurityGroupID.ValueString(), changed, err)
 			return
 		}
 	}
@@ -336,7 +339,7 @@ func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if err := c.Delete(ctx, state.SecurityGroupID.ValueString(), state.toRule()); err != nil {
-		addCloudError(&resp.Diagnostics, "Could not delete rule", err)
+		addRuleError(&resp.Diagnostics, "Could not delete rule", state.SecurityGroupID.ValueString(), state.toRule(), err)
 	}
 }
 
@@ -366,6 +369,12 @@ func newClientToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "secgroup-" + hex.EncodeToString(b)
+}
+
+// addRuleError reports a cloud error about one rule, naming its group and
+// the rule, on the attribute the error names, if any.
+func addRuleError(diags *diag.Diagnostics, summary, groupID string, r rule.Rule, err error) {
+	addCloudError(diags, summary, fmt.Errorf("security group %s, rule %s: %w", groupID, r, err))
 }
 
 // addCloudError reports a cloud error on the attribute it names, if any.

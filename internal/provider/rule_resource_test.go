@@ -74,7 +74,8 @@ resource "secgroup_rule" "ssh" {
 				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkMockRule(m, "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
-					resource.TestCheckNoResourceAttr(name, "description"),
+					// No description is the empty one.
+					resource.TestCheckResourceAttr(name, "description", ""),
 				),
 			},
 			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
