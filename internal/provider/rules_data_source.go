@@ -57,7 +57,8 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"id": str("`<cloud>/<security_group_id>`."),
 			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(d.registry.Names(), "`, `") + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(d.registry.Names()...)}},
-			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group."},
+			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}},
 			"direction": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.",
 				Validators: []validator.String{stringvalidator.OneOf(rule.Directions...)}},
 			"rules": schema.ListNestedAttribute{
@@ -122,7 +123,7 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	ctx = d.conns.MaskSecrets(ctx)
 	rules, err := c.List(ctx, group)
 	if err != nil {
-		addCloudError(&resp.Diagnostics, "Could not list rules", err)
+		addCloudError(&resp.Diagnostics, "Could not list rules", fmt.Errorf("security group %s: %w", group, err))
 		return
 	}
 	m.ID = types.StringValue(name + "/" + group)

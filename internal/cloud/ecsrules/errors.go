@@ -76,6 +76,11 @@ func Classify(e *cloud.Error, direction string, own map[string]Verdict) {
 	default:
 		v.Kind = cloud.KindUnknown
 	}
+	// A describe names no rule: what a code says of a rule's values does
+	// not apply to it.
+	if e.Action == "DescribeSecurityGroupAttribute" && v.Attribute != "" && v.Attribute != "security_group_id" {
+		v.Attribute, v.Hint = "", ""
+	}
 	e.Kind, e.Attribute, e.Hint = v.Kind, v.Attribute, v.Hint
 	// A revoke naming a peer group that no longer exists cannot match a
 	// rule: ECS deletes rules that reference a deleted group.
