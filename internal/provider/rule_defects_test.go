@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+const sshRule = `
+resource "secgroup_rule" "ssh" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+}
+`
+
+// An import id must name exactly one rule of a group that exists: a
+// content id that two rules match (they differ in priority) lists both
+// with their ids; a missing group is named as such.
+func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Priority: 1}
+	low := ssh
+	low.Priority = 9
+	authorizeInMock(t, m, "alicloud", "sg-web", ssh)
+	authorizeInMock(t, m, "alicloud", "sg-web", low)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Ambiguous import id.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*priority 1.*alicloud/sg-web/sgr-.*priority 9`),
+			},
+			{
+				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-nope/ingress,tcp,22,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import rule.*` + spaced(`has no security group sg-nope`)),
+			},
+			{
+				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-web/ingress,tcp,23,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import rule.*` + spaced(`has no rule that`) + `.*secgroup_rules`),
+			},
+		},
+	})
+}
+
+// A delete error names the group and the rule.
+func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		Steps: []resource.TestStep{
+			{Config: providerConfig(m) + sshRule},
+			{
+				PreConfig: func() {
+					m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 1, Code: "Forbidden.RAM", Status: 403})
+				},
+				Config:      providerConfig(m) + sshRule,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Could not delete rule.*` + spaced(`security group sg-web, rule ingress tcp 22 10.0.0.0/8`) + `.*Forbidden.RAM`),
+			},
+		},
+	})
+}
+
+// The data source checks the group id at plan time, as the resource does.
+func TestAccRulesDataSource_validatesTheGroupID(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	for _, id := range []string{"", "sg/1", "sg web"} {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: providerConfig(m) + `
+data "secgroup_rules" "x" {
+  cloud             = "alicloud"
+  security_group_id = "` + id + `"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)security_group_id`),
+			}},
+		})
+	}
+	if n := len(m.Store.Calls()); n != 0 {
+		t.Fatalf("%d calls reached the cloud", n)
+	}
+}
+
+// No description and an empty one: neither plans a change against the
+// other, on a cloud where a description change replaces the rule.
+func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	rule := func(desc string) string {
+		return providerConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  ` + desc + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rule("")},
+			{
+				Config:           rule(`description = ""`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           rule(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
