@@ -80,3 +80,53 @@ func TestAccRule_permanentTransportErrorsFailAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// A plan that cannot apply fails at plan time: missing credentials or
+// region, an endpoint with a path, for the clouds the planned rules name.
+func TestAccRule_settingsCheckedAtPlan(t *testing.T) {
+	testAccPreCheck(t)
+	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+		"BAIDUCLOUD_REGION", "ZENLAYERCLOUD_ENDPOINT", "ZENLAYERCLOUD_DOMAIN"} {
+		t.Setenv(v, "")
+	}
+	rule := func(cloudName, group string) string {
+		return fmt.Sprintf(`
+resource "secgroup_rule" "x" {
+  cloud             = %q
+  security_group_id = %q
+  direction         = "ingress"
+  protocol          = "all"
+  cidr              = "10.0.0.0/8"
+}
+`, cloudName, group)
+	}
+	for _, c := range []struct{ name, config, want string }{
+		{"credentials", `provider "secgroup" {
+  alicloud { region = "cn-hangzhou" }
+}` + rule("alicloud", "sg-web"), `alicloud block of the secgroup provider is missing access_key`},
+		{"region", `provider "secgroup" {
+  baiducloud {
+    access_key = "ak"
+    secret_key = "sk"
+  }
+}` + rule("baiducloud", "g-web"), `baiducloud block of the secgroup provider is missing region`},
+		{"endpoint with a path", `provider "secgroup" {
+  zenlayer {
+    access_key = "ak"
+    secret_key = "sk"
+    endpoint   = "https://console.zenlayer.com/api/v2"
+  }
+}` + rule("zenlayer", "zl-web"), `endpoint`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      c.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Cannot use cloud.*` + spaced(c.want)),
+				}},
+			})
+		})
+	}
+}

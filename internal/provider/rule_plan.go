@@ -134,6 +134,16 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !ok {
 		return
 	}
+	// The cloud's settings are checked now, so that a plan that cannot
+	// apply (credentials, region or endpoint missing or malformed) fails
+	// here rather than halfway through the apply. Connecting reaches no
+	// network.
+	if r.conns != nil {
+		if _, err := r.conns.Client(ctx, def.Name); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+def.Name, err.Error())
+			return
+		}
+	}
 	caps := def.Capabilities
 	if config.Policy.IsNull() {
 		plan.Policy = defaultString(caps.DefaultPolicy)
