@@ -48,7 +48,7 @@ func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Ru
 	if err != nil {
 		return rule.Rule{}, err
 	}
-	if i := rule.Find(rules, r); i >= 0 {
+	if i := c.Cloud.Capabilities.Identity.Find(rules, r); i >= 0 {
 		return rules[i], nil
 	}
 	return rule.Rule{}, &Error{Cloud: c.Cloud.Name, Action: "find rule", Kind: KindRuleGone,

@@ -98,6 +98,9 @@ type Capabilities struct {
 	DescriptionInPlace bool
 	// NativeIDs: the cloud gives rules ids of their own (imports by it).
 	NativeIDs bool
+	// Identity is what tells two rules apart on the cloud: whether the
+	// description takes part, whether the priority does not.
+	Identity rule.Identity
 }
 
 // NicTypes returns every NIC type any cloud of the registry accepts.

@@ -373,7 +373,7 @@ func (g *group) deliverCached() {
 // readBack finishes a create whose rule the rules show, and reports
 // whether they did.
 func (g *group) readBack(r *reader, rules []rule.Rule) bool {
-	if i := rule.Find(rules, r.op.rule); i >= 0 {
+	if i := r.op.client.Cloud.Capabilities.Identity.Find(rules, r.op.rule); i >= 0 {
 		r.op.finish(rules[i], nil)
 		close(r.done)
 		return true

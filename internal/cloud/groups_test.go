@@ -83,7 +83,7 @@ func (f *countingBackend) Revoke(_ context.Context, _ string, rules []rule.Rule)
 			return &Error{Kind: KindRuleGone, Code: "InvalidGroupAuthItem.NotFound"}
 		}
 	}
-	f.rules = removeRules(f.rules, rules)
+	f.rules = removeRules(f.rules, rules, rule.Identity{})
 	return nil
 }
 

@@ -110,9 +110,10 @@ func (g *group) authorize(creates []*op) {
 	g.mu.Lock()
 	known := append([]rule.Rule(nil), g.known...)
 	g.mu.Unlock()
+	identity := c.Cloud.Capabilities.Identity
 	var send []*op
 	for _, o := range creates {
-		if i := rule.Find(known, o.rule); i >= 0 {
+		if i := identity.Find(known, o.rule); i >= 0 {
 			o.finish(known[i], &Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
 				Message: fmt.Sprintf("security group %s already has the rule %s", g.id, o.rule)})
 			continue
@@ -209,7 +210,7 @@ func (g *group) revoke(chunk []*op) {
 	g.mu.Lock()
 	g.gen++
 	if gone {
-		g.known = removeRules(g.known, rules)
+		g.known = removeRules(g.known, rules, c.Cloud.Capabilities.Identity)
 	}
 	g.mu.Unlock()
 	switch {
@@ -240,7 +241,7 @@ func (g *group) update(o *op) {
 	})
 	g.mu.Lock()
 	g.gen++
-	if i := rule.Find(g.known, o.rule); err == nil && i >= 0 {
+	if i := o.client.Cloud.Capabilities.Identity.Find(g.known, o.rule); err == nil && i >= 0 {
 		g.known[i].Description = o.rule.Description
 	}
 	g.mu.Unlock()
@@ -272,10 +273,10 @@ func chunkToken(chunk []*op) string {
 }
 
 // removeRules drops from rules each rule that one of gone names.
-func removeRules(rules, gone []rule.Rule) []rule.Rule {
+func removeRules(rules, gone []rule.Rule, identity rule.Identity) []rule.Rule {
 	out := rules[:0:0]
 	for _, r := range rules {
-		if rule.Find(gone, r) < 0 {
+		if identity.Find(gone, r) < 0 {
 			out = append(out, r)
 		}
 	}

@@ -133,3 +133,97 @@ resource "secgroup_rule" "x" {
 		},
 	})
 }
+
+// On Baidu the remark is part of a rule's identity: two rules that differ
+// only in it are two rules, and create_before_destroy replaces a rule
+// whose remark changes.
+func TestAccBaiducloud_remarkIsIdentity(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	config := func(remark string) string {
+		return providerConfig(m) + `
+resource "secgroup_rule" "a" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  description       = "` + remark + `"
+  lifecycle { create_before_destroy = true }
+}
+resource "secgroup_rule" "b" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  description       = "the other one"
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "baiducloud", "g-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ssh"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh"}),
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "the other one"}),
+				),
+			},
+			{
+				Config: config("ssh from the office"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.a", plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRuleCount(m, "baiducloud", "g-web", 2),
+					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh from the office"}),
+				),
+			},
+		},
+	})
+}
+
+// Zenlayer tells rules apart without their priority: a second rule that
+// differs only in priority is refused before the call, naming the rule
+// that exists and the id that imports it; a create_before_destroy
+// replacement says the cloud cannot hold both.
+func TestAccZenlayer_duplicatesByZenlayersIdentity(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	rule := func(name, extra string) string {
+		return `
+resource "secgroup_rule" "` + name + `" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  ` + extra + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		Steps: []resource.TestStep{
+			{Config: providerConfig(m) + rule("a", `description = "one"
+  lifecycle { create_before_destroy = true }`)},
+			{
+				Config: providerConfig(m) + rule("a", `description = "one"
+  lifecycle { create_before_destroy = true }`) + rule("b", "priority = 9"),
+				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`already has the rule ingress tcp 22 10.0.0.0/8 accept priority 1`) + `.*zenlayer/zl-web/[0-9]+`),
+			},
+			{
+				Config: providerConfig(m) + rule("a", `description = "two"
+  lifecycle { create_before_destroy = true }`),
+				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`Zenlayer Cloud VM cannot hold the old and the new rule at once`)),
+			},
+		},
+	})
+}

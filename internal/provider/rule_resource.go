@@ -254,7 +254,10 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 				"To manage the existing rule with this resource, import it:\n\n"+
 				"  terraform import secgroup_rule.<name> '%s'\n\n"+
 				"or add an import block:\n\n  import {\n    to = secgroup_rule.<name>\n    id = %q\n  }\n\n"+
-				"Otherwise remove this resource or change it so it differs from the existing rule.", group, created, id, id))
+				"Otherwise remove this resource or change it so it differs from the existing rule. "+
+				"If this create replaces the resource's own rule (create_before_destroy, or -replace with it), "+
+				"%s cannot hold the old and the new rule at once: remove create_before_destroy from this resource.",
+				group, created, id, id, c.Cloud.Title))
 		return
 	case errors.Is(err, cloud.ErrUnconfirmed):
 		// Keep state true to the cloud: the rule most likely exists, so it
@@ -402,9 +405,10 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Ambiguous import id", fmt.Sprintf("%q names %d rules of security group %s:\n\n%s\n\nImport one of them by its id above.", req.ID, len(matches), id.GroupID, strings.Join(ids, "\n")))
 		return
 	}
-	// Only what the id says; Read fills in the rest from the cloud.
+	// The rule as the cloud reports it (its id, and on Baidu its remark,
+	// which names it), so the Read that follows finds it.
 	m := ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
-	m.setObserved(id.Cloud, id.GroupID, id.Rule)
+	m.setObserved(id.Cloud, id.GroupID, matches[0])
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -95,7 +95,35 @@ func optionalEqual(want, got string) bool {
 // native id first, then by content. The content pass finds a rule that was
 // recreated out of band under a new id, which is still the rule the user
 // declared (clouds reject two rules of equal content).
-func Find(rules []Rule, r Rule) int {
+func Find(rules []Rule, r Rule) int { return Identity{}.Find(rules, r) }
+
+// Identity is what tells two rules apart on a cloud, beyond what Matches
+// compares everywhere. The zero value is Matches itself.
+type Identity struct {
+	// Description: the description is part of a rule's identity, so two
+	// rules that differ only in it are two rules (Baidu's remark, doc 002's
+	// 6-tuple).
+	Description bool
+	// NoPriority: two rules that differ only in priority are one rule
+	// (Zenlayer refuses the second as a repeat).
+	NoPriority bool
+}
+
+// Match reports whether observed is the rule r names on a cloud of this
+// identity.
+func (id Identity) Match(r, observed Rule) bool {
+	if r.NativeID != "" && observed.NativeID != "" {
+		return r.NativeID == observed.NativeID
+	}
+	if id.NoPriority {
+		r.Priority, observed.Priority = 0, 0
+	}
+	return r.Matches(observed) && (!id.Description || r.Description == observed.Description)
+}
+
+// Find is Find on a cloud of this identity: by native id first, then by
+// content.
+func (id Identity) Find(rules []Rule, r Rule) int {
 	if r.NativeID != "" {
 		for i, o := range rules {
 			if o.NativeID == r.NativeID {
@@ -106,7 +134,7 @@ func Find(rules []Rule, r Rule) int {
 	byContent := r
 	byContent.NativeID = ""
 	for i, o := range rules {
-		if byContent.Matches(o) {
+		if id.Match(byContent, o) {
 			return i
 		}
 	}

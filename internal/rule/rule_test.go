@@ -240,3 +240,34 @@ func BenchmarkFindAmong200(b *testing.B) {
 		}
 	}
 }
+
+func TestIdentity(t *testing.T) {
+	base := Rule{Direction: Ingress, Protocol: TCP, Ports: PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Priority: 1, Description: "a"}
+	otherPriority, otherRemark := base, base
+	otherPriority.Priority = 9
+	otherRemark.Description = "b"
+	for _, c := range []struct {
+		name string
+		id   Identity
+		a, b Rule
+		same bool
+	}{
+		{"everywhere: the description does not count", Identity{}, base, otherRemark, true},
+		{"everywhere: the priority counts", Identity{}, base, otherPriority, false},
+		{"Baidu: the remark counts", Identity{Description: true}, base, otherRemark, false},
+		{"Baidu: the same remark", Identity{Description: true}, base, base, true},
+		{"Zenlayer: the priority does not count", Identity{NoPriority: true}, base, otherPriority, true},
+	} {
+		if got := c.id.Match(c.a, c.b); got != c.same {
+			t.Errorf("%s: Match = %v", c.name, got)
+		}
+		if got := c.id.Find([]Rule{c.b}, c.a) == 0; got != c.same {
+			t.Errorf("%s: Find = %v", c.name, got)
+		}
+	}
+	withID, otherID := base, otherRemark
+	withID.NativeID, otherID.NativeID = "r-1", "r-2"
+	if (Identity{}).Match(withID, otherID) {
+		t.Error("native ids decide when both rules have one")
+	}
+}

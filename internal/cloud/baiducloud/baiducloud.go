@@ -35,9 +35,11 @@ func Definition() cloud.Cloud {
 			IPv6:       true,
 			PeerGroups: true,
 			// The remark is part of the rule's identity (doc 002's
-			// 6-tuple): changing it replaces the rule.
+			// 6-tuple): changing it replaces the rule, and two rules that
+			// differ only in it are two rules.
 			Description: true,
 			NativeIDs:   true,
+			Identity:    rule.Identity{Description: true},
 		},
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "Access key id.", EnvVars: []string{"BAIDUCLOUD_ACCESS_KEY"}, Sensitive: true, Required: true},

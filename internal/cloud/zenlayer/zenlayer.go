@@ -40,6 +40,9 @@ func Definition() cloud.Cloud {
 			Description:      true,
 			// ruleId, in DescribeSecurityGroups answers.
 			NativeIDs: true,
+			// Two rules that differ only in priority are a repeat
+			// (OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE).
+			Identity: rule.Identity{NoPriority: true},
 		},
 		// ruleInfos of AuthorizeSecurityGroupRules and
 		// RevokeSecurityGroupRules, either direction in one call; a group
