@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -230,6 +231,8 @@ type op struct {
 	token  string
 
 	queued time.Time
+	// sent is when its authorize went out.
+	sent time.Time
 
 	once   sync.Once
 	done   chan struct{}
@@ -371,15 +374,30 @@ func (g *group) deliverCached() {
 }
 
 // readBack finishes a create whose rule the rules show, and reports
-// whether they did.
+// whether they did. A rule the cloud made well before the authorize went
+// out was not made by it: clouds that accept a repeated authorize (ECS)
+// answer it with success, so another configuration or Terraform run that
+// declares the same rule would otherwise own it too.
 func (g *group) readBack(r *reader, rules []rule.Rule) bool {
-	if i := r.op.client.Cloud.Capabilities.Identity.Find(rules, r.op.rule); i >= 0 {
-		r.op.finish(rules[i], nil)
-		close(r.done)
-		return true
+	o := r.op
+	i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule)
+	if i < 0 {
+		return false
 	}
-	return false
+	var err error
+	if made := rules[i].Created; !made.IsZero() && made.Before(o.sent.Add(-clockSlack)) {
+		err = &Error{Cloud: o.client.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
+			Message: fmt.Sprintf("security group %s already had the rule %s (made at %s) when this create was sent: another configuration or Terraform run declares it too",
+				g.id, rules[i], made.UTC().Format(time.RFC3339))}
+	}
+	o.finish(rules[i], err)
+	close(r.done)
+	return true
 }
+
+// clockSlack is how far this machine's clock and the cloud's may differ
+// before a rule's creation time is believed to precede our authorize.
+const clockSlack = time.Minute
 
 // describe runs one describe for the readers and answers them: plain
 // reads with the rules, read-backs with their rule when it shows. A

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,8 +58,12 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 		}
 	}
 	for _, r := range rules {
+		// As on ECS, a repeated authorize succeeds and adds nothing.
+		if rule.Find(f.rules, r) >= 0 {
+			continue
+		}
 		f.next++
-		r.NativeID = fmt.Sprintf("id-%d", f.next)
+		r.NativeID, r.Created = fmt.Sprintf("id-%d", f.next), time.Now()
 		f.rules = append(f.rules, r)
 	}
 	return nil
@@ -394,5 +399,30 @@ func TestGatherDecision(t *testing.T) {
 				t.Fatalf("wait %v, want now=%v (at most %v)", wait, tc.wantNow, tc.wantWaitAtMost)
 			}
 		})
+	}
+}
+
+// A rule someone else made while our view of the group was older than
+// their write: the cloud accepts the repeated authorize silently (ECS), and
+// the rule's creation time tells the create it was not its own.
+func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	if _, err := c.List(ctx, "sg"); err != nil {
+		t.Fatal(err)
+	}
+	theirs := tcp(22)
+	theirs.NativeID, theirs.Created = "theirs", time.Now().Add(-10*time.Minute)
+	b.mu.Lock()
+	b.rules = append(b.rules, theirs)
+	b.mu.Unlock()
+	got, err := c.Create(ctx, "sg", tcp(22), "t")
+	if KindOf(err) != KindDuplicate || got.NativeID != "theirs" || !strings.Contains(err.Error(), "when this create was sent") {
+		t.Fatalf("Create = %+v, %v", got, err)
+	}
+	// Our own rule, made just now, is ours.
+	if got, err := c.Create(ctx, "sg", tcp(23), "t2"); err != nil || got.NativeID == "" {
+		t.Fatalf("Create = %+v, %v", got, err)
 	}
 }

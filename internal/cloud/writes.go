@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -142,6 +143,10 @@ func (g *group) authorizeChunk(chunk []*op) {
 	token := chunkToken(chunk)
 	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
 	lost := false
+	sent := time.Now()
+	for _, o := range chunk {
+		o.sent = sent
+	}
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		err := c.backend.Authorize(ctx, g.id, rules, token)
 		if lost && KindOf(err) == KindDuplicate {

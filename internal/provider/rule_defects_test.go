@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -226,4 +227,36 @@ resource "secgroup_rule" "` + name + `" {
 			},
 		},
 	})
+}
+
+// Two provider configurations (aliases of one account) declaring the same
+// rule: one creates it, the other is told it exists, instead of both
+// owning one rule (ECS accepts a repeated authorize silently).
+func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	alias := strings.Replace(providerConfig(m), `provider "secgroup" {`, `provider "secgroup" {
+  alias = "second"`, 1)
+	config := providerConfig(m) + alias + sshRule + `
+resource "secgroup_rule" "ssh_again" {
+  provider          = secgroup.second
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Rule already exists`),
+		}},
+	})
+	if n := len(mockRules(m, "sg-web")); n != 0 {
+		t.Fatalf("%d rules left", n)
+	}
 }

@@ -3,6 +3,7 @@ package rule
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Rule is one security group rule in portable, canonical form. A field left
@@ -32,6 +33,10 @@ type Rule struct {
 	Policy      string
 	Priority    int
 	Description string
+
+	// Created is when the cloud made the rule, where its describe says
+	// (ECS's CreateTime); it names nothing and is never compared.
+	Created time.Time
 }
 
 // Peer is the rule's peer as one string, for messages.

@@ -8,6 +8,7 @@ package ecsrules
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -84,6 +85,7 @@ func FromWire(p Permission) rule.Rule {
 		Description: p.Description.String(),
 	}
 	r.Priority, _ = strconv.Atoi(p.Priority.String())
+	r.Created, _ = time.Parse(time.RFC3339, first(p.CreateTime.String(), p.CreationTime.String()))
 	if rule.HasPorts(r.Protocol) {
 		r.Ports, _ = rule.ParsePortRange(p.PortRange.String())
 		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange.String())
