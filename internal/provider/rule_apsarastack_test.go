@@ -124,8 +124,9 @@ data "secgroup_rules" "web" {
 	})
 }
 
-// Bad credentials and a missing organization are clear errors and write
-// nothing; the endpoint is required (every stack has its own).
+// Bad credentials and a missing organization (optional, but this gateway
+// needs it) are clear errors and write nothing; the endpoint is required
+// (every stack has its own).
 func TestAccApsarastack_settings(t *testing.T) {
 	testAccPreCheck(t)
 	m := startMock(t)
@@ -161,7 +162,13 @@ provider "secgroup" {
 			},
 			{
 				Config:      block(`secret_key = "mock-secret-key"`),
-				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`missing endpoint (or APSARASTACK_ENDPOINT), organization_id (or APSARASTACK_ORGANIZATION_ID, APSARASTACK_DEPARTMENT)`))),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`missing endpoint (or APSARASTACK_ENDPOINT):`))),
+			},
+			{
+				// organization_id is optional; this gateway needs it and
+				// says so, and the error names the setting.
+				Config:      block(fmt.Sprintf("secret_key = \"mock-secret-key\"\n    endpoint = %q", m.URL)),
+				ExpectError: regexp.MustCompile(`(?s)x-acs-organizationid header is required.*` + spaced(`organization_id`)),
 			},
 		},
 	})

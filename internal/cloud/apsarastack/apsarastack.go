@@ -34,7 +34,10 @@ func Definition() cloud.Cloud {
 			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"APSARASTACK_SECRET_KEY"}, Sensitive: true, Required: true},
 			{Name: "region", Description: "Region of the security groups, e.g. `cn-qingdao-env17-d01`.", EnvVars: []string{"APSARASTACK_REGION"}, Required: true},
 			{Name: "endpoint", Description: "The stack's API gateway as `scheme://host[:port]`; every Apsara Stack has its own, so there is no default.", EnvVars: []string{"APSARASTACK_ENDPOINT"}, Required: true},
-			{Name: "organization_id", Description: "Organization (department) id, sent as `x-acs-organizationid`.", EnvVars: []string{"APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"}, Required: true},
+			// The route's documentation names no organization parameter:
+			// sent when set, and a gateway that needs it says so (the
+			// error names the setting).
+			{Name: "organization_id", Description: "Organization (department) id, sent as `x-acs-organizationid` when set; a gateway that needs it refuses calls without it.", EnvVars: []string{"APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"}},
 			{Name: "resource_group_id", Description: "Resource group id, sent as `x-acs-resourcegroupid`.", EnvVars: []string{"APSARASTACK_RESOURCE_GROUP_ID", "APSARASTACK_RESOURCE_GROUP"}},
 		},
 		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },

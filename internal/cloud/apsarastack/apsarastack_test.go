@@ -145,3 +145,28 @@ func TestTolerantAnswers(t *testing.T) {
 		t.Fatalf("a gateway failure with HTTP 200: %+v", err)
 	}
 }
+
+// The organization and resource group go out only when set: the route's
+// documentation names neither.
+func TestOrganizationHeadersOnlyWhenSet(t *testing.T) {
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		_, _ = w.Write([]byte(`{"RequestID":"R"}`))
+	}))
+	defer srv.Close()
+	s := settings(srv.URL, "s")
+	s["organization_id"], s["resource_group_id"] = "", ""
+	b, _ := New(s)
+	if err := b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["X-Acs-Organizationid"]; ok || got.Get("x-acs-resourcegroupid") != "" {
+		t.Fatalf("headers %v", got)
+	}
+	b, _ = New(settings(srv.URL, "s"))
+	_ = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
+	if got.Get("x-acs-organizationid") != "org-1" || got.Get("x-acs-resourcegroupid") != "rg-1" {
+		t.Fatalf("headers %v", got)
+	}
+}

@@ -62,7 +62,9 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("x-acs-organizationid", c.organization)
+	if c.organization != "" {
+		req.Header.Set("x-acs-organizationid", c.organization)
+	}
 	if c.resourceGroup != "" {
 		req.Header.Set("x-acs-resourcegroupid", c.resourceGroup)
 	}
