@@ -3,7 +3,10 @@ package cloud
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Kind classifies a cloud error by what the caller should do with it.
@@ -54,6 +57,9 @@ type Error struct {
 	Err error
 	// MaxAttempts, when set, bounds how often a transient error is tried.
 	MaxAttempts int
+	// RetryAfter is how long the cloud asked to wait (its Retry-After),
+	// when it did.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -105,4 +111,20 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// ParseRetryAfter reads an HTTP Retry-After header: seconds, or an HTTP
+// date; 0 when absent or unreadable.
+func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }

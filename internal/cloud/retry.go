@@ -39,7 +39,8 @@ func (b Backoff) delay(n int) time.Duration {
 // retrying, or ctx ends (the resource's timeout). Only KindTransient and
 // KindBusy errors are retried, at most MaxAttempts times when the error
 // sets it. When time runs out, the last error is returned with the number
-// of attempts, so the user sees why. Each retry is logged at DEBUG with
+// of attempts, so the user sees why. A Retry-After the cloud sent is
+// waited out when it is longer than the backoff. Each retry is logged at DEBUG with
 // its reason, and a success or failure after retries at INFO with the
 // attempts and the time spent waiting.
 func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error {
@@ -59,6 +60,10 @@ func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error
 			return gaveUp(ctx, attempt, waited, "", err)
 		}
 		wait := b.delay(attempt - 1)
+		// The cloud's own Retry-After, when longer, is honoured.
+		if e, _ := AsError(err); e.RetryAfter > wait {
+			wait = e.RetryAfter
+		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return gaveUp(ctx, attempt, waited, ", the timeout would pass before the next", err)
 		}

@@ -87,3 +87,35 @@ func TestGaveUpSaysAttemptOnce(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"7":                             7 * time.Second,
+		"-1":                            0,
+		"soon":                          0,
+		"Mon, 30 Nov 2026 12:00:30 GMT": 30 * time.Second,
+		"Mon, 30 Nov 2026 11:00:00 GMT": 0,
+	} {
+		h := http.Header{}
+		if v != "" {
+			h.Set("Retry-After", v)
+		}
+		if got := ParseRetryAfter(h, now); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
+	}
+	// A Retry-After longer than the time left ends the retries at once,
+	// where the backoff alone (a few ms) would try again.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	calls := 0
+	err := Retry(ctx, fast, func(context.Context) error {
+		calls++
+		return &Error{Kind: KindTransient, Code: "REQUEST_LIMIT_EXCEEDED", RetryAfter: time.Hour}
+	})
+	if calls != 1 || !strings.Contains(err.Error(), "the timeout would pass before the next") {
+		t.Fatalf("%d calls: %v", calls, err)
+	}
+}

@@ -84,6 +84,7 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		return &cloud.Error{Cloud: Name, Action: action, Kind: cloud.KindTransient, Status: resp.StatusCode, Err: err}
 	}
 	if e := failure(action, direction, resp.StatusCode, raw); e != nil {
+		e.RetryAfter = cloud.ParseRetryAfter(resp.Header, c.now())
 		return e
 	}
 	if out != nil {

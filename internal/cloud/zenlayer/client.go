@@ -108,7 +108,9 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 		if json.Unmarshal(raw, &f) != nil || f.Code == "" {
 			f.Message = strings.TrimSpace(http.StatusText(resp.StatusCode) + " " + cloud.Excerpt(raw))
 		}
-		return classify(action, resp.StatusCode, f)
+		e := classify(action, resp.StatusCode, f)
+		e.RetryAfter = cloud.ParseRetryAfter(resp.Header, c.now())
+		return e
 	}
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil {

@@ -302,3 +302,18 @@ func BenchmarkDescribe20Rules(b *testing.B) {
 		}
 	}
 }
+
+// Zenlayer's throttling answer may say how long to wait.
+func TestRetryAfterIsRead(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"requestId":"T1","code":"REQUEST_LIMIT_EXCEEDED","message":"slow down"}`))
+	}))
+	defer srv.Close()
+	b := connect(t, srv.URL, "s")
+	_, err := b.Describe(context.Background(), "zl-web")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindTransient || e.RetryAfter != 3*time.Second {
+		t.Fatalf("%+v", err)
+	}
+}
