@@ -34,6 +34,9 @@ type Options struct {
 	AccessKey, SecretKey string
 	// Latency delays every vendor call, as a real cloud's round trip does.
 	Latency time.Duration
+	// Faults stay installed across resets; Seed seeds their rates.
+	Faults []store.Fault
+	Seed   int64
 }
 
 // Server is a mock cloud.
@@ -55,6 +58,7 @@ func New(opts Options) *Server {
 		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
+	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := ecs.New(cfg)
 

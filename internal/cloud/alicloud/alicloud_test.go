@@ -246,3 +246,24 @@ func BenchmarkDescribeFullGroup(b *testing.B) {
 		}
 	}
 }
+
+// A server error after the write landed (mockcloud's after-commit rate):
+// the client sees a 5xx, the rule is there, and the retry with the same
+// ClientToken adds nothing.
+func TestServerErrorAfterTheWriteLanded(t *testing.T) {
+	m := startMock(t)
+	b := connect(t, m, "mock-secret-key")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", ServerErrorAfterRate: 1})
+	err := b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	if cloud.KindOf(err) != cloud.KindTransient {
+		t.Fatalf("first answer: %v", err)
+	}
+	calls := m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup")
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 || calls[0].Fault != store.ServerErrorAfter || calls[0].Status != 500 {
+		t.Fatalf("%d rules, call %+v", len(g.Rules), calls[0])
+	}
+	_ = b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 {
+		t.Fatalf("%d rules after the retry", len(g.Rules))
+	}
+}

@@ -43,6 +43,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func Serve(w http.ResponseWriter, st *store.Store, answer func(w http.ResponseWriter) store.Call) {
 	h := &held{ResponseWriter: w}
 	call := answer(h)
+	call.Fault = h.fault
 	st.Record(call)
 	if h.dropped {
 		DropConnection(w)
@@ -60,6 +61,8 @@ type held struct {
 	status  int
 	body    bytes.Buffer
 	dropped bool
+	// fault is what Run made the call suffer, for the call log.
+	fault store.FaultKind
 }
 
 func (h *held) WriteHeader(status int) {
@@ -124,13 +127,17 @@ type FaultAnswers struct {
 // Run applies the faults injected for one call, then runs the action as
 // one store transaction. It returns the action's result or the error to
 // answer with; when the fault closed the connection it returns what
-// happened as dropped, and the front-end answers nothing more.
+// happened as dropped, and the front-end answers nothing more. Faults
+// after commit strike only an action that succeeded: its write landed,
+// then the answer is replaced by the fault's error or lost.
 func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action string, answers FaultAnswers,
 	act func(tx *store.Tx) (map[string]any, *Error)) (result map[string]any, err *Error, dropped string) {
 	taken := st.TakeFault(cloud, action)
-	fault := taken.Kind
 	Sleep(r, taken.Latency)
-	switch fault {
+	if h, ok := w.(*held); ok && taken.Kind != store.NoFault {
+		h.fault = taken.Kind
+	}
+	switch taken.Kind {
 	case store.Throttle:
 		return nil, answers.Throttle, ""
 	case store.ServerError:
@@ -145,9 +152,18 @@ func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action 
 		result, err = act(tx)
 		return nil
 	})
-	if err == nil && fault == store.DropAfterCommit {
+	if err == nil && taken.Kind.AfterCommit() {
+		switch taken.Kind {
+		case store.ThrottleAfter:
+			return nil, answers.Throttle, ""
+		case store.ServerErrorAfter:
+			return nil, answers.ServerError, ""
+		}
 		DropConnection(w)
 		return nil, nil, "connection dropped after commit"
+	}
+	if h, ok := w.(*held); ok && taken.Kind.AfterCommit() {
+		h.fault = store.NoFault // the action failed on its own
 	}
 	if err == nil && result == nil {
 		result = map[string]any{}

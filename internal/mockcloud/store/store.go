@@ -5,9 +5,10 @@
 package store
 
 import (
-	"crypto/rand"
+	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -40,52 +41,8 @@ type Call struct {
 	Status int            `json:"status"`
 	Code   string         `json:"code"`
 	Params map[string]any `json:"params"`
-}
-
-// Fault makes the next calls of one cloud (and action, or every action when
-// Action is empty or "*") fail. Counts are consumed in the order listed.
-type Fault struct {
-	Cloud  string `json:"cloud"`
-	Action string `json:"action,omitempty"`
-	// Throttle answers with the vendor's throttling error.
-	Throttle int `json:"throttle,omitempty"`
-	// ServerError answers with a vendor 5xx.
-	ServerError int `json:"server_error,omitempty"`
-	// Drop closes the connection without an answer, before acting.
-	Drop int `json:"drop,omitempty"`
-	// DropAfterCommit acts, then closes the connection without an answer:
-	// the client cannot know its write landed.
-	DropAfterCommit int `json:"drop_after_commit,omitempty"`
-	// Error answers with the vendor error Code (HTTP Status, 400 when
-	// unset), for codes no fixture provokes (permissions, vendor back-end
-	// failures).
-	Error  int    `json:"error,omitempty"`
-	Code   string `json:"code,omitempty"`
-	Status int    `json:"status,omitempty"`
-	// LatencyMS delays every matching call.
-	LatencyMS int `json:"latency_ms,omitempty"`
-}
-
-// FaultKind is what a call suffers.
-type FaultKind string
-
-// Fault kinds.
-const (
-	NoFault         FaultKind = ""
-	Throttle        FaultKind = "throttle"
-	ServerError     FaultKind = "server_error"
-	Drop            FaultKind = "drop"
-	DropAfterCommit FaultKind = "drop_after_commit"
-	ErrorCode       FaultKind = "error"
-)
-
-// Taken is the fault one call suffers.
-type Taken struct {
-	Kind    FaultKind
-	Latency time.Duration
-	// Code and Status of an ErrorCode fault.
-	Code   string
-	Status int
+	// Fault is the fault the call suffered, if any.
+	Fault FaultKind `json:"fault,omitempty"`
 }
 
 // Store holds everything. The zero value is not usable; call New.
@@ -95,6 +52,11 @@ type Store struct {
 	groups   []*Group
 	calls    []Call
 	faults   []*Fault
+	// base are the faults given on the command line, kept across resets;
+	// rng decides rate faults, seeded so a run can be repeated.
+	base     []Fault
+	seed     int64
+	rng      *rand.Rand
 	behavior map[string]string
 	tokens   map[string]string
 	nonces   map[string]time.Time
@@ -121,6 +83,10 @@ func (s *Store) Reset() {
 	s.groups = s.fixtures(s.Now())
 	s.calls = nil
 	s.faults = nil
+	for _, f := range s.base {
+		s.faults = append(s.faults, &f)
+	}
+	s.rng = rand.New(rand.NewPCG(uint64(s.seed), uint64(s.seed)))
 	s.behavior = map[string]string{}
 	s.tokens = map[string]string{}
 	s.nonces = map[string]time.Time{}
@@ -282,61 +248,6 @@ func (s *Store) SetBehavior(cloud, name, value string) {
 	s.behavior[cloud+"."+name] = value
 }
 
-// AddFault installs fault settings.
-func (s *Store) AddFault(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
-}
-
-// SetLatency delays every vendor call by d, as a real cloud's round trip
-// would (benchmarks); faults' latency adds to it.
-func (s *Store) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
-
-// TakeFault consumes one fault for a call and returns it with the latency
-// to add.
-func (s *Store) TakeFault(cloud, action string) Taken {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var t Taken
-	kind, latency := NoFault, s.latency
-	for _, f := range s.faults {
-		if f.Cloud != cloud || (f.Action != "" && f.Action != "*" && f.Action != action) {
-			continue
-		}
-		latency += time.Duration(f.LatencyMS) * time.Millisecond
-		if kind != NoFault {
-			continue
-		}
-		switch {
-		case f.Throttle > 0:
-			f.Throttle--
-			kind = Throttle
-		case f.ServerError > 0:
-			f.ServerError--
-			kind = ServerError
-		case f.Drop > 0:
-			f.Drop--
-			kind = Drop
-		case f.DropAfterCommit > 0:
-			f.DropAfterCommit--
-			kind = DropAfterCommit
-		case f.Error > 0:
-			f.Error--
-			kind, t.Code, t.Status = ErrorCode, f.Code, f.Status
-			if t.Status == 0 {
-				t.Status = 400
-			}
-		}
-	}
-	t.Kind, t.Latency = kind, latency
-	return t
-}
-
 // Record appends a call to the log.
 func (s *Store) Record(c Call) {
 	s.mu.Lock()
@@ -393,6 +304,6 @@ func RequestID() string {
 
 func randomHex(n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
+	_, _ = crand.Read(b)
 	return hex.EncodeToString(b)
 }

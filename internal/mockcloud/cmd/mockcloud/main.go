@@ -1,22 +1,25 @@
 // Command mockcloud serves the five vendor security group APIs on one
 // address for tests without cloud accounts.
 //
-//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms]
+//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--faults JSON] [--seed N]
 //
 // It prints "mockcloud listening on http://ADDR" once it accepts
 // connections.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
 func main() {
@@ -25,9 +28,15 @@ func main() {
 	accessKey := flag.String("access-key", frontend.DefaultAccessKey, "access key id every vendor API accepts")
 	secretKey := flag.String("secret-key", frontend.DefaultSecretKey, "secret every vendor API accepts")
 	latency := flag.Duration("latency", 0, "delay every vendor call by this much (e.g. 20ms), as a real cloud's round trip does")
+	faultsJSON := flag.String("faults", "", `faults kept across resets: one fault object or a list, as POST /_mock/faults takes, e.g. '{"cloud":"*","throttle_rate":0.2}'`)
+	seed := flag.Int64("seed", 1, "seed of the fault rates, so a run can be repeated")
 	flag.Parse()
 
-	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency})
+	faults, err := parseFaults(*faultsJSON)
+	if err != nil {
+		log.Fatalf("mockcloud: --faults: %v", err)
+	}
+	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Faults: faults, Seed: *seed})
 	if err := srv.Start(*listen, *caFile); err != nil {
 		log.Fatalf("mockcloud: %v", err)
 	}
@@ -38,4 +47,25 @@ func main() {
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
 	_ = srv.Close()
+}
+
+// parseFaults reads one fault object or a list of them.
+func parseFaults(s string) ([]store.Fault, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(s, "[") {
+		s = "[" + s + "]"
+	}
+	var faults []store.Fault
+	if err := json.Unmarshal([]byte(s), &faults); err != nil {
+		return nil, err
+	}
+	for _, f := range faults {
+		if f.Cloud == "" {
+			return nil, fmt.Errorf("every fault needs a cloud (\"*\" for all)")
+		}
+	}
+	return faults, nil
 }
