@@ -15,8 +15,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -25,9 +23,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 )
 
@@ -53,7 +51,7 @@ var phases = []string{"apply", "plan", "destroy"}
 
 // measure is one CLI command's cost.
 type measure struct {
-	Wall, CPU time.Duration
+	clirun.Measure
 	// Calls counts vendor calls by action (the floor makes none).
 	Calls map[string]int
 }
@@ -132,16 +130,11 @@ func run(scenarios []scenario, latency time.Duration, terraform, work string) er
 	if err := os.RemoveAll(work); err != nil {
 		return err
 	}
-	bin := filepath.Join(work, "bin")
-	size, err := buildProvider(bin)
+	tf, err := clirun.Setup(".", work, terraform)
 	if err != nil {
 		return err
 	}
-	rc := filepath.Join(work, "terraform.tfrc")
-	if err := os.WriteFile(rc, []byte(cliConfig(bin)), 0o644); err != nil {
-		return err
-	}
-	tf := &cli{path: terraform, env: append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
+	size := tf.ProviderSize
 	version, _ := exec.Command(terraform, "version").Output()
 
 	m := mockcloud.New(mockcloud.Options{Latency: latency})
@@ -198,94 +191,6 @@ func goEnv(name string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// buildProvider builds the provider with .goreleaser.yml's flags and
-// returns the binary's size.
-func buildProvider(dir string) (int64, error) {
-	out := filepath.Join(dir, "terraform-provider-secgroup")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", out, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("building the provider: %w", err)
-	}
-	fi, err := os.Stat(out)
-	if err != nil {
-		return 0, err
-	}
-	return fi.Size(), nil
-}
-
-// cliConfig points both registries' addresses of the provider at the
-// build, so Terraform and OpenTofu run it without init.
-func cliConfig(bin string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/secgroup/secgroup"  = %q
-    "registry.opentofu.org/secgroup/secgroup" = %q
-  }
-  direct {}
-}
-`, bin, bin)
-}
-
-// cleanEnv is the environment without TF_* variables: the bench measures
-// what users get when they ask for no logs.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// cli runs Terraform commands and measures them.
-type cli struct {
-	path string
-	env  []string
-}
-
-// run runs one command in dir, measuring its wall time and the CPU time
-// of terraform and its provider processes (reaped children count into
-// RUSAGE_CHILDREN). allowed are further exit codes that are no failure.
-func (c *cli) run(dir string, args []string, allowed ...int) (measure, int, error) {
-	cmd := exec.Command(c.path, args...)
-	cmd.Dir, cmd.Env = dir, c.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-		if slices.Contains(allowed, code) {
-			err = nil
-		}
-	}
-	if err != nil {
-		return measure{}, code, fmt.Errorf("%s %s: %w\n%s", c.path, strings.Join(args, " "), err, tail(out.String(), 4000))
-	}
-	cpu := cpuTime(after) - cpuTime(before)
-	return measure{Wall: wall, CPU: cpu}, code, nil
-}
-
-func cpuTime(r syscall.Rusage) time.Duration {
-	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "..." + s[len(s)-n:]
-	}
-	return s
-}
-
 // phaseArgs are the three commands, each at the scenario's parallelism.
 func phaseArgs(phase string, parallelism int) ([]string, []int) {
 	p := fmt.Sprintf("-parallelism=%d", parallelism)
@@ -300,7 +205,7 @@ func phaseArgs(phase string, parallelism int) ([]string, []int) {
 	}
 }
 
-func runFloor(tf *cli, dir string, s scenario) (map[string]measure, error) {
+func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -315,16 +220,16 @@ func runFloor(tf *cli, dir string, s scenario) (map[string]measure, error) {
 	out := map[string]measure{}
 	for _, phase := range phases {
 		args, allowed := phaseArgs(phase, s.Parallelism)
-		m, _, err := tf.run(dir, args, allowed...)
+		m, _, err := tf.Run(dir, args, allowed...)
 		if err != nil {
 			return nil, err
 		}
-		out[phase] = m
+		out[phase] = measure{Measure: m}
 	}
 	return out, nil
 }
 
-func runScenario(tf *cli, m *mockcloud.Server, dir string, s scenario) (map[string]measure, error) {
+func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario) (map[string]measure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -344,11 +249,11 @@ func runScenario(tf *cli, m *mockcloud.Server, dir string, s scenario) (map[stri
 	for _, phase := range phases {
 		before := len(m.Store.Calls())
 		args, allowed := phaseArgs(phase, s.Parallelism)
-		got, code, err := tf.run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
+		run, code, err := tf.Run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
 		if err != nil {
 			return nil, err
 		}
-		got.Calls = map[string]int{}
+		got := measure{Measure: run, Calls: map[string]int{}}
 		for _, c := range m.Store.Calls()[before:] {
 			got.Calls[c.Action]++
 		}

@@ -1,0 +1,119 @@
+// Package clirun runs the real Terraform (or OpenTofu) CLI against a
+// freshly built provider, the way users run it: the provider built as
+// .goreleaser.yml builds it, found through a dev_overrides CLI
+// configuration, so no registry and no init are needed. The bench and the
+// tests that must drive the CLI themselves (an interrupted apply) use it.
+package clirun
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// CLI is a Terraform CLI set up to run the provider built in a directory.
+type CLI struct {
+	Path string
+	// Env is the commands' environment: no TF_* variable of the caller's
+	// (no logs, no other CLI configuration), the dev_overrides config.
+	Env []string
+	// ProviderSize is the provider binary's size in bytes.
+	ProviderSize int64
+}
+
+// Setup builds the provider from the module at root into work/bin, writes
+// a CLI configuration that points both registries' addresses of the
+// provider there, and returns the CLI at path set up to use it.
+func Setup(root, work, path string) (*CLI, error) {
+	bin := filepath.Join(work, "bin")
+	out := filepath.Join(bin, "terraform-provider-secgroup")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
+	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the provider: %w\n%s", err, msg)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(work, "terraform.tfrc")
+	config := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/secgroup/secgroup"  = %q
+    "registry.opentofu.org/secgroup/secgroup" = %q
+  }
+  direct {}
+}
+`, bin, bin)
+	if err := os.WriteFile(rc, []byte(config), 0o644); err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	return &CLI{Path: path, Env: env, ProviderSize: fi.Size()}, nil
+}
+
+// Command is one CLI command in dir, not started.
+func (c *CLI) Command(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command(c.Path, args...)
+	cmd.Dir, cmd.Env = dir, c.Env
+	return cmd
+}
+
+// Measure is one command's cost: wall time, and the CPU time of the CLI
+// and its provider processes.
+type Measure struct {
+	Wall, CPU time.Duration
+}
+
+// Run runs one command in dir and measures it; allowed are further exit
+// codes that are no failure. Reaped children count into RUSAGE_CHILDREN,
+// so the CPU time covers the provider processes too.
+func (c *CLI) Run(dir string, args []string, allowed ...int) (Measure, int, error) {
+	cmd := c.Command(dir, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+		if slices.Contains(allowed, code) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return Measure{}, code, fmt.Errorf("%s %s: %w\n%s", c.Path, strings.Join(args, " "), err, Tail(out.String(), 4000))
+	}
+	return Measure{Wall: wall, CPU: cpuTime(after) - cpuTime(before)}, code, nil
+}
+
+func cpuTime(r syscall.Rusage) time.Duration {
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+}
+
+// Tail keeps the end of a long output.
+func Tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
