@@ -2,7 +2,9 @@ package cloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -253,16 +255,6 @@ func (o *op) finish(result rule.Rule, err error) {
 	})
 }
 
-// wait blocks until the op is done or its resource's context ends.
-func (o *op) wait() (rule.Rule, error) {
-	select {
-	case <-o.done:
-	case <-o.ctx.Done():
-		o.finish(o.rule, o.ctx.Err())
-	}
-	return o.result, o.err
-}
-
 // read returns the group's rules from a describe that started after the
 // last of our writes finished, in this epoch: a cached one, the one in
 // flight, or a new one.
@@ -290,6 +282,11 @@ func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
 }
 
 // write queues an op for the worker and waits for its outcome.
+// A write whose context ends while it waits in the queue leaves it with
+// the context's error. One the worker has taken is carried through: its
+// call may land, and a create that landed but is reported failed would
+// leave a rule the state does not know (Terraform ends in-flight calls
+// with StopProvider on Ctrl-C and records what they return).
 func (g *group) write(o *op) (rule.Rule, error) {
 	g.groups.enter(o.queued)
 	defer g.groups.leave()
@@ -297,7 +294,21 @@ func (g *group) write(o *op) (rule.Rule, error) {
 	g.writes = append(g.writes, o)
 	g.startWorker()
 	g.mu.Unlock()
-	return o.wait()
+	select {
+	case <-o.done:
+	case <-o.ctx.Done():
+		g.mu.Lock()
+		queued := slices.Contains(g.writes, o)
+		if queued {
+			g.writes = slices.DeleteFunc(g.writes, func(x *op) bool { return x == o })
+		}
+		g.mu.Unlock()
+		if queued {
+			o.finish(o.rule, o.ctx.Err())
+		}
+		<-o.done
+	}
+	return o.result, o.err
 }
 
 // startWorker runs the worker unless it runs already. Called with mu held.
@@ -529,7 +540,9 @@ func opContexts(ops []*op) []context.Context {
 
 // joined is a context for work done for several callers: it carries the
 // first one's values (its logger), lasts until the latest deadline among
-// them, and ends when every one of them has ended.
+// them, and ends when every one of them has ended; when they were
+// cancelled rather than timed out, it gives the work in flight a grace
+// period first, so that a write that may have landed is read back.
 func joined(ctxs []context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctxs[0]))
 	var latest time.Time
@@ -557,7 +570,28 @@ func joined(ctxs []context.Context) (context.Context, context.CancelFunc) {
 				return
 			}
 		}
+		if errors.Is(ctxs[len(ctxs)-1].Err(), context.Canceled) {
+			t := time.NewTimer(stopGrace)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
 		cancel()
 	}()
 	return ctx, cancel
+}
+
+// stopGrace is how long writes in flight may go on once every resource
+// they serve was cancelled (Terraform's StopProvider).
+const stopGrace = 30 * time.Second
+
+// carried is a write's context once the worker has taken it: not ended by
+// cancellation (see group.write), still by the resource's timeout.
+func carried(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
 }

@@ -192,8 +192,11 @@ func (g *group) created(o *op) {
 		o.finish(o.rule, nil)
 		return
 	}
+	// The read-back is carried through as the write was (group.write).
+	ctx, cancel := carried(o.ctx)
+	go func() { <-o.done; cancel() }()
 	g.mu.Lock()
-	g.readers = append(g.readers, &reader{ctx: o.ctx, client: o.client, epoch: g.groups.epoch(g.scope), gen: g.gen,
+	g.readers = append(g.readers, &reader{ctx: ctx, client: o.client, epoch: g.groups.epoch(g.scope), gen: g.gen,
 		done: make(chan struct{}), op: o})
 	g.mu.Unlock()
 }
