@@ -25,12 +25,15 @@ type Client struct {
 	scope   string
 	groups  *Groups
 	backoff Backoff
+	// quota is the rules a group may hold (Capabilities.Quota, or the
+	// block's rule_quota).
+	quota int
 }
 
 // NewClient wraps a backend. scope names the cloud, account, region and
 // endpoint; groups is shared by every client of the process.
 func NewClient(c Cloud, backend Backend, scope string, groups *Groups, backoff Backoff) *Client {
-	return &Client{Cloud: c, backend: backend, scope: scope, groups: groups, backoff: backoff}
+	return &Client{Cloud: c, backend: backend, scope: scope, groups: groups, backoff: backoff, quota: c.Capabilities.Quota}
 }
 
 func (c *Client) group(id string) *group { return c.groups.group(c.scope, id) }

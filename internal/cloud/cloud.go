@@ -101,6 +101,11 @@ type Capabilities struct {
 	// Identity is what tells two rules apart on the cloud: whether the
 	// description takes part, whether the priority does not.
 	Identity rule.Identity
+	// Quota is how many rules a group holds at most by default, per
+	// direction where QuotaPerDirection; 0 when the vendor documents none.
+	// The provider block's rule_quota overrides it.
+	Quota             int
+	QuotaPerDirection bool
 }
 
 // NicTypes returns every NIC type any cloud of the registry accepts.

@@ -188,6 +188,8 @@ type group struct {
 	// known is snap's rules with our writes since applied, for the
 	// duplicate check of the next writes; valid in snap's epoch.
 	known []rule.Rule
+	// tally is what the current plan does to the group (PlanQuota).
+	tally *tally
 }
 
 // snapshot is one describe's result and when it started.

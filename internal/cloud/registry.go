@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -17,8 +19,23 @@ type Registry struct {
 	clouds []Cloud
 }
 
-// NewRegistry lists clouds in the order docs show them.
-func NewRegistry(clouds ...Cloud) *Registry { return &Registry{clouds: clouds} }
+// NewRegistry lists clouds in the order docs show them. Every cloud gets
+// the rule_quota setting.
+func NewRegistry(clouds ...Cloud) *Registry {
+	for i, c := range clouds {
+		desc := "Rules a security group may hold, for the plan-time quota check, when the account's quota differs from the default"
+		switch {
+		case c.Capabilities.Quota > 0 && c.Capabilities.QuotaPerDirection:
+			desc += fmt.Sprintf(" (%d per direction)", c.Capabilities.Quota)
+		case c.Capabilities.Quota > 0:
+			desc += fmt.Sprintf(" (%d)", c.Capabilities.Quota)
+		default:
+			desc += " (none documented: no check unless set)"
+		}
+		clouds[i].Settings = append(slices.Clip(c.Settings), Setting{Name: "rule_quota", Description: desc + "."})
+	}
+	return &Registry{clouds: clouds}
+}
 
 // All returns every cloud.
 func (r *Registry) All() []Cloud { return r.clouds }
@@ -131,6 +148,13 @@ func (c *Connections) Client(ctx context.Context, name string) (*Client, error) 
 		return nil, fmt.Errorf("connecting to %s: %w", def.Title, err)
 	}
 	cl := NewClient(def, backend, scopeOf(name, settings), c.groups, c.backoff)
+	if q := settings["rule_quota"]; q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("rule_quota %q in the %s block must be a positive number", q, name)
+		}
+		cl.quota = n
+	}
 	c.clients[name] = cl
 	return cl, nil
 }

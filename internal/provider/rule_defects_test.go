@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -258,5 +259,44 @@ resource "secgroup_rule" "ssh_again" {
 	})
 	if n := len(mockRules(m, "sg-web")); n != 0 {
 		t.Fatalf("%d rules left", n)
+	}
+}
+
+// A plan that would fill a group past its quota fails at plan time, not
+// halfway through the apply; rule_quota raises the documented default.
+func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
+	testAccPreCheck(t)
+	m := startMock(t)
+	rules := func(n int) string {
+		return fmt.Sprintf(`
+resource "secgroup_rule" "r" {
+  count             = %d
+  cloud             = "zenlayer"
+  security_group_id = "zl-app"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = tostring(1000 + count.index)
+  cidr              = "10.0.0.0/8"
+}
+`, n)
+	}
+	raised := strings.Replace(providerConfig(m), "  zenlayer {\n", "  zenlayer {\n    rule_quota = \"25\"\n", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(m) + rules(21),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Rule quota exceeded.*` + spaced(regexp.QuoteMeta(`security group zl-app (ingress) would hold 21 rules after this plan`)) + `.*` + spaced(`allows 20 ingress rules per group`)),
+			},
+			{
+				Config:             raised + rules(21),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
+		t.Fatalf("%d authorize calls at plan time", n)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -113,8 +115,13 @@ func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 // show real values, and decides replacement for attributes whose
 // in-place change depends on the cloud.
 func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
+	if req.Plan.Raw.IsNull() { // destroy
+		if rawState, err := newRawAttrs(req.State.Raw); err == nil && !req.State.Raw.IsNull() {
+			state := rawState.model()
+			gone := state.toRule()
+			r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &gone}, &resp.Diagnostics)
+		}
+		return
 	}
 	rawConfig, err := newRawAttrs(req.Config.Raw)
 	if err != nil {
@@ -164,13 +171,14 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.RuleID = types.StringNull()
 	}
 
+	var state ruleModel
 	if !req.State.Raw.IsNull() {
 		rawState, err := newRawAttrs(req.State.Raw)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid state", err.Error())
 			return
 		}
-		state := rawState.model()
+		state = rawState.model()
 		if !plan.Policy.Equal(state.Policy) && !plan.Policy.IsUnknown() {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("policy"))
 		}
@@ -205,6 +213,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			plan.NicType = types.StringUnknown()
 		}
 	}
+	r.planQuota(ctx, req.State.Raw.IsNull(), len(resp.RequiresReplace) > 0, state, plan, &resp.Diagnostics)
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)
 	rawPlan.setInt64("priority", plan.Priority)
@@ -220,4 +229,44 @@ func defaultString(v string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(v)
+}
+
+// planQuota accounts this resource's part in the plan for the plan-time
+// rule quota check: a create adds its rule to its group, a replacement
+// removes the old one and adds the new one, anything else keeps its rule.
+func (r *RuleResource) planQuota(ctx context.Context, create, replace bool, state, plan ruleModel, diags *diag.Diagnostics) {
+	if !known(plan.Direction) {
+		return
+	}
+	added, old := plan.toRule(), state.toRule()
+	switch {
+	case create:
+		r.checkQuota(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added}, diags)
+	case replace:
+		r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &old}, diags)
+		r.checkQuota(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added}, diags)
+	default:
+		r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Keep: &old}, diags)
+	}
+}
+
+// checkQuota reports what cloud.Client.PlanQuota finds, on
+// security_group_id.
+func (r *RuleResource) checkQuota(ctx context.Context, cloudName, groupID types.String, ch cloud.PlanChange, diags *diag.Diagnostics) {
+	if r.conns == nil || !known(cloudName) || !known(groupID) {
+		return
+	}
+	c, err := r.conns.Client(ctx, cloudName.ValueString())
+	if err != nil {
+		return // the settings check reports it
+	}
+	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
+	defer cancel()
+	warning, err := c.PlanQuota(ctx, groupID.ValueString(), ch)
+	if err != nil {
+		diags.AddAttributeError(path.Root("security_group_id"), "Rule quota exceeded", err.Error())
+	}
+	if warning != "" {
+		diags.AddAttributeWarning(path.Root("security_group_id"), "Rule quota may be exceeded", warning)
+	}
 }

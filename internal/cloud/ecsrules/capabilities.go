@@ -27,6 +27,9 @@ func Capabilities() cloud.Capabilities {
 		// ModifySecurityGroupRule / ModifySecurityGroupEgressRule.
 		DescriptionInPlace: true,
 		NativeIDs:          true,
+		// A group holds 200 rules by default (AuthorizationLimitExceed
+		// past it); accounts can raise it.
+		Quota: 200,
 	}
 }
 

@@ -43,6 +43,10 @@ func Definition() cloud.Cloud {
 			// Two rules that differ only in priority are a repeat
 			// (OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE).
 			Identity: rule.Identity{NoPriority: true},
+			// 20 ingress and 20 egress rules per group
+			// (OPERATION_DENIED_SECURITY_GROUP_RULE_EXCEED_LIMIT).
+			Quota:             20,
+			QuotaPerDirection: true,
 		},
 		// ruleInfos of AuthorizeSecurityGroupRules and
 		// RevokeSecurityGroupRules, either direction in one call; a group
