@@ -49,3 +49,20 @@ func TestCommandPrintsItsAddress(t *testing.T) {
 		t.Fatal("no address line within 30s")
 	}
 }
+
+func TestParseFaults(t *testing.T) {
+	one, err := parseFaults(`{"cloud":"*","throttle_rate":0.2}`)
+	if err != nil || len(one) != 1 || one[0].ThrottleRate != 0.2 {
+		t.Fatalf("%+v %v", one, err)
+	}
+	list, err := parseFaults(`[{"cloud":"ens","drop":1},{"cloud":"alicloud","latency_ms":20}]`)
+	if err != nil || len(list) != 2 || list[1].LatencyMS != 20 {
+		t.Fatalf("%+v %v", list, err)
+	}
+	if _, err := parseFaults(`{"throttle":1}`); err == nil {
+		t.Fatal("a fault without cloud")
+	}
+	if none, err := parseFaults(" "); err != nil || none != nil {
+		t.Fatalf("%+v %v", none, err)
+	}
+}
