@@ -51,6 +51,23 @@ type Cloud struct {
 	// Connect builds a backend from resolved settings (block value, else
 	// environment, else default).
 	Connect func(ctx context.Context, settings map[string]string) (Backend, error)
+	// MovesFrom are the vendor's own rule resources whose state a `moved`
+	// block takes into secgroup_rule (Terraform 1.8+).
+	MovesFrom []Move
+}
+
+// Move maps the state of a vendor provider's rule resource, at schema
+// version 0, to the group and rule it names, with no API call.
+type Move struct {
+	// TypeNames are the source resource types (aliases among them).
+	TypeNames []string
+	// Provider is the source provider's type: the last part of its
+	// address (registry.terraform.io/aliyun/alicloud), or its bare local
+	// name, which OpenTofu 1.10 sends.
+	Provider string
+	// Rule reads the source's attributes (its state's JSON object). An
+	// attribute it cannot map is an error naming it.
+	Rule func(attrs map[string]any) (groupID string, r rule.Rule, err error)
 }
 
 // Setting is one attribute of a cloud's provider block.

@@ -41,6 +41,10 @@ func Definition() cloud.Cloud {
 			{Name: "resource_group_id", Description: "Resource group id, sent as `x-acs-resourcegroupid`.", EnvVars: []string{"APSARASTACK_RESOURCE_GROUP_ID", "APSARASTACK_RESOURCE_GROUP"}},
 		},
 		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		MovesFrom: []cloud.Move{
+			{TypeNames: []string{"apsarastack_security_group_rule"}, Provider: "apsarastack", Rule: ecsrules.MoveRule},
+			{TypeNames: []string{"alibabacloudstack_security_group_rule"}, Provider: "alibabacloudstack", Rule: ecsrules.MoveRule},
+		},
 	}
 }
 
