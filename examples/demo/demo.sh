@@ -26,11 +26,13 @@ done
 echo "mockcloud at $url"
 
 # terraform init needs a registry; dev_overrides points Terraform at the
-# freshly built provider instead, so init is skipped.
+# freshly built provider instead, so init is skipped. OpenTofu resolves
+# secgroup/secgroup to registry.opentofu.org, so both hosts are named.
 cat >"$work/terraform.tfrc" <<RC
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/secgroup/secgroup" = "$work/bin"
+    "registry.terraform.io/secgroup/secgroup"  = "$work/bin"
+    "registry.opentofu.org/secgroup/secgroup" = "$work/bin"
   }
   direct {}
 }
@@ -67,6 +69,7 @@ count() {
 }
 before=$(count)
 
+echo "CLI: $("$terraform" version | head -1)"
 step "terraform apply"
 "$terraform" apply -auto-approve -input=false -var "endpoint=$url"
 step "rules in the mock cloud"
