@@ -2,7 +2,6 @@ package cloud
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -44,28 +43,6 @@ type Groups struct {
 	peakAt        time.Time
 }
 
-// Gather holds writes to a group for a moment before they go out, so that
-// the writes Terraform is still sending join them in one call: Terraform
-// hands the provider one resource at a time, and when its own work is
-// the bottleneck (hundreds of rules) they rarely meet in flight by
-// chance. Writes go out as soon as
-//
-//   - the cloud's batch is full;
-//   - as many writes wait as ever waited at once (a peak reached before):
-//     all of Terraform's -parallelism slots are with us, nothing more can
-//     come;
-//   - no write has arrived for Idle: Terraform has nothing more to send
-//     now, its slots busy elsewhere;
-//   - the first of them has waited Max.
-type Gather struct {
-	Idle, Max time.Duration
-}
-
-// DefaultGather is the provider's: an idle of a few of Terraform's own
-// per-resource steps at hundreds of rules, and a bound well below any
-// timeout.
-var DefaultGather = Gather{Idle: 50 * time.Millisecond, Max: 2 * time.Second}
-
 // NewGroups returns an empty coordinator that sends writes as soon as the
 // group is free. Providers share ProcessGroups; tests make their own.
 func NewGroups() *Groups {
@@ -80,67 +57,6 @@ func (gs *Groups) WithGather(g Gather) *Groups {
 
 // ProcessGroups is the coordinator of this provider process.
 var ProcessGroups = NewGroups().WithGather(DefaultGather)
-
-// enter records a write's arrival; leave its outcome.
-func (gs *Groups) enter(now time.Time) {
-	gs.mu.Lock()
-	defer gs.mu.Unlock()
-	gs.lastWrite = now
-	gs.writing++
-	if gs.writing > gs.peak {
-		gs.peak, gs.peakAt = gs.writing, now
-	}
-}
-
-func (gs *Groups) leave() {
-	gs.mu.Lock()
-	defer gs.mu.Unlock()
-	gs.writing--
-}
-
-// gatherFor returns how much longer the queued writes should wait for
-// others to join them; 0 means they go out now.
-func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
-	if gs.gather.Max == 0 || !worthGathering(ws) {
-		return 0
-	}
-	if def := ws[0].client.Cloud; def.WriteBatch > 1 && len(ws) >= def.WriteBatch {
-		return 0
-	}
-	gs.mu.Lock()
-	idle, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.writing, gs.peak, gs.peakAt
-	gs.mu.Unlock()
-	// As many waiting as ever did, a peak not reached just now (while
-	// Terraform is still sending, each write raises it): all its slots
-	// are with us.
-	if writing >= peak && now.Sub(peakAt) > gs.gather.Idle {
-		return 0
-	}
-	wait := min(gs.gather.Idle-idle, gs.gather.Max-now.Sub(ws[0].queued))
-	for _, o := range ws {
-		// A write whose resource is about to time out does not wait.
-		if d, ok := o.ctx.Deadline(); ok && d.Sub(now) < 2*gs.gather.Max {
-			return 0
-		}
-	}
-	return max(wait, 0)
-}
-
-// worthGathering reports whether writing these together costs fewer calls
-// than one by one: the cloud takes several rules per call, or created
-// rules share one read-back.
-func worthGathering(ws []*op) bool {
-	def := ws[0].client.Cloud
-	if def.WriteBatch > 1 {
-		return true
-	}
-	for _, o := range ws {
-		if o.kind == opCreate && def.Capabilities.ReadBack() {
-			return true
-		}
-	}
-	return false
-}
 
 // NewEpoch makes every cached describe of the scope's groups stale.
 func (gs *Groups) NewEpoch(scope string) {
@@ -522,78 +438,4 @@ func liveReaders(readers []*reader) []*reader {
 		out = append(out, r)
 	}
 	return out
-}
-
-func readerContexts(readers []*reader) []context.Context {
-	out := make([]context.Context, len(readers))
-	for i, r := range readers {
-		out[i] = r.ctx
-	}
-	return out
-}
-
-func opContexts(ops []*op) []context.Context {
-	out := make([]context.Context, len(ops))
-	for i, o := range ops {
-		out[i] = o.ctx
-	}
-	return out
-}
-
-// joined is a context for work done for several callers: it carries the
-// first one's values (its logger), lasts until the latest deadline among
-// them, and ends when every one of them has ended; when they were
-// cancelled rather than timed out, it gives the work in flight a grace
-// period first, so that a write that may have landed is read back.
-func joined(ctxs []context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctxs[0]))
-	var latest time.Time
-	for _, c := range ctxs {
-		d, ok := c.Deadline()
-		if !ok {
-			latest = time.Time{}
-			break
-		}
-		if d.After(latest) {
-			latest = d
-		}
-	}
-	if !latest.IsZero() {
-		var cancelDeadline context.CancelFunc
-		ctx, cancelDeadline = context.WithDeadline(ctx, latest)
-		inner := cancel
-		cancel = func() { cancelDeadline(); inner() }
-	}
-	go func() {
-		for _, c := range ctxs {
-			select {
-			case <-c.Done():
-			case <-ctx.Done():
-				return
-			}
-		}
-		if errors.Is(ctxs[len(ctxs)-1].Err(), context.Canceled) {
-			t := time.NewTimer(stopGrace)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-			}
-		}
-		cancel()
-	}()
-	return ctx, cancel
-}
-
-// stopGrace is how long writes in flight may go on once every resource
-// they serve was cancelled (Terraform's StopProvider).
-const stopGrace = 30 * time.Second
-
-// carried is a write's context once the worker has taken it: not ended by
-// cancellation (see group.write), still by the resource's timeout.
-func carried(ctx context.Context) (context.Context, context.CancelFunc) {
-	if d, ok := ctx.Deadline(); ok {
-		return context.WithDeadline(context.WithoutCancel(ctx), d)
-	}
-	return context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
 }
