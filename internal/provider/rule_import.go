@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// ImportState accepts both id forms; Read then fills in the rest.
+func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := rule.ParseID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	def, ok := r.registry.Get(id.Cloud)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, id.Cloud, strings.Join(r.registry.Names(), ", ")))
+		return
+	}
+	if id.IsNative() && !def.Capabilities.NativeIDs {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
+		return
+	}
+	// The id must name exactly one rule of a group that exists: Terraform
+	// would otherwise say only "non-existent remote object", or import
+	// the first of several rules silently. The describe is shared with
+	// the Read that follows.
+	if r.conns == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The secgroup provider was not configured.")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
+	defer cancel()
+	c, err := r.conns.Client(ctx, id.Cloud)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot use cloud "+id.Cloud, err.Error())
+		return
+	}
+	rules, err := c.List(ctx, id.GroupID)
+	switch {
+	case cloud.KindOf(err) == cloud.KindGroupGone:
+		resp.Diagnostics.AddError("Cannot import rule", fmt.Sprintf("%s has no security group %s where the %s block of the provider points: check the group id in %q.", def.Title, id.GroupID, id.Cloud, req.ID))
+		return
+	case err != nil:
+		addCloudError(&resp.Diagnostics, "Cannot import rule", fmt.Errorf("security group %s: %w", id.GroupID, err))
+		return
+	}
+	var matches []rule.Rule
+	for _, o := range rules {
+		if id.IsNative() && o.NativeID == id.Rule.NativeID || !id.IsNative() && id.Rule.Matches(o) {
+			matches = append(matches, o)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		resp.Diagnostics.AddError("Cannot import rule", fmt.Sprintf("Security group %s has no rule that %q names. The secgroup_rules data source lists the group's rules, each with its import id.", id.GroupID, req.ID))
+		return
+	case 1:
+	default:
+		var ids []string
+		for _, o := range matches {
+			ids = append(ids, "  "+rule.ID{Cloud: id.Cloud, GroupID: id.GroupID, Rule: o}.String()+"   ("+o.String()+")")
+		}
+		resp.Diagnostics.AddError("Ambiguous import id", fmt.Sprintf("%q names %d rules of security group %s:\n\n%s\n\nImport one of them by its id above.", req.ID, len(matches), id.GroupID, strings.Join(ids, "\n")))
+		return
+	}
+	// The rule as the cloud reports it (its id, and on Baidu its remark,
+	// which names it), so the Read that follows finds it.
+	m := ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
+	m.setObserved(id.Cloud, id.GroupID, matches[0])
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
