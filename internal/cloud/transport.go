@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 )
@@ -49,4 +51,31 @@ func NoAnswer(cloudName, action string, err error) *Error {
 		e.Hint = check + ": nothing accepts connections there"
 	}
 	return e
+}
+
+// Reply is an HTTP answer read whole: the hand-written clients (Zenlayer,
+// Apsara Stack) parse their vendor's shapes from it.
+type Reply struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// maxReply bounds how much of an answer is read.
+const maxReply = 32 << 20
+
+// Send sends req and reads the answer whole. No answer at all is
+// classified by NoAnswer; an answer cut short is transient. Callers must
+// not put secrets into req's URL: a transport error carries it.
+func Send(client *http.Client, req *http.Request, cloudName, action string) (*Reply, error) {
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, NoAnswer(cloudName, action, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return nil, &Error{Cloud: cloudName, Action: action, Kind: KindTransient, Status: resp.StatusCode, Err: err}
+	}
+	return &Reply{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }

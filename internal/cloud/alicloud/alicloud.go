@@ -1,6 +1,6 @@
 // Package alicloud manages Alibaba Cloud ECS security group rules through
 // the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go, ECS
-// API 2014-05-26; see ecsrules.RPC): AuthorizeSecurityGroup[Egress] to create,
+// API 2014-05-26; see alibaba.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, ModifySecurityGroup[Egress]Rule
 // to change a description, RevokeSecurityGroup[Egress] to delete.
 package alicloud
@@ -9,10 +9,8 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -27,7 +25,7 @@ func Definition() cloud.Cloud {
 	return cloud.Cloud{
 		Name:         Name,
 		Title:        "Alibaba Cloud ECS",
-		Capabilities: ecsrules.Capabilities(),
+		Capabilities: alibaba.Capabilities(),
 		// Permissions.N of AuthorizeSecurityGroup[Egress] and
 		// RevokeSecurityGroup[Egress], up to 100 as the SDK sends them;
 		// ingress and egress are different actions.
@@ -40,45 +38,37 @@ func Definition() cloud.Cloud {
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to the region's public ECS endpoint over HTTPS.", EnvVars: []string{"ALICLOUD_ECS_ENDPOINT"}},
 		},
 		Connect:   func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
-		MovesFrom: []cloud.Move{{TypeNames: []string{"alicloud_security_group_rule"}, Provider: "alicloud", Rule: ecsrules.MoveRule}},
+		MovesFrom: moves,
 	}
 }
 
 // Backend talks to ECS.
 type Backend struct {
-	rpc *ecsrules.RPC
+	client *client
 	// PageSize is DescribeSecurityGroupAttribute's MaxResults (10..1000).
 	PageSize int
 }
 
 // New connects with resolved settings: access_key, secret_key, region and
-// optionally endpoint. Without an endpoint, the region's public ECS
-// endpoint over HTTPS: the SDK's table for ECS (services/ecs), else
-// ecs.<region>.aliyuncs.com.
+// optionally endpoint.
 func New(s map[string]string) (*Backend, error) {
-	rpc, err := ecsrules.NewRPC(ecsrules.API{Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
+	c, err := newClient(s)
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{rpc: rpc, PageSize: 1000}, nil
-}
-
-// call sends one action, with parameters named as the API documents them
-// (see ecsrules.Params), so ingress and egress share one mapping.
-func (b *Backend) call(ctx context.Context, action, direction string, params map[string]string, out any) error {
-	return classify(action, b.rpc.Call(ctx, action, params, out), direction)
+	return &Backend{client: c, PageSize: 1000}, nil
 }
 
 // Authorize adds rules of one direction per call, all of a batch in one
 // Permissions.N list (ECS takes up to 100).
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
-	for _, batch := range ecsrules.ByDirection(rules) {
-		p := ecsrules.Permissions(batch, true)
+	for _, batch := range alibaba.ByDirection(rules) {
+		p := alibaba.Permissions(batch, true)
 		p["SecurityGroupId"] = groupID
 		if clientToken != "" {
 			p["ClientToken"] = clientToken
 		}
-		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
 			return err
 		}
 	}
@@ -95,12 +85,12 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		if token != "" {
 			p["NextToken"] = token
 		}
-		var a ecsrules.DescribeAnswer
-		if err := b.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
+		var a alibaba.DescribeAnswer
+		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
 			return nil, err
 		}
 		for _, p := range a.Permissions.Permission {
-			out = append(out, ecsrules.FromWire(p))
+			out = append(out, alibaba.FromWire(p))
 		}
 		next := a.NextToken.String()
 		if next == "" || next == token {
@@ -118,15 +108,10 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // of one direction go out as one Permissions.N list, the successor of the
 // flat form in the SDK.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	for _, batch := range ecsrules.ByDirection(rules) {
-		var p map[string]string
-		if len(batch) == 1 {
-			p = ecsrules.Params(batch[0], false)
-		} else {
-			p = ecsrules.Permissions(batch, false)
-		}
+	for _, batch := range alibaba.ByDirection(rules) {
+		p := revokeParams(batch)
 		p["SecurityGroupId"] = groupID
-		if err := b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+		if err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
 			return err
 		}
 	}
@@ -137,6 +122,6 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	action, p := ecsrules.Modify(groupID, r)
-	return b.call(ctx, action, r.Direction, p, nil)
+	action, p := alibaba.Modify(groupID, r)
+	return b.client.call(ctx, action, r.Direction, p, nil)
 }

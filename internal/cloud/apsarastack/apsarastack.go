@@ -4,19 +4,15 @@
 // create, DescribeSecurityGroupAttribute to read,
 // ModifySecurityGroup[Egress]Rule to change a description and
 // RevokeSecurityGroup[Egress] to delete. The rule semantics are ECS's
-// (package ecsrules).
+// (package alibaba).
 package apsarastack
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -42,15 +38,15 @@ func Definition() cloud.Cloud {
 		},
 		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
 		MovesFrom: []cloud.Move{
-			{TypeNames: []string{"apsarastack_security_group_rule"}, Provider: "apsarastack", Rule: ecsrules.MoveRule},
-			{TypeNames: []string{"alibabacloudstack_security_group_rule"}, Provider: "alibabacloudstack", Rule: ecsrules.MoveRule},
+			{TypeNames: []string{"apsarastack_security_group_rule"}, Provider: "apsarastack", Rule: alibaba.MoveRule},
+			{TypeNames: []string{"alibabacloudstack_security_group_rule"}, Provider: "alibabacloudstack", Rule: alibaba.MoveRule},
 		},
 	}
 }
 
 // capabilities are ECS's but for prefix lists, which doc 003 lacks.
 func capabilities() cloud.Capabilities {
-	c := ecsrules.Capabilities()
+	c := alibaba.Capabilities()
 	c.PrefixLists = false
 	return c
 }
@@ -64,15 +60,11 @@ type Backend struct {
 
 // New connects with resolved settings.
 func New(s map[string]string) (*Backend, error) {
-	u, err := url.Parse(s["endpoint"])
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", s["endpoint"])
+	c, err := newClient(s)
+	if err != nil {
+		return nil, err
 	}
-	return &Backend{PageSize: 1000, client: &client{
-		endpoint: u.Scheme + "://" + u.Host, accessKey: s["access_key"], secret: s["secret_key"], region: s["region"],
-		organization: s["organization_id"], resourceGroup: s["resource_group_id"],
-		http: &http.Client{Timeout: 60 * time.Second}, now: time.Now,
-	}}, nil
+	return &Backend{client: c, PageSize: 1000}, nil
 }
 
 // Authorize adds rules one call each with doc 003's flat parameters; the
@@ -80,12 +72,12 @@ func New(s map[string]string) (*Backend, error) {
 // write that landed harmless.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	for i, r := range rules {
-		p := ecsrules.Params(r, true)
+		p := alibaba.Params(r, true)
 		p["SecurityGroupId"] = groupID
 		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
 			p["ClientToken"] = token
 		}
-		if err := b.client.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
+		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
 			return err
 		}
 	}
@@ -100,17 +92,17 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // revoke send the same token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
-		p := ecsrules.Params(r, false)
+		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
 		p["ClientToken"] = cloud.RevokeToken(groupID, r)
-		return b.client.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+		return b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
 	})
 }
 
 // UpdateDescription changes a description in one Modify call, naming the
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	action, p := ecsrules.Modify(groupID, r)
+	action, p := alibaba.Modify(groupID, r)
 	return b.client.call(ctx, action, r.Direction, p, nil)
 }
 
@@ -123,18 +115,12 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		if token != "" {
 			p["NextToken"] = token
 		}
-		var a ecsrules.DescribeAnswer
+		var a alibaba.DescribeAnswer
 		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
 			return nil, err
 		}
 		for _, perm := range a.Permissions.Permission {
-			r := ecsrules.FromWire(perm)
-			// Apsara Stack answers the peer group's owner id, which ECS's
-			// SDK type lacks.
-			if r.PeerGroupID != "" {
-				r.PeerGroupOwnerID = ownerID(perm, r.Direction)
-			}
-			out = append(out, r)
+			out = append(out, fromWire(perm))
 		}
 		next := a.NextToken.String()
 		if next == "" || next == token {
@@ -142,12 +128,4 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		}
 		token = next
 	}
-}
-
-// ownerID is the peer group's owner id in a described rule.
-func ownerID(p ecsrules.Permission, direction string) string {
-	if direction == rule.Egress {
-		return p.DestGroupOwnerId.String()
-	}
-	return p.SourceGroupOwnerId.String()
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,6 +36,21 @@ type client struct {
 	organization, resourceGroup string
 	http                        *http.Client
 	now                         func() time.Time
+}
+
+// newClient connects with resolved settings: access_key, secret_key,
+// region, endpoint (the stack's gateway; there is no default) and the
+// optional organization_id and resource_group_id.
+func newClient(s map[string]string) (*client, error) {
+	u, err := cloud.ParseEndpoint(s["endpoint"], "")
+	if err != nil {
+		return nil, err
+	}
+	return &client{
+		endpoint: u.String(), accessKey: s["access_key"], secret: s["secret_key"], region: s["region"],
+		organization: s["organization_id"], resourceGroup: s["resource_group_id"],
+		http: &http.Client{Timeout: 60 * time.Second}, now: time.Now,
+	}, nil
 }
 
 // call sends one action. out, if set, receives the JSON answer.
@@ -72,119 +86,25 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 	req.Header.Set("x-ascm-product-name", "Ecs")
 	req.Header.Set("x-acs-asapi-product", "Ecs")
 
-	resp, err := c.http.Do(req)
+	reply, err := cloud.Send(c.http, req, Name, action)
 	if err != nil {
 		// The body holds the signature, never the secret; the URL only
 		// the action.
-		return cloud.NoAnswer(Name, action, err)
+		return err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Kind: cloud.KindTransient, Status: resp.StatusCode, Err: err}
-	}
-	if e := failure(action, direction, resp.StatusCode, raw); e != nil {
-		e.RetryAfter = cloud.ParseRetryAfter(resp.Header, c.now())
+	if e := failure(action, direction, reply.Status, reply.Body); e != nil {
+		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
 		return e
 	}
 	if out != nil {
 		// Numbers stay exact (account ids) for the loose reads.
-		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec := json.NewDecoder(bytes.NewReader(reply.Body))
 		dec.UseNumber()
 		if err := dec.Decode(out); err != nil {
-			return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, Message: "unreadable answer: " + err.Error()}
+			return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + err.Error()}
 		}
 	}
 	return nil
-}
-
-// answer is every shape an answer may take: success ({"RequestID"}, or
-// ECS's {"RequestId"}), ECS's failure {RequestId, Code, Message}, the
-// gateway's failure {resultCode, resultMsg, result}, and both at once with
-// ASAPI's own fields (asapiSuccess, asapiErrorCode, asapiErrorMessage), as
-// gateways that pass ECS's answer through send it.
-type answer struct {
-	RequestID         string          `json:"RequestID"`
-	RequestId         string          `json:"RequestId"` //nolint:revive // ECS's spelling
-	Code              string          `json:"Code"`
-	Message           string          `json:"Message"`
-	ResultCode        json.RawMessage `json:"resultCode"`
-	ResultMsg         string          `json:"resultMsg"`
-	AsapiSuccess      *bool           `json:"asapiSuccess"`
-	AsapiErrorCode    string          `json:"asapiErrorCode"`
-	AsapiErrorMessage string          `json:"asapiErrorMessage"`
-}
-
-// failure reads an answer and returns the classified error it carries, or
-// nil for a success. An answer fails when its HTTP status does, when the
-// gateway's resultCode is set and not a success value, or when
-// asapiSuccess is false, whatever the HTTP status. The error is classified
-// by the ECS code wherever the answer has one (Code, asapiErrorCode, or
-// the code leading resultMsg, in that order); only an answer without any
-// code is the gateway's own refusal.
-func failure(action, direction string, status int, raw []byte) *cloud.Error {
-	var a answer
-	parsed := json.Unmarshal(raw, &a) == nil
-	hasResultCode := len(a.ResultCode) > 0 && !bytes.Equal(a.ResultCode, []byte("null"))
-	gatewayFailed := parsed && (hasResultCode && !successCode(a.ResultCode) || a.AsapiSuccess != nil && !*a.AsapiSuccess)
-	if !gatewayFailed && status >= 200 && status < 300 {
-		return nil
-	}
-	e := &cloud.Error{Cloud: Name, Action: action, Status: status, RequestID: firstOf(a.RequestId, a.RequestID)}
-	e.Code, e.Message = ecsCode(a)
-	gatewayOnly := e.Code == "" && gatewayFailed
-	switch {
-	case e.Code != "":
-	case gatewayOnly && hasResultCode:
-		e.Code, e.Message = "resultCode "+string(a.ResultCode), firstOf(a.ResultMsg, a.AsapiErrorMessage)
-	case gatewayOnly:
-		e.Code, e.Message = "asapiSuccess false", firstOf(a.ResultMsg, a.AsapiErrorMessage)
-	default:
-		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
-	}
-	classify(e, direction)
-	if gatewayOnly && e.Kind == cloud.KindUnknown {
-		e.Hint = gatewayHint
-	}
-	return e
-}
-
-// ecsCode is the ECS error code an answer carries, with its message: ECS's
-// Code, else ASAPI's asapiErrorCode, else a code leading resultMsg
-// ("InvalidSecurityGroupId.NotFound: ..."). The message is the first one
-// the answer gives.
-func ecsCode(a answer) (code, message string) {
-	message = firstOf(a.Message, a.AsapiErrorMessage, a.ResultMsg)
-	switch {
-	case a.Code != "":
-		return a.Code, message
-	case a.AsapiErrorCode != "":
-		return a.AsapiErrorCode, message
-	}
-	if c, msg, ok := strings.Cut(a.ResultMsg, ": "); ok && isCode(c) {
-		return c, firstOf(a.Message, a.AsapiErrorMessage, msg)
-	}
-	return "", ""
-}
-
-// isCode tells an error code ("Throttling.User", "InternalError") from
-// the first words of a sentence.
-func isCode(s string) bool {
-	return s != "" && !strings.ContainsAny(s, " \t") && s[0] >= 'A' && s[0] <= 'Z'
-}
-
-func firstOf(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func successCode(c json.RawMessage) bool {
-	s := strings.Trim(string(c), `"`)
-	return s == "0" || s == "200"
 }
 
 func nonce() string {

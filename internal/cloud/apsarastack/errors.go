@@ -1,25 +1,116 @@
 package apsarastack
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
 // codes are the error codes whose meaning names the apsarastack block's
-// settings; every rule-level code is ECS's (ecsrules.Codes).
-var codes = func() map[string]ecsrules.Verdict {
-	c := ecsrules.SettingCodes("apsarastack", "APSARASTACK_ACCESS_KEY", "APSARASTACK_SECRET_KEY", "APSARASTACK_REGION")
-	c["NoPermission"] = ecsrules.Verdict{Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action, or organization_id/resource_group_id name a scope it cannot use"}
+// settings; every rule-level code is ECS's (alibaba.Codes).
+var codes = func() map[string]cloud.Verdict {
+	c := alibaba.SettingCodes("apsarastack", "APSARASTACK_ACCESS_KEY", "APSARASTACK_SECRET_KEY", "APSARASTACK_REGION")
+	c["NoPermission"] = cloud.Verdict{Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action, or organization_id/resource_group_id name a scope it cannot use"}
 	return c
 }()
 
 // classify sets the kind of an answer's error.
 func classify(e *cloud.Error, direction string) {
-	ecsrules.Classify(e, direction, codes)
-	if e.Kind == cloud.KindUnknown && e.Status == 429 {
-		e.Kind = cloud.KindTransient
-	}
+	alibaba.Classify(e, direction, codes)
 }
 
 // gatewayHint is for gateway failures that carry no ECS code.
 const gatewayHint = "The Apsara Stack gateway refused the call: check endpoint, organization_id and resource_group_id in the apsarastack block"
+
+// answer is every shape an answer may take: success ({"RequestID"}, or
+// ECS's {"RequestId"}), ECS's failure {RequestId, Code, Message}, the
+// gateway's failure {resultCode, resultMsg, result}, and both at once with
+// ASAPI's own fields (asapiSuccess, asapiErrorCode, asapiErrorMessage), as
+// gateways that pass ECS's answer through send it.
+type answer struct {
+	RequestID         string          `json:"RequestID"`
+	RequestId         string          `json:"RequestId"` //nolint:revive // ECS's spelling
+	Code              string          `json:"Code"`
+	Message           string          `json:"Message"`
+	ResultCode        json.RawMessage `json:"resultCode"`
+	ResultMsg         string          `json:"resultMsg"`
+	AsapiSuccess      *bool           `json:"asapiSuccess"`
+	AsapiErrorCode    string          `json:"asapiErrorCode"`
+	AsapiErrorMessage string          `json:"asapiErrorMessage"`
+}
+
+// failure reads an answer and returns the classified error it carries, or
+// nil for a success. An answer fails when its HTTP status does, when the
+// gateway's resultCode is set and not a success value, or when
+// asapiSuccess is false, whatever the HTTP status. The error is classified
+// by the ECS code wherever the answer has one (Code, asapiErrorCode, or
+// the code leading resultMsg, in that order); only an answer without any
+// code is the gateway's own refusal.
+func failure(action, direction string, status int, raw []byte) *cloud.Error {
+	var a answer
+	parsed := json.Unmarshal(raw, &a) == nil
+	hasResultCode := len(a.ResultCode) > 0 && !bytes.Equal(a.ResultCode, []byte("null"))
+	gatewayFailed := parsed && (hasResultCode && !successCode(a.ResultCode) || a.AsapiSuccess != nil && !*a.AsapiSuccess)
+	if !gatewayFailed && status >= 200 && status < 300 {
+		return nil
+	}
+	e := &cloud.Error{Cloud: Name, Action: action, Status: status, RequestID: firstOf(a.RequestId, a.RequestID)}
+	e.Code, e.Message = ecsCode(a)
+	gatewayOnly := e.Code == "" && gatewayFailed
+	switch {
+	case e.Code != "":
+	case gatewayOnly && hasResultCode:
+		e.Code, e.Message = "resultCode "+string(a.ResultCode), firstOf(a.ResultMsg, a.AsapiErrorMessage)
+	case gatewayOnly:
+		e.Code, e.Message = "asapiSuccess false", firstOf(a.ResultMsg, a.AsapiErrorMessage)
+	default:
+		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
+	}
+	classify(e, direction)
+	if gatewayOnly && e.Kind == cloud.KindUnknown {
+		e.Hint = gatewayHint
+	}
+	return e
+}
+
+// ecsCode is the ECS error code an answer carries, with its message: ECS's
+// Code, else ASAPI's asapiErrorCode, else a code leading resultMsg
+// ("InvalidSecurityGroupId.NotFound: ..."). The message is the first one
+// the answer gives.
+func ecsCode(a answer) (code, message string) {
+	message = firstOf(a.Message, a.AsapiErrorMessage, a.ResultMsg)
+	switch {
+	case a.Code != "":
+		return a.Code, message
+	case a.AsapiErrorCode != "":
+		return a.AsapiErrorCode, message
+	}
+	if c, msg, ok := strings.Cut(a.ResultMsg, ": "); ok && isCode(c) {
+		return c, firstOf(a.Message, a.AsapiErrorMessage, msg)
+	}
+	return "", ""
+}
+
+// isCode tells an error code ("Throttling.User", "InternalError") from
+// the first words of a sentence.
+func isCode(s string) bool {
+	return s != "" && !strings.ContainsAny(s, " \t") && s[0] >= 'A' && s[0] <= 'Z'
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func successCode(c json.RawMessage) bool {
+	s := strings.Trim(string(c), `"`)
+	return s == "0" || s == "200"
+}

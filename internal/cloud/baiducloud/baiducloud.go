@@ -7,15 +7,9 @@ package baiducloud
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"net/url"
 	"strconv"
 	"sync"
-	"time"
 
-	"github.com/baidubce/bce-sdk-go/auth"
-	"github.com/baidubce/bce-sdk-go/bce"
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -54,7 +48,7 @@ func Definition() cloud.Cloud {
 
 // Backend talks to BCC.
 type Backend struct {
-	client *bce.BceClient
+	client *client
 
 	mu sync.Mutex
 	// versions holds each group's sgVersion as last read, sent with the
@@ -66,78 +60,18 @@ type Backend struct {
 // New connects with resolved settings: access_key, secret_key, region and
 // optionally endpoint.
 func New(s map[string]string) (*Backend, error) {
-	endpoint := s["endpoint"]
-	if endpoint == "" {
-		endpoint = "https://bcc." + s["region"] + ".baidubce.com"
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", endpoint)
-	}
-	creds, err := auth.NewBceCredentials(s["access_key"], s["secret_key"])
+	c, err := newClient(s)
 	if err != nil {
 		return nil, err
 	}
-	timeout := 60 * time.Second
-	conf := &bce.BceClientConfiguration{
-		Endpoint:    u.Scheme + "://" + u.Host,
-		Region:      s["region"],
-		UserAgent:   "terraform-provider-secgroup",
-		Credentials: creds,
-		SignOption:  &auth.SignOptions{HeadersToSign: auth.DEFAULT_HEADERS_TO_SIGN, ExpireSeconds: auth.DEFAULT_EXPIRE_SECONDS},
-		// Retries are ours (cloud.Retry, bounded by the resource's
-		// timeouts).
-		Retry:                     bce.NewNoRetryPolicy(),
-		ConnectionTimeoutInMillis: int(timeout.Milliseconds()),
-		HTTPClientTimeout:         &timeout,
-	}
-	client, err := bce.NewBceClientWithExclusiveHTTPClient(conf, &auth.BceV1Signer{})
-	if err != nil {
-		return nil, err
-	}
-	return &Backend{client: client, versions: map[string]int64{}}, nil
-}
-
-// send builds a request with the SDK's request builder (the SDK's helpers
-// cannot send sgVersion, nor a clientToken on revoke) and sends it through
-// the SDK's client; out, if set, receives the JSON answer.
-func (b *Backend) send(ctx context.Context, action, method, groupID string, params map[string]string, body, out any) error {
-	req := &bce.BceRequest{}
-	req.SetUri("/v2/securityGroup/" + groupID)
-	req.SetMethod(method)
-	req.SetContext(ctx)
-	for k, v := range params {
-		req.SetParam(k, v)
-	}
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		payload, err := bce.NewBodyFromBytes(raw)
-		if err != nil {
-			return err
-		}
-		req.SetBody(payload)
-	}
-	resp := &bce.BceResponse{}
-	if err := b.client.SendRequest(req, resp); err != nil {
-		return classify(action, err)
-	}
-	defer resp.Body().Close()
-	if out != nil {
-		if err := resp.ParseJsonBody(out); err != nil {
-			return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
-		}
-	}
-	return nil
+	return &Backend{client: c, versions: map[string]int64{}}, nil
 }
 
 // detail reads a group with GET /v2/securityGroup/{id}: one group, never
 // a listing of all of them.
 func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityGroupDetailResult, error) {
 	var out api.GetSecurityGroupDetailResult
-	if err := b.send(ctx, "GetSecurityGroupDetail", "GET", groupID, nil, nil, &out); err != nil {
+	if err := b.client.send(ctx, "GetSecurityGroupDetail", "GET", groupID, nil, nil, &out); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -201,7 +135,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 	if clientToken != "" {
 		params["clientToken"] = clientToken
 	}
-	err := b.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
+	err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	b.mu.Unlock()

@@ -1,10 +1,12 @@
 package baiducloud
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -57,4 +59,55 @@ func fromWire(w api.SecurityGroupRuleVo) rule.Rule {
 		r.PeerGroupID = group
 	}
 	return r
+}
+
+// move takes baiducloud_security_group_rule (baidubce/baiducloud, schema
+// version 0): security_group_id, remark, direction, ether_type, protocol
+// ("" is all), port_range ("1-65535" by default), and the peer as
+// source_ip or source_group_id on ingress, dest_ip or dest_group_id on
+// egress ("all" is every address of the ether type). Its id is not the
+// rule's own, which the next refresh reads.
+var move = cloud.Move{
+	TypeNames: []string{"baiducloud_security_group_rule"},
+	Provider:  "baiducloud",
+	Rule: func(attrs map[string]any) (string, rule.Rule, error) {
+		group, err := cloud.MovedRequired(attrs, "security_group_id")
+		if err != nil {
+			return "", rule.Rule{}, err
+		}
+		var r rule.Rule
+		if r.Direction, err = cloud.MovedDirection(attrs, "direction"); err != nil {
+			return "", r, err
+		}
+		r.Protocol = rule.All
+		if p := cloud.MovedAttr(attrs, "protocol"); p != "" {
+			if r.Protocol, err = cloud.MovedProtocol(attrs, "protocol"); err != nil {
+				return "", r, err
+			}
+		}
+		if rule.HasPorts(r.Protocol) && cloud.MovedAttr(attrs, "port_range") == "" {
+			r.Ports = rule.PortRange{From: 1, To: 65535}
+		} else if r.Ports, err = cloud.MovedPorts(attrs, "port_range", r.Protocol); err != nil {
+			return "", r, err
+		}
+		ip, peer := "source_ip", "source_group_id"
+		if r.Direction == rule.Egress {
+			ip, peer = "dest_ip", "dest_group_id"
+		}
+		switch addr := cloud.MovedAttr(attrs, ip); addr {
+		case "":
+			if r.PeerGroupID = cloud.MovedAttr(attrs, peer); r.PeerGroupID == "" {
+				return "", r, fmt.Errorf("the state has neither %s nor %s", ip, peer)
+			}
+		case "all":
+			r.CIDR = "0.0.0.0/0"
+			if cloud.MovedAttr(attrs, "ether_type") == "IPv6" {
+				r.CIDR = "::/0"
+			}
+		default:
+			r.CIDR = rule.NormalizeCIDR(addr)
+		}
+		r.Description = cloud.MovedAttr(attrs, "remark")
+		return group, r, nil
+	},
 }

@@ -1,17 +1,17 @@
 // Package ens manages Alibaba ENS (Edge Node Service) security group rules
 // through the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
-// API 2017-11-10; see ecsrules.RPC): AuthorizeSecurityGroup[Egress] to create,
+// API 2017-11-10; see alibaba.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress
 // and RevokeSecurityGroupEgress for egress to delete (vendor doc 004).
 // It shares the SDK plumbing and rule semantics of the Alibaba family
-// (package ecsrules).
+// (package alibaba).
 package ens
 
 import (
 	"context"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -20,8 +20,6 @@ const Name = "ens"
 
 const (
 	apiVersion = "2017-11-10"
-	// defaultDomain is ENS's one central endpoint.
-	defaultDomain = "ens.aliyuncs.com"
 )
 
 // Definition describes ENS to the provider.
@@ -51,36 +49,30 @@ func Definition() cloud.Cloud {
 
 // Backend talks to ENS.
 type Backend struct {
-	rpc *ecsrules.RPC
+	client *client
 }
 
 // New connects with resolved settings: access_key, secret_key and
-// optionally endpoint. ENS's rule calls take no region (doc 004): none is
-// sent, and the endpoint is ENS's central one unless set.
+// optionally endpoint.
 func New(s map[string]string) (*Backend, error) {
-	rpc, err := ecsrules.NewRPC(ecsrules.API{Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
+	c, err := newClient(s)
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{rpc: rpc}, nil
-}
-
-// call sends one action.
-func (b *Backend) call(ctx context.Context, action string, p map[string]string, out any) error {
-	return classify(action, b.rpc.Call(ctx, action, p, out))
+	return &Backend{client: c}, nil
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client
 // token (cloud.Client recognises its own retried write). Doc 004's
-// parameters are ECS's (ecsrules.Params): IpProtocol lower-case, PortRange
+// parameters are ECS's (alibaba.Params): IpProtocol lower-case, PortRange
 // and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
 // Priority, and the peer as SourceCidrIp on ingress, DestCidrIp on egress;
 // ENS rule calls carry no description.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	for _, r := range rules {
-		p := ecsrules.Params(r, false)
+		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		if err := b.call(ctx, ecsrules.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
+		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
 			return err
 		}
 	}
@@ -91,9 +83,9 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // RevokeSecurityGroupEgress for egress, with doc 004's parameters.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
-		p := ecsrules.Params(r, false)
+		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		return b.call(ctx, ecsrules.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
+		return b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
 	})
 }
 
@@ -101,15 +93,13 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // integer, CreationTime). ENS answers "TCP" and "Accept": read back in
 // lower case. ENS has no rule ids, NIC types, peer groups or IPv6.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	var a ecsrules.DescribeAnswer
-	if err := b.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
+	var a alibaba.DescribeAnswer
+	if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
 		return nil, err
 	}
 	rules := make([]rule.Rule, 0, len(a.Permissions.Permission))
 	for _, p := range a.Permissions.Permission {
-		r := ecsrules.FromWire(p)
-		r.NativeID, r.NicType, r.Description, r.LocalCIDR = "", "", "", ""
-		rules = append(rules, r)
+		rules = append(rules, fromWire(p))
 	}
 	return rules, nil
 }

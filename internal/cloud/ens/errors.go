@@ -4,14 +4,14 @@ import (
 	"strings"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ecsrules"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
 // codes maps the error codes of vendor doc 004 and ENS's signature layer
 // to what they mean for a Terraform user; ENS answers most with HTTP 400.
-var codes = func() map[string]ecsrules.Verdict {
-	c := ecsrules.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "")
-	for code, v := range map[string]ecsrules.Verdict{
+var codes = func() map[string]cloud.Verdict {
+	c := alibaba.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "")
+	for code, v := range map[string]cloud.Verdict{
 		"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
 		"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
 		"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
@@ -39,11 +39,11 @@ func classify(action string, err error) error {
 	if err == nil {
 		return nil
 	}
-	e, answered := ecsrules.FromSDK(Name, action, err)
+	e, answered := alibaba.FromSDK(Name, action, err)
 	if !answered {
 		return e
 	}
-	ecsrules.Classify(e, "", codes)
+	alibaba.Classify(e, "", codes)
 	if field, ok := strings.CutPrefix(e.Code, "InvalidParameter."); ok {
 		e.Kind, e.Attribute = cloud.KindInvalid, parameterAttributes[field]
 		e.Hint = "ENS refused " + field + ": check " + e.Attribute + " against what ENS accepts (IPv4 CIDRs, lower-case protocols, ports 1-65535, priority 1-100)"

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +15,7 @@ import (
 )
 
 // Wire constants of Zenlayer Cloud API 2.0 for the VM product
-// (reference/vendor-wire.md 1.1 and 1.2).
+// (the vendor SDK's common request headers and its VM service).
 const (
 	defaultEndpoint = "https://console.zenlayer.com"
 	path            = "/api/v2/vm"
@@ -37,21 +35,18 @@ type client struct {
 	now               func() time.Time
 }
 
-// parseEndpoint accepts "scheme://host[:port]" or a bare host (HTTPS, as
-// the vendor's ZENLAYERCLOUD_DOMAIN).
-func parseEndpoint(s string) (*url.URL, error) {
-	if s == "" {
-		s = defaultEndpoint
+// newClient connects with resolved settings: access_key, secret_key and
+// optionally endpoint (a bare host means HTTPS, as the vendor's
+// ZENLAYERCLOUD_DOMAIN).
+func newClient(s map[string]string) (*client, error) {
+	u, err := cloud.ParseEndpoint(s["endpoint"], defaultEndpoint)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.Contains(s, "://") {
-		s = "https://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", s)
-	}
-	u.Path = ""
-	return u, nil
+	// Requests are bounded by the context (the resource's timeouts); the
+	// client timeout only stops a hung connection.
+	hc := &http.Client{Timeout: 60 * time.Second}
+	return &client{endpoint: u, accessKey: s["access_key"], secret: s["secret_key"], http: hc, now: time.Now}, nil
 }
 
 // envelope is a successful answer: the action's fields sit in response.
@@ -91,36 +86,29 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 	req.Header.Set("X-ZC-Request-Client", "terraform-provider-secgroup")
 	req.Header.Set("Authorization", zc2.Authorization(c.accessKey, signature))
 
-	resp, err := c.http.Do(req)
+	reply, err := cloud.Send(c.http, req, Name, action)
 	if err != nil {
-		// No answer: refused, reset or timed out. *url.Error carries
-		// only the URL, which holds no secret here.
-		return cloud.NoAnswer(Name, action, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Kind: cloud.KindTransient, Status: resp.StatusCode, Err: err}
+		return err
 	}
 	// Like the SDK, anything but 200 is an error in the documented shape.
-	if resp.StatusCode != http.StatusOK {
+	if reply.Status != http.StatusOK {
 		var f failure
-		if json.Unmarshal(raw, &f) != nil || f.Code == "" {
-			f.Message = strings.TrimSpace(http.StatusText(resp.StatusCode) + " " + cloud.Excerpt(raw))
+		if json.Unmarshal(reply.Body, &f) != nil || f.Code == "" {
+			f.Message = strings.TrimSpace(http.StatusText(reply.Status) + " " + cloud.Excerpt(reply.Body))
 		}
-		e := classify(action, resp.StatusCode, f)
-		e.RetryAfter = cloud.ParseRetryAfter(resp.Header, c.now())
+		e := classify(action, reply.Status, f)
+		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
 		return e
 	}
 	var env envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, Message: "unreadable answer: " + cloud.Excerpt(raw)}
+	if err := json.Unmarshal(reply.Body, &env); err != nil {
+		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + cloud.Excerpt(reply.Body)}
 	}
 	if out == nil || len(env.Response) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(env.Response, out); err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
+		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ package zenlayer
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -71,14 +69,11 @@ type Backend struct {
 // New connects with resolved settings: access_key, secret_key and
 // optionally endpoint.
 func New(s map[string]string) (*Backend, error) {
-	u, err := parseEndpoint(s["endpoint"])
+	c, err := newClient(s)
 	if err != nil {
 		return nil, err
 	}
-	// Requests are bounded by the context (the resource's timeouts); the
-	// client timeout only stops a hung connection.
-	hc := &http.Client{Timeout: 60 * time.Second}
-	return &Backend{client: &client{endpoint: u, accessKey: s["access_key"], secret: s["secret_key"], http: hc, now: time.Now}}, nil
+	return &Backend{client: c}, nil
 }
 
 type groupRules struct {

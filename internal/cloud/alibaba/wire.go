@@ -1,15 +1,13 @@
-// Package ecsrules is the rule semantics of the ECS API (2014-05-26) that
-// Alibaba Cloud ECS and Apsara Stack share: how a portable rule is named in
-// request parameters, how a described Permission reads back, and what each
-// rule-level error code means. Each cloud adds its transport and the codes
-// that name its own settings.
-package ecsrules
+package alibaba
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -157,3 +155,117 @@ func Modify(groupID string, r rule.Rule) (action string, params map[string]strin
 	}
 	return action, p
 }
+
+// Permission is one rule as DescribeSecurityGroupAttribute answers it, on
+// ECS, Apsara Stack and ENS alike. It is our own copy of the SDKs' type
+// (services/ecs and services/ens Permission) with the fields the provider
+// reads, because the generated service packages are most of the binary's
+// size. Every field reads as text whether the answer spells it as a string
+// or a number: ECS's SDK types Priority as a string, ENS's as an integer,
+// and stacks differ.
+type Permission struct {
+	SecurityGroupRuleId     Text `json:"SecurityGroupRuleId"` //nolint:revive // the API's names
+	Direction               Text `json:"Direction"`
+	IpProtocol              Text `json:"IpProtocol"`
+	PortRange               Text `json:"PortRange"`
+	SourcePortRange         Text `json:"SourcePortRange"`
+	Policy                  Text `json:"Policy"`
+	Priority                Text `json:"Priority"`
+	NicType                 Text `json:"NicType"`
+	Description             Text `json:"Description"`
+	SourceCidrIp            Text `json:"SourceCidrIp"`
+	Ipv6SourceCidrIp        Text `json:"Ipv6SourceCidrIp"`
+	SourceGroupId           Text `json:"SourceGroupId"`
+	SourceGroupOwnerAccount Text `json:"SourceGroupOwnerAccount"`
+	SourceGroupOwnerId      Text `json:"SourceGroupOwnerId"`
+	SourcePrefixListId      Text `json:"SourcePrefixListId"`
+	DestCidrIp              Text `json:"DestCidrIp"`
+	Ipv6DestCidrIp          Text `json:"Ipv6DestCidrIp"`
+	DestGroupId             Text `json:"DestGroupId"`
+	DestGroupOwnerAccount   Text `json:"DestGroupOwnerAccount"`
+	DestGroupOwnerId        Text `json:"DestGroupOwnerId"`
+	DestPrefixListId        Text `json:"DestPrefixListId"`
+	// CreateTime is ECS's spelling, CreationTime ENS's.
+	CreateTime   Text `json:"CreateTime"`
+	CreationTime Text `json:"CreationTime"`
+}
+
+// DescribeAnswer is DescribeSecurityGroupAttribute's answer.
+type DescribeAnswer struct {
+	NextToken   Text `json:"NextToken"`
+	Permissions struct {
+		Permission []Permission `json:"Permission"`
+	} `json:"Permissions"`
+}
+
+// Text is a JSON string, or a number or boolean kept as written (account
+// ids exactly), or empty for null.
+type Text string
+
+// UnmarshalJSON reads any JSON scalar as text.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*t = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Text(s)
+	default:
+		*t = Text(strings.TrimSpace(string(b)))
+	}
+	return nil
+}
+
+func (t Text) String() string { return string(t) }
+
+// MoveRule reads the state of the Alibaba family's rule resources
+// (alicloud_security_group_rule, apsarastack_security_group_rule,
+// alibabacloudstack_security_group_rule, schema version 0): type,
+// ip_protocol, port_range ("22/22", "-1/-1"), the peer as cidr_ip,
+// ipv6_cidr_ip, source_security_group_id (with its owner) or
+// prefix_list_id, nic_type, policy, priority, description, and the rule's
+// id where the provider keeps it (security_group_rule_id).
+func MoveRule(attrs map[string]any) (string, rule.Rule, error) {
+	group, err := cloud.MovedRequired(attrs, "security_group_id")
+	if err != nil {
+		return "", rule.Rule{}, err
+	}
+	var r rule.Rule
+	if r.Direction, err = cloud.MovedDirection(attrs, "type"); err != nil {
+		return "", r, err
+	}
+	if r.Protocol, err = cloud.MovedProtocol(attrs, "ip_protocol"); err != nil {
+		return "", r, err
+	}
+	if r.Ports, err = cloud.MovedPorts(attrs, "port_range", r.Protocol); err != nil {
+		return "", r, err
+	}
+	if r.Priority, err = cloud.MovedPriority(attrs, "priority"); err != nil {
+		return "", r, err
+	}
+	r.CIDR = rule.NormalizeCIDR(first(cloud.MovedAttr(attrs, "cidr_ip"), cloud.MovedAttr(attrs, "ipv6_cidr_ip")))
+	if r.CIDR == "" {
+		r.PeerGroupID = cloud.MovedAttr(attrs, "source_security_group_id")
+		r.PeerGroupOwnerAccount = cloud.MovedAttr(attrs, "source_group_owner_account")
+		r.PeerGroupOwnerID = cloud.MovedAttr(attrs, "source_group_owner_id")
+		r.PrefixListID = cloud.MovedAttr(attrs, "prefix_list_id")
+	}
+	if r.CIDR == "" && r.PeerGroupID == "" && r.PrefixListID == "" {
+		return "", r, errNoPeer
+	}
+	r.NicType = cloud.MovedAttr(attrs, "nic_type")
+	r.Policy = strings.ToLower(cloud.MovedAttr(attrs, "policy"))
+	r.Description = cloud.MovedAttr(attrs, "description")
+	r.NativeID = cloud.MovedAttr(attrs, "security_group_rule_id")
+	return group, r, nil
+}
+
+var errNoPeer = moveError("the state has none of cidr_ip, ipv6_cidr_ip, source_security_group_id and prefix_list_id")
+
+type moveError string
+
+func (e moveError) Error() string { return string(e) }

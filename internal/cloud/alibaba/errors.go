@@ -1,4 +1,4 @@
-package ecsrules
+package alibaba
 
 import (
 	"strings"
@@ -6,20 +6,12 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
-// Verdict is how one error code ends: its kind, the attribute to fix and
-// what to change.
-type Verdict struct {
-	Kind      cloud.Kind
-	Attribute string
-	Hint      string
-}
-
 // Codes maps the rule-level error codes of the ECS API, those of vendor
 // doc 001 (RevokeSecurityGroup), of doc 003 (Apsara Stack's) and of the
 // 2024-07-08 revoke change among them, to what they mean for a Terraform
 // user. Codes that name a cloud's own settings (credentials, region) are
 // each cloud's.
-var Codes = map[string]Verdict{
+var Codes = map[string]cloud.Verdict{
 	// The rule is gone: doc 001's code, the 2024-07-08 codes, and the
 	// codes ECS answers for unknown rule ids.
 	"InvalidGroupAuthItem.NotFound":         {Kind: cloud.KindRuleGone},
@@ -60,16 +52,14 @@ var Codes = map[string]Verdict{
 // cloud's own codes first, then Codes, then the classes every ECS-style
 // API shares (Throttling*, 5xx, Forbidden*). direction says which side of
 // the rule the Source/Dest codes refer to.
-func Classify(e *cloud.Error, direction string, own map[string]Verdict) {
+func Classify(e *cloud.Error, direction string, own map[string]cloud.Verdict) {
 	v, ok := own[e.Code]
 	if !ok {
 		v, ok = Codes[e.Code]
 	}
 	switch {
 	case ok:
-	case strings.HasPrefix(e.Code, "Throttling"):
-		v.Kind = cloud.KindTransient
-	case e.Status >= 500:
+	case strings.HasPrefix(e.Code, "Throttling"), cloud.RetriedStatus(e.Status):
 		v.Kind = cloud.KindTransient
 	case strings.HasPrefix(e.Code, "Forbidden"):
 		v.Kind = cloud.KindAuth
@@ -81,7 +71,7 @@ func Classify(e *cloud.Error, direction string, own map[string]Verdict) {
 	if e.Action == "DescribeSecurityGroupAttribute" && v.Attribute != "" && v.Attribute != "security_group_id" {
 		v.Attribute, v.Hint = "", ""
 	}
-	e.Kind, e.Attribute, e.Hint = v.Kind, v.Attribute, v.Hint
+	v.Apply(e)
 	// A revoke naming a peer group that no longer exists cannot match a
 	// rule: ECS deletes rules that reference a deleted group.
 	if strings.HasPrefix(e.Action, "Revoke") && strings.HasSuffix(e.Code, "GroupId.NotFound") && e.Code != "InvalidSecurityGroupId.NotFound" {
@@ -92,4 +82,27 @@ func Classify(e *cloud.Error, direction string, own map[string]Verdict) {
 		strings.Contains(e.Code, "CidrIp") {
 		e.Attribute = "local_cidr"
 	}
+}
+
+// SettingCodes are the signature-layer and region codes of an Alibaba RPC
+// API, with hints that name the cloud's provider block and environment
+// variables.
+func SettingCodes(block, accessEnv, secretEnv, regionEnv string) map[string]cloud.Verdict {
+	check := func(setting, env string) string {
+		return "Check " + setting + " in the provider's " + block + " block (or " + env + ")"
+	}
+	codes := map[string]cloud.Verdict{
+		"InvalidSecurityGroupId.NotFound": {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id and the " + block + " block: the group does not exist there"},
+		"InvalidAccessKeyId.NotFound":     {Kind: cloud.KindAuth, Hint: check("access_key", accessEnv)},
+		"InvalidAccessKeyId.Inactive":     {Kind: cloud.KindAuth, Hint: "The AccessKey is disabled; enable it or use another one"},
+		"SignatureDoesNotMatch":           {Kind: cloud.KindAuth, Hint: check("secret_key", secretEnv)},
+		"IncompleteSignature":             {Kind: cloud.KindAuth, Hint: check("secret_key", secretEnv)},
+		"InvalidTimeStamp.Expired":        {Kind: cloud.KindAuth, Hint: "The request's time differs from the cloud's by more than 15 minutes: check this machine's clock"},
+		"Forbidden.RAM":                   {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this action"},
+		"NoPermission":                    {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action"},
+	}
+	if regionEnv != "" {
+		codes["InvalidRegionId.NotFound"] = cloud.Verdict{Kind: cloud.KindInvalid, Hint: "Set region in the provider's " + block + " block (or " + regionEnv + ") to an existing region"}
+	}
+	return codes
 }

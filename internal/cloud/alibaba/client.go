@@ -1,4 +1,4 @@
-package ecsrules
+package alibaba
 
 import (
 	"bytes"
@@ -42,13 +42,13 @@ type API struct {
 }
 
 // NewRPC connects with resolved settings: access_key, secret_key and
-// optionally endpoint (scheme://host[:port]).
+// optionally endpoint (scheme://host[:port], or a bare host for HTTPS).
 func NewRPC(api API, s map[string]string) (*RPC, error) {
 	scheme, domain := "https", api.Domain
 	if ep := s["endpoint"]; ep != "" {
-		u, err := url.Parse(ep)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", ep)
+		u, err := cloud.ParseEndpoint(ep, "")
+		if err != nil {
+			return nil, err
 		}
 		scheme, domain = u.Scheme, u.Host
 	}

@@ -1,4 +1,4 @@
-package ecsrules
+package alibaba
 
 import (
 	"encoding/json"

@@ -1,0 +1,34 @@
+package alicloud
+
+import (
+	"context"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
+)
+
+// client sends ECS actions through the core of the vendor's SDK
+// (alibaba.RPC) and classifies their errors.
+type client struct {
+	rpc *alibaba.RPC
+}
+
+// newClient connects with resolved settings: access_key, secret_key,
+// region and optionally endpoint. Without an endpoint, the region's public
+// ECS endpoint over HTTPS: the SDK's table for ECS (services/ecs), else
+// ecs.<region>.aliyuncs.com.
+func newClient(s map[string]string) (*client, error) {
+	rpc, err := alibaba.NewRPC(alibaba.API{Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
+	if err != nil {
+		return nil, err
+	}
+	return &client{rpc: rpc}, nil
+}
+
+// call sends one action, with parameters named as the API documents them
+// (see alibaba.Params), so ingress and egress share one mapping.
+// direction says which side of the rule the error codes refer to.
+func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) error {
+	return classify(action, c.rpc.Call(ctx, action, params, out), direction)
+}

@@ -1,0 +1,32 @@
+package ens
+
+import (
+	"context"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
+)
+
+// defaultDomain is ENS's one central endpoint.
+const defaultDomain = "ens.aliyuncs.com"
+
+// client sends ENS actions through the core of the vendor's SDK
+// (alibaba.RPC) and classifies their errors.
+type client struct {
+	rpc *alibaba.RPC
+}
+
+// newClient connects with resolved settings: access_key, secret_key and
+// optionally endpoint. ENS's rule calls take no region: none is sent, and
+// the endpoint is ENS's central one unless set.
+func newClient(s map[string]string) (*client, error) {
+	rpc, err := alibaba.NewRPC(alibaba.API{Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
+	if err != nil {
+		return nil, err
+	}
+	return &client{rpc: rpc}, nil
+}
+
+// call sends one action.
+func (c *client) call(ctx context.Context, action string, p map[string]string, out any) error {
+	return classify(action, c.rpc.Call(ctx, action, p, out))
+}
