@@ -14,7 +14,7 @@ import (
 )
 
 // Apsara Stack end to end through the gateway route: IPv6 and icmpv6 rules
-// with every revoke parameter of doc 003 in play, the data source, import,
+// with every revoke parameter of the Apsara Stack RevokeSecurityGroup reference in play, the data source, import,
 // a description changed in place, out-of-band deletion, destroy.
 func TestAccApsarastack_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
@@ -71,7 +71,7 @@ data "secgroup_rules" "web" {
 						return nil
 					}
 				}
-				return fmt.Errorf("no revoke carried doc 003's parameters: %+v", m.Store.CallsOf("apsarastack", "RevokeSecurityGroup"))
+				return fmt.Errorf("no revoke carried the parameters of the Apsara Stack RevokeSecurityGroup reference: %+v", m.Store.CallsOf("apsarastack", "RevokeSecurityGroup"))
 			},
 		),
 		Steps: []resource.TestStep{

@@ -106,8 +106,8 @@ func Find(rules []Rule, r Rule) int { return Identity{}.Find(rules, r) }
 // compares everywhere. The zero value is Matches itself.
 type Identity struct {
 	// Description: the description is part of a rule's identity, so two
-	// rules that differ only in it are two rules (Baidu's remark, doc 002's
-	// 6-tuple).
+	// rules that differ only in it are two rules (Baidu's remark, in the
+	// 6-tuple of its RevokeSecurityGroupRule).
 	Description bool
 	// NoPriority: two rules that differ only in priority are one rule
 	// (Zenlayer refuses the second as a repeat).

@@ -7,12 +7,12 @@ import (
 )
 
 // Codes maps the rule-level error codes of the ECS API, those of vendor
-// doc 001 (RevokeSecurityGroup), of doc 003 (Apsara Stack's) and of the
+// the ECS RevokeSecurityGroup reference, of the Apsara Stack RevokeSecurityGroup reference and of the
 // 2024-07-08 revoke change among them, to what they mean for a Terraform
 // user. Codes that name a cloud's own settings (credentials, region) are
 // each cloud's.
 var Codes = map[string]cloud.Verdict{
-	// The rule is gone: doc 001's code, the 2024-07-08 codes, and the
+	// The rule is gone: the code of the ECS RevokeSecurityGroup reference, the 2024-07-08 codes, and the
 	// codes ECS answers for unknown rule ids.
 	"InvalidGroupAuthItem.NotFound":         {Kind: cloud.KindRuleGone},
 	"InvalidSecurityGroupRule.RuleNotExist": {Kind: cloud.KindRuleGone},

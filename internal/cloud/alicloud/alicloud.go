@@ -101,7 +101,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 }
 
 // Revoke removes rules. A single rule goes out as the flat parameters of
-// vendor doc 001 (RevokeSecurityGroup: IpProtocol, PortRange,
+// the ECS RevokeSecurityGroup reference (RevokeSecurityGroup: IpProtocol, PortRange,
 // SourcePortRange, NicType, Policy, DestCidrIp, SourceCidrIp,
 // SourceGroupId, SourceGroupOwnerAccount, SourceGroupOwnerId, Priority,
 // plus the Ipv6 and prefix-list fields of the current API); several rules

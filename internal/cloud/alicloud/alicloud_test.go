@@ -75,7 +75,7 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 		t.Fatalf("description not changed in the mock: %s", d)
 	}
 
-	// One rule: the flat parameters of vendor doc 001.
+	// One rule: the flat parameters of the ECS RevokeSecurityGroup reference.
 	if err := b.Revoke(ctx, "sg-web", []rule.Rule{toApp}); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	}
 }
 
-// The owner parameters of vendor doc 001 reach the wire on create and
+// The owner parameters of the ECS RevokeSecurityGroup reference reach the wire on create and
 // revoke, for a peer group of another account.
 func TestPeerGroupOwnerParameters(t *testing.T) {
 	m := startMock(t)

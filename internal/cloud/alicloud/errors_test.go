@@ -15,7 +15,7 @@ func serverError(status int, code string) error {
 	return sdkerrors.NewServerError(status, `{"RequestId":"R1","HostId":"ecs.aliyuncs.com","Code":"`+code+`","Message":"m"}`, "")
 }
 
-// How every error code of vendor doc 001 (RevokeSecurityGroup), and of the
+// How every error code of the ECS RevokeSecurityGroup reference, and of the
 // 2024-07-08 revoke change, ends on Delete: success (gone) or a diagnostic
 // on the attribute to fix.
 func TestDoc001Codes(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package apsarastack manages Alibaba Apsara Stack ECS security group
-// rules through the stack's API gateway route (vendor doc 003): POST
+// rules through the stack's API gateway route (the Apsara Stack RevokeSecurityGroup reference): POST
 // /apsara/route/Ecs/{Action} with AuthorizeSecurityGroup[Egress] to
 // create, DescribeSecurityGroupAttribute to read,
 // ModifySecurityGroup[Egress]Rule to change a description and
@@ -44,7 +44,7 @@ func Definition() cloud.Cloud {
 	}
 }
 
-// capabilities are ECS's but for prefix lists, which doc 003 lacks.
+// capabilities are ECS's but for prefix lists, which the Apsara Stack RevokeSecurityGroup reference lacks.
 func capabilities() cloud.Capabilities {
 	c := alibaba.Capabilities()
 	c.PrefixLists = false
@@ -67,7 +67,7 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: c, PageSize: 1000}, nil
 }
 
-// Authorize adds rules one call each with doc 003's flat parameters; the
+// Authorize adds rules one call each with the flat parameters of the Apsara Stack RevokeSecurityGroup reference; the
 // ClientToken (one per rule, derived from the caller's) makes retries of a
 // write that landed harmless.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
@@ -84,7 +84,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return nil
 }
 
-// Revoke removes rules one call each with every parameter of doc 003 the
+// Revoke removes rules one call each with every parameter of the Apsara Stack RevokeSecurityGroup reference the
 // rule sets (SourceGroupId, Policy, SourcePortRange, Priority,
 // SourceGroupOwnerId/Account, Ipv6SourceCidrIp, Ipv6DestCidrIp, NicType,
 // PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the Dest* twins on

@@ -15,12 +15,13 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/signature/acs"
 )
 
-// Wire constants of the gateway route of vendor doc 003.
+// Wire constants of the gateway route of the Apsara Stack RevokeSecurityGroup reference.
 const (
 	routePrefix = "/apsara/route/Ecs/"
 	// ecsVersion is the ECS API the actions belong to, signed as Version.
 	ecsVersion = "2014-05-26"
-	// gatewayVersion is doc 003's body parameter "version" (its sample).
+	// gatewayVersion is the body parameter "version" of the Apsara Stack
+	// RevokeSecurityGroup reference (its sample).
 	gatewayVersion = "2016-01-01"
 )
 
@@ -59,7 +60,7 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		"Action": action, "Format": "JSON", "Version": ecsVersion,
 		"AccessKeyId": c.accessKey, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
 		"SignatureNonce": nonce(), "Timestamp": c.now().UTC().Format("2006-01-02T15:04:05Z"),
-		// Doc 003 lists the region twice, as RegionId and regionId, and
+		// The Apsara Stack RevokeSecurityGroup reference lists the region twice, as RegionId and regionId, and
 		// the gateway's version.
 		"RegionId": c.region, "regionId": c.region, "version": gatewayVersion,
 	}

@@ -2,7 +2,7 @@
 // through the vendor's SDK (github.com/baidubce/bce-sdk-go: its client,
 // bce-auth-v1 signer and request builder): PUT ?authorizeRule to create,
 // GET /v2/securityGroup/{id} to read, PUT ?revokeRule to delete (vendor
-// doc 002), each write with a clientToken and the group's sgVersion.
+// the BCC RevokeSecurityGroupRule reference), each write with a clientToken and the group's sgVersion.
 package baiducloud
 
 import (
@@ -28,8 +28,8 @@ func Definition() cloud.Cloud {
 			Protocols:  []string{rule.TCP, rule.UDP, rule.ICMP, rule.All},
 			IPv6:       true,
 			PeerGroups: true,
-			// The remark is part of the rule's identity (doc 002's
-			// 6-tuple): changing it replaces the rule, and two rules that
+			// The remark is part of the rule's identity (the
+			// 6-tuple of RevokeSecurityGroupRule): changing it replaces the rule, and two rules that
 			// differ only in it are two rules.
 			Description: true,
 			NativeIDs:   true,
@@ -114,7 +114,7 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 // VersionMismatch says someone else did. An authorize reads it again, so
 // its duplicate check stands on the group as it is; a revoke sends the
 // version only when a read since our last write gave it (sgVersion is
-// optional, doc 002): it names its rule by the 6-tuple, so a change
+// optional, the BCC RevokeSecurityGroupRule reference): it names its rule by the 6-tuple, so a change
 // elsewhere in the group cannot make it remove another rule, and a
 // destroy costs one call per rule.
 func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) error {
@@ -154,7 +154,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return nil
 }
 
-// Revoke removes rules one call each, with doc 002's clientToken and
+// Revoke removes rules one call each, with the clientToken and sgVersion of the BCC RevokeSecurityGroupRule reference
 // sgVersion. The token is derived from the group and the rule (its remark
 // included: it is part of the rule's identity), so the retries of one
 // revoke send the same token.

@@ -61,7 +61,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("rule %s read back from %+v", want, got)
 		}
 	}
-	// Doc 002's revoke: clientToken and sgVersion in the query, the rule
+	// The revoke of the BCC RevokeSecurityGroupRule reference: clientToken and sgVersion in the query, the rule
 	// with its remark in the body.
 	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// How every error code of vendor doc 002 (revokeRule) ends.
+// How every error code of the BCC RevokeSecurityGroupRule reference (revokeRule) ends.
 func TestDoc002Codes(t *testing.T) {
 	for _, tc := range []struct {
 		status int

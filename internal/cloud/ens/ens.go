@@ -2,7 +2,7 @@
 // through the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
 // API 2017-11-10; see alibaba.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress
-// and RevokeSecurityGroupEgress for egress to delete (vendor doc 004).
+// and RevokeSecurityGroupEgress for egress to delete (the ENS RevokeSecurityGroup reference).
 // It shares the SDK plumbing and rule semantics of the Alibaba family
 // (package alibaba).
 package ens
@@ -28,7 +28,7 @@ func Definition() cloud.Cloud {
 		Name:  Name,
 		Title: "Alibaba ENS",
 		Capabilities: cloud.Capabilities{
-			// Doc 004: tcp, udp, icmp, gre, all; IPv4 only; no peer
+			// The ENS RevokeSecurityGroup reference: tcp, udp, icmp, gre, all; IPv4 only; no peer
 			// groups, no NIC types, no description on the rule calls.
 			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.All},
 			Policies:        []string{rule.Accept, rule.Drop},
@@ -63,8 +63,8 @@ func New(s map[string]string) (*Backend, error) {
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client
-// token (cloud.Client recognises its own retried write). Doc 004's
-// parameters are ECS's (alibaba.Params): IpProtocol lower-case, PortRange
+// token (cloud.Client recognises its own retried write). The parameters of
+// the ENS RevokeSecurityGroup reference are ECS's (alibaba.Params): IpProtocol lower-case, PortRange
 // and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
 // Priority, and the peer as SourceCidrIp on ingress, DestCidrIp on egress;
 // ENS rule calls carry no description.
@@ -80,7 +80,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 }
 
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
-// RevokeSecurityGroupEgress for egress, with doc 004's parameters.
+// RevokeSecurityGroupEgress for egress, with the parameters of the ENS RevokeSecurityGroup reference.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := alibaba.Params(r, false)

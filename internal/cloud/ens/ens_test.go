@@ -111,7 +111,7 @@ func TestVendorSDKAgainstTheMock(t *testing.T) {
 	}
 }
 
-// How every error code of vendor doc 004 ends.
+// How every error code of the ENS RevokeSecurityGroup reference ends.
 func TestDoc004Codes(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")

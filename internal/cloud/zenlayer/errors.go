@@ -9,11 +9,11 @@ import (
 
 const credentialsHint = "Check access_key and secret_key in the provider's zenlayer block (or ZENLAYERCLOUD_ACCESS_KEY_ID and ZENLAYERCLOUD_ACCESS_KEY_PASSWORD)"
 
-// codes maps the error codes of vendor doc 000 (RevokeSecurityGroupRules),
+// codes maps the error codes of the Zenlayer RevokeSecurityGroupRules reference,
 // of the other rule calls and the common codes the vendor's SDK and
 // provider handle, to what they mean for a Terraform user.
 var codes = map[string]cloud.Verdict{
-	// Doc 000.
+	// The Zenlayer RevokeSecurityGroupRules reference.
 	"INVALID_SECURITY_GROUP_RULE_NOT_FOUND": {Kind: cloud.KindRuleGone},
 	"INVALID_SECURITY_GROUP_NOT_FOUND":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the group does not exist"},
 	"OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE": {Kind: cloud.KindBusy, Attribute: "security_group_id",

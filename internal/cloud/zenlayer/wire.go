@@ -9,7 +9,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// ruleInfo is Zenlayer's RuleInfo (reference/vendor-wire.md 1.5).
+// ruleInfo is Zenlayer's RuleInfo (the API's RuleInfo data type).
 type ruleInfo struct {
 	// RuleID appears only in answers; requests that carry one are
 	// rejected, so it is never sent.
@@ -46,9 +46,9 @@ func (id *ruleID) UnmarshalJSON(b []byte) error {
 
 // toWire spells a rule as RuleInfo: lower-case protocol, "start/end" ports
 // ("22/22" for one port) and "-1/-1" for protocols without ports, the
-// cloud's defaults (accept, priority 1) written out, as doc 000's example
+// cloud's defaults (accept, priority 1) written out, as the example of the Zenlayer RevokeSecurityGroupRules reference
 // does. withDescription adds the description (authorize); a revoke names
-// the rule by the fields doc 000 lists.
+// the rule by the fields the Zenlayer RevokeSecurityGroupRules reference lists.
 func toWire(r rule.Rule, withDescription bool) ruleInfo {
 	w := ruleInfo{
 		Direction:  r.Direction,

@@ -1,7 +1,7 @@
 // Package zenlayer manages Zenlayer Cloud VM security group rules through
 // Zenlayer Cloud API 2.0: AuthorizeSecurityGroupRules to create,
 // DescribeSecurityGroups to read, RevokeSecurityGroupRules to delete (vendor
-// doc 000). The client is our own (client.go), since the vendor's SDK is
+// the Zenlayer RevokeSecurityGroupRules reference). The client is our own (client.go), since the vendor's SDK is
 // not on the Go module proxy.
 package zenlayer
 
@@ -123,7 +123,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 
 // Revoke removes a batch in one RevokeSecurityGroupRules call, naming each
 // rule by {direction, policy, priority, ipProtocol, portRange, cidrIp} as
-// doc 000 shows. The call is all or nothing: when one rule of a batch is
+// the Zenlayer RevokeSecurityGroupRules reference shows. The call is all or nothing: when one rule of a batch is
 // gone, cloud.Client sends the others again one by one.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)

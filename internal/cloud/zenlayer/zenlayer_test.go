@@ -45,7 +45,7 @@ func TestRoundTrip(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("%d authorize calls, want one batch", len(calls))
 	}
-	// The wire spellings of reference/vendor-wire.md 1.5.
+	// The wire spellings of the API's RuleInfo data type.
 	sent := calls[0].Params["ruleInfos"].([]any)
 	first, third := sent[0].(map[string]any), sent[2].(map[string]any)
 	if first["portRange"] != "22/22" || first["ipProtocol"] != "tcp" || first["description"] != "ssh" ||
@@ -66,7 +66,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 
-	// Doc 000's revoke body: securityGroupId and ruleInfos of direction,
+	// The revoke body of the Zenlayer RevokeSecurityGroupRules reference: securityGroupId and ruleInfos of direction,
 	// policy, priority, ipProtocol, portRange and cidrIp.
 	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
 	}
 }
 
-// How every error code of vendor doc 000 (RevokeSecurityGroupRules) and
+// How every error code of the Zenlayer RevokeSecurityGroupRules reference and
 // the other codes of the rule calls end.
 func TestDoc000Codes(t *testing.T) {
 	for _, tc := range []struct {

@@ -1,5 +1,5 @@
 // Package apsara is mockcloud's Alibaba Apsara Stack front-end: ECS's rule
-// semantics (package ecs) behind the gateway route of vendor doc 003,
+// semantics (package ecs) behind the gateway route of the Apsara Stack RevokeSecurityGroup reference,
 // POST /apsara/route/Ecs/{Action}, for the groups of cloud "apsarastack".
 package apsara
 

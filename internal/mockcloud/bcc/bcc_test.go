@@ -13,7 +13,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
-// The vectors of reference/vendor-wire.md 3.4: the documented one (an
+// The vectors of Baidu's bce-auth-v1 signature documentation: the documented one (an
 // empty signed-headers list means the default set) and one captured from
 // the Go SDK's authorizeRule.
 func TestSignVectors(t *testing.T) {

@@ -44,7 +44,7 @@ type requested struct {
 // normalize checks a requested rule and returns it as stored: protocol ""
 // is all; ports "N" or "a-b" for tcp and udp ("N-N" stored "N"), "" for
 // the others (which take "" or "1-65535"); the address as a CIDR block.
-// The three port codes are doc 002's.
+// The three port codes are those of the BCC RevokeSecurityGroupRule reference.
 func normalize(in requested) (Rule, *apiError) {
 	r := Rule{Direction: in.Direction, Ethertype: in.Ethertype, Protocol: in.Protocol, Remark: in.Remark,
 		SourceGroupID: in.SourceGroupID, DestGroupID: in.DestGroupID}
@@ -116,7 +116,7 @@ func portRange(s string) (string, *apiError) {
 	return fmt.Sprintf("%d-%d", a, b), nil
 }
 
-// key is doc 002's 6-tuple that makes a rule unique: remark, protocol,
+// key is the 6-tuple that makes a rule unique in the BCC RevokeSecurityGroupRule reference: remark, protocol,
 // direction, portRange, sourceIp|destIp and sourceGroupId|destGroupId.
 func (r Rule) key() [6]string {
 	return [6]string{r.Remark, r.Protocol, r.Direction, r.PortRange, r.SourceIP + r.DestIP, r.SourceGroupID + r.DestGroupID}

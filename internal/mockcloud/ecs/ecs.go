@@ -187,7 +187,7 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 		return fail(aerr)
 	}
 	if a.route {
-		// The gateway's success envelope spells RequestID (doc 003).
+		// The gateway's success envelope spells RequestID (the Apsara Stack RevokeSecurityGroup reference).
 		result["RequestID"] = requestID
 	} else {
 		result["RequestId"] = requestID

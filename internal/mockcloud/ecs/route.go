@@ -10,7 +10,7 @@ import (
 )
 
 // RoutePrefix is where Apsara Stack's gateway takes ECS actions (vendor
-// doc 003): POST /apsara/route/Ecs/{Action}.
+// the Apsara Stack RevokeSecurityGroup reference): POST /apsara/route/Ecs/{Action}.
 const RoutePrefix = "/apsara/route/"
 
 // NewRoute builds ECS's rule semantics behind Apsara Stack's gateway
@@ -105,7 +105,7 @@ func parseRoute(r *http.Request) (*request, *apiError) {
 }
 
 // checkGateway is what the gateway checks before ECS sees the call: the
-// organization header and the region in both spellings of doc 003.
+// organization header and the region in both spellings of the Apsara Stack RevokeSecurityGroup reference.
 func checkGateway(req *request) *apiError {
 	if req.http.Header.Get("x-acs-organizationid") == "" {
 		return errorf(400, gatewayCode, "the x-acs-organizationid header is required")

@@ -88,7 +88,7 @@ func authorize(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 }
 
 // revoke removes every named rule or none: a rule that does not exist
-// fails the whole call, as doc 000 documents.
+// fails the whole call, as the Zenlayer RevokeSecurityGroupRules reference documents.
 func revoke(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 	g, in, e := writableGroup(tx, body)
 	if e != nil {

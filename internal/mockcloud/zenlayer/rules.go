@@ -10,7 +10,7 @@ import (
 
 // RuleInfo is a stored rule (tests may add their own, e.g. drop rules the
 // API cannot create); it marshals to RuleInfo as
-// DescribeSecurityGroups returns it (reference/vendor-wire.md 1.5).
+// DescribeSecurityGroups returns it (the API's RuleInfo data type).
 type RuleInfo struct {
 	RuleID      int    `json:"ruleId"`
 	Direction   string `json:"direction"`

@@ -1,6 +1,6 @@
 // Package acs computes Alibaba Cloud API signatures: V1 (HMAC-SHA1 over the
-// RPC parameters) and V3 (ACS3-HMAC-SHA256 over a canonical request), as in
-// reference/vendor-wire.md sections 2.2 and 2.3. mockcloud verifies requests
+// RPC parameters) and V3 (ACS3-HMAC-SHA256 over a canonical request), as
+// Alibaba Cloud's signature documentation gives them. mockcloud verifies requests
 // with it; the provider itself signs through the vendor SDK.
 package acs
 

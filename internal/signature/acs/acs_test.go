@@ -2,7 +2,8 @@ package acs
 
 import "testing"
 
-// Vectors from reference/vendor-wire.md 2.2 and 2.3.
+// Vectors from Alibaba Cloud's signature documentation (V1: the
+// RPC signature example; V3: the ACS3-HMAC-SHA256 example).
 
 func TestV1DocVector(t *testing.T) {
 	params := map[string]string{

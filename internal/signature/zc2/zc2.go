@@ -1,5 +1,5 @@
 // Package zc2 computes Zenlayer Cloud API 2.0 signatures
-// (ZC2-HMAC-SHA256), as in reference/vendor-wire.md section 1.3. The
+// (ZC2-HMAC-SHA256), as Zenlayer's signature documentation gives it. The
 // provider's Zenlayer client signs with it and mockcloud verifies with it.
 package zc2
 

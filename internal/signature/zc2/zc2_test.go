@@ -2,7 +2,7 @@ package zc2
 
 import "testing"
 
-// Vectors from reference/vendor-wire.md 1.3: the one published on
+// Vectors: the one published on
 // Zenlayer's signature page, the same inputs with the Go SDK's
 // Content-Type, and a derived one over a revoke-shaped body.
 func TestSignVectors(t *testing.T) {
