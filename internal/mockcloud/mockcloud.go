@@ -18,9 +18,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsara"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -55,20 +55,20 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
-		return slices.Concat(ecs.Fixtures(now), zenlayer.Fixtures(now), bcc.Fixtures(now), apsara.Fixtures(now), ens.Fixtures(now))
+		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
 	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
-	ecsAPI := ecs.New(cfg)
+	ecsAPI := alicloud.New(cfg)
 
 	mux := http.NewServeMux()
 	mux.Handle("/_mock/", controlAPI(s.Store))
 	mux.Handle("/api/v2/", zenlayer.New(cfg))
-	mux.Handle(ecs.RoutePrefix, apsara.New(cfg))
-	bccAPI := bcc.New(cfg)
-	mux.Handle(bcc.Prefix, bccAPI)
-	mux.Handle(bcc.Prefix+"/", bccAPI)
+	mux.Handle(apsarastack.RoutePrefix, apsarastack.New(cfg))
+	bccAPI := baiducloud.New(cfg)
+	mux.Handle(baiducloud.Prefix, bccAPI)
+	mux.Handle(baiducloud.Prefix+"/", bccAPI)
 	// Alibaba's RPC APIs share the path "/"; the API version tells them
 	// apart.
 	mux.Handle("/", byVersion(map[string]http.Handler{ens.Version: ens.New(cfg)}, ecsAPI))

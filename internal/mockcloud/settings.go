@@ -1,7 +1,7 @@
 package mockcloud
 
 import (
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsara"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
@@ -20,7 +20,7 @@ func ClientSettings(cloud string) map[string]string {
 	case "baiducloud":
 		s["region"] = "bj"
 	case "apsarastack":
-		s["region"], s["organization_id"], s["resource_group_id"] = apsara.Region, "org-1", "rg-1"
+		s["region"], s["organization_id"], s["resource_group_id"] = apsarastack.Region, "org-1", "rg-1"
 	}
 	return s
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
+	mockbaiducloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -152,7 +152,7 @@ resource "secgroup_rule" "x" {
 		),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { m.Store.SetBehavior("baiducloud", bcc.ConcurrentWrites, "2") },
+				PreConfig: func() { m.Store.SetBehavior("baiducloud", mockbaiducloud.ConcurrentWrites, "2") },
 				Config:    config,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkCloudRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
@@ -177,7 +177,7 @@ resource "secgroup_rule" "x" {
 				PreConfig: func() {
 					revokeAllInMock(t, m, "baiducloud", "g-db")
 					authorizeInMock(t, m, "baiducloud", "g-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
-					m.Store.SetBehavior("baiducloud", bcc.ConcurrentWrites, "1") // another writer during the destroy
+					m.Store.SetBehavior("baiducloud", mockbaiducloud.ConcurrentWrites, "1") // another writer during the destroy
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

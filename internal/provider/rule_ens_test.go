@@ -130,13 +130,12 @@ resource "secgroup_rule" "ssh" {
 			{
 				// Fill the group to ENS's quota out of band.
 				PreConfig: func() {
-					_ = m.Store.Do(func(tx *store.Tx) error {
+					m.Store.Atomically(func(tx *store.Tx) {
 						g := tx.Group("ens", "sg-ens-db")
 						for port := 1000; len(g.Rules) < mockens.MaxRules; port++ {
 							g.Rules = append(g.Rules, &mockens.Permission{Direction: "ingress", IpProtocol: "TCP", PortRange: fmt.Sprintf("%d/%d", port, port),
 								SourceCidrIp: "10.0.0.0/8", Policy: "Accept", Priority: 1})
 						}
-						return nil
 					})
 				},
 				Config: providerConfig(m) + ssh + `
@@ -155,10 +154,9 @@ resource "secgroup_rule" "one_too_many" {
 				// Empty the group again (keeping the managed rule) so
 				// destroy finds what it manages.
 				PreConfig: func() {
-					_ = m.Store.Do(func(tx *store.Tx) error {
+					m.Store.Atomically(func(tx *store.Tx) {
 						g := tx.Group("ens", "sg-ens-db")
 						g.Rules = g.Rules[:1]
-						return nil
 					})
 				},
 				Config: providerConfig(m) + ssh,

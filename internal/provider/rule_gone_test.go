@@ -6,10 +6,12 @@ import (
 	"slices"
 	"testing"
 
+	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
+	mockalicloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
 )
 
 // mockControl sends one call to the mock's control API and fails the test
@@ -46,13 +48,13 @@ func TestAccRule_destroyWhatIsAlreadyGone(t *testing.T) {
 		{name: "baiducloud", cloud: "baiducloud", kept: "g-web", deleted: "g-app",
 			goneCodes: []string{"SecurityGroup.RuleNotExist", "NoSuchObject"}},
 		{name: "apsarastack", cloud: "apsarastack", kept: "sg-as-web", deleted: "sg-as-app",
-			behavior:  map[string]string{ecs.RevokeMissing: "InvalidGroupAuthItem.NotFound"},
+			behavior:  map[string]string{mockalicloud.RevokeMissing: "InvalidGroupAuthItem.NotFound"},
 			goneCodes: []string{"InvalidGroupAuthItem.NotFound", "InvalidSecurityGroupId.NotFound"}},
 		{name: "apsarastack combined answers", cloud: "apsarastack", kept: "sg-as-web", deleted: "sg-as-app",
-			behavior:  map[string]string{ecs.RevokeMissing: "InvalidGroupAuthItem.NotFound", ecs.ErrorShape: ecs.ShapeCombined},
+			behavior:  map[string]string{mockalicloud.RevokeMissing: "InvalidGroupAuthItem.NotFound", mockapsarastack.ErrorShape: mockapsarastack.ShapeCombined},
 			goneCodes: []string{"InvalidGroupAuthItem.NotFound", "InvalidSecurityGroupId.NotFound"}},
 		{name: "apsarastack gateway answers", cloud: "apsarastack", kept: "sg-as-web", deleted: "sg-as-app",
-			behavior:  map[string]string{ecs.ErrorShape: ecs.ShapeASAPI},
+			behavior:  map[string]string{mockapsarastack.ErrorShape: mockapsarastack.ShapeASAPI},
 			goneCodes: []string{"InvalidSecurityGroupRule.RuleNotExist", "InvalidSecurityGroupId.NotFound"}},
 		{name: "ens", cloud: "ens", kept: "sg-ens-web", deleted: "sg-ens-db",
 			goneCodes: []string{"SecurityGroupRule.NotFound", "InvalidSecurityGroupId.NotFound"}},

@@ -15,7 +15,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
-	zlmock "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
+	mockzenlayer "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -177,7 +177,7 @@ func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
 		for cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", 403) == 0 {
 			time.Sleep(50 * time.Millisecond)
 		}
-		_ = m.Store.Do(func(tx *store.Tx) error { tx.Group("zenlayer", "zl-new").Status = "Available"; return nil })
+		m.Store.Atomically(func(tx *store.Tx) { tx.Group("zenlayer", "zl-new").Status = "Available" })
 	}()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -286,11 +286,10 @@ func TestAccZenlayer_importDropRule(t *testing.T) {
 	testAccPreCheck(t)
 	m := startMock(t)
 	var id int
-	_ = m.Store.Do(func(tx *store.Tx) error {
+	m.Store.Atomically(func(tx *store.Tx) {
 		id = tx.NextNumber()
 		g := tx.Group("zenlayer", "zl-app")
-		g.Rules = append(g.Rules, &zlmock.RuleInfo{RuleID: id, Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
-		return nil
+		g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: id, Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
 	})
 	config := func(extra string) string {
 		return providerConfig(m) + `

@@ -9,11 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -48,7 +49,7 @@ func TestAccSoak(t *testing.T) {
 	m.Store.AddFault(store.Fault{Cloud: "*", ThrottleRate: 0.2, ServerErrorRate: 0.05, DropRate: 0.01, DropAfterRate: 0.01, Seed: &seed})
 	// Apsara Stack's gateway answers in its combined shape, ECS's and
 	// its own fields at once.
-	m.Store.SetBehavior("apsarastack", ecs.ErrorShape, ecs.ShapeCombined)
+	m.Store.SetBehavior("apsarastack", mockapsarastack.ErrorShape, mockapsarastack.ShapeCombined)
 	config := providerConfig(m)
 	groups := map[string][]string{}
 	for _, c := range mockcloud.Clouds {

@@ -9,15 +9,14 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsara"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
+	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 func settings(endpoint, secret string) map[string]string {
-	return map[string]string{"access_key": "mock-access-key", "secret_key": secret, "region": apsara.Region,
+	return map[string]string{"access_key": "mock-access-key", "secret_key": secret, "region": mockapsarastack.Region,
 		"endpoint": endpoint, "organization_id": "org-1", "resource_group_id": "rg-1"}
 }
 
@@ -48,7 +47,7 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 	calls := m.Store.CallsOf(Name, "")
 	p := calls[0].Params
 	if calls[0].Action != "AuthorizeSecurityGroup" || p["IpProtocol"] != "icmpv6" || p["Ipv6SourceCidrIp"] != "2001:db8::/32" ||
-		p["RegionId"] != apsara.Region || p["regionId"] != apsara.Region || p["version"] != "2016-01-01" || p["ClientToken"] != "tok-0" {
+		p["RegionId"] != mockapsarastack.Region || p["regionId"] != mockapsarastack.Region || p["version"] != "2016-01-01" || p["ClientToken"] != "tok-0" {
 		t.Fatalf("authorize sent %v", p)
 	}
 	for _, c := range calls {
@@ -110,7 +109,7 @@ func TestFailureShapes(t *testing.T) {
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindUnknown || !strings.Contains(e.Message, "x-acs-organizationid") || !strings.Contains(err.Error(), "organization_id") {
 		t.Fatalf("no organization: %v", err)
 	}
-	m.Store.SetBehavior(Name, ecs.ErrorShape, ecs.ShapeASAPI)
+	m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, mockapsarastack.ShapeASAPI)
 	err = connect(t, m, "mock-secret-key").Revoke(ctx, "sg-as-gone", []rule.Rule{ping6})
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindGroupGone || e.Code != "InvalidSecurityGroupId.NotFound" {
 		t.Fatalf("gateway-shaped not found: %+v", err)

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ecs"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -138,7 +139,7 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 // are retried, a bad secret names the setting.
 func TestCombinedAnswersThroughTheMock(t *testing.T) {
 	m := mocktest.Start(t, "")
-	m.Store.SetBehavior(Name, ecs.ErrorShape, ecs.ShapeCombined)
+	m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, mockapsarastack.ShapeCombined)
 	ctx := context.Background()
 	b := connect(t, m, "mock-secret-key")
 	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond})

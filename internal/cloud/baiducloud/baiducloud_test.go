@@ -8,7 +8,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/bcc"
+	mockbaiducloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -83,7 +83,7 @@ func TestRoundTrip(t *testing.T) {
 func TestVersionMismatchIsRetried(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")
-	m.Store.SetBehavior(Name, bcc.ConcurrentWrites, "2")
+	m.Store.SetBehavior(Name, mockbaiducloud.ConcurrentWrites, "2")
 	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
 	if _, err := c.Create(context.Background(), "g-web", ssh, "tok"); err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 	if _, err := c.List(context.Background(), "g-web"); err != nil {
 		t.Fatal(err)
 	}
-	m.Store.SetBehavior(Name, bcc.ConcurrentWrites, "1")
+	m.Store.SetBehavior(Name, mockbaiducloud.ConcurrentWrites, "1")
 	if err := c.Delete(context.Background(), "g-web", ssh); err != nil {
 		t.Fatal(err)
 	}

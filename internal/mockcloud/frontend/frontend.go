@@ -148,9 +148,8 @@ func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action 
 		DropConnection(w)
 		return nil, nil, "connection dropped"
 	}
-	_ = st.Do(func(tx *store.Tx) error {
+	st.Atomically(func(tx *store.Tx) {
 		result, err = act(tx)
-		return nil
 	})
 	if err == nil && taken.Kind.AfterCommit() {
 		switch taken.Kind {

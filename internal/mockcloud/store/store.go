@@ -92,14 +92,17 @@ func (s *Store) Reset() {
 	s.nonces = map[string]time.Time{}
 }
 
-// Tx is the view of the store a front-end gets inside Do.
+// Tx is the view of the store a front-end gets inside Atomically.
 type Tx struct{ s *Store }
 
-// Do runs fn with the store locked, so each vendor call is atomic.
-func (s *Store) Do(fn func(tx *Tx) error) error {
+// Atomically runs fn with the store locked: no other call sees the store
+// while fn runs, so one vendor call is one step. Nothing is rolled back:
+// what fn changes stays, so a front-end checks a whole call before it
+// changes anything (the vendors' batches are all or nothing).
+func (s *Store) Atomically(fn func(tx *Tx)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(&Tx{s})
+	fn(&Tx{s})
 }
 
 // Group returns a group of a cloud by id, or nil.

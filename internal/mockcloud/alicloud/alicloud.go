@@ -1,7 +1,7 @@
-// Package ecs is mockcloud's Alibaba Cloud ECS front-end (API 2014-05-26,
+// Package alicloud is mockcloud's Alibaba Cloud ECS front-end (API 2014-05-26,
 // RPC style): parameters from the query string and form body, signature V1
 // (HMAC-SHA1) or V3 (ACS3-HMAC-SHA256), ECS's JSON answers and error bodies.
-package ecs
+package alicloud
 
 import (
 	"io"
@@ -20,15 +20,15 @@ const Cloud = "alicloud"
 const Version = "2014-05-26"
 
 // API serves ECS, or an API that speaks ECS's rule semantics in another
-// dialect (Apsara Stack's gateway route, see route.go).
+// dialect (ENS) or behind another transport (Apsara Stack's gateway).
 type API struct {
 	cfg frontend.Config
 	st  *store.Store
 	// cloud is the store's name for the groups this API serves.
 	cloud string
-	// route: requests come as POST /apsara/route/Ecs/{Action} with the
-	// parameters in the body, as Apsara Stack's gateway takes them.
-	route bool
+	// transport, when set, is how calls reach ECS's actions instead of
+	// ECS's own RPC transport.
+	transport *Transport
 	// dialect, when set, is another API on ECS's RPC transport (ENS).
 	dialect *Dialect
 }
@@ -49,6 +49,27 @@ type Dialect struct {
 // NewDialect builds a front-end for a dialect.
 func NewDialect(cfg frontend.Config, d Dialect) *API {
 	return &API{cfg: cfg, st: cfg.Store, cloud: d.Cloud, dialect: &d}
+}
+
+// Transport carries calls to ECS's actions another way than ECS's own
+// RPC transport, as Apsara Stack's gateway route does; the signature,
+// actions and rule semantics stay ECS's.
+type Transport struct {
+	// Parse reads a call's action and parameters (ReadParams reads the
+	// query and a form body).
+	Parse func(r *http.Request) (action string, params map[string]string, body []byte, err *frontend.Error)
+	// Check runs before authentication: the transport's own checks.
+	Check func(r *http.Request, params map[string]string) *frontend.Error
+	// Failure turns ECS's failure body into the transport's.
+	Failure func(e *frontend.Error, ecsBody map[string]any) map[string]any
+	// RequestIDKey is how success answers spell the request id.
+	RequestIDKey string
+}
+
+// NewBehind builds ECS's rule semantics behind another transport, for the
+// groups of the named cloud.
+func NewBehind(cfg frontend.Config, cloud string, t Transport) *API {
+	return &API{cfg: cfg, st: cfg.Store, cloud: cloud, transport: &t}
 }
 
 // New builds the ECS front-end.
@@ -77,11 +98,19 @@ type request struct {
 
 // ServeHTTP answers one ECS call and records it.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	parser := parse
-	if a.route {
-		parser = parseRoute
+	var (
+		req  *request
+		perr *apiError
+	)
+	if t := a.transport; t != nil {
+		req = &request{http: r}
+		req.action, req.params, req.body, perr = t.Parse(r)
+		if req.params == nil {
+			req.params = map[string]string{}
+		}
+	} else {
+		req, perr = parse(r)
 	}
-	req, perr := parser(r)
 	req.cloud = a.cloud
 	frontend.Serve(w, a.st, func(w http.ResponseWriter) store.Call {
 		call := store.Call{Cloud: a.cloud, Action: req.action, Params: map[string]any{}}
@@ -94,16 +123,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func parse(r *http.Request) (*request, *apiError) {
-	req := &request{http: r, params: map[string]string{}}
-	if e := req.readBody(); e != nil {
-		return req, e
-	}
-	for k, v := range r.URL.Query() {
-		req.params[k] = v[0]
-	}
-	// Other-language SDKs post parameters as a form body.
-	if e := req.readForm(); e != nil {
-		return req, e
+	req := &request{http: r}
+	var perr *apiError
+	req.body, req.params, perr = ReadParams(r)
+	if perr != nil {
+		return req, perr
 	}
 	req.action = req.params["Action"]
 	if req.action == "" {
@@ -112,28 +136,28 @@ func parse(r *http.Request) (*request, *apiError) {
 	return req, nil
 }
 
-func (req *request) readBody() *apiError {
-	body, err := io.ReadAll(io.LimitReader(req.http.Body, 1<<20))
-	if err != nil {
-		return errorf(400, "InvalidParameter", "The request body cannot be read.")
+// ReadParams reads a call's body and its parameters: the query string and,
+// as other-language SDKs post them, a form body.
+func ReadParams(r *http.Request) (body []byte, params map[string]string, err *frontend.Error) {
+	params = map[string]string{}
+	body, rerr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if rerr != nil {
+		return nil, params, errorf(400, "InvalidParameter", "The request body cannot be read.")
 	}
-	req.body = body
-	return nil
-}
-
-// readForm adds the parameters of a form body.
-func (req *request) readForm() *apiError {
-	if ct, _, _ := mime.ParseMediaType(req.http.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		return nil
+	for k, v := range r.URL.Query() {
+		params[k] = v[0]
 	}
-	form, err := url.ParseQuery(string(req.body))
-	if err != nil {
-		return errorf(400, "InvalidParameter", "The form body is malformed.")
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return body, params, nil
+	}
+	form, perr := url.ParseQuery(string(body))
+	if perr != nil {
+		return body, params, errorf(400, "InvalidParameter", "The form body is malformed.")
 	}
 	for k, v := range form {
-		req.params[k] = v[0]
+		params[k] = v[0]
 	}
-	return nil
+	return body, params, nil
 }
 
 // answer authenticates, applies faults and runs the action; it returns
@@ -145,8 +169,8 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 			"RequestId": requestID, "HostId": req.http.Host, "Code": e.Code, "Message": e.Message,
 			"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs",
 		}
-		if a.route {
-			body = a.routeFailure(e, body)
+		if a.transport != nil {
+			body = a.transport.Failure(e, body)
 		}
 		frontend.WriteJSON(w, e.Status, body)
 		return e.Status, e.Code
@@ -154,9 +178,9 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 	if perr != nil {
 		return fail(perr)
 	}
-	// Apsara Stack's gateway checks its context before ECS sees the call.
-	if a.route {
-		if e := checkGateway(req); e != nil {
+	// A gateway checks its context before ECS sees the call.
+	if a.transport != nil && a.transport.Check != nil {
+		if e := a.transport.Check(req.http, req.params); e != nil {
 			return fail(e)
 		}
 	}
@@ -186,12 +210,11 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 	if aerr != nil {
 		return fail(aerr)
 	}
-	if a.route {
-		// The gateway's success envelope spells RequestID (the Apsara Stack RevokeSecurityGroup reference).
-		result["RequestID"] = requestID
-	} else {
-		result["RequestId"] = requestID
+	idKey := "RequestId"
+	if a.transport != nil && a.transport.RequestIDKey != "" {
+		idKey = a.transport.RequestIDKey
 	}
+	result[idKey] = requestID
 	frontend.WriteJSON(w, http.StatusOK, result)
 	return http.StatusOK, ""
 }

@@ -1,4 +1,4 @@
-package bcc
+package baiducloud
 
 import (
 	"encoding/json"

@@ -1,7 +1,7 @@
-// Package bcc is mockcloud's Baidu AI Cloud BCC front-end (regular
+// Package baiducloud is mockcloud's Baidu AI Cloud BCC front-end (regular
 // security groups, API v2): REST paths under /v2/securityGroup, JSON
 // bodies, signature bce-auth-v1, errors {requestId, code, message}.
-package bcc
+package baiducloud
 
 import (
 	"encoding/json"

@@ -1,11 +1,14 @@
-package ecs
+package apsarastack
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -19,9 +22,9 @@ func TestRouteTakesJSONBodies(t *testing.T) {
 		return []*store.Group{{Cloud: "apsarastack", ID: "sg-1", Region: "r-1", Status: "Available", VpcID: "v", Rules: []any{}}}
 	})
 	st.Now = func() time.Time { return now }
-	api := NewRoute(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute}, "apsarastack")
+	api := New(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute})
 	p := map[string]string{"AccessKeyId": "ak", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": "n-1",
-		"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": Version, "RegionId": "r-1", "regionId": "r-1",
+		"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": alicloud.Version, "RegionId": "r-1", "regionId": "r-1",
 		"SecurityGroupId": "sg-1", "IpProtocol": "icmpv6", "PortRange": "-1/-1", "Ipv6SourceCidrIp": "2001:db8::/32"}
 	p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
 	body, _ := json.Marshal(p)
@@ -53,10 +56,10 @@ func TestRouteTakesJSONBodies(t *testing.T) {
 func TestRouteErrorShapes(t *testing.T) {
 	st := store.New(func(time.Time) []*store.Group { return nil })
 	st.Now = func() time.Time { return now }
-	api := NewRoute(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute}, "apsarastack")
+	api := New(frontend.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, ClockSkew: 15 * time.Minute})
 	send := func(nonce string) (int, map[string]any) {
 		p := map[string]string{"AccessKeyId": "ak", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": nonce,
-			"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": Version, "RegionId": "r-1", "regionId": "r-1",
+			"Timestamp": now.Format("2006-01-02T15:04:05Z"), "Version": alicloud.Version, "RegionId": "r-1", "regionId": "r-1",
 			"SecurityGroupId": "sg-gone", "IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "10.0.0.0/8"}
 		p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
 		body, _ := json.Marshal(p)
@@ -81,4 +84,14 @@ func TestRouteErrorShapes(t *testing.T) {
 		a["resultMsg"] != msg || a["asapiSuccess"] != false || a["asapiErrorCode"] != code || a["asapiErrorMessage"] != msg {
 		t.Fatalf("combined shape: %d %v", status, a)
 	}
+}
+
+var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func do(api http.Handler, req *http.Request) (int, map[string]any) {
+	w := httptest.NewRecorder()
+	api.ServeHTTP(w, req)
+	var body map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &body)
+	return w.Code, body
 }

@@ -1,4 +1,4 @@
-package ecs
+package alicloud
 
 import (
 	"crypto/hmac"
@@ -103,9 +103,8 @@ func (a *API) checkTime(stamp, nonce string) *apiError {
 		return errorf(400, "MissingParameter", "The input parameter \"SignatureNonce\" that is mandatory for processing this request is not supplied.")
 	}
 	fresh := true
-	_ = a.st.Do(func(tx *store.Tx) error {
+	a.st.Atomically(func(tx *store.Tx) {
 		fresh = tx.UseNonce(a.cloud, nonce, 2*a.cfg.ClockSkew)
-		return nil
 	})
 	if !fresh {
 		return errorf(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
