@@ -1,11 +1,65 @@
 package provider
 
-import "encoding/json"
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
 
-// asMap turns a mock's typed rule into the map /_mock/state shows.
-func asMap(v any) map[string]any {
-	b, _ := json.Marshal(v)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return m
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+)
+
+// outOfBand connects to one cloud of the mock directly, to change it as
+// another tool would.
+func outOfBand(t *testing.T, m *mockcloud.Server, cloudName string) cloud.Backend {
+	t.Helper()
+	def, _ := Clouds().Get(cloudName)
+	b, err := def.Connect(context.Background(), mocktest.Settings(cloudName, m.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// spaced lets a pattern match across the CLI's line wrapping.
+func spaced(pattern string) string {
+	return regexp.MustCompile(` +`).ReplaceAllString(pattern, `\s+`)
+}
+
+// planCase is one configuration that must fail at plan time: body holds
+// the rule's attributes besides cloud, group and direction; want is a
+// regular expression of the error (spaces match the CLI's line wrapping).
+type planCase struct{ name, body, want string }
+
+// expectPlanErrors plans each case as one ingress rule in a group of the
+// cloud, through the CLI, and expects its error; none may reach the cloud.
+func expectPlanErrors(t *testing.T, m *mockcloud.Server, cloudName, group string, cases []planCase) {
+	t.Helper()
+	before := len(m.Store.Calls())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: mocktest.ProviderConfig(m) + fmt.Sprintf(`
+resource "secgroup_rule" "x" {
+  cloud             = %q
+  security_group_id = %q
+  direction         = "ingress"
+  %s
+}
+`, cloudName, group, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
+				}},
+			})
+		})
+	}
+	if n := len(m.Store.Calls()); n != before {
+		t.Fatalf("plan-time errors reached the cloud: %d calls", n-before)
+	}
 }

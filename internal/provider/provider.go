@@ -88,7 +88,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 			var v types.String
 			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(c.Name).AtName(s.Name), &v)...)
 			if v.IsUnknown() {
-				resp.Diagnostics.AddAttributeError(path.Root(c.Name).AtName(s.Name), "Unknown provider setting",
+				resp.Diagnostics.AddAttributeError(path.Root(c.Name).AtName(s.Name), "Unknown Provider Setting",
 					fmt.Sprintf("%s.%s depends on a value not known until apply; the provider needs it to plan. Set it from a variable or the environment.", c.Name, s.Name))
 				continue
 			}

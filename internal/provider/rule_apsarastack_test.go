@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
 // Apsara Stack end to end through the gateway route: IPv6 and icmpv6 rules
@@ -18,11 +20,11 @@ import (
 // a description changed in place, out-of-band deletion, destroy.
 func TestAccApsarastack_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	const ping6 = "secgroup_rule.ping6"
 	sameRule := statecheck.CompareValue(compare.ValuesSame())
 	config := func(desc string) string {
-		return providerConfig(m) + fmt.Sprintf(`
+		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
 resource "secgroup_rule" "ping6" {
   cloud             = "apsarastack"
   security_group_id = "sg-as-web"
@@ -31,39 +33,15 @@ resource "secgroup_rule" "ping6" {
   cidr              = "2001:db8::/32"
   description       = %q
 }
-resource "secgroup_rule" "dns" {
-  cloud                  = "apsarastack"
-  security_group_id      = "sg-as-web"
-  direction              = "ingress"
-  protocol               = "udp"
-  port_range             = "53"
-  peer_security_group_id = "sg-as-app"
-  peer_group_owner_id    = "1234567890"
-  source_port_range      = "1024-65535"
-  nic_type               = "intranet"
-  policy                 = "drop"
-  priority               = 9
-}
-resource "secgroup_rule" "https_out6" {
-  cloud             = "apsarastack"
-  security_group_id = "sg-as-web"
-  direction         = "egress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "::/0"
-  local_cidr        = "2001:db8:1::/48"
-}
-data "secgroup_rules" "web" {
-  cloud             = "apsarastack"
-  security_group_id = "sg-as-web"
-  depends_on        = [secgroup_rule.ping6, secgroup_rule.dns, secgroup_rule.https_out6]
-}
-`, desc)
+`+
+			ruleBlock("dns", "apsarastack", "sg-as-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "sg-as-app"`, `peer_group_owner_id = "1234567890"`, `source_port_range = "1024-65535"`, `nic_type = "intranet"`, `policy = "drop"`, `priority = 9`)+
+			ruleBlock("https_out6", "apsarastack", "sg-as-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "::/0"`, `local_cidr = "2001:db8:1::/48"`)+
+			rulesData("web", "apsarastack", "sg-as-web", `depends_on = [secgroup_rule.ping6, secgroup_rule.dns, secgroup_rule.https_out6]`), desc)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCloudEmpty(m, "apsarastack", "sg-as-web"),
+			mocktest.CheckEmpty(m, "apsarastack", "sg-as-web"),
 			func(*terraform.State) error {
 				for _, c := range m.Store.CallsOf("apsarastack", "RevokeSecurityGroup") {
 					if c.Params["SourceGroupOwnerId"] == "1234567890" && c.Params["SourcePortRange"] == "1024/65535" && c.Params["Policy"] == "drop" &&
@@ -79,9 +57,9 @@ data "secgroup_rules" "web" {
 				Config:            config("ping6"),
 				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(ping6, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "apsarastack", "sg-as-web", map[string]string{"IpProtocol": "ICMPV6", "Ipv6SourceCidrIp": "2001:db8::/32", "Description": "ping6"}),
-					checkCloudRule(m, "apsarastack", "sg-as-web", map[string]string{"SourceGroupId": "sg-as-app", "SourcePortRange": "1024/65535", "Policy": "Drop", "Priority": "9"}),
-					checkCloudRule(m, "apsarastack", "sg-as-web", map[string]string{"Direction": "egress", "Ipv6DestCidrIp": "::/0", "Ipv6SourceCidrIp": "2001:db8:1::/48"}),
+					mocktest.CheckRule(m, "apsarastack", "sg-as-web", map[string]string{"IpProtocol": "ICMPV6", "Ipv6SourceCidrIp": "2001:db8::/32", "Description": "ping6"}),
+					mocktest.CheckRule(m, "apsarastack", "sg-as-web", map[string]string{"SourceGroupId": "sg-as-app", "SourcePortRange": "1024/65535", "Policy": "Drop", "Priority": "9"}),
+					mocktest.CheckRule(m, "apsarastack", "sg-as-web", map[string]string{"Direction": "egress", "Ipv6DestCidrIp": "::/0", "Ipv6SourceCidrIp": "2001:db8:1::/48"}),
 					resource.TestMatchResourceAttr(ping6, "id", regexp.MustCompile(`^apsarastack/sg-as-web/sgr-`)),
 					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "3"),
 					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]string{
@@ -102,9 +80,9 @@ data "secgroup_rules" "web" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(ping6, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "apsarastack", "sg-as-web", map[string]string{"IpProtocol": "ICMPV6", "Description": "ping6 from the lab"}),
+					mocktest.CheckRule(m, "apsarastack", "sg-as-web", map[string]string{"IpProtocol": "ICMPV6", "Description": "ping6 from the lab"}),
 					func(*terraform.State) error {
-						if n := cloudCallCount(m, "apsarastack", "ModifySecurityGroupRule", 200); n != 1 {
+						if n := mocktest.Calls(m, "apsarastack", "ModifySecurityGroupRule", 200); n != 1 {
 							return fmt.Errorf("%d modify calls, want 1", n)
 						}
 						return nil
@@ -118,7 +96,7 @@ data "secgroup_rules" "web" {
 					plancheck.ExpectResourceAction(ping6, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction("secgroup_rule.dns", plancheck.ResourceActionCreate),
 				}},
-				Check: checkRuleCount(m, "apsarastack", "sg-as-web", 3),
+				Check: mocktest.CheckRuleCount(m, "apsarastack", "sg-as-web", 3),
 			},
 		},
 	})
@@ -129,19 +107,13 @@ data "secgroup_rules" "web" {
 // (every stack has its own).
 func TestAccApsarastack_settings(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	for _, v := range []string{"APSARASTACK_ENDPOINT", "APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"} {
 		t.Setenv(v, "")
 	}
 	anyRule := `
-resource "secgroup_rule" "x" {
-  cloud             = "apsarastack"
-  security_group_id = "sg-as-web"
-  direction         = "ingress"
-  protocol          = "all"
-  cidr              = "10.0.0.0/8"
-}
-`
+` +
+		ruleBlock("x", "apsarastack", "sg-as-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`)
 	block := func(extra string) string {
 		return fmt.Sprintf(`
 provider "secgroup" {
@@ -154,7 +126,7 @@ provider "secgroup" {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "apsarastack", "sg-as-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "apsarastack", "sg-as-web"),
 		Steps: []resource.TestStep{
 			{
 				Config:      block(fmt.Sprintf("secret_key = \"not-the-secret\"\n    organization_id = \"org-1\"\n    endpoint = %q", m.URL)),
@@ -172,7 +144,7 @@ provider "secgroup" {
 			},
 		},
 	})
-	if n := cloudCallCount(m, "apsarastack", "AuthorizeSecurityGroup", -1); n != 0 {
+	if n := mocktest.Calls(m, "apsarastack", "AuthorizeSecurityGroup", -1); n != 0 {
 		t.Fatalf("%d authorize calls", n)
 	}
 	expectPlanErrors(t, m, "apsarastack", "sg-as-web", []planCase{

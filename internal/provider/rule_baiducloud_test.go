@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	mockbaiducloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -21,10 +22,10 @@ import (
 // replacement: the remark is part of the rule's identity), destroy.
 func TestAccBaiducloud_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	const ssh = "secgroup_rule.ssh"
 	config := func(desc string) string {
-		return providerConfig(m) + fmt.Sprintf(`
+		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
 resource "secgroup_rule" "ssh" {
   cloud             = "baiducloud"
   security_group_id = "g-web"
@@ -34,39 +35,15 @@ resource "secgroup_rule" "ssh" {
   cidr              = "10.0.0.0/8"
   description       = %q
 }
-resource "secgroup_rule" "web6" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "80/443"
-  cidr              = "2001:DB8::/32"
-}
-resource "secgroup_rule" "from_app" {
-  cloud                  = "baiducloud"
-  security_group_id      = "g-web"
-  direction              = "ingress"
-  protocol               = "udp"
-  port_range             = "53"
-  peer_security_group_id = "g-app"
-}
-resource "secgroup_rule" "out" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "egress"
-  protocol          = "all"
-  cidr              = "0.0.0.0/0"
-}
-data "secgroup_rules" "web" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  depends_on        = [secgroup_rule.ssh, secgroup_rule.web6, secgroup_rule.from_app, secgroup_rule.out]
-}
-`, desc)
+`+
+			tcpRule("web6", "baiducloud", "g-web", "80/443", "2001:DB8::/32")+
+			ruleBlock("from_app", "baiducloud", "g-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "g-app"`)+
+			ruleBlock("out", "baiducloud", "g-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`)+
+			rulesData("web", "baiducloud", "g-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web6, secgroup_rule.from_app, secgroup_rule.out]`), desc)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "baiducloud", "g-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "baiducloud", "g-web"),
 		Steps: []resource.TestStep{
 			{
 				Config: config("ssh"),
@@ -77,11 +54,11 @@ data "secgroup_rules" "web" {
 					statecheck.ExpectKnownValue("secgroup_rule.web6", tfjsonpath.New("cidr"), knownvalue.StringExact("2001:DB8::/32")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"direction": "ingress", "protocol": "tcp", "portRange": "22",
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"direction": "ingress", "protocol": "tcp", "portRange": "22",
 						"sourceIp": "10.0.0.0/8", "ethertype": "IPv4", "remark": "ssh"}),
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"portRange": "80-443", "sourceIp": "2001:db8::/32", "ethertype": "IPv6"}),
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"protocol": "udp", "portRange": "53", "sourceGroupId": "g-app"}),
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"direction": "egress", "protocol": "all", "portRange": "", "destIp": "0.0.0.0/0"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"portRange": "80-443", "sourceIp": "2001:db8::/32", "ethertype": "IPv6"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"protocol": "udp", "portRange": "53", "sourceGroupId": "g-app"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"direction": "egress", "protocol": "all", "portRange": "", "destIp": "0.0.0.0/0"}),
 					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "4"),
 					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]string{
 						"protocol": "udp", "port_range": "53", "peer_security_group_id": "g-app",
@@ -100,8 +77,8 @@ data "secgroup_rules" "web" {
 					plancheck.ExpectResourceAction("secgroup_rule.out", plancheck.ResourceActionNoop),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"portRange": "22", "remark": "ssh from the office"}),
-					checkRuleCount(m, "baiducloud", "g-web", 4),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"portRange": "22", "remark": "ssh from the office"}),
+					mocktest.CheckRuleCount(m, "baiducloud", "g-web", 4),
 				),
 			},
 		},
@@ -113,17 +90,9 @@ data "secgroup_rules" "web" {
 // without a read costs one revoke; out-of-band deletion is planned again.
 func TestAccBaiducloud_concurrentChangesAndDisappearance(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "baiducloud"
-  security_group_id = "g-db"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "5432"
-  cidr              = "10.0.0.0/16"
-}
-`
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("x", "baiducloud", "g-db", "5432", "10.0.0.0/16")
 	mismatches := func(action string) int {
 		n := 0
 		for _, c := range m.Store.CallsOf("baiducloud", action) {
@@ -136,7 +105,7 @@ resource "secgroup_rule" "x" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCloudEmpty(m, "baiducloud", "g-db"),
+			mocktest.CheckEmpty(m, "baiducloud", "g-db"),
 			func(*terraform.State) error {
 				// The destroy (-refresh=false) read no sgVersion, so its
 				// revoke names the rule by its 6-tuple alone: one call,
@@ -155,7 +124,7 @@ resource "secgroup_rule" "x" {
 				PreConfig: func() { m.Store.SetBehavior("baiducloud", mockbaiducloud.ConcurrentWrites, "2") },
 				Config:    config,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
+					mocktest.CheckRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
 					func(*terraform.State) error {
 						if n := mismatches("authorizeRule"); n != 2 {
 							return fmt.Errorf("%d VersionMismatch answers to authorize, want 2", n)
@@ -170,7 +139,7 @@ resource "secgroup_rule" "x" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
 				}},
-				Check: checkCloudRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
+				Check: mocktest.CheckRule(m, "baiducloud", "g-db", map[string]string{"portRange": "5432"}),
 			},
 			{
 				// Recreated out of band under a new id: adopted.
@@ -192,7 +161,7 @@ resource "secgroup_rule" "x" {
 // fails at plan time.
 func TestAccBaiducloud_credentialsAndPlanTime(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -205,18 +174,12 @@ provider "secgroup" {
     endpoint   = %q
   }
 }
-resource "secgroup_rule" "x" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  protocol          = "all"
-  cidr              = "10.0.0.0/8"
-}
-`, m.URL),
+`+
+				ruleBlock("x", "baiducloud", "g-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`), m.URL),
 			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*` + spaced(`Check secret_key in the provider's baiducloud block`)),
 		}},
 	})
-	if n := cloudCallCount(m, "baiducloud", "authorizeRule", -1); n != 0 {
+	if n := mocktest.Calls(m, "baiducloud", "authorizeRule", -1); n != 0 {
 		t.Fatalf("%d authorize calls with bad credentials", n)
 	}
 	expectPlanErrors(t, m, "baiducloud", "g-web", []planCase{

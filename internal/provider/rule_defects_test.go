@@ -9,27 +9,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-const sshRule = `
-resource "secgroup_rule" "ssh" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-}
-`
+// sshRule is the ECS rule several tests start from.
+var sshRule = "\n" + tcpRule("ssh", "alicloud", "sg-web", "22", "10.0.0.0/8")
 
 // An import id must name exactly one rule of a group that exists: a
 // content id that two rules match (they differ in priority) lists both
 // with their ids; a missing group is named as such.
 func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Priority: 1}
 	low := ssh
 	low.Priority = 9
@@ -39,19 +32,19 @@ func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
 				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8",
-				ExpectError:   regexp.MustCompile(`(?s)Ambiguous import id.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*priority 1.*alicloud/sg-web/sgr-.*priority 9`),
+				ExpectError:   regexp.MustCompile(`(?s)Ambiguous Import ID.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*priority 1.*alicloud/sg-web/sgr-.*priority 9`),
 			},
 			{
-				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
 				ImportStateId: "alicloud/sg-nope/ingress,tcp,22,10.0.0.0/8",
-				ExpectError:   regexp.MustCompile(`(?s)Cannot import rule.*` + spaced(`has no security group sg-nope`)),
+				ExpectError:   regexp.MustCompile(`(?s)Cannot Import Rule.*` + spaced(`has no security group sg-nope`)),
 			},
 			{
-				Config: providerConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
 				ImportStateId: "alicloud/sg-web/ingress,tcp,23,10.0.0.0/8",
-				ExpectError:   regexp.MustCompile(`(?s)Cannot import rule.*` + spaced(`has no rule that`) + `.*secgroup_rules`),
+				ExpectError:   regexp.MustCompile(`(?s)Cannot Import Rule.*` + spaced(`has no rule that`) + `.*secgroup_rules`),
 			},
 		},
 	})
@@ -60,19 +53,19 @@ func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
 // A delete error names the group and the rule.
 func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{
-			{Config: providerConfig(m) + sshRule},
+			{Config: mocktest.ProviderConfig(m) + sshRule},
 			{
 				PreConfig: func() {
 					m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 1, Code: "Forbidden.RAM", Status: 403})
 				},
-				Config:      providerConfig(m) + sshRule,
+				Config:      mocktest.ProviderConfig(m) + sshRule,
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)Could not delete rule.*` + spaced(`security group sg-web, rule ingress tcp 22 10.0.0.0/8`) + `.*Forbidden.RAM`),
+				ExpectError: regexp.MustCompile(`(?s)Could Not Delete Rule.*` + spaced(`security group sg-web, rule ingress tcp 22 10.0.0.0/8`) + `.*Forbidden.RAM`),
 			},
 		},
 	})
@@ -81,12 +74,12 @@ func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
 // The data source checks the group id at plan time, as the resource does.
 func TestAccRulesDataSource_validatesTheGroupID(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	for _, id := range []string{"", "sg/1", "sg web"} {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config: providerConfig(m) + `
+				Config: mocktest.ProviderConfig(m) + `
 data "secgroup_rules" "x" {
   cloud             = "alicloud"
   security_group_id = "` + id + `"
@@ -106,9 +99,9 @@ data "secgroup_rules" "x" {
 // other, on a cloud where a description change replaces the rule.
 func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	rule := func(desc string) string {
-		return providerConfig(m) + `
+		return mocktest.ProviderConfig(m) + `
 resource "secgroup_rule" "x" {
   cloud             = "zenlayer"
   security_group_id = "zl-web"
@@ -141,9 +134,9 @@ resource "secgroup_rule" "x" {
 // whose remark changes.
 func TestAccBaiducloud_remarkIsIdentity(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	config := func(remark string) string {
-		return providerConfig(m) + `
+		return mocktest.ProviderConfig(m) + `
 resource "secgroup_rule" "a" {
   cloud             = "baiducloud"
   security_group_id = "g-web"
@@ -154,26 +147,18 @@ resource "secgroup_rule" "a" {
   description       = "` + remark + `"
   lifecycle { create_before_destroy = true }
 }
-resource "secgroup_rule" "b" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  description       = "the other one"
-}
-`
+` +
+			tcpRule("b", "baiducloud", "g-web", "22", "10.0.0.0/8", `description = "the other one"`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "baiducloud", "g-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "baiducloud", "g-web"),
 		Steps: []resource.TestStep{
 			{
 				Config: config("ssh"),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh"}),
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "the other one"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "the other one"}),
 				),
 			},
 			{
@@ -182,8 +167,8 @@ resource "secgroup_rule" "b" {
 					plancheck.ExpectResourceAction("secgroup_rule.a", plancheck.ResourceActionCreateBeforeDestroy),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRuleCount(m, "baiducloud", "g-web", 2),
-					checkCloudRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh from the office"}),
+					mocktest.CheckRuleCount(m, "baiducloud", "g-web", 2),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh from the office"}),
 				),
 			},
 		},
@@ -196,7 +181,7 @@ resource "secgroup_rule" "b" {
 // replacement says the cloud cannot hold both.
 func TestAccZenlayer_duplicatesByZenlayersIdentity(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	rule := func(name, extra string) string {
 		return `
 resource "secgroup_rule" "` + name + `" {
@@ -212,19 +197,19 @@ resource "secgroup_rule" "` + name + `" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-web"),
 		Steps: []resource.TestStep{
-			{Config: providerConfig(m) + rule("a", `description = "one"
+			{Config: mocktest.ProviderConfig(m) + rule("a", `description = "one"
   lifecycle { create_before_destroy = true }`)},
 			{
-				Config: providerConfig(m) + rule("a", `description = "one"
+				Config: mocktest.ProviderConfig(m) + rule("a", `description = "one"
   lifecycle { create_before_destroy = true }`) + rule("b", "priority = 9"),
-				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`already has the rule ingress tcp 22 10.0.0.0/8 accept priority 1`) + `.*zenlayer/zl-web/[0-9]+`),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*` + spaced(`already has the rule ingress tcp 22 10.0.0.0/8 accept priority 1`) + `.*zenlayer/zl-web/[0-9]+`),
 			},
 			{
-				Config: providerConfig(m) + rule("a", `description = "two"
+				Config: mocktest.ProviderConfig(m) + rule("a", `description = "two"
   lifecycle { create_before_destroy = true }`),
-				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`Zenlayer Cloud VM cannot hold the old and the new rule at once`)),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*` + spaced(`Zenlayer Cloud VM cannot hold the old and the new rule at once`)),
 			},
 		},
 	})
@@ -235,10 +220,10 @@ resource "secgroup_rule" "` + name + `" {
 // owning one rule (ECS accepts a repeated authorize silently).
 func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	alias := strings.Replace(providerConfig(m), `provider "secgroup" {`, `provider "secgroup" {
+	m := mocktest.Start(t, "")
+	alias := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, `provider "secgroup" {
   alias = "second"`, 1)
-	config := providerConfig(m) + alias + sshRule + `
+	config := mocktest.ProviderConfig(m) + alias + sshRule + `
 resource "secgroup_rule" "ssh_again" {
   provider          = secgroup.second
   cloud             = "alicloud"
@@ -251,13 +236,13 @@ resource "secgroup_rule" "ssh_again" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{{
 			Config:      config,
-			ExpectError: regexp.MustCompile(`(?s)Rule already exists`),
+			ExpectError: regexp.MustCompile(`(?s)Rule Already Exists`),
 		}},
 	})
-	if n := len(mockRules(m, "sg-web")); n != 0 {
+	if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 0 {
 		t.Fatalf("%d rules left", n)
 	}
 }
@@ -266,7 +251,7 @@ resource "secgroup_rule" "ssh_again" {
 // halfway through the apply; rule_quota raises the documented default.
 func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	rules := func(n int) string {
 		return fmt.Sprintf(`
 resource "secgroup_rule" "r" {
@@ -280,14 +265,14 @@ resource "secgroup_rule" "r" {
 }
 `, n)
 	}
-	raised := strings.Replace(providerConfig(m), "  zenlayer {\n", "  zenlayer {\n    rule_quota = \"25\"\n", 1)
+	raised := strings.Replace(mocktest.ProviderConfig(m), "  zenlayer {\n", "  zenlayer {\n    rule_quota = \"25\"\n", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerConfig(m) + rules(21),
+				Config:      mocktest.ProviderConfig(m) + rules(21),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Rule quota exceeded.*` + spaced(regexp.QuoteMeta(`security group zl-app (ingress) would hold 21 rules after this plan`)) + `.*` + spaced(`allows 20 ingress rules per group`)),
+				ExpectError: regexp.MustCompile(`(?s)Rule Quota Exceeded.*` + spaced(regexp.QuoteMeta(`security group zl-app (ingress) would hold 21 rules after this plan`)) + `.*` + spaced(`allows 20 ingress rules per group`)),
 			},
 			{
 				Config:             raised + rules(21),
@@ -296,7 +281,7 @@ resource "secgroup_rule" "r" {
 			},
 		},
 	})
-	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
+	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
 		t.Fatalf("%d authorize calls at plan time", n)
 	}
 }

@@ -2,34 +2,27 @@ package provider
 
 import (
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
 // endpointConfig is one rule of a cloud whose block points at endpoint.
 // The create timeout is long enough that retrying a permanent failure
 // would end in "gave up" rather than in the error that names the setting.
 func endpointConfig(cloudName, endpoint string) string {
-	settings := maps.Clone(mockSettings[cloudName])
-	settings["endpoint"] = endpoint
 	var b strings.Builder
-	fmt.Fprintf(&b, "provider \"secgroup\" {\n  %s {\n", cloudName)
-	for _, k := range slices.Sorted(maps.Keys(settings)) {
-		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
-	}
+	b.WriteString("provider \"secgroup\" {\n" + mocktest.Block(cloudName, mocktest.Settings(cloudName, endpoint)))
 	group := map[string]string{"zenlayer": "zl-web", "alicloud": "sg-web", "baiducloud": "g-web", "apsarastack": "sg-as-web", "ens": "sg-ens-web"}[cloudName]
-	fmt.Fprintf(&b, `  }
-}
+	fmt.Fprintf(&b, `}
 resource "secgroup_rule" "x" {
   cloud             = %q
   security_group_id = %q
@@ -124,7 +117,7 @@ resource "secgroup_rule" "x" {
 				Steps: []resource.TestStep{{
 					Config:      c.config,
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)Cannot use cloud.*` + spaced(c.want)),
+					ExpectError: regexp.MustCompile(`(?s)Cannot Use Cloud.*` + spaced(c.want)),
 				}},
 			})
 		})

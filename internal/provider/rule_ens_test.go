@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	mockens "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -19,41 +20,20 @@ import (
 // destroy through RevokeSecurityGroup and RevokeSecurityGroupEgress.
 func TestAccEns_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "web" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "80-443"
-  cidr              = "10.0.0.0/8"
-  source_port_range = "1024-65535"
-  priority          = 5
-}
-resource "secgroup_rule" "no_gre" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-web"
-  direction         = "egress"
-  protocol          = "gre"
-  cidr              = "192.0.2.1"
-  policy            = "drop"
-}
-data "secgroup_rules" "web" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-web"
-  depends_on        = [secgroup_rule.web, secgroup_rule.no_gre]
-}
-`
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("web", "ens", "sg-ens-web", "80-443", "10.0.0.0/8", `source_port_range = "1024-65535"`, `priority = 5`) +
+		ruleBlock("no_gre", "ens", "sg-ens-web", "egress", `protocol = "gre"`, `cidr = "192.0.2.1"`, `policy = "drop"`) +
+		rulesData("web", "ens", "sg-ens-web", `depends_on = [secgroup_rule.web, secgroup_rule.no_gre]`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCloudEmpty(m, "ens", "sg-ens-web"),
+			mocktest.CheckEmpty(m, "ens", "sg-ens-web"),
 			func(*terraform.State) error {
 				// One of each out of band (step 3), one of each by destroy.
-				if cloudCallCount(m, "ens", "RevokeSecurityGroup", 200) != 2 || cloudCallCount(m, "ens", "RevokeSecurityGroupEgress", 200) != 2 {
+				if mocktest.Calls(m, "ens", "RevokeSecurityGroup", 200) != 2 || mocktest.Calls(m, "ens", "RevokeSecurityGroupEgress", 200) != 2 {
 					return fmt.Errorf("want two RevokeSecurityGroup and two RevokeSecurityGroupEgress calls, got %d and %d",
-						cloudCallCount(m, "ens", "RevokeSecurityGroup", 200), cloudCallCount(m, "ens", "RevokeSecurityGroupEgress", 200))
+						mocktest.Calls(m, "ens", "RevokeSecurityGroup", 200), mocktest.Calls(m, "ens", "RevokeSecurityGroupEgress", 200))
 				}
 				return nil
 			},
@@ -62,9 +42,9 @@ data "secgroup_rules" "web" {
 			{
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "80/443",
+					mocktest.CheckRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "80/443",
 						"SourcePortRange": "1024/65535", "SourceCidrIp": "10.0.0.0/8", "Policy": "Accept", "Priority": "5"}),
-					checkCloudRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "egress", "IpProtocol": "GRE", "PortRange": "-1/-1",
+					mocktest.CheckRule(m, "ens", "sg-ens-web", map[string]string{"Direction": "egress", "IpProtocol": "GRE", "PortRange": "-1/-1",
 						"DestCidrIp": "192.0.2.1/32", "Policy": "Drop", "Priority": "1"}),
 					resource.TestCheckResourceAttr("secgroup_rule.web", "id", "ens/sg-ens-web/ingress,tcp,80-443,10.0.0.0/8,policy=accept,priority=5,source_port_range=1024-65535"),
 					resource.TestCheckNoResourceAttr("secgroup_rule.web", "rule_id"),
@@ -85,7 +65,7 @@ data "secgroup_rules" "web" {
 					plancheck.ExpectResourceAction("secgroup_rule.web", plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction("secgroup_rule.no_gre", plancheck.ResourceActionCreate),
 				}},
-				Check: checkRuleCount(m, "ens", "sg-ens-web", 2),
+				Check: mocktest.CheckRuleCount(m, "ens", "sg-ens-web", 2),
 			},
 		},
 	})
@@ -95,34 +75,27 @@ data "secgroup_rules" "web" {
 // command; a full group is a quota error that says what to do.
 func TestAccEns_duplicateAndQuota(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	ssh := `
-resource "secgroup_rule" "ssh" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-db"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-}
-`
+` +
+		tcpRule("ssh", "ens", "sg-ens-db", "22", "10.0.0.0/8")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "ens", "sg-ens-db"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "ens", "sg-ens-db"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
 					authorizeInMock(t, m, "ens", "sg-ens-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Policy: rule.Accept, Priority: 1})
 				},
-				Config:      providerConfig(m) + ssh,
-				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*terraform import secgroup_rule.<name>\s+'ens/sg-ens-db/ingress,tcp,22,10.0.0.0/8`),
+				Config:      mocktest.ProviderConfig(m) + ssh,
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*terraform import secgroup_rule.<name>\s+'ens/sg-ens-db/ingress,tcp,22,10.0.0.0/8`),
 			},
 			{
-				Config: providerConfig(m) + ssh, ResourceName: "secgroup_rule.ssh", ImportState: true, ImportStatePersist: true,
+				Config: mocktest.ProviderConfig(m) + ssh, ResourceName: "secgroup_rule.ssh", ImportState: true, ImportStatePersist: true,
 				ImportStateId: "ens/sg-ens-db/ingress,tcp,22,10.0.0.0/8",
 			},
 			{
-				Config: providerConfig(m) + ssh,
+				Config: mocktest.ProviderConfig(m) + ssh,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("secgroup_rule.ssh", plancheck.ResourceActionNoop),
 				}},
@@ -138,16 +111,8 @@ resource "secgroup_rule" "ssh" {
 						}
 					})
 				},
-				Config: providerConfig(m) + ssh + `
-resource "secgroup_rule" "one_too_many" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-db"
-  direction         = "ingress"
-  protocol          = "udp"
-  port_range        = "53"
-  cidr              = "10.0.0.0/8"
-}
-`,
+				Config: mocktest.ProviderConfig(m) + ssh +
+					ruleBlock("one_too_many", "ens", "sg-ens-db", "ingress", `protocol = "udp"`, `port_range = "53"`, `cidr = "10.0.0.0/8"`),
 				ExpectError: regexp.MustCompile(`(?s)AuthorizationLimitExceed.*` + spaced(`reached its rule quota: remove rules from it or use another group`)),
 			},
 			{
@@ -159,7 +124,7 @@ resource "secgroup_rule" "one_too_many" {
 						g.Rules = g.Rules[:1]
 					})
 				},
-				Config: providerConfig(m) + ssh,
+				Config: mocktest.ProviderConfig(m) + ssh,
 			},
 		},
 	})
@@ -169,7 +134,7 @@ resource "secgroup_rule" "one_too_many" {
 // fails at plan time.
 func TestAccEns_credentialsAndPlanTime(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -181,18 +146,12 @@ provider "secgroup" {
     endpoint   = %q
   }
 }
-resource "secgroup_rule" "x" {
-  cloud             = "ens"
-  security_group_id = "sg-ens-web"
-  direction         = "ingress"
-  protocol          = "all"
-  cidr              = "10.0.0.0/8"
-}
-`, m.URL),
+`+
+				ruleBlock("x", "ens", "sg-ens-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`), m.URL),
 			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*` + spaced(`Check secret_key in the provider's ens block`)),
 		}},
 	})
-	if n := cloudCallCount(m, "ens", "AuthorizeSecurityGroup", -1); n != 0 {
+	if n := mocktest.Calls(m, "ens", "AuthorizeSecurityGroup", -1); n != 0 {
 		t.Fatalf("%d authorize calls with bad credentials", n)
 	}
 	expectPlanErrors(t, m, "ens", "sg-ens-web", []planCase{

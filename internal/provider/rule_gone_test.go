@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -61,11 +62,11 @@ func TestAccRule_destroyWhatIsAlreadyGone(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := startMock(t)
+			m := mocktest.Start(t, "")
 			for k, v := range tc.behavior {
 				m.Store.SetBehavior(tc.cloud, k, v)
 			}
-			config := providerConfig(m)
+			config := mocktest.ProviderConfig(m)
 			for _, group := range []string{tc.kept, tc.deleted} {
 				config += fmt.Sprintf(`
 resource "secgroup_rule" %q {
@@ -88,8 +89,8 @@ resource "secgroup_rule" %q {
 					{
 						Config: config,
 						Check: resource.ComposeAggregateTestCheckFunc(
-							checkRuleCount(m, tc.cloud, tc.kept, 1),
-							checkRuleCount(m, tc.cloud, tc.deleted, 1),
+							mocktest.CheckRuleCount(m, tc.cloud, tc.kept, 1),
+							mocktest.CheckRuleCount(m, tc.cloud, tc.deleted, 1),
 						),
 					},
 					{
@@ -115,7 +116,7 @@ resource "secgroup_rule" %q {
 			if _, ok := m.Store.FindGroup(tc.cloud, tc.deleted); ok {
 				t.Errorf("group %s is back", tc.deleted)
 			}
-			if n := len(mockRulesOf(m, tc.cloud, tc.kept)); n != 0 {
+			if n := len(mocktest.Rules(m, tc.cloud, tc.kept)); n != 0 {
 				t.Errorf("group %s holds %d rules", tc.kept, n)
 			}
 		})

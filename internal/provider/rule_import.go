@@ -17,16 +17,16 @@ import (
 func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id, err := rule.ParseID(req.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
 		return
 	}
 	def, ok := r.registry.Get(id.Cloud)
 	if !ok {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, id.Cloud, strings.Join(r.registry.Names(), ", ")))
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, id.Cloud, strings.Join(r.registry.Names(), ", ")))
 		return
 	}
 	if id.IsNative() && !def.Capabilities.NativeIDs {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
 		return
 	}
 	// The id must name exactly one rule of a group that exists: Terraform
@@ -34,23 +34,23 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 	// the first of several rules silently. The describe is shared with
 	// the Read that follows.
 	if r.conns == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The secgroup provider was not configured.")
+		resp.Diagnostics.AddError("Provider Not Configured", "The secgroup provider was not configured.")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
 	defer cancel()
 	c, err := r.conns.Client(ctx, id.Cloud)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot use cloud "+id.Cloud, err.Error())
+		resp.Diagnostics.AddError("Cannot Use Cloud", err.Error())
 		return
 	}
 	rules, err := c.List(ctx, id.GroupID)
 	switch {
 	case cloud.KindOf(err) == cloud.KindGroupGone:
-		resp.Diagnostics.AddError("Cannot import rule", fmt.Sprintf("%s has no security group %s where the %s block of the provider points: check the group id in %q.", def.Title, id.GroupID, id.Cloud, req.ID))
+		resp.Diagnostics.AddError("Cannot Import Rule", fmt.Sprintf("%s has no security group %s where the %s block of the provider points: check the group id in %q.", def.Title, id.GroupID, id.Cloud, req.ID))
 		return
 	case err != nil:
-		addCloudError(&resp.Diagnostics, "Cannot import rule", fmt.Errorf("security group %s: %w", id.GroupID, err))
+		addCloudError(&resp.Diagnostics, "Cannot Import Rule", fmt.Errorf("security group %s: %w", id.GroupID, err))
 		return
 	}
 	var matches []rule.Rule
@@ -61,7 +61,7 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 	switch len(matches) {
 	case 0:
-		resp.Diagnostics.AddError("Cannot import rule", fmt.Sprintf("Security group %s has no rule that %q names. The secgroup_rules data source lists the group's rules, each with its import id.", id.GroupID, req.ID))
+		resp.Diagnostics.AddError("Cannot Import Rule", fmt.Sprintf("Security group %s has no rule that %q names. The secgroup_rules data source lists the group's rules, each with its import id.", id.GroupID, req.ID))
 		return
 	case 1:
 	default:
@@ -69,7 +69,7 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		for _, o := range matches {
 			ids = append(ids, "  "+rule.ID{Cloud: id.Cloud, GroupID: id.GroupID, Rule: o}.String()+"   ("+o.String()+")")
 		}
-		resp.Diagnostics.AddError("Ambiguous import id", fmt.Sprintf("%q names %d rules of security group %s:\n\n%s\n\nImport one of them by its id above.", req.ID, len(matches), id.GroupID, strings.Join(ids, "\n")))
+		resp.Diagnostics.AddError("Ambiguous Import ID", fmt.Sprintf("%q names %d rules of security group %s:\n\n%s\n\nImport one of them by its id above.", req.ID, len(matches), id.GroupID, strings.Join(ids, "\n")))
 		return
 	}
 	// The rule as the cloud reports it (its id, and on Baidu its remark,

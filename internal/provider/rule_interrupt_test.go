@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
 // terraformCLI is the CLI the acceptance tests run.
@@ -64,7 +65,7 @@ func TestAccRule_interruptedApplyConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	m.Store.SetLatency(100 * time.Millisecond)
 	dir := filepath.Join(work, "tf")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -75,12 +76,12 @@ func TestAccRule_interruptedApplyConverges(t *testing.T) {
     secgroup = { source = "secgroup/secgroup" }
   }
 }
-` + providerConfig(m) + countedRules("alicloud", 60, []string{"sg-web", "sg-app"}, false)
+` + mocktest.ProviderConfig(m) + countedRules("alicloud", 60, []string{"sg-web", "sg-app"}, false)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	held := func() int {
-		return len(mockRulesOf(m, "alicloud", "sg-web")) + len(mockRulesOf(m, "alicloud", "sg-app"))
+		return len(mocktest.Rules(m, "alicloud", "sg-web")) + len(mocktest.Rules(m, "alicloud", "sg-app"))
 	}
 
 	apply := cli.Command(dir, "apply", "-auto-approve", "-input=false", "-no-color")

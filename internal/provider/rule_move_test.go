@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -106,7 +107,7 @@ func TestAccRule_movedFromTheVendorsProviders(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := startMock(t)
+			m := mocktest.Start(t, "")
 			authorizeInMock(t, m, tc.cloud, tc.group, tc.existing)
 			target := map[string]string{"cloud": tc.cloud, "security_group_id": tc.group, "direction": "ingress", "protocol": "tcp"}
 			for k, v := range tc.target {
@@ -115,15 +116,15 @@ func TestAccRule_movedFromTheVendorsProviders(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 				ProtoV6ProviderFactories: moveFactories(),
-				CheckDestroy:             checkCloudEmpty(m, tc.cloud, tc.group),
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
 				Steps: []resource.TestStep{
-					{Config: providerConfig(m) + hcl(tc.sourceType, "x", tc.source)},
+					{Config: mocktest.ProviderConfig(m) + hcl(tc.sourceType, "x", tc.source)},
 					{
-						Config: providerConfig(m) + "moved {\n  from = " + tc.sourceType + ".x\n  to   = secgroup_rule.x\n}\n" + hcl("secgroup_rule", "x", target),
+						Config: mocktest.ProviderConfig(m) + "moved {\n  from = " + tc.sourceType + ".x\n  to   = secgroup_rule.x\n}\n" + hcl("secgroup_rule", "x", target),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
-						Check: checkRuleCount(m, tc.cloud, tc.group, 1),
+						Check: mocktest.CheckRuleCount(m, tc.cloud, tc.group, 1),
 					},
 				},
 			})
@@ -134,15 +135,15 @@ func TestAccRule_movedFromTheVendorsProviders(t *testing.T) {
 // A state that cannot be mapped is a clear error naming the field.
 func TestAccRule_movedStateThatCannotMap(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	source := providerConfig(m) + hcl("alicloud_security_group_rule", "x", map[string]string{"security_group_id": "sg-web", "type": "ingress", "ip_protocol": "tcp", "cidr_ip": "10.0.0.0/8"})
+	m := mocktest.Start(t, "")
+	source := mocktest.ProviderConfig(m) + hcl("alicloud_security_group_rule", "x", map[string]string{"security_group_id": "sg-web", "type": "ingress", "ip_protocol": "tcp", "cidr_ip": "10.0.0.0/8"})
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: moveFactories(),
 		Steps: []resource.TestStep{
 			{Config: source},
 			{
-				Config: providerConfig(m) + "moved {\n  from = alicloud_security_group_rule.x\n  to   = secgroup_rule.x\n}\n" +
+				Config: mocktest.ProviderConfig(m) + "moved {\n  from = alicloud_security_group_rule.x\n  to   = secgroup_rule.x\n}\n" +
 					hcl("secgroup_rule", "x", map[string]string{"cloud": "alicloud", "security_group_id": "sg-web", "direction": "ingress", "protocol": "tcp", "port_range": "22", "cidr": "10.0.0.0/8"}),
 				ExpectError: regexp.MustCompile(`(?s)Cannot Move Rule.*` + spaced(`port_range: protocol tcp needs ports`)),
 			},

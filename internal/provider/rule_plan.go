@@ -21,13 +21,13 @@ import (
 func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	raw, err := newRawAttrs(req.Config.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid configuration", err.Error())
+		resp.Diagnostics.AddError("Invalid Configuration", err.Error())
 		return
 	}
 	m := raw.model()
 	set := func(v types.String) bool { return !v.IsNull() }
 	bad := func(attr, format string, args ...any) {
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf(format, args...))
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Attribute Value", fmt.Sprintf(format, args...))
 	}
 
 	proto := m.Protocol.ValueString()
@@ -125,12 +125,12 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	rawConfig, err := newRawAttrs(req.Config.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid configuration", err.Error())
+		resp.Diagnostics.AddError("Invalid Configuration", err.Error())
 		return
 	}
 	rawPlan, err := newRawAttrs(req.Plan.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid plan", err.Error())
+		resp.Diagnostics.AddError("Invalid Plan", err.Error())
 		return
 	}
 	config, plan := rawConfig.model(), rawPlan.model()
@@ -147,7 +147,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	// network.
 	if r.conns != nil {
 		if _, err := r.conns.Client(ctx, def.Name); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+def.Name, err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
 			return
 		}
 	}
@@ -175,7 +175,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !req.State.Raw.IsNull() {
 		rawState, err := newRawAttrs(req.State.Raw)
 		if err != nil {
-			resp.Diagnostics.AddError("Invalid state", err.Error())
+			resp.Diagnostics.AddError("Invalid State", err.Error())
 			return
 		}
 		state = rawState.model()
@@ -198,7 +198,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	// created: not on create, not by a replacement.
 	if p := plan.Policy.ValueString(); known(plan.Policy) && slices.Contains(caps.ExistingPolicies, p) &&
 		(req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
-		resp.Diagnostics.AddAttributeError(path.Root("policy"), "Invalid policy",
+		resp.Diagnostics.AddAttributeError(path.Root("policy"), "Invalid Attribute Value",
 			fmt.Sprintf("%s cannot create rules with policy %q: use %s. Rules with policy %q made outside Terraform can be imported and kept, but not created or replaced.",
 				def.Title, p, strings.Join(caps.Policies, " or "), p))
 		return
@@ -264,9 +264,9 @@ func (r *RuleResource) checkQuota(ctx context.Context, cloudName, groupID types.
 	defer cancel()
 	warning, err := c.PlanQuota(ctx, groupID.ValueString(), ch)
 	if err != nil {
-		diags.AddAttributeError(path.Root("security_group_id"), "Rule quota exceeded", err.Error())
+		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
 	if warning != "" {
-		diags.AddAttributeWarning(path.Root("security_group_id"), "Rule quota may be exceeded", warning)
+		diags.AddAttributeWarning(path.Root("security_group_id"), "Rule Quota May Be Exceeded", warning)
 	}
 }

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -112,6 +114,16 @@ func TestValidateConfig(t *testing.T) {
 // Terraform proposes it before the provider's say) and a prior state.
 func modifyPlan(t *testing.T, config, state map[string]any) (rawAttrs, resource.ModifyPlanResponse) {
 	t.Helper()
+	plan, resp := planOf(t, config, state)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(diagText(resp.Diagnostics))
+	}
+	return plan, resp
+}
+
+// planOf runs ModifyPlan and returns its plan and response, errors and all.
+func planOf(t *testing.T, config, state map[string]any) (rawAttrs, resource.ModifyPlanResponse) {
+	t.Helper()
 	r, s := ruleUnderTest(t)
 	cfg := object(t, s, config)
 	stateVal := tftypes.NewValue(s.Schema.Type().TerraformType(context.Background()), nil)
@@ -125,9 +137,6 @@ func modifyPlan(t *testing.T, config, state map[string]any) (rawAttrs, resource.
 	}
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
 	r.ModifyPlan(context.Background(), req, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(diagText(resp.Diagnostics))
-	}
 	plan, err := newRawAttrs(resp.Plan.Raw)
 	if err != nil {
 		t.Fatal(err)
@@ -167,5 +176,74 @@ func TestModifyPlanDescriptionEmptyOrNone(t *testing.T) {
 		if replace := len(resp.RequiresReplace) > 0; replace == (cloudName == "alicloud") {
 			t.Errorf("%s: a description change: replace %v", cloudName, resp.RequiresReplace)
 		}
+	}
+}
+
+// ModifyPlan fills each cloud's defaults, replaces what the cloud cannot
+// change in place, and refuses policies the cloud cannot create.
+func TestModifyPlan(t *testing.T) {
+	rule := func(cloudName string, extra map[string]any) map[string]any {
+		m := map[string]any{"cloud": cloudName, "security_group_id": "g-1", "direction": "ingress", "protocol": "tcp", "port_range": "22", "cidr": "10.0.0.0/8"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name          string
+		config, state map[string]any
+		planned       map[string]any // attribute: value (nil: null)
+		replace       []string
+		err           string
+	}{
+		{name: "ECS create: the cloud's defaults", config: rule("alicloud", nil),
+			planned: map[string]any{"policy": "accept", "priority": int64(1), "description": ""}},
+		{name: "BCC create: no policy, no priority", config: rule("baiducloud", nil),
+			planned: map[string]any{"policy": nil, "priority": nil}},
+		{name: "ENS create: no rule ids, no NIC types", config: rule("ens", map[string]any{"rule_id": tftypes.UnknownValue, "nic_type": tftypes.UnknownValue}),
+			planned: map[string]any{"rule_id": nil, "nic_type": nil}},
+		{name: "ECS priority change replaces", config: rule("alicloud", map[string]any{"priority": 2}),
+			state:   rule("alicloud", map[string]any{"policy": "accept", "priority": 1, "description": ""}),
+			replace: []string{"priority"}},
+		{name: "ECS description changes in place", config: rule("alicloud", map[string]any{"description": "web"}),
+			state: rule("alicloud", map[string]any{"policy": "accept", "priority": 1, "description": ""})},
+		{name: "ECS NIC type change replaces", config: rule("alicloud", map[string]any{"nic_type": "internet"}),
+			state:   rule("alicloud", map[string]any{"policy": "accept", "priority": 1, "description": "", "nic_type": "intranet"}),
+			replace: []string{"nic_type"}},
+		{name: "Zenlayer cannot create a drop rule", config: rule("zenlayer", map[string]any{"policy": "drop"}),
+			err: `Zenlayer Cloud VM cannot create rules with policy "drop": use accept`},
+		{name: "Zenlayer keeps an imported drop rule", config: rule("zenlayer", map[string]any{"policy": "drop"}),
+			state:   rule("zenlayer", map[string]any{"policy": "drop", "priority": 1, "description": ""}),
+			planned: map[string]any{"policy": "drop"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, resp := planOf(t, tc.config, tc.state)
+			text := diagText(resp.Diagnostics)
+			if tc.err != "" {
+				if !strings.Contains(text, tc.err) || !strings.HasPrefix(text, "Invalid Attribute Value: ") {
+					t.Fatalf("want %q, got %q", tc.err, text)
+				}
+				return
+			}
+			if resp.Diagnostics.HasError() {
+				t.Fatal(text)
+			}
+			for name, want := range tc.planned {
+				var got attr.Value = plan.str(name)
+				if name == "priority" {
+					got = plan.int64(name)
+				}
+				if want == nil && !got.IsNull() || want != nil && got.String() != fmt.Sprint(want) && got.String() != fmt.Sprintf("%q", want) {
+					t.Errorf("%s planned %v, want %v", name, got, want)
+				}
+			}
+			var replaced []string
+			for _, p := range resp.RequiresReplace {
+				replaced = append(replaced, p.String())
+			}
+			if strings.Join(replaced, ",") != strings.Join(tc.replace, ",") {
+				t.Errorf("replace %v, want %v", replaced, tc.replace)
+			}
+		})
 	}
 }

@@ -220,12 +220,12 @@ func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func
 	diags.Append(tdiags...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	if r.conns == nil {
-		diags.AddError("Provider not configured", "The secgroup provider was not configured.")
+		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
 		return ctx, cancel, nil
 	}
 	c, err := r.conns.Client(ctx, cloudName)
 	if err != nil {
-		diags.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+cloudName, err.Error())
+		diags.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
 		return ctx, cancel, nil
 	}
 	return r.conns.MaskSecrets(ctx), cancel, c
@@ -249,7 +249,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	switch {
 	case cloud.KindOf(err) == cloud.KindDuplicate:
 		id := rule.ID{Cloud: cloudName, GroupID: group, Rule: created}.String()
-		resp.Diagnostics.AddError("Rule already exists",
+		resp.Diagnostics.AddError("Rule Already Exists",
 			fmt.Sprintf("Security group %s already has the rule %s, so Terraform did not create it. "+
 				"To manage the existing rule with this resource, import it:\n\n"+
 				"  terraform import secgroup_rule.<name> '%s'\n\n"+
@@ -264,10 +264,10 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// is recorded (Terraform taints it and replaces it next time).
 		plan.setObserved(cloudName, group, created)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		addRuleError(&resp.Diagnostics, "Rule created but not confirmed", group, plan.toRule(), err)
+		addRuleError(&resp.Diagnostics, "Rule Created but Not Confirmed", group, plan.toRule(), err)
 		return
 	case err != nil:
-		addRuleError(&resp.Diagnostics, "Could not create rule", group, plan.toRule(), err)
+		addRuleError(&resp.Diagnostics, "Could Not Create Rule", group, plan.toRule(), err)
 		return
 	}
 	plan.setObserved(cloudName, group, created)
@@ -291,13 +291,13 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	group := state.SecurityGroupID.ValueString()
 	observed, err := c.Find(ctx, group, state.toRule())
 	if cloud.IsGone(err) {
-		resp.Diagnostics.AddWarning("Rule no longer exists",
+		resp.Diagnostics.AddWarning("Rule No Longer Exists",
 			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state, and Terraform plans to create it again.", err))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addRuleError(&resp.Diagnostics, "Could not read rule", group, state.toRule(), err)
+		addRuleError(&resp.Diagnostics, "Could Not Read Rule", group, state.toRule(), err)
 		return
 	}
 	state.setObserved(state.Cloud.ValueString(), group, observed)
@@ -322,7 +322,7 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		changed := state.toRule()
 		changed.Description = plan.Description.ValueString()
 		if err := c.UpdateDescription(ctx, state.SecurityGroupID.ValueString(), changed); err != nil {
-			addRuleError(&resp.Diagnostics, "Could not update the rule's description", state.SecurityGroupID.ValueString(), changed, err)
+			addRuleError(&resp.Diagnostics, "Could Not Update Rule Description", state.SecurityGroupID.ValueString(), changed, err)
 			return
 		}
 	}
@@ -342,7 +342,7 @@ func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if err := c.Delete(ctx, state.SecurityGroupID.ValueString(), state.toRule()); err != nil {
-		addRuleError(&resp.Diagnostics, "Could not delete rule", state.SecurityGroupID.ValueString(), state.toRule(), err)
+		addRuleError(&resp.Diagnostics, "Could Not Delete Rule", state.SecurityGroupID.ValueString(), state.toRule(), err)
 	}
 }
 

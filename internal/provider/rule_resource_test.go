@@ -11,18 +11,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
 func TestAccRuleResource_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	const name = "secgroup_rule.ssh"
 	sameRule := statecheck.CompareValue(compare.ValuesSame())
 	config := func(desc string) string {
 		if desc != "" {
 			desc = "description       = \"" + desc + "\""
 		}
-		return providerConfig(m) + `
+		return mocktest.ProviderConfig(m) + `
 resource "secgroup_rule" "ssh" {
   cloud             = "alicloud"
   security_group_id = "sg-web"
@@ -36,7 +38,7 @@ resource "secgroup_rule" "ssh" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{
 			{
 				Config: config("ssh"),
@@ -48,7 +50,7 @@ resource "secgroup_rule" "ssh" {
 					statecheck.ExpectKnownValue(name, tfjsonpath.New("nic_type"), knownvalue.StringExact("intranet")),
 					sameRule.AddStateValue(name, tfjsonpath.New("rule_id")),
 				},
-				Check: checkMockRule(m, "sg-web", map[string]string{
+				Check: mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{
 					"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22", "SourceCidrIp": "10.0.0.0/8",
 					"Policy": "Accept", "Priority": "1", "Description": "ssh",
 				}),
@@ -61,8 +63,8 @@ resource "secgroup_rule" "ssh" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkMockRule(m, "sg-web", map[string]string{"PortRange": "22/22", "Description": "ssh from the office"}),
-					func(*terraform.State) error { return expectCalls(m, "ModifySecurityGroupRule", 1) },
+					mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"PortRange": "22/22", "Description": "ssh from the office"}),
+					func(*terraform.State) error { return mocktest.ExpectCalls(m, "alicloud", "ModifySecurityGroupRule", 1) },
 				),
 			},
 			{
@@ -73,7 +75,7 @@ resource "secgroup_rule" "ssh" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkMockRule(m, "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
+					mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
 					// No description is the empty one.
 					resource.TestCheckResourceAttr(name, "description", ""),
 				),

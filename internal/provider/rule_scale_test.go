@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -87,15 +88,15 @@ func TestAccRule_manyRulesInTwoGroups(t *testing.T) {
 		{"zenlayer", "DescribeSecurityGroups", "AuthorizeSecurityGroupRules", "RevokeSecurityGroupRules", []string{"zl-web", "zl-app"}, 80, true},
 	} {
 		t.Run(tc.cloud, func(t *testing.T) {
-			m := startMock(t)
+			m := mocktest.Start(t, "")
 			m.Store.SetLatency(callLatency)
 			c := &calls{m: m, cloud: tc.cloud}
-			config := providerConfig(m) + countedRules(tc.cloud, tc.rules, tc.groups, tc.egress)
+			config := mocktest.ProviderConfig(m) + countedRules(tc.cloud, tc.rules, tc.groups, tc.egress)
 			perGroup := tc.rules / len(tc.groups)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-					checkCloudEmpty(m, tc.cloud, tc.groups...),
+					mocktest.CheckEmpty(m, tc.cloud, tc.groups...),
 					// One revoke per rule would be tc.rules calls.
 					func(*terraform.State) error { return c.atMost(tc.revoke, tc.rules/2) },
 				),
@@ -104,8 +105,8 @@ func TestAccRule_manyRulesInTwoGroups(t *testing.T) {
 						PreConfig: c.reset,
 						Config:    config,
 						Check: resource.ComposeAggregateTestCheckFunc(
-							checkRuleCount(m, tc.cloud, tc.groups[0], perGroup),
-							checkRuleCount(m, tc.cloud, tc.groups[1], perGroup),
+							mocktest.CheckRuleCount(m, tc.cloud, tc.groups[0], perGroup),
+							mocktest.CheckRuleCount(m, tc.cloud, tc.groups[1], perGroup),
 							// Writes batched and describes shared: before, one
 							// authorize and two describes per rule.
 							func(*terraform.State) error { return c.atMost(tc.authorize, tc.rules/2) },
@@ -144,56 +145,33 @@ func (f beforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *pla
 // apply are unaffected.
 func TestAccRule_outOfBandBetweenPlanAndApply(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	base := providerConfig(m) + `
-resource "secgroup_rule" "a" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-}
-`
-	more := base + `
-resource "secgroup_rule" "b" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "80"
-  cidr              = "10.0.0.0/8"
-}
-resource "secgroup_rule" "c" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "10.0.0.0/8"
-}
-`
+	m := mocktest.Start(t, "")
+	base := mocktest.ProviderConfig(m) +
+		tcpRule("a", "alicloud", "sg-web", "22", "10.0.0.0/8")
+	more := base +
+		tcpRule("b", "alicloud", "sg-web", "80", "10.0.0.0/8") +
+		tcpRule("c", "alicloud", "sg-web", "443", "10.0.0.0/8")
 	theirs := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 80, To: 80}, CIDR: "10.0.0.0/8"}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: base, Check: checkRuleCount(m, "alicloud", "sg-web", 1)},
+			{Config: base, Check: mocktest.CheckRuleCount(m, "alicloud", "sg-web", 1)},
 			{
 				Config: more,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					beforeApply(func() { authorizeInMock(t, m, "alicloud", "sg-web", theirs) }),
 				}},
-				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*` + spaced(`terraform import secgroup_rule.<name> 'alicloud/sg-web/sgr-`)),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*` + spaced(`terraform import secgroup_rule.<name> 'alicloud/sg-web/sgr-`)),
 			},
 			{
 				// c was created; b is the other's rule, still there once.
 				PreConfig: func() {
-					if n := len(mockRules(m, "sg-web")); n != 3 {
+					if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 3 {
 						t.Errorf("the group holds %d rules, want a, c and the other's", n)
 					}
 				},
 				Config: base,
-				Check:  checkRuleCount(m, "alicloud", "sg-web", 2),
+				Check:  mocktest.CheckRuleCount(m, "alicloud", "sg-web", 2),
 			},
 		},
 	})
@@ -204,12 +182,12 @@ resource "secgroup_rule" "c" {
 // empty.
 func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	m.Store.SetLatency(callLatency)
 	done := make(chan error, 1)
 	other := func() {
 		go func() {
-			b := mockBackend(t, m, "alicloud")
+			b := outOfBand(t, m, "alicloud")
 			var err error
 			for p := 5000; p < 5010 && err == nil; p++ {
 				err = b.Authorize(context.Background(), "sg-web", []rule.Rule{{Direction: rule.Ingress, Protocol: rule.UDP,
@@ -220,9 +198,9 @@ func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkRuleCount(m, "alicloud", "sg-web", 10),
+		CheckDestroy:             mocktest.CheckRuleCount(m, "alicloud", "sg-web", 10),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(m) + countedRules("alicloud", 40, []string{"sg-web"}, false),
+			Config: mocktest.ProviderConfig(m) + countedRules("alicloud", 40, []string{"sg-web"}, false),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				beforeApply(other),
 			}},
@@ -230,7 +208,7 @@ func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 				if err := <-done; err != nil {
 					return fmt.Errorf("the other writer: %w", err)
 				}
-				return checkRuleCount(m, "alicloud", "sg-web", 50)(nil)
+				return mocktest.CheckRuleCount(m, "alicloud", "sg-web", 50)(nil)
 			},
 		}},
 	})
@@ -241,18 +219,10 @@ func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 // attribute.
 func TestAccRule_oneBadRuleInABatch(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	m.Store.SetLatency(2 * callLatency)
-	config := providerConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false) + `
-resource "secgroup_rule" "bad" {
-  cloud                  = "alicloud"
-  security_group_id      = "sg-web"
-  direction              = "ingress"
-  protocol               = "tcp"
-  port_range             = "9999"
-  peer_security_group_id = "sg-other-vpc"
-}
-`
+	config := mocktest.ProviderConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false) +
+		ruleBlock("bad", "alicloud", "sg-web", "ingress", `protocol = "tcp"`, `port_range = "9999"`, `peer_security_group_id = "sg-other-vpc"`)
 	batchedFailure := func(*terraform.State) error {
 		for _, c := range m.Store.CallsOf("alicloud", "AuthorizeSecurityGroup") {
 			if c.Code == "InvalidSourceGroupId.Mismatch" && c.Params["Permissions.2.IpProtocol"] != nil {
@@ -263,7 +233,7 @@ resource "secgroup_rule" "bad" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checkMockEmpty(m, "sg-web"), batchedFailure),
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(mocktest.CheckEmpty(m, "alicloud", "sg-web"), batchedFailure),
 		Steps: []resource.TestStep{
 			{
 				Config:      config,
@@ -272,8 +242,8 @@ resource "secgroup_rule" "bad" {
 			{
 				// The 19 others are in state and in the cloud: removing the
 				// bad rule from the configuration plans nothing else.
-				Config: providerConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false),
-				Check:  checkRuleCount(m, "alicloud", "sg-web", 19),
+				Config: mocktest.ProviderConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false),
+				Check:  mocktest.CheckRuleCount(m, "alicloud", "sg-web", 19),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},

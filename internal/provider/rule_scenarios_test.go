@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -19,109 +20,40 @@ import (
 // data source listing them.
 func TestAccRuleResource_everyKind(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "https_range" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "80/443"
-  cidr              = "192.168.1.0/24"
-}
-resource "secgroup_rule" "dns" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "udp"
-  port_range        = "53"
-  cidr              = "172.16.0.0/12"
-  source_port_range = "1024-65535"
-  local_cidr        = "10.1.0.0/16"
-}
-resource "secgroup_rule" "ping" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "icmp"
-  cidr              = "0.0.0.0/0"
-}
-resource "secgroup_rule" "ping6" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "icmpv6"
-  cidr              = "2001:DB8:0:0::/64"
-}
-resource "secgroup_rule" "gre" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "gre"
-  cidr              = "10.9.9.9"
-}
-resource "secgroup_rule" "from_app" {
-  cloud                  = "alicloud"
-  security_group_id      = "sg-web"
-  direction              = "ingress"
-  protocol               = "tcp"
-  port_range             = "8080"
-  peer_security_group_id = "sg-app"
-  nic_type               = "intranet"
-}
-resource "secgroup_rule" "all_out" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "egress"
-  protocol          = "all"
-  cidr              = "::/0"
-}
-resource "secgroup_rule" "deny_smtp" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "egress"
-  protocol          = "tcp"
-  port_range        = "25"
-  cidr              = "0.0.0.0/0"
-  policy            = "drop"
-  priority          = 50
-}
-resource "secgroup_rule" "to_list" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "egress"
-  protocol          = "udp"
-  port_range        = "123"
-  prefix_list_id    = "pl-ntp"
-}
-data "secgroup_rules" "web" {
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("https_range", "alicloud", "sg-web", "80/443", "192.168.1.0/24") +
+		ruleBlock("dns", "alicloud", "sg-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `cidr = "172.16.0.0/12"`, `source_port_range = "1024-65535"`, `local_cidr = "10.1.0.0/16"`) +
+		ruleBlock("ping", "alicloud", "sg-web", "ingress", `protocol = "icmp"`, `cidr = "0.0.0.0/0"`) +
+		ruleBlock("ping6", "alicloud", "sg-web", "ingress", `protocol = "icmpv6"`, `cidr = "2001:DB8:0:0::/64"`) +
+		ruleBlock("gre", "alicloud", "sg-web", "ingress", `protocol = "gre"`, `cidr = "10.9.9.9"`) +
+		ruleBlock("from_app", "alicloud", "sg-web", "ingress", `protocol = "tcp"`, `port_range = "8080"`, `peer_security_group_id = "sg-app"`, `nic_type = "intranet"`) +
+		ruleBlock("all_out", "alicloud", "sg-web", "egress", `protocol = "all"`, `cidr = "::/0"`) +
+		ruleBlock("deny_smtp", "alicloud", "sg-web", "egress", `protocol = "tcp"`, `port_range = "25"`, `cidr = "0.0.0.0/0"`, `policy = "drop"`, `priority = 50`) +
+		ruleBlock("to_list", "alicloud", "sg-web", "egress", `protocol = "udp"`, `port_range = "123"`, `prefix_list_id = "pl-ntp"`) +
+		`data "secgroup_rules" "web" {
   cloud             = "alicloud"
   security_group_id = "sg-web"
   depends_on = [secgroup_rule.https_range, secgroup_rule.dns, secgroup_rule.ping, secgroup_rule.ping6, secgroup_rule.gre,
     secgroup_rule.from_app, secgroup_rule.all_out, secgroup_rule.deny_smtp, secgroup_rule.to_list]
 }
-data "secgroup_rules" "web_egress" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "egress"
-  depends_on        = [secgroup_rule.all_out, secgroup_rule.deny_smtp, secgroup_rule.to_list]
-}
-`
+` +
+		rulesData("web_egress", "alicloud", "sg-web", `direction = "egress"`, `depends_on = [secgroup_rule.all_out, secgroup_rule.deny_smtp, secgroup_rule.to_list]`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "80/443", "SourceCidrIp": "192.168.1.0/24"}),
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "UDP", "PortRange": "53/53", "SourcePortRange": "1024/65535", "DestCidrIp": "10.1.0.0/16"}),
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "ICMP", "PortRange": "-1/-1", "SourceCidrIp": "0.0.0.0/0"}),
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "ICMPV6", "PortRange": "-1/-1", "Ipv6SourceCidrIp": "2001:db8::/64"}),
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "GRE", "SourceCidrIp": "10.9.9.9/32"}),
-				checkMockRule(m, "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "8080/8080", "SourceGroupId": "sg-app", "NicType": "intranet"}),
-				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "IpProtocol": "ALL", "Ipv6DestCidrIp": "::/0"}),
-				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "PortRange": "25/25", "Policy": "Drop", "Priority": "50"}),
-				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "DestPrefixListId": "pl-ntp"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "80/443", "SourceCidrIp": "192.168.1.0/24"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "UDP", "PortRange": "53/53", "SourcePortRange": "1024/65535", "DestCidrIp": "10.1.0.0/16"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "ICMP", "PortRange": "-1/-1", "SourceCidrIp": "0.0.0.0/0"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "ICMPV6", "PortRange": "-1/-1", "Ipv6SourceCidrIp": "2001:db8::/64"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "GRE", "SourceCidrIp": "10.9.9.9/32"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"IpProtocol": "TCP", "PortRange": "8080/8080", "SourceGroupId": "sg-app", "NicType": "intranet"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"Direction": "egress", "IpProtocol": "ALL", "Ipv6DestCidrIp": "::/0"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"Direction": "egress", "PortRange": "25/25", "Policy": "Drop", "Priority": "50"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"Direction": "egress", "DestPrefixListId": "pl-ntp"}),
 				// The user's spellings stay in state; no later diff.
 				resource.TestCheckResourceAttr("secgroup_rule.ping6", "cidr", "2001:DB8:0:0::/64"),
 				resource.TestCheckResourceAttr("secgroup_rule.gre", "cidr", "10.9.9.9"),
@@ -144,29 +76,21 @@ data "secgroup_rules" "web_egress" {
 // and created again by the next apply.
 func TestAccRuleResource_disappears(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-db"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "5432"
-  cidr              = "10.0.0.0/16"
-}
-`
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("x", "alicloud", "sg-db", "5432", "10.0.0.0/16")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-db"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-db"),
 		Steps: []resource.TestStep{
-			{Config: config, Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"})},
+			{Config: config, Check: mocktest.CheckRule(m, "alicloud", "sg-db", map[string]string{"PortRange": "5432/5432"})},
 			{
 				PreConfig: func() { revokeAllInMock(t, m, "alicloud", "sg-db") },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
 				}},
-				Check: checkMockRule(m, "sg-db", map[string]string{"PortRange": "5432/5432"}),
+				Check: mocktest.CheckRule(m, "alicloud", "sg-db", map[string]string{"PortRange": "5432/5432"}),
 			},
 			{
 				// Recreated out of band under a new id: still the declared
@@ -180,7 +104,7 @@ resource "secgroup_rule" "x" {
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
 				}},
 				Check: func(s *terraform.State) error {
-					want := mockRules(m, "sg-db")[0]["SecurityGroupRuleId"]
+					want := mocktest.Rules(m, "alicloud", "sg-db")[0]["SecurityGroupRuleId"]
 					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
 						return fmt.Errorf("rule_id %s, want the new id %v", got, want)
 					}
@@ -196,27 +120,19 @@ resource "secgroup_rule" "x" {
 // another spelling.
 func TestAccRuleResource_duplicateThenImport(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	existing := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 443, To: 443}, CIDR: "203.0.113.7/32", Policy: rule.Accept, Priority: 1}
-	config := providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-app"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "443-443"
-  cidr              = "203.0.113.7"
-}
-`
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("x", "alicloud", "sg-app", "443-443", "203.0.113.7")
 	var nativeID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-app"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-app"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { nativeID = authorizeInMock(t, m, "alicloud", "sg-app", existing) },
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Rule already exists.*terraform import secgroup_rule.<name>\s+'alicloud/sg-app/sgr-`),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*terraform import secgroup_rule.<name>\s+'alicloud/sg-app/sgr-`),
 			},
 			{
 				Config: config, ResourceName: "secgroup_rule.x", ImportState: true, ImportStatePersist: true,
@@ -228,7 +144,7 @@ resource "secgroup_rule" "x" {
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
 				}},
 				Check: func(*terraform.State) error {
-					if n := len(mockRules(m, "sg-app")); n != 1 {
+					if n := len(mocktest.Rules(m, "alicloud", "sg-app")); n != 1 {
 						return fmt.Errorf("%d rules in the mock, want the one adopted rule", n)
 					}
 					return nil
@@ -241,10 +157,10 @@ resource "secgroup_rule" "x" {
 // Bad credentials are a clear error and write nothing.
 func TestAccRuleResource_badCredentials(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "secgroup" {
@@ -255,18 +171,12 @@ provider "secgroup" {
     endpoint   = %q
   }
 }
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "icmp"
-  cidr              = "10.0.0.0/8"
-}
-`, m.URL),
+`+
+				ruleBlock("x", "alicloud", "sg-web", "ingress", `protocol = "icmp"`, `cidr = "10.0.0.0/8"`), m.URL),
 			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*Check\s+secret_key\s+in\s+the\s+provider's\s+alicloud\s+block`),
 		}},
 	})
-	if n := callCount(m, "AuthorizeSecurityGroup", -1); n != 0 {
+	if n := mocktest.Calls(m, "alicloud", "AuthorizeSecurityGroup", -1); n != 0 {
 		t.Fatalf("%d authorize calls with bad credentials; the failed describe must stop the create", n)
 	}
 }
@@ -275,24 +185,15 @@ resource "secgroup_rule" "x" {
 // write whose answer was lost is not repeated as a second rule.
 func TestAccRuleResource_faultsConverge(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "egress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "0.0.0.0/0"
-  description       = "first"
-}
-`
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		ruleBlock("x", "alicloud", "sg-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "0.0.0.0/0"`, `description = "first"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkMockEmpty(m, "sg-web"),
+			mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 			func(*terraform.State) error {
-				if n := callCount(m, "RevokeSecurityGroupEgress", -1); n != 3 {
+				if n := mocktest.Calls(m, "alicloud", "RevokeSecurityGroupEgress", -1); n != 3 {
 					return fmt.Errorf("%d revoke calls, want 2 faulted + 1 good", n)
 				}
 				return nil
@@ -306,9 +207,9 @@ resource "secgroup_rule" "x" {
 			},
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkMockRule(m, "sg-web", map[string]string{"Direction": "egress", "PortRange": "443/443", "Description": "first"}),
+				mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"Direction": "egress", "PortRange": "443/443", "Description": "first"}),
 				func(*terraform.State) error {
-					if n := callCount(m, "AuthorizeSecurityGroupEgress", -1); n != 4 {
+					if n := mocktest.Calls(m, "alicloud", "AuthorizeSecurityGroupEgress", -1); n != 4 {
 						return fmt.Errorf("%d authorize calls, want 3 faulted + 1 idempotent retry", n)
 					}
 					return nil
@@ -322,7 +223,7 @@ resource "secgroup_rule" "x" {
 // returns its native id.
 func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string, r rule.Rule) string {
 	t.Helper()
-	b := mockBackend(t, m, cloudName)
+	b := outOfBand(t, m, cloudName)
 	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +237,7 @@ func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string,
 // revokeAllInMock deletes a group's rules out of band.
 func revokeAllInMock(t *testing.T, m *mockcloud.Server, cloudName, group string) {
 	t.Helper()
-	b := mockBackend(t, m, cloudName)
+	b := outOfBand(t, m, cloudName)
 	rules, err := b.Describe(context.Background(), group)
 	if err == nil {
 		err = b.Revoke(context.Background(), group, rules)

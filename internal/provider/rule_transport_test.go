@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -19,19 +20,11 @@ func TestAccRuleResource_tls(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-bj"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-bj"),
 		Steps: []resource.TestStep{{
-			Config: strings.Replace(providerConfig(m), "cn-hangzhou", "cn-beijing", 1) + `
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-bj"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "0.0.0.0/0"
-}
-`,
-			Check: checkMockRule(m, "sg-bj", map[string]string{"PortRange": "443/443"}),
+			Config: strings.Replace(mocktest.ProviderConfig(m), "cn-hangzhou", "cn-beijing", 1) +
+				tcpRule("x", "alicloud", "sg-bj", "443", "0.0.0.0/0"),
+			Check: mocktest.CheckRule(m, "alicloud", "sg-bj", map[string]string{"PortRange": "443/443"}),
 		}},
 	})
 }
@@ -40,13 +33,13 @@ resource "secgroup_rule" "x" {
 // failed create writes nothing to state or cloud.
 func TestAccRuleResource_timeoutBoundsRetries(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", Throttle: 1000})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkMockEmpty(m, "sg-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(m) + `
+			Config: mocktest.ProviderConfig(m) + `
 resource "secgroup_rule" "x" {
   cloud             = "alicloud"
   security_group_id = "sg-web"

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	mockzenlayer "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -24,10 +25,10 @@ import (
 // (a replacement: the VM API cannot modify rules), destroy.
 func TestAccZenlayer_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	const ssh = "secgroup_rule.ssh"
 	config := func(desc string) string {
-		return providerConfig(m) + fmt.Sprintf(`
+		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
 resource "secgroup_rule" "ssh" {
   cloud             = "zenlayer"
   security_group_id = "zl-web"
@@ -37,39 +38,16 @@ resource "secgroup_rule" "ssh" {
   cidr              = "10.0.0.0/8"
   description       = %q
 }
-resource "secgroup_rule" "web" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "80-443"
-  cidr              = "203.0.113.7"
-  priority          = 10
-}
-resource "secgroup_rule" "ping" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  protocol          = "icmp"
-  cidr              = "0.0.0.0/0"
-}
-resource "secgroup_rule" "out" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "egress"
-  protocol          = "all"
-  cidr              = "0.0.0.0/0"
-}
-data "secgroup_rules" "web" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  depends_on        = [secgroup_rule.ssh, secgroup_rule.web, secgroup_rule.ping, secgroup_rule.out]
-}
-`, desc)
+`+
+			tcpRule("web", "zenlayer", "zl-web", "80-443", "203.0.113.7", `priority = 10`)+
+			ruleBlock("ping", "zenlayer", "zl-web", "ingress", `protocol = "icmp"`, `cidr = "0.0.0.0/0"`)+
+			ruleBlock("out", "zenlayer", "zl-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`)+
+			``+
+			rulesData("web", "zenlayer", "zl-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web, secgroup_rule.ping, secgroup_rule.out]`), desc)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-web"),
 		Steps: []resource.TestStep{
 			{
 				Config: config("ssh"),
@@ -82,11 +60,11 @@ data "secgroup_rules" "web" {
 					statecheck.ExpectKnownValue("secgroup_rule.web", tfjsonpath.New("cidr"), knownvalue.StringExact("203.0.113.7")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "ingress", "ipProtocol": "tcp", "portRange": "22/22",
+					mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"direction": "ingress", "ipProtocol": "tcp", "portRange": "22/22",
 						"cidrIp": "10.0.0.0/8", "policy": "accept", "priority": "1", "description": "ssh"}),
-					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "80/443", "cidrIp": "203.0.113.7/32", "priority": "10"}),
-					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"ipProtocol": "icmp", "portRange": "-1/-1"}),
-					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "ipProtocol": "all", "portRange": "-1/-1"}),
+					mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "80/443", "cidrIp": "203.0.113.7/32", "priority": "10"}),
+					mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"ipProtocol": "icmp", "portRange": "-1/-1"}),
+					mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "ipProtocol": "all", "portRange": "-1/-1"}),
 					resource.TestCheckResourceAttr("data.secgroup_rules.web", "rules.#", "4"),
 					resource.TestMatchTypeSetElemNestedAttrs("data.secgroup_rules.web", "rules.*", map[string]*regexp.Regexp{
 						"port_range": regexp.MustCompile(`^80-443$`), "cidr": regexp.MustCompile(`^203\.0\.113\.7/32$`),
@@ -108,8 +86,8 @@ data "secgroup_rules" "web" {
 					plancheck.ExpectResourceAction("secgroup_rule.web", plancheck.ResourceActionNoop),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "ssh from the office"}),
-					checkRuleCount(m, "zenlayer", "zl-web", 4),
+					mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "ssh from the office"}),
+					mocktest.CheckRuleCount(m, "zenlayer", "zl-web", 4),
 				),
 			},
 		},
@@ -120,29 +98,21 @@ data "secgroup_rules" "web" {
 // band under a new rule id is adopted.
 func TestAccZenlayer_disappears(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
-	config := providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-app"
-  direction         = "ingress"
-  protocol          = "udp"
-  port_range        = "53"
-  cidr              = "10.0.0.0/16"
-}
-`
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		ruleBlock("x", "zenlayer", "zl-app", "ingress", `protocol = "udp"`, `port_range = "53"`, `cidr = "10.0.0.0/16"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-app"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-app"),
 		Steps: []resource.TestStep{
-			{Config: config, Check: checkCloudRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53", "ipProtocol": "udp"})},
+			{Config: config, Check: mocktest.CheckRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53", "ipProtocol": "udp"})},
 			{
 				PreConfig: func() { revokeAllInMock(t, m, "zenlayer", "zl-app") },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
 				}},
-				Check: checkCloudRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53"}),
+				Check: mocktest.CheckRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53"}),
 			},
 			{
 				PreConfig: func() {
@@ -154,7 +124,7 @@ resource "secgroup_rule" "x" {
 					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
 				}},
 				Check: func(s *terraform.State) error {
-					want := fmt.Sprint(mockRulesOf(m, "zenlayer", "zl-app")[0]["ruleId"])
+					want := fmt.Sprint(mocktest.Rules(m, "zenlayer", "zl-app")[0]["ruleId"])
 					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
 						return fmt.Errorf("rule_id %s, want the new id %s", got, want)
 					}
@@ -169,32 +139,24 @@ resource "secgroup_rule" "x" {
 // is waited for, within the create timeout.
 func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	addGroup(t, m, "zl-new", "Creating")
 	// The group turns Available once the provider has been turned away,
 	// so the wait is certain to happen whatever the machine's speed.
 	go func() {
-		for cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", 403) == 0 {
+		for mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", 403) == 0 {
 			time.Sleep(50 * time.Millisecond)
 		}
 		m.Store.Atomically(func(tx *store.Tx) { tx.Group("zenlayer", "zl-new").Status = "Available" })
 	}()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-new"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-new"),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-new"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "8080"
-  cidr              = "10.0.0.0/8"
-}
-`,
+			Config: mocktest.ProviderConfig(m) +
+				tcpRule("x", "zenlayer", "zl-new", "8080", "10.0.0.0/8"),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkCloudRule(m, "zenlayer", "zl-new", map[string]string{"portRange": "8080/8080"}),
+				mocktest.CheckRule(m, "zenlayer", "zl-new", map[string]string{"portRange": "8080/8080"}),
 				func(*terraform.State) error {
 					for _, c := range m.Store.CallsOf("zenlayer", "AuthorizeSecurityGroupRules") {
 						if c.Status == 403 && c.Code == "OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE" {
@@ -212,13 +174,13 @@ resource "secgroup_rule" "x" {
 // nothing is written.
 func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	addGroup(t, m, "zl-stuck", "Creating")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-stuck"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-stuck"),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(m) + `
+			Config: mocktest.ProviderConfig(m) + `
 resource "secgroup_rule" "x" {
   cloud             = "zenlayer"
   security_group_id = "zl-stuck"
@@ -239,30 +201,18 @@ resource "secgroup_rule" "x" {
 // rules can still be read (data source) and imported, drop rule included.
 func TestAccZenlayer_defaultGroup(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-default"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "0.0.0.0/0"
-}
-`,
+				Config: mocktest.ProviderConfig(m) +
+					tcpRule("x", "zenlayer", "zl-default", "443", "0.0.0.0/0"),
 				ExpectError: regexp.MustCompile(`(?s)OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT.*` + spaced(`does not allow editing the rules of a default security group: use another group`)),
 			},
 			{
-				Config: providerConfig(m) + `
-data "secgroup_rules" "default" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-default"
-}
-`,
+				Config: mocktest.ProviderConfig(m) +
+					rulesData("default", "zenlayer", "zl-default"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("data.secgroup_rules.default", "rules.#", "5"),
 					resource.TestCheckTypeSetElemNestedAttrs("data.secgroup_rules.default", "rules.*", map[string]string{
@@ -275,7 +225,7 @@ data "secgroup_rules" "default" {
 			},
 		},
 	})
-	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", 200); n != 0 {
+	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", 200); n != 0 {
 		t.Fatalf("%d successful authorize calls on the default group", n)
 	}
 }
@@ -284,7 +234,7 @@ data "secgroup_rules" "default" {
 // imported and kept, and destroyed with its policy named in the revoke.
 func TestAccZenlayer_importDropRule(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	var id int
 	m.Store.Atomically(func(tx *store.Tx) {
 		id = tx.NextNumber()
@@ -292,24 +242,13 @@ func TestAccZenlayer_importDropRule(t *testing.T) {
 		g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: id, Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
 	})
 	config := func(extra string) string {
-		return providerConfig(m) + `
-resource "secgroup_rule" "no_telnet" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-app"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "23"
-  cidr              = "0.0.0.0/0"
-  policy            = "drop"
-  priority          = 100
-  ` + extra + `
-}
-`
+		return mocktest.ProviderConfig(m) +
+			tcpRule("no_telnet", "zenlayer", "zl-app", "23", "0.0.0.0/0", `policy = "drop"`, `priority = 100`, extra)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCloudEmpty(m, "zenlayer", "zl-app"),
+			mocktest.CheckEmpty(m, "zenlayer", "zl-app"),
 			func(*terraform.State) error {
 				calls := m.Store.CallsOf("zenlayer", "RevokeSecurityGroupRules")
 				if len(calls) != 1 || fmt.Sprint(calls[0].Params["ruleInfos"]) != "[map[cidrIp:0.0.0.0/0 direction:ingress ipProtocol:tcp policy:drop portRange:23/23 priority:100]]" {
@@ -343,38 +282,30 @@ resource "secgroup_rule" "no_telnet" {
 // although Zenlayer has no idempotency token.
 func TestAccZenlayer_faultsConverge(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "AuthorizeSecurityGroupRules", Throttle: 1, ServerError: 1, DropAfterCommit: 1})
 	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "DescribeSecurityGroups", Throttle: 1, Drop: 1})
 	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "RevokeSecurityGroupRules", Throttle: 1, ServerError: 1})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkCloudEmpty(m, "zenlayer", "zl-web"),
+			mocktest.CheckEmpty(m, "zenlayer", "zl-web"),
 			func(*terraform.State) error {
-				if n := cloudCallCount(m, "zenlayer", "RevokeSecurityGroupRules", -1); n != 3 {
+				if n := mocktest.Calls(m, "zenlayer", "RevokeSecurityGroupRules", -1); n != 3 {
 					return fmt.Errorf("%d revoke calls, want 2 faulted + 1 good", n)
 				}
 				return nil
 			},
 		),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "egress"
-  protocol          = "tcp"
-  port_range        = "443"
-  cidr              = "0.0.0.0/0"
-}
-`,
+			Config: mocktest.ProviderConfig(m) +
+				ruleBlock("x", "zenlayer", "zl-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "0.0.0.0/0"`),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkCloudRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "portRange": "443/443"}),
+				mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"direction": "egress", "portRange": "443/443"}),
 				func(*terraform.State) error {
 					// 429, 500, the lost write, then its retry answered
 					// "repeat rule": our own rule, not a duplicate error.
-					if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 4 {
+					if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 4 {
 						return fmt.Errorf("%d authorize calls, want 4", n)
 					}
 					return nil
@@ -388,21 +319,15 @@ resource "secgroup_rule" "x" {
 // nothing; missing ones name the vendor's environment variables.
 func TestAccZenlayer_credentials(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_ID", "")
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", "")
 	anyRule := `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  protocol          = "all"
-  cidr              = "10.0.0.0/8"
-}
-`
+` +
+		ruleBlock("x", "zenlayer", "zl-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCloudEmpty(m, "zenlayer", "zl-web"),
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-web"),
 		Steps: []resource.TestStep{
 			{
 				Config: fmt.Sprintf(`
@@ -421,7 +346,7 @@ provider "secgroup" {
 			},
 		},
 	})
-	if n := cloudCallCount(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
+	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
 		t.Fatalf("%d authorize calls with bad credentials", n)
 	}
 }
@@ -429,7 +354,7 @@ provider "secgroup" {
 // What Zenlayer VM lacks fails at plan time, naming the attribute.
 func TestAccZenlayer_planTimeValidation(t *testing.T) {
 	testAccPreCheck(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	expectPlanErrors(t, m, "zenlayer", "zl-web", []planCase{
 		{"ipv6", `protocol = "all"
   cidr = "2001:db8::/32"`, `cidr.*Zenlayer Cloud VM does not support IPv6`},

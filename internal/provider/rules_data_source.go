@@ -109,7 +109,7 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	if d.conns == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The secgroup provider was not configured.")
+		resp.Diagnostics.AddError("Provider Not Configured", "The secgroup provider was not configured.")
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
@@ -117,13 +117,13 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
 	c, err := d.conns.Client(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot use cloud "+name, err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
 		return
 	}
 	ctx = d.conns.MaskSecrets(ctx)
 	rules, err := c.List(ctx, group)
 	if err != nil {
-		addCloudError(&resp.Diagnostics, "Could not list rules", fmt.Errorf("security group %s: %w", group, err))
+		addCloudError(&resp.Diagnostics, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
 		return
 	}
 	m.ID = types.StringValue(name + "/" + group)

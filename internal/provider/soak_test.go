@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -44,13 +45,13 @@ func soakRules(t *testing.T) int {
 func TestAccSoak(t *testing.T) {
 	testAccPreCheck(t)
 	rules := soakRules(t)
-	m := startMock(t)
+	m := mocktest.Start(t, "")
 	seed := int64(20261130)
 	m.Store.AddFault(store.Fault{Cloud: "*", ThrottleRate: 0.2, ServerErrorRate: 0.05, DropRate: 0.01, DropAfterRate: 0.01, Seed: &seed})
 	// Apsara Stack's gateway answers in its combined shape, ECS's and
 	// its own fields at once.
 	m.Store.SetBehavior("apsarastack", mockapsarastack.ErrorShape, mockapsarastack.ShapeCombined)
-	config := providerConfig(m)
+	config := mocktest.ProviderConfig(m)
 	groups := map[string][]string{}
 	for _, c := range mockcloud.Clouds {
 		for g := range soakGroups {
@@ -65,7 +66,7 @@ func TestAccSoak(t *testing.T) {
 	held := func(c string) int {
 		n := 0
 		for _, g := range groups[c] {
-			n += len(mockRulesOf(m, c, g))
+			n += len(mocktest.Rules(m, c, g))
 		}
 		return n
 	}
@@ -90,7 +91,7 @@ func TestAccSoak(t *testing.T) {
 						if i < rules%soakGroups {
 							want++
 						}
-						if n := len(mockRulesOf(m, c, g)); n != want {
+						if n := len(mocktest.Rules(m, c, g)); n != want {
 							return fmt.Errorf("%s group %s holds %d rules, want the %d declared", c, g, n, want)
 						}
 					}

@@ -25,7 +25,7 @@ func (v syntaxValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	if _, err := v.parse(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 			fmt.Sprintf("%s must be %s: %v.", req.Path, v.what, err))
 	}
 }

@@ -125,14 +125,39 @@ func TestPeerGroupOwnerParameters(t *testing.T) {
 func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")
-	for _, answer := range []string{"", "success", "InvalidSecurityGroupRule.RuleNotExist", "InvalidParam.SecurityGroupRuleId", "InvalidGroupAuthItem.NotFound", "SecurityGroupRule.NotFound"} {
+	ctx := context.Background()
+	// The revoke is real: a rule that exists goes.
+	if err := b.Authorize(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh}); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
+		t.Fatalf("the revoke left %d rules", len(g.Rules))
+	}
+	// Each answer the API has given for a rule that is not there ends as
+	// "gone" (or plain success), and it is that answer the cloud gave.
+	for answer, code := range map[string]string{
+		"":                                      "InvalidSecurityGroupRule.RuleNotExist",
+		"success":                               "",
+		"InvalidSecurityGroupRule.RuleNotExist": "InvalidSecurityGroupRule.RuleNotExist",
+		"InvalidParam.SecurityGroupRuleId":      "InvalidParam.SecurityGroupRuleId",
+		"InvalidGroupAuthItem.NotFound":         "InvalidGroupAuthItem.NotFound",
+		"SecurityGroupRule.NotFound":            "SecurityGroupRule.NotFound",
+	} {
 		m.Store.SetBehavior("alicloud", "revoke_missing", answer)
-		err := b.Revoke(context.Background(), "sg-web", []rule.Rule{ssh})
-		if err != nil && !cloud.IsGone(err) {
-			t.Errorf("revoke_missing=%q: %v is not 'gone'", answer, err)
+		before := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup"))
+		err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh})
+		calls := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")
+		if len(calls) != before+1 || calls[len(calls)-1].Code != code {
+			t.Fatalf("revoke_missing=%q: the mock answered %v, want one call answered %q", answer, calls[before:], code)
+		}
+		if code == "" && err != nil || code != "" && cloud.KindOf(err) != cloud.KindRuleGone {
+			t.Errorf("revoke_missing=%q: %v, want rule gone", answer, err)
 		}
 	}
-	err := b.Revoke(context.Background(), "sg-missing", []rule.Rule{ssh})
+	err := b.Revoke(ctx, "sg-missing", []rule.Rule{ssh})
 	if cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Errorf("revoke in a missing group: %v, want group gone", err)
 	}
