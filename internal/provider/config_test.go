@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +30,24 @@ func rulesData(name, cloudName, group string, attrs ...string) string {
 	fmt.Fprintf(&b, "data \"secgroup_rules\" %q {\n  cloud             = %q\n  security_group_id = %q\n", name, cloudName, group)
 	for _, a := range attrs {
 		b.WriteString("  " + a + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// lines is attribute lines for a block's body.
+func lines(attrs ...string) string { return strings.Join(attrs, "\n  ") }
+
+// resourceBlock writes a resource block of string attributes (priority a number).
+func resourceBlock(typeName, name string, attrs map[string]string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource %q %q {\n", typeName, name)
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		if k == "priority" {
+			fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
+			continue
+		}
+		fmt.Fprintf(&b, "  %s = %q\n", k, attrs[k])
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -8,9 +8,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
 // outOfBand connects to one cloud of the mock directly, to change it as
@@ -61,5 +63,33 @@ resource "secgroup_rule" "x" {
 	}
 	if n := len(m.Store.Calls()); n != before {
 		t.Fatalf("plan-time errors reached the cloud: %d calls", n-before)
+	}
+}
+
+// authorizeInMock creates a rule out of band, as another tool would, and
+// returns its native id.
+func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string, r rule.Rule) string {
+	t.Helper()
+	b := outOfBand(t, m, cloudName)
+	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := b.Describe(context.Background(), group)
+	if err != nil || rule.Find(rules, r) < 0 {
+		t.Fatalf("describe after out-of-band authorize: %v", err)
+	}
+	return rules[rule.Find(rules, r)].NativeID
+}
+
+// revokeAllInMock deletes a group's rules out of band.
+func revokeAllInMock(t *testing.T, m *mockcloud.Server, cloudName, group string) {
+	t.Helper()
+	b := outOfBand(t, m, cloudName)
+	rules, err := b.Describe(context.Background(), group)
+	if err == nil {
+		err = b.Revoke(context.Background(), group, rules)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -15,9 +15,10 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
-// Apsara Stack end to end through the gateway route: IPv6 and icmpv6 rules
-// with every revoke parameter of the Apsara Stack RevokeSecurityGroup reference in play, the data source, import,
-// a description changed in place, out-of-band deletion, destroy.
+// Apsara Stack end to end through the gateway route: IPv6 and icmpv6 rules with
+// every revoke parameter of the Apsara Stack RevokeSecurityGroup reference in
+// play, the data source, import, a description changed in place, out-of-band
+// deletion, destroy.
 func TestAccApsarastack_lifecycle(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")

@@ -6,15 +6,17 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	mockbaiducloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
-	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 // Baidu AI Cloud BCC end to end: create in BCC's wire spellings, the data
@@ -197,5 +199,51 @@ provider "secgroup" {
 		{"reversed ports", `protocol = "tcp"
   port_range = "443-80"
   cidr = "10.0.0.0/8"`, `port_range.*write "80-443"`},
+	})
+}
+
+// On Baidu the remark is part of a rule's identity: two rules that differ
+// only in it are two rules, and create_before_destroy replaces a rule
+// whose remark changes.
+func TestAccBaiducloud_remarkIsIdentity(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	config := func(remark string) string {
+		return mocktest.ProviderConfig(m) + `
+resource "secgroup_rule" "a" {
+  cloud             = "baiducloud"
+  security_group_id = "g-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  description       = "` + remark + `"
+  lifecycle { create_before_destroy = true }
+}
+` +
+			tcpRule("b", "baiducloud", "g-web", "22", "10.0.0.0/8", `description = "the other one"`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "baiducloud", "g-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ssh"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh"}),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "the other one"}),
+				),
+			},
+			{
+				Config: config("ssh from the office"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule.a", plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mocktest.CheckRuleCount(m, "baiducloud", "g-web", 2),
+					mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"remark": "ssh from the office"}),
+				),
+			},
+		},
 	})
 }

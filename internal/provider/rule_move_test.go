@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -35,21 +32,6 @@ func moveFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 		"zenlayercloud": standin("zenlayercloud", map[string][]string{
 			"zenlayercloud_zvm_security_group_rule": zenlayerAttrs, "zenlayercloud_security_group_rule": zenlayerAttrs}),
 	}
-}
-
-// hcl writes a resource block of string attributes (priority a number).
-func hcl(typeName, name string, attrs map[string]string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "resource %q %q {\n", typeName, name)
-	for _, k := range slices.Sorted(maps.Keys(attrs)) {
-		if k == "priority" {
-			fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
-			continue
-		}
-		fmt.Fprintf(&b, "  %s = %q\n", k, attrs[k])
-	}
-	b.WriteString("}\n")
-	return b.String()
 }
 
 // One `moved` block per rule takes each vendor's rule resource into
@@ -118,9 +100,9 @@ func TestAccRule_movedFromTheVendorsProviders(t *testing.T) {
 				ProtoV6ProviderFactories: moveFactories(),
 				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
 				Steps: []resource.TestStep{
-					{Config: mocktest.ProviderConfig(m) + hcl(tc.sourceType, "x", tc.source)},
+					{Config: mocktest.ProviderConfig(m) + resourceBlock(tc.sourceType, "x", tc.source)},
 					{
-						Config: mocktest.ProviderConfig(m) + "moved {\n  from = " + tc.sourceType + ".x\n  to   = secgroup_rule.x\n}\n" + hcl("secgroup_rule", "x", target),
+						Config: mocktest.ProviderConfig(m) + "moved {\n  from = " + tc.sourceType + ".x\n  to   = secgroup_rule.x\n}\n" + resourceBlock("secgroup_rule", "x", target),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
@@ -136,7 +118,7 @@ func TestAccRule_movedFromTheVendorsProviders(t *testing.T) {
 func TestAccRule_movedStateThatCannotMap(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
-	source := mocktest.ProviderConfig(m) + hcl("alicloud_security_group_rule", "x", map[string]string{"security_group_id": "sg-web", "type": "ingress", "ip_protocol": "tcp", "cidr_ip": "10.0.0.0/8"})
+	source := mocktest.ProviderConfig(m) + resourceBlock("alicloud_security_group_rule", "x", map[string]string{"security_group_id": "sg-web", "type": "ingress", "ip_protocol": "tcp", "cidr_ip": "10.0.0.0/8"})
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: moveFactories(),
@@ -144,7 +126,7 @@ func TestAccRule_movedStateThatCannotMap(t *testing.T) {
 			{Config: source},
 			{
 				Config: mocktest.ProviderConfig(m) + "moved {\n  from = alicloud_security_group_rule.x\n  to   = secgroup_rule.x\n}\n" +
-					hcl("secgroup_rule", "x", map[string]string{"cloud": "alicloud", "security_group_id": "sg-web", "direction": "ingress", "protocol": "tcp", "port_range": "22", "cidr": "10.0.0.0/8"}),
+					resourceBlock("secgroup_rule", "x", map[string]string{"cloud": "alicloud", "security_group_id": "sg-web", "direction": "ingress", "protocol": "tcp", "port_range": "22", "cidr": "10.0.0.0/8"}),
 				ExpectError: regexp.MustCompile(`(?s)Cannot Move Rule.*` + spaced(`port_range: protocol tcp needs ports`)),
 			},
 			// Nothing moved: the source is as it was.

@@ -12,7 +12,7 @@ import (
 )
 
 // The provider reaches an HTTPS endpoint, as real clouds are by default.
-func TestAccRuleResource_tls(t *testing.T) {
+func TestAccRule_tls(t *testing.T) {
 	testAccPreCheck(t)
 	m := tlsMock
 	if !strings.HasPrefix(m.URL, "https://") {
@@ -31,7 +31,7 @@ func TestAccRuleResource_tls(t *testing.T) {
 
 // Retries stop at the resource's timeout with the last error, and a
 // failed create writes nothing to state or cloud.
-func TestAccRuleResource_timeoutBoundsRetries(t *testing.T) {
+func TestAccRule_timeoutBoundsRetries(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", Throttle: 1000})

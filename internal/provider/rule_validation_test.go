@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // Bad input fails at validation, before any plan reaches a cloud: each
@@ -95,27 +94,4 @@ func diagSummaries(diags []*tfprotov6.Diagnostic) []string {
 		out = append(out, fmt.Sprintf("%v: %s: %s", d.Attribute, d.Summary, d.Detail))
 	}
 	return out
-}
-
-// Naming a cloud whose block and environment give no credentials is an
-// error that names what is missing.
-func TestAccRuleResource_missingCredentials(t *testing.T) {
-	testAccPreCheck(t)
-	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
-		t.Setenv(v, "")
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-provider "secgroup" {
-  alicloud {
-    region = "cn-hangzhou"
-  }
-}
-` +
-				ruleBlock("x", "alicloud", "sg-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`),
-			ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`alicloud block of the secgroup provider is missing access_key`)+` \(or ALICLOUD_ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_ID\), secret_key`)),
-		}},
-	})
 }

@@ -3,21 +3,23 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	mockzenlayer "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
-	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 // Zenlayer Cloud VM end to end: create in Zenlayer's wire spellings,
@@ -28,22 +30,12 @@ func TestAccZenlayer_lifecycle(t *testing.T) {
 	m := mocktest.Start(t, "")
 	const ssh = "secgroup_rule.ssh"
 	config := func(desc string) string {
-		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "ssh" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  description       = %q
-}
-`+
-			tcpRule("web", "zenlayer", "zl-web", "80-443", "203.0.113.7", `priority = 10`)+
-			ruleBlock("ping", "zenlayer", "zl-web", "ingress", `protocol = "icmp"`, `cidr = "0.0.0.0/0"`)+
-			ruleBlock("out", "zenlayer", "zl-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`)+
-			``+
-			rulesData("web", "zenlayer", "zl-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web, secgroup_rule.ping, secgroup_rule.out]`), desc)
+		return mocktest.ProviderConfig(m) +
+			tcpRule("ssh", "zenlayer", "zl-web", "22", "10.0.0.0/8", fmt.Sprintf("description = %q", desc)) +
+			tcpRule("web", "zenlayer", "zl-web", "80-443", "203.0.113.7", `priority = 10`) +
+			ruleBlock("ping", "zenlayer", "zl-web", "ingress", `protocol = "icmp"`, `cidr = "0.0.0.0/0"`) +
+			ruleBlock("out", "zenlayer", "zl-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`) +
+			rulesData("web", "zenlayer", "zl-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web, secgroup_rule.ping, secgroup_rule.out]`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -140,7 +132,7 @@ func TestAccZenlayer_disappears(t *testing.T) {
 func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
-	addGroup(t, m, "zl-new", "Creating")
+	mocktest.AddGroup(t, m, "zenlayer", "zl-new", "Creating")
 	// The group turns Available once the provider has been turned away,
 	// so the wait is certain to happen whatever the machine's speed.
 	go func() {
@@ -175,23 +167,13 @@ func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
 func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
-	addGroup(t, m, "zl-stuck", "Creating")
+	mocktest.AddGroup(t, m, "zenlayer", "zl-stuck", "Creating")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-stuck"),
 		Steps: []resource.TestStep{{
-			Config: mocktest.ProviderConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-stuck"
-  direction         = "ingress"
-  protocol          = "icmp"
-  cidr              = "10.0.0.0/8"
-  timeouts = {
-    create = "3s"
-  }
-}
-`,
+			Config: mocktest.ProviderConfig(m) +
+				ruleBlock("x", "zenlayer", "zl-stuck", "ingress", `protocol = "icmp"`, `cidr = "10.0.0.0/8"`, `timeouts = { create = "3s" }`),
 			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+\d+\s+attempts.*OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE.*not\s+Available`),
 		}},
 	})
@@ -356,33 +338,80 @@ func TestAccZenlayer_planTimeValidation(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	expectPlanErrors(t, m, "zenlayer", "zl-web", []planCase{
-		{"ipv6", `protocol = "all"
-  cidr = "2001:db8::/32"`, `cidr.*Zenlayer Cloud VM does not support IPv6`},
-		{"drop", `protocol = "all"
-  cidr = "10.0.0.0/8"
-  policy = "drop"`, `policy.*Zenlayer Cloud VM cannot create rules with policy "drop": use accept`},
-		{"gre", `protocol = "gre"
-  cidr = "10.0.0.0/8"`, `protocol.*Zenlayer Cloud VM does not support protocol "gre": use one of tcp, udp, icmp, all`},
-		{"icmpv6", `protocol = "icmpv6"
-  cidr = "10.0.0.0/8"`, `protocol.*does not support protocol "icmpv6"`},
-		{"peer group", `protocol = "all"
-  peer_security_group_id = "zl-app"`, `peer_security_group_id.*Zenlayer Cloud VM does not support peer_security_group_id: remove it`},
-		{"priority", `protocol = "all"
-  cidr = "10.0.0.0/8"
-  priority = 101`, `priority.*accepts priority 1 to 100; 101 is outside`},
-		{"source ports", `protocol = "tcp"
-  port_range = "22"
-  cidr = "10.0.0.0/8"
-  source_port_range = "1024-65535"`, `source_port_range.*does not support source_port_range`},
-		{"nic type", `protocol = "all"
-  cidr = "10.0.0.0/8"
-  nic_type = "intranet"`, `nic_type.*does not support nic_type`},
+		{"ipv6", lines(`protocol = "all"`, `cidr = "2001:db8::/32"`), `cidr.*Zenlayer Cloud VM does not support IPv6`},
+		{"drop", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `policy = "drop"`), `policy.*Zenlayer Cloud VM cannot create rules with policy "drop": use accept`},
+		{"gre", lines(`protocol = "gre"`, `cidr = "10.0.0.0/8"`), `protocol.*Zenlayer Cloud VM does not support protocol "gre": use one of tcp, udp, icmp, all`},
+		{"icmpv6", lines(`protocol = "icmpv6"`, `cidr = "10.0.0.0/8"`), `protocol.*does not support protocol "icmpv6"`},
+		{"peer group", lines(`protocol = "all"`, `peer_security_group_id = "zl-app"`), `peer_security_group_id.*Zenlayer Cloud VM does not support peer_security_group_id: remove it`},
+		{"priority", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `priority = 101`), `priority.*accepts priority 1 to 100; 101 is outside`},
+		{"source ports", lines(`protocol = "tcp"`, `port_range = "22"`, `cidr = "10.0.0.0/8"`, `source_port_range = "1024-65535"`), `source_port_range.*does not support source_port_range`},
+		{"nic type", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `nic_type = "intranet"`), `nic_type.*does not support nic_type`},
 	})
 }
 
-func addGroup(t *testing.T, m *mockcloud.Server, id, status string) {
-	t.Helper()
-	if err := m.Store.AddGroup(&store.Group{Cloud: "zenlayer", ID: id, Status: status}); err != nil {
-		t.Fatal(err)
+// Zenlayer tells rules apart without their priority: a second rule that
+// differs only in priority is refused before the call, naming the rule
+// that exists and the id that imports it; a create_before_destroy
+// replacement says the cloud cannot hold both.
+func TestAccZenlayer_duplicatesByZenlayersIdentity(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	rule := func(name, extra string) string { return tcpRule(name, "zenlayer", "zl-web", "22", "10.0.0.0/8", extra) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-web"),
+		Steps: []resource.TestStep{
+			{Config: mocktest.ProviderConfig(m) + rule("a", `description = "one"
+  lifecycle { create_before_destroy = true }`)},
+			{
+				Config: mocktest.ProviderConfig(m) + rule("a", `description = "one"
+  lifecycle { create_before_destroy = true }`) + rule("b", "priority = 9"),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*` + spaced(`already has the rule ingress tcp 22 10.0.0.0/8 accept priority 1`) + `.*zenlayer/zl-web/[0-9]+`),
+			},
+			{
+				Config: mocktest.ProviderConfig(m) + rule("a", `description = "two"
+  lifecycle { create_before_destroy = true }`),
+				ExpectError: regexp.MustCompile(`(?s)Rule Already Exists.*` + spaced(`Zenlayer Cloud VM cannot hold the old and the new rule at once`)),
+			},
+		},
+	})
+}
+
+// A plan that would fill a group past its quota fails at plan time, not
+// halfway through the apply; rule_quota raises the documented default.
+func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	rules := func(n int) string {
+		return fmt.Sprintf(`
+resource "secgroup_rule" "r" {
+  count             = %d
+  cloud             = "zenlayer"
+  security_group_id = "zl-app"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = tostring(1000 + count.index)
+  cidr              = "10.0.0.0/8"
+}
+`, n)
+	}
+	raised := strings.Replace(mocktest.ProviderConfig(m), "  zenlayer {\n", "  zenlayer {\n    rule_quota = \"25\"\n", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      mocktest.ProviderConfig(m) + rules(21),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Rule Quota Exceeded.*` + spaced(regexp.QuoteMeta(`security group zl-app (ingress) would hold 21 rules after this plan`)) + `.*` + spaced(`allows 20 ingress rules per group`)),
+			},
+			{
+				Config:             raised + rules(21),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
+		t.Fatalf("%d authorize calls at plan time", n)
 	}
 }

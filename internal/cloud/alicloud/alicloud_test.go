@@ -97,8 +97,8 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	}
 }
 
-// The owner parameters of the ECS RevokeSecurityGroup reference reach the wire on create and
-// revoke, for a peer group of another account.
+// The owner parameters of the ECS RevokeSecurityGroup reference reach the wire
+// on create and revoke, for a peer group of another account.
 func TestPeerGroupOwnerParameters(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")

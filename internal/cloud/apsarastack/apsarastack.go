@@ -1,10 +1,10 @@
-// Package apsarastack manages Alibaba Apsara Stack ECS security group
-// rules through the stack's API gateway route (the Apsara Stack RevokeSecurityGroup reference): POST
-// /apsara/route/Ecs/{Action} with AuthorizeSecurityGroup[Egress] to
-// create, DescribeSecurityGroupAttribute to read,
-// ModifySecurityGroup[Egress]Rule to change a description and
-// RevokeSecurityGroup[Egress] to delete. The rule semantics are ECS's
-// (package alibaba).
+// Package apsarastack manages Alibaba Apsara Stack ECS security group rules
+// through the stack's API gateway route (the Apsara Stack RevokeSecurityGroup
+// reference): POST /apsara/route/Ecs/{Action} with
+// AuthorizeSecurityGroup[Egress] to create, DescribeSecurityGroupAttribute to
+// read, ModifySecurityGroup[Egress]Rule to change a description and
+// RevokeSecurityGroup[Egress] to delete. The rule semantics are ECS's (package
+// alibaba).
 package apsarastack
 
 import (
@@ -44,7 +44,8 @@ func Definition() cloud.Cloud {
 	}
 }
 
-// capabilities are ECS's but for prefix lists, which the Apsara Stack RevokeSecurityGroup reference lacks.
+// capabilities are ECS's but for prefix lists, which the Apsara Stack
+// RevokeSecurityGroup reference lacks.
 func capabilities() cloud.Capabilities {
 	c := alibaba.Capabilities()
 	c.PrefixLists = false
@@ -67,9 +68,9 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: c, PageSize: 1000}, nil
 }
 
-// Authorize adds rules one call each with the flat parameters of the Apsara Stack RevokeSecurityGroup reference; the
-// ClientToken (one per rule, derived from the caller's) makes retries of a
-// write that landed harmless.
+// Authorize adds rules one call each with the flat parameters of the Apsara
+// Stack RevokeSecurityGroup reference; the ClientToken (one per rule, derived
+// from the caller's) makes retries of a write that landed harmless.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	for i, r := range rules {
 		p := alibaba.Params(r, true)
@@ -84,12 +85,12 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return nil
 }
 
-// Revoke removes rules one call each with every parameter of the Apsara Stack RevokeSecurityGroup reference the
-// rule sets (SourceGroupId, Policy, SourcePortRange, Priority,
-// SourceGroupOwnerId/Account, Ipv6SourceCidrIp, Ipv6DestCidrIp, NicType,
-// PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the Dest* twins on
-// egress) and a ClientToken derived from the rule, so retries of one
-// revoke send the same token.
+// Revoke removes rules one call each with every parameter of the Apsara Stack
+// RevokeSecurityGroup reference the rule sets (SourceGroupId, Policy,
+// SourcePortRange, Priority, SourceGroupOwnerId/Account, Ipv6SourceCidrIp,
+// Ipv6DestCidrIp, NicType, PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the
+// Dest* twins on egress) and a ClientToken derived from the rule, so retries of
+// one revoke send the same token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := alibaba.Params(r, false)

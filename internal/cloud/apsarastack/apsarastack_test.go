@@ -71,8 +71,8 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 	if err := b.UpdateDescription(ctx, "sg-as-web", changed); err != nil {
 		t.Fatal(err)
 	}
-	// The parameters of the Apsara Stack RevokeSecurityGroup reference on revoke, the owner id and source ports
-	// among them, and a ClientToken.
+	// The parameters of the Apsara Stack RevokeSecurityGroup reference on
+	// revoke, the owner id and source ports among them, and a ClientToken.
 	if err := b.Revoke(ctx, "sg-as-web", []rule.Rule{dns}); err != nil {
 		t.Fatal(err)
 	}

@@ -60,8 +60,8 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		"Action": action, "Format": "JSON", "Version": ecsVersion,
 		"AccessKeyId": c.accessKey, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
 		"SignatureNonce": nonce(), "Timestamp": c.now().UTC().Format("2006-01-02T15:04:05Z"),
-		// The Apsara Stack RevokeSecurityGroup reference lists the region twice, as RegionId and regionId, and
-		// the gateway's version.
+		// The Apsara Stack RevokeSecurityGroup reference lists the region
+		// twice, as RegionId and regionId, and the gateway's version.
 		"RegionId": c.region, "regionId": c.region, "version": gatewayVersion,
 	}
 	for k, v := range params {

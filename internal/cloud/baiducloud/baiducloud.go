@@ -1,8 +1,9 @@
 // Package baiducloud manages Baidu AI Cloud BCC security group rules
 // through the vendor's SDK (github.com/baidubce/bce-sdk-go: its client,
 // bce-auth-v1 signer and request builder): PUT ?authorizeRule to create,
-// GET /v2/securityGroup/{id} to read, PUT ?revokeRule to delete (vendor
-// the BCC RevokeSecurityGroupRule reference), each write with a clientToken and the group's sgVersion.
+// GET /v2/securityGroup/{id} to read, PUT ?revokeRule to delete (BCC's
+// RevokeSecurityGroupRule), each write with a clientToken and the group's
+// sgVersion.
 package baiducloud
 
 import (
@@ -28,9 +29,9 @@ func Definition() cloud.Cloud {
 			Protocols:  []string{rule.TCP, rule.UDP, rule.ICMP, rule.All},
 			IPv6:       true,
 			PeerGroups: true,
-			// The remark is part of the rule's identity (the
-			// 6-tuple of RevokeSecurityGroupRule): changing it replaces the rule, and two rules that
-			// differ only in it are two rules.
+			// The remark is part of the rule's identity (the 6-tuple of
+			// RevokeSecurityGroupRule): changing it replaces the rule, and two
+			// rules that differ only in it are two rules.
 			Description: true,
 			NativeIDs:   true,
 			Identity:    rule.Identity{Description: true},
@@ -109,14 +110,14 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 	return d.SgVersion, nil
 }
 
-// write sends one authorize or revoke with the group's sgVersion. Any
-// answer makes the known version stale: a success moved it on, a
-// VersionMismatch says someone else did. An authorize reads it again, so
-// its duplicate check stands on the group as it is; a revoke sends the
-// version only when a read since our last write gave it (sgVersion is
-// optional, the BCC RevokeSecurityGroupRule reference): it names its rule by the 6-tuple, so a change
-// elsewhere in the group cannot make it remove another rule, and a
-// destroy costs one call per rule.
+// write sends one authorize or revoke with the group's sgVersion. Any answer
+// makes the known version stale: a success moved it on, a VersionMismatch says
+// someone else did. An authorize reads it again, so its duplicate check stands
+// on the group as it is; a revoke sends the version only when a read since our
+// last write gave it (sgVersion is optional, the BCC RevokeSecurityGroupRule
+// reference): it names its rule by the 6-tuple, so a change elsewhere in the
+// group cannot make it remove another rule, and a destroy costs one call per
+// rule.
 func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) error {
 	params := map[string]string{action: ""}
 	b.mu.Lock()
@@ -154,10 +155,10 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return nil
 }
 
-// Revoke removes rules one call each, with the clientToken and sgVersion of the BCC RevokeSecurityGroupRule reference
-// sgVersion. The token is derived from the group and the rule (its remark
-// included: it is part of the rule's identity), so the retries of one
-// revoke send the same token.
+// Revoke removes rules one call each, with the clientToken and sgVersion of the
+// BCC RevokeSecurityGroupRule reference sgVersion. The token is derived from
+// the group and the rule (its remark included: it is part of the rule's
+// identity), so the retries of one revoke send the same token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		return b.write(ctx, "revokeRule", groupID, r, cloud.RevokeToken(groupID, r, r.Description))

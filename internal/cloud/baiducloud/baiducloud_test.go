@@ -61,8 +61,8 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("rule %s read back from %+v", want, got)
 		}
 	}
-	// The revoke of the BCC RevokeSecurityGroupRule reference: clientToken and sgVersion in the query, the rule
-	// with its remark in the body.
+	// The revoke of the BCC RevokeSecurityGroupRule reference: clientToken and
+	// sgVersion in the query, the rule with its remark in the body.
 	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); err != nil {
 		t.Fatal(err)
 	}

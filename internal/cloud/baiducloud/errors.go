@@ -12,8 +12,9 @@ import (
 
 const portHint = "Give port_range as \"22\" or \"80-443\" within 1-65535 for tcp and udp, and leave it out for other protocols"
 
-// codes maps the error codes of the BCC RevokeSecurityGroupRule reference (revokeRule) and of the
-// other rule calls to what they mean for a Terraform user.
+// codes maps the error codes of the BCC RevokeSecurityGroupRule reference
+// (revokeRule) and of the other rule calls to what they mean for a Terraform
+// user.
 var codes = map[string]cloud.Verdict{
 	// The BCC RevokeSecurityGroupRule reference.
 	"NoSuchObject":                       {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id and the baiducloud block's region: the group does not exist there"},

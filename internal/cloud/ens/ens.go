@@ -1,10 +1,10 @@
 // Package ens manages Alibaba ENS (Edge Node Service) security group rules
 // through the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
 // API 2017-11-10; see alibaba.RPC): AuthorizeSecurityGroup[Egress] to create,
-// DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress
-// and RevokeSecurityGroupEgress for egress to delete (the ENS RevokeSecurityGroup reference).
-// It shares the SDK plumbing and rule semantics of the Alibaba family
-// (package alibaba).
+// DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress and
+// RevokeSecurityGroupEgress for egress to delete (the ENS RevokeSecurityGroup
+// reference). It shares the SDK plumbing and rule semantics of the Alibaba
+// family (package alibaba).
 package ens
 
 import (
@@ -28,8 +28,9 @@ func Definition() cloud.Cloud {
 		Name:  Name,
 		Title: "Alibaba ENS",
 		Capabilities: cloud.Capabilities{
-			// The ENS RevokeSecurityGroup reference: tcp, udp, icmp, gre, all; IPv4 only; no peer
-			// groups, no NIC types, no description on the rule calls.
+			// The ENS RevokeSecurityGroup reference: tcp, udp, icmp, gre, all;
+			// IPv4 only; no peer groups, no NIC types, no description on the
+			// rule calls.
 			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.All},
 			Policies:        []string{rule.Accept, rule.Drop},
 			MinPriority:     1,
@@ -62,12 +63,12 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: c}, nil
 }
 
-// Authorize adds rules one call each: ENS has no batches and no client
-// token (cloud.Client recognises its own retried write). The parameters of
-// the ENS RevokeSecurityGroup reference are ECS's (alibaba.Params): IpProtocol lower-case, PortRange
-// and SourcePortRange "start/end" ("-1/-1" without ports), Policy,
-// Priority, and the peer as SourceCidrIp on ingress, DestCidrIp on egress;
-// ENS rule calls carry no description.
+// Authorize adds rules one call each: ENS has no batches and no client token
+// (cloud.Client recognises its own retried write). The parameters of the ENS
+// RevokeSecurityGroup reference are ECS's (alibaba.Params): IpProtocol
+// lower-case, PortRange and SourcePortRange "start/end" ("-1/-1" without
+// ports), Policy, Priority, and the peer as SourceCidrIp on ingress, DestCidrIp
+// on egress; ENS rule calls carry no description.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	for _, r := range rules {
 		p := alibaba.Params(r, false)
@@ -80,7 +81,8 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 }
 
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
-// RevokeSecurityGroupEgress for egress, with the parameters of the ENS RevokeSecurityGroup reference.
+// RevokeSecurityGroupEgress for egress, with the parameters of the ENS
+// RevokeSecurityGroup reference.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return cloud.RevokeEach(rules, func(r rule.Rule) error {
 		p := alibaba.Params(r, false)

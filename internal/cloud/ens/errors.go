@@ -7,8 +7,9 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
-// codes maps the error codes of the ENS RevokeSecurityGroup reference and ENS's signature layer
-// to what they mean for a Terraform user; ENS answers most with HTTP 400.
+// codes maps the error codes of the ENS RevokeSecurityGroup reference and ENS's
+// signature layer to what they mean for a Terraform user; ENS answers most with
+// HTTP 400.
 var codes = func() map[string]cloud.Verdict {
 	c := alibaba.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "")
 	for code, v := range map[string]cloud.Verdict{

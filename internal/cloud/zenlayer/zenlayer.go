@@ -1,8 +1,8 @@
 // Package zenlayer manages Zenlayer Cloud VM security group rules through
 // Zenlayer Cloud API 2.0: AuthorizeSecurityGroupRules to create,
-// DescribeSecurityGroups to read, RevokeSecurityGroupRules to delete (vendor
-// the Zenlayer RevokeSecurityGroupRules reference). The client is our own (client.go), since the vendor's SDK is
-// not on the Go module proxy.
+// DescribeSecurityGroups to read, RevokeSecurityGroupRules to delete. The
+// client is our own (client.go), since the vendor's SDK is not on the Go
+// module proxy.
 package zenlayer
 
 import (
@@ -121,10 +121,11 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		Message: fmt.Sprintf("security group %s does not exist", groupID)}
 }
 
-// Revoke removes a batch in one RevokeSecurityGroupRules call, naming each
-// rule by {direction, policy, priority, ipProtocol, portRange, cidrIp} as
-// the Zenlayer RevokeSecurityGroupRules reference shows. The call is all or nothing: when one rule of a batch is
-// gone, cloud.Client sends the others again one by one.
+// Revoke removes a batch in one RevokeSecurityGroupRules call, naming each rule
+// by {direction, policy, priority, ipProtocol, portRange, cidrIp} as the
+// Zenlayer RevokeSecurityGroupRules reference shows. The call is all or
+// nothing: when one rule of a batch is gone, cloud.Client sends the others
+// again one by one.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
 	return b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)
 }

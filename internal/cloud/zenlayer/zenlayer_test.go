@@ -66,8 +66,9 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 
-	// The revoke body of the Zenlayer RevokeSecurityGroupRules reference: securityGroupId and ruleInfos of direction,
-	// policy, priority, ipProtocol, portRange and cidrIp.
+	// The revoke body of the Zenlayer RevokeSecurityGroupRules reference:
+	// securityGroupId and ruleInfos of direction, policy, priority, ipProtocol,
+	// portRange and cidrIp.
 	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,9 @@ var actions = map[string]handler{
 // on just before), so a client sending sgVersion gets VersionMismatch.
 const ConcurrentWrites = "concurrent_writes"
 
-// write prepares an authorize or revoke: the group, the rule, and the
-// sgVersion check of the BCC RevokeSecurityGroupRule reference (only when the client sends one).
+// write prepares an authorize or revoke: the group, the rule, and the sgVersion
+// check of the BCC RevokeSecurityGroupRule reference (only when the client
+// sends one).
 func write(tx *store.Tx, req *request) (*store.Group, Rule, *apiError) {
 	g := tx.Group(Cloud, req.group)
 	if g == nil {
@@ -86,7 +87,8 @@ func authorize(tx *store.Tx, req *request) (map[string]any, *apiError) {
 	return nil, nil
 }
 
-// revoke removes the rule equal in the 6-tuple; none is the 404 of the BCC RevokeSecurityGroupRule reference.
+// revoke removes the rule equal in the 6-tuple; none is the 404 of the BCC
+// RevokeSecurityGroupRule reference.
 func revoke(tx *store.Tx, req *request) (map[string]any, *apiError) {
 	g, r, e := write(tx, req)
 	if e != nil {

@@ -116,8 +116,9 @@ func portRange(s string) (string, *apiError) {
 	return fmt.Sprintf("%d-%d", a, b), nil
 }
 
-// key is the 6-tuple that makes a rule unique in the BCC RevokeSecurityGroupRule reference: remark, protocol,
-// direction, portRange, sourceIp|destIp and sourceGroupId|destGroupId.
+// key is the 6-tuple that makes a rule unique in the BCC
+// RevokeSecurityGroupRule reference: remark, protocol, direction, portRange,
+// sourceIp|destIp and sourceGroupId|destGroupId.
 func (r Rule) key() [6]string {
 	return [6]string{r.Remark, r.Protocol, r.Direction, r.PortRange, r.SourceIP + r.DestIP, r.SourceGroupID + r.DestGroupID}
 }

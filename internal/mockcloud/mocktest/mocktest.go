@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
 // Start runs a mockcloud with its fixtures and default credentials. With
@@ -28,6 +29,14 @@ func Start(tb testing.TB, caFile string) *mockcloud.Server {
 	}
 	tb.Cleanup(func() { _ = m.Close() })
 	return m
+}
+
+// AddGroup adds a group to the mock, in the given status, with no rules.
+func AddGroup(tb testing.TB, m *mockcloud.Server, cloud, id, status string) {
+	tb.Helper()
+	if err := m.Store.AddGroup(&store.Group{Cloud: cloud, ID: id, Status: status}); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // Settings are the provider block settings that reach the mock's fixture

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -10,15 +9,97 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
+
+func TestAccAlicloud_lifecycle(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	const name = "secgroup_rule.ssh"
+	sameRule := statecheck.CompareValue(compare.ValuesSame())
+	config := func(desc string) string {
+		if desc != "" {
+			desc = "description       = \"" + desc + "\""
+		}
+		return mocktest.ProviderConfig(m) + `
+resource "secgroup_rule" "ssh" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  ` + desc + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ssh"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("rule_id"), knownvalue.StringRegexp(regexp.MustCompile(`^sgr-`))),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^alicloud/sg-web/sgr-`))),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("policy"), knownvalue.StringExact("accept")),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("priority"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("nic_type"), knownvalue.StringExact("intranet")),
+					sameRule.AddStateValue(name, tfjsonpath.New("rule_id")),
+				},
+				Check: mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{
+					"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22", "SourceCidrIp": "10.0.0.0/8",
+					"Policy": "Accept", "Priority": "1", "Description": "ssh",
+				}),
+			},
+			{
+				// A description changes in place: same rule id, one Modify call.
+				Config: config("ssh from the office"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"PortRange": "22/22", "Description": "ssh from the office"}),
+					func(*terraform.State) error { return mocktest.ExpectCalls(m, "alicloud", "ModifySecurityGroupRule", 1) },
+				),
+			},
+			{
+				// Removing the description clears it in place too.
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
+					// No description is the empty one.
+					resource.TestCheckResourceAttr(name, "description", ""),
+				),
+			},
+			{ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				ResourceName: name, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "id"},
+				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8",
+			},
+			{
+				ResourceName: name, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8,policy=accept,priority=1",
+			},
+		},
+	})
+}
 
 // Every direction and protocol family, IPv6, peers of every kind, and the
 // data source listing them.
-func TestAccRuleResource_everyKind(t *testing.T) {
+func TestAccAlicloud_everyKind(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
@@ -74,7 +155,7 @@ func TestAccRuleResource_everyKind(t *testing.T) {
 
 // A rule deleted outside Terraform is dropped from state with a warning
 // and created again by the next apply.
-func TestAccRuleResource_disappears(t *testing.T) {
+func TestAccAlicloud_disappears(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
@@ -118,7 +199,7 @@ func TestAccRuleResource_disappears(t *testing.T) {
 // A rule that exists before Terraform creates it is an error that prints
 // the import command; importing it then adopts it with no diff, even in
 // another spelling.
-func TestAccRuleResource_duplicateThenImport(t *testing.T) {
+func TestAccAlicloud_duplicateThenImport(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	existing := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 443, To: 443}, CIDR: "203.0.113.7/32", Policy: rule.Accept, Priority: 1}
@@ -155,7 +236,7 @@ func TestAccRuleResource_duplicateThenImport(t *testing.T) {
 }
 
 // Bad credentials are a clear error and write nothing.
-func TestAccRuleResource_badCredentials(t *testing.T) {
+func TestAccAlicloud_badCredentials(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
@@ -183,7 +264,7 @@ provider "secgroup" {
 
 // Throttling, 5xx and dropped connections on every call converge, and a
 // write whose answer was lost is not repeated as a second rule.
-func TestAccRuleResource_faultsConverge(t *testing.T) {
+func TestAccAlicloud_faultsConverge(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
@@ -219,30 +300,25 @@ func TestAccRuleResource_faultsConverge(t *testing.T) {
 	})
 }
 
-// authorizeInMock creates a rule out of band, as another tool would, and
-// returns its native id.
-func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string, r rule.Rule) string {
-	t.Helper()
-	b := outOfBand(t, m, cloudName)
-	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
-		t.Fatal(err)
+// Naming a cloud whose block and environment give no credentials is an
+// error that names what is missing.
+func TestAccAlicloud_missingCredentials(t *testing.T) {
+	testAccPreCheck(t)
+	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
+		t.Setenv(v, "")
 	}
-	rules, err := b.Describe(context.Background(), group)
-	if err != nil || rule.Find(rules, r) < 0 {
-		t.Fatalf("describe after out-of-band authorize: %v", err)
-	}
-	return rules[rule.Find(rules, r)].NativeID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "secgroup" {
+  alicloud {
+    region = "cn-hangzhou"
+  }
 }
-
-// revokeAllInMock deletes a group's rules out of band.
-func revokeAllInMock(t *testing.T, m *mockcloud.Server, cloudName, group string) {
-	t.Helper()
-	b := outOfBand(t, m, cloudName)
-	rules, err := b.Describe(context.Background(), group)
-	if err == nil {
-		err = b.Revoke(context.Background(), group, rules)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+` +
+				ruleBlock("x", "alicloud", "sg-web", "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`),
+			ExpectError: regexp.MustCompile(`(?s)` + spaced(regexp.QuoteMeta(`alicloud block of the secgroup provider is missing access_key`)+` \(or ALICLOUD_ACCESS_KEY, ALIBABA_CLOUD_ACCESS_KEY_ID\), secret_key`)),
+		}},
+	})
 }

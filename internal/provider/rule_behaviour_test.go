@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// sshRule is the ECS rule several tests start from.
+var sshRule = "\n" + tcpRule("ssh", "alicloud", "sg-web", "22", "10.0.0.0/8")
+
+// An import id must name exactly one rule of a group that exists: a
+// content id that two rules match (they differ in priority) lists both
+// with their ids; a missing group is named as such.
+func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Priority: 1}
+	low := ssh
+	low.Priority = 9
+	authorizeInMock(t, m, "alicloud", "sg-web", ssh)
+	authorizeInMock(t, m, "alicloud", "sg-web", low)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Ambiguous Import ID.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*priority 1.*alicloud/sg-web/sgr-.*priority 9`),
+			},
+			{
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-nope/ingress,tcp,22,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot Import Rule.*` + spaced(`has no security group sg-nope`)),
+			},
+			{
+				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
+				ImportStateId: "alicloud/sg-web/ingress,tcp,23,10.0.0.0/8",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot Import Rule.*` + spaced(`has no rule that`) + `.*secgroup_rules`),
+			},
+		},
+	})
+}
+
+// A delete error names the group and the rule.
+func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
+		Steps: []resource.TestStep{
+			{Config: mocktest.ProviderConfig(m) + sshRule},
+			{
+				PreConfig: func() {
+					m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 1, Code: "Forbidden.RAM", Status: 403})
+				},
+				Config:      mocktest.ProviderConfig(m) + sshRule,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Could Not Delete Rule.*` + spaced(`security group sg-web, rule ingress tcp 22 10.0.0.0/8`) + `.*Forbidden.RAM`),
+			},
+		},
+	})
+}
+
+// No description and an empty one: neither plans a change against the
+// other, on a cloud where a description change replaces the rule.
+func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	rule := func(desc string) string {
+		return mocktest.ProviderConfig(m) + `
+resource "secgroup_rule" "x" {
+  cloud             = "zenlayer"
+  security_group_id = "zl-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+  ` + desc + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rule("")},
+			{
+				Config:           rule(`description = ""`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           rule(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// Two provider configurations (aliases of one account) declaring the same
+// rule: one creates it, the other is told it exists, instead of both
+// owning one rule (ECS accepts a repeated authorize silently).
+func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	alias := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, `provider "secgroup" {
+  alias = "second"`, 1)
+	config := mocktest.ProviderConfig(m) + alias + sshRule + `
+resource "secgroup_rule" "ssh_again" {
+  provider          = secgroup.second
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "22"
+  cidr              = "10.0.0.0/8"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Rule Already Exists`),
+		}},
+	})
+	if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 0 {
+		t.Fatalf("%d rules left", n)
+	}
+}
