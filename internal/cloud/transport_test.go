@@ -119,3 +119,24 @@ func TestRetryAfter(t *testing.T) {
 		t.Fatalf("%d calls: %v", calls, err)
 	}
 }
+
+// Send reads a whole answer, and a request nothing answers is classified
+// as NoAnswer classifies it.
+func TestSend(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"code":"REQUEST_LIMIT_EXCEEDED"}`))
+	}))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, nil)
+	reply, err := Send(srv.Client(), req, "zenlayer", "DescribeSecurityGroups")
+	if err != nil || reply.Status != 429 || reply.Header.Get("Retry-After") != "3" || string(reply.Body) != `{"code":"REQUEST_LIMIT_EXCEEDED"}` {
+		t.Fatalf("%+v %v", reply, err)
+	}
+	srv.Close()
+	req, _ = http.NewRequest(http.MethodPost, srv.URL, nil)
+	_, err = Send(http.DefaultClient, req, "zenlayer", "DescribeSecurityGroups")
+	if e, ok := AsError(err); !ok || e.Kind != KindTransient || e.MaxAttempts != refusedAttempts || e.Cloud != "zenlayer" {
+		t.Fatalf("refused: %#v", err)
+	}
+}

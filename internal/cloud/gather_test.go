@@ -1,0 +1,96 @@
+package cloud
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Writes that arrive a moment apart are gathered into one call while
+// Terraform keeps sending; a write alone goes once nothing more comes.
+func TestGatheredWritesGoInOneCall(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups().WithGather(Gather{Idle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	ctx := context.Background()
+	if _, err := c.List(ctx, "sg"); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 5)
+	for i := range 5 {
+		go func() { _, err := c.Create(ctx, "sg", tcp(30+i), fmt.Sprint("t", i)); errs <- err }()
+		time.Sleep(10 * time.Millisecond)
+	}
+	for range 5 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(b.batches) != "[5]" || b.callsOf("describe") != 2 {
+		t.Fatalf("batches %v, %d describes: want one authorize of 5 and one shared read-back", b.batches, b.callsOf("describe"))
+	}
+	// Deletes gather too, where the cloud batches.
+	for i, err := range parallel(5, func(i int) error { return c.Delete(ctx, "sg", tcp(30+i)) }) {
+		if err != nil {
+			t.Fatalf("delete %d: %v", i, err)
+		}
+	}
+	if fmt.Sprint(b.batches) != "[5 5]" {
+		t.Fatalf("batches %v", b.batches)
+	}
+}
+
+// When queued writes go out: the decision alone, on a fixed clock.
+func TestGatherDecision(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
+	policy := Gather{Idle: 40 * ms, Max: time.Second}
+	c := NewClient(batchingCloud, newCounting(), "scope", nil, fast)
+	queued := func(n int, at time.Time) []*op {
+		var ops []*op
+		for i := range n {
+			o := newOp(context.Background(), c, opCreate, tcp(i+1), "")
+			o.queued = at
+			ops = append(ops, o)
+		}
+		return ops
+	}
+	for _, tc := range []struct {
+		name               string
+		writing, peak      int
+		peakAge, idle, gap time.Duration
+		queued             int
+		age                time.Duration
+		wantNow            bool
+		wantWaitAtMost     time.Duration
+		noGather           bool
+		cloud              Cloud
+	}{
+		{name: "Terraform still sending", writing: 3, peak: 3, peakAge: 2 * ms, idle: 2 * ms, queued: 3, age: 20 * ms, wantWaitAtMost: 38 * ms},
+		{name: "all of Terraform's slots are with us", writing: 10, peak: 10, peakAge: time.Second, idle: 2 * ms, queued: 4, age: 20 * ms, wantNow: true},
+		{name: "no write for Idle", writing: 4, peak: 10, peakAge: time.Second, idle: 41 * ms, queued: 4, age: 60 * ms, wantNow: true},
+		{name: "waited long enough", writing: 4, peak: 10, peakAge: time.Second, idle: ms, queued: 4, age: time.Second, wantNow: true},
+		{name: "a full batch", writing: 100, peak: 200, peakAge: time.Second, idle: ms, queued: 100, age: ms, wantNow: true},
+		{name: "no gathering", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 1, age: 0, wantNow: true, noGather: true},
+		{name: "one rule per call, nothing to read back", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 3, age: 0, wantNow: true, cloud: Cloud{Name: "ens"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := NewGroups().WithGather(policy)
+			if tc.noGather {
+				gs = NewGroups()
+			}
+			now := t0.Add(time.Hour)
+			gs.writing, gs.peak, gs.peakAt, gs.lastWrite = tc.writing, tc.peak, now.Add(-tc.peakAge), now.Add(-tc.idle)
+			ops := queued(tc.queued, now.Add(-tc.age))
+			if tc.cloud.Name != "" {
+				for _, o := range ops {
+					o.client = NewClient(tc.cloud, newCounting(), "scope", gs, fast)
+				}
+			}
+			wait := gs.gatherFor(ops, now)
+			if tc.wantNow && wait != 0 || !tc.wantNow && (wait == 0 || wait > tc.wantWaitAtMost) {
+				t.Fatalf("wait %v, want now=%v (at most %v)", wait, tc.wantNow, tc.wantWaitAtMost)
+			}
+		})
+	}
+}

@@ -1,0 +1,60 @@
+package cloud
+
+import (
+	"context"
+	"testing"
+)
+
+func TestReadsOfOneGroupShareOneDescribe(t *testing.T) {
+	b := newCounting()
+	groups := NewGroups()
+	c := NewClient(batchingCloud, b, "scope", groups, fast)
+	ctx := context.Background()
+	for _, err := range parallel(20, func(int) error { _, err := c.List(ctx, "sg"); return err }) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.List(ctx, "sg"); err != nil || b.callsOf("describe") != 1 {
+		t.Fatalf("21 reads made %d describes, want 1 (%v)", b.callsOf("describe"), err)
+	}
+	// Another client of the same scope (another provider configuration)
+	// shares it too; another group, scope or epoch does not.
+	other := NewClient(batchingCloud, b, "scope", groups, fast)
+	_, _ = other.List(ctx, "sg")
+	_, _ = other.List(ctx, "sg-2")
+	_, _ = NewClient(batchingCloud, b, "other-scope", groups, fast).List(ctx, "sg")
+	if n := b.callsOf("describe"); n != 3 {
+		t.Fatalf("%d describes, want 3", n)
+	}
+	groups.NewEpoch("scope")
+	_, _ = c.List(ctx, "sg")
+	if n := b.callsOf("describe"); n != 4 {
+		t.Fatalf("a new epoch must read again: %d describes, want 4", n)
+	}
+}
+
+// A read that starts after one of our writes has finished sees it.
+func TestReadAfterWriteSeesTheWrite(t *testing.T) {
+	b := newCounting()
+	c := NewClient(Cloud{Name: "fake"}, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	if rules, _ := c.List(ctx, "sg"); len(rules) != 0 {
+		t.Fatal("empty at first")
+	}
+	if _, err := c.Create(ctx, "sg", tcp(22), "t"); err != nil {
+		t.Fatal(err)
+	}
+	if rules, _ := c.List(ctx, "sg"); len(rules) != 1 {
+		t.Fatalf("a read after a create shows %d rules", len(rules))
+	}
+	if err := c.Delete(ctx, "sg", tcp(22)); err != nil {
+		t.Fatal(err)
+	}
+	if rules, _ := c.List(ctx, "sg"); len(rules) != 0 {
+		t.Fatalf("a read after a delete shows %d rules", len(rules))
+	}
+	if n := b.callsOf("describe"); n != 3 {
+		t.Fatalf("%d describes, want 3: one per read, the duplicate check reusing the first", n)
+	}
+}

@@ -1,0 +1,160 @@
+package cloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// Writes that queue while a call is in flight go out together in the next
+// call and share its check and read-back.
+func TestWritesInFlightTogetherGoInOneCall(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	held, release := b.holdNextAuthorize()
+	first := make(chan error)
+	go func() { _, err := c.Create(ctx, "sg", tcp(1), "t-1"); first <- err }()
+	<-held
+	var wg sync.WaitGroup
+	results := make([]rule.Rule, 10)
+	errs := make([]error, 10)
+	for i := range 10 {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i], errs[i] = c.Create(ctx, "sg", tcp(100+i), fmt.Sprint("t", i)) }()
+	}
+	waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == 10 })
+	release()
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if err != nil || results[i].NativeID == "" || results[i].Ports.From != 100+i {
+			t.Fatalf("create %d: %+v %v", i, results[i], err)
+		}
+	}
+	if b.callsOf("authorize") != 2 || fmt.Sprint(b.batches) != "[1 10]" || b.callsOf("describe") > 3 {
+		t.Fatalf("calls %v, batches %v: want the 10 in one authorize and at most 3 describes", b.calls, b.batches)
+	}
+}
+
+// One bad rule in a batch fails only its own resource, with its own error;
+// a duplicate within the batch fails only the second.
+func TestABatchDoesNotBlurErrors(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	held, release := b.holdNextAuthorize()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-1") }()
+	<-held
+	ports := []int{10, 666, 11, 10}
+	errs := make([]error, len(ports))
+	var wg sync.WaitGroup
+	for i, p := range ports {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = c.Create(ctx, "sg", tcp(p), fmt.Sprint("t", i)) }()
+		waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == i+1 })
+	}
+	release()
+	wg.Wait()
+	if errs[0] != nil || errs[2] != nil {
+		t.Fatalf("the good rules failed: %v", errs)
+	}
+	if e, ok := AsError(errs[1]); !ok || e.Kind != KindInvalid || e.Attribute != "port_range" {
+		t.Fatalf("the bad rule: %v", errs[1])
+	}
+	if KindOf(errs[3]) != KindDuplicate {
+		t.Fatalf("the same rule twice in one batch: %v", errs[3])
+	}
+	if rules, _ := b.Describe(ctx, "sg"); len(rules) != 3 {
+		t.Fatalf("the cloud holds %d rules, want 3", len(rules))
+	}
+}
+
+// Deletes batch too; a rule already gone in a batch does not stop the
+// others, and is success itself.
+func TestBatchedDeletesWithAGoneRule(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	for _, err := range parallel(5, func(i int) error { _, err := c.Create(ctx, "sg", tcp(20+i), fmt.Sprint("t", i)); return err }) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	held, release := b.holdNextAuthorize()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-x") }()
+	<-held
+	go func() {
+		waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == 6 })
+		release()
+	}()
+	errs := parallel(6, func(i int) error { return c.Delete(ctx, "sg", tcp(20+i)) }) // 25 never existed
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("delete %d: %v", i, err)
+		}
+	}
+	if rules, _ := b.Describe(ctx, "sg"); len(rules) != 1 || rules[0].Ports.From != 1 {
+		t.Fatalf("left %+v", rules)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.batches[len(b.batches)-7] != 6 {
+		t.Fatalf("batches %v: want the 6 deletes in one call, then one by one", b.batches)
+	}
+}
+
+// A resource whose context ends leaves the batch; the others go on.
+func TestOneTimeoutLeavesTheBatch(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	held, release := b.holdNextAuthorize()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-1") }()
+	<-held
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	shortErr := make(chan error)
+	go func() { _, err := c.Create(short, "sg", tcp(2), "t-2"); shortErr <- err }()
+	longErr := make(chan error)
+	go func() { _, err := c.Create(ctx, "sg", tcp(3), "t-3"); longErr <- err }()
+	if err := <-shortErr; err == nil {
+		t.Fatal("the short create must end with its context")
+	}
+	release()
+	if err := <-longErr; err != nil {
+		t.Fatalf("the other create: %v", err)
+	}
+}
+
+// A rule someone else made while our view of the group was older than
+// their write: the cloud accepts the repeated authorize silently (ECS), and
+// the rule's creation time tells the create it was not its own.
+func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	ctx := context.Background()
+	if _, err := c.List(ctx, "sg"); err != nil {
+		t.Fatal(err)
+	}
+	theirs := tcp(22)
+	theirs.NativeID, theirs.Created = "theirs", time.Now().Add(-10*time.Minute)
+	b.mu.Lock()
+	b.rules = append(b.rules, theirs)
+	b.mu.Unlock()
+	got, err := c.Create(ctx, "sg", tcp(22), "t")
+	if KindOf(err) != KindDuplicate || got.NativeID != "theirs" || !strings.Contains(err.Error(), "when this create was sent") {
+		t.Fatalf("Create = %+v, %v", got, err)
+	}
+	// Our own rule, made just now, is ours.
+	if got, err := c.Create(ctx, "sg", tcp(23), "t2"); err != nil || got.NativeID == "" {
+		t.Fatalf("Create = %+v, %v", got, err)
+	}
+}
