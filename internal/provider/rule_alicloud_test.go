@@ -28,17 +28,8 @@ func TestAccAlicloud_lifecycle(t *testing.T) {
 		if desc != "" {
 			desc = "description       = \"" + desc + "\""
 		}
-		return mocktest.ProviderConfig(m) + `
-resource "secgroup_rule" "ssh" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  ` + desc + `
-}
-`
+		return mocktest.ProviderConfig(m) +
+			tcpRule("ssh", "alicloud", "sg-web", "22", "10.0.0.0/8", desc)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

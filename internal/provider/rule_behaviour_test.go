@@ -76,17 +76,8 @@ func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	rule := func(desc string) string {
-		return mocktest.ProviderConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "zenlayer"
-  security_group_id = "zl-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  ` + desc + `
-}
-`
+		return mocktest.ProviderConfig(m) +
+			tcpRule("x", "zenlayer", "zl-web", "22", "10.0.0.0/8", desc)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
