@@ -383,17 +383,7 @@ func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	rules := func(n int) string {
-		return fmt.Sprintf(`
-resource "secgroup_rule" "r" {
-  count             = %d
-  cloud             = "zenlayer"
-  security_group_id = "zl-app"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = tostring(1000 + count.index)
-  cidr              = "10.0.0.0/8"
-}
-`, n)
+		return ruleBlock("r", "zenlayer", "zl-app", "ingress", fmt.Sprintf("count = %d", n), `protocol = "tcp"`, `port_range = tostring(1000 + count.index)`, `cidr = "10.0.0.0/8"`)
 	}
 	raised := strings.Replace(mocktest.ProviderConfig(m), "  zenlayer {\n", "  zenlayer {\n    rule_quota = \"25\"\n", 1)
 	resource.ParallelTest(t, resource.TestCase{
