@@ -163,48 +163,6 @@ func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	}
 }
 
-func TestErrorsAreClassified(t *testing.T) {
-	m := startMock(t)
-	ctx := context.Background()
-	bad := connect(t, m, "wrong-secret")
-	err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
-	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || strings.Contains(err.Error(), "wrong-secret") {
-		t.Fatalf("bad secret: %v", err)
-	}
-	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
-		t.Fatal("a rejected call must write nothing")
-	}
-
-	b := connect(t, m, "mock-secret-key")
-	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Throttle: 1, ServerError: 1, Drop: 1})
-	for _, want := range []string{"Throttling.User", "InternalError", ""} {
-		_, err := b.Describe(ctx, "sg-web")
-		if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindTransient || e.Code != want {
-			t.Fatalf("fault: %v, want transient %q", err, want)
-		}
-	}
-	if _, err := b.Describe(ctx, "sg-web"); err != nil {
-		t.Fatalf("after the faults: %v", err)
-	}
-
-	mismatch := toApp
-	mismatch.PeerGroupID = "sg-other-vpc"
-	err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
-	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "peer_security_group_id" {
-		t.Fatalf("peer in another VPC: %v", err)
-	}
-
-	if err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
-		t.Fatal(err)
-	}
-	wrongNic := toApp
-	wrongNic.NicType = "internet"
-	err = b.Revoke(ctx, "sg-web", []rule.Rule{wrongNic})
-	if e, ok := cloud.AsError(err); !ok || e.Code != "InvalidNicType.Mismatch" || e.Attribute != "nic_type" {
-		t.Fatalf("revoke with another NIC type: %v", err)
-	}
-}
-
 func TestDescribePages(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")

@@ -1,14 +1,17 @@
 package alicloud
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
 
-	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 )
 
 func serverError(status int, code string) error {
@@ -18,7 +21,7 @@ func serverError(status int, code string) error {
 // How every error code of the ECS RevokeSecurityGroup reference, and of the
 // 2024-07-08 revoke change, ends on Delete: success (gone) or a diagnostic
 // on the attribute to fix.
-func TestDoc001Codes(t *testing.T) {
+func TestDocumentedCodes(t *testing.T) {
 	for _, tc := range []struct {
 		status int
 		code   string
@@ -76,5 +79,47 @@ func TestDoc001Codes(t *testing.T) {
 	// No answer at all is transient.
 	if e, _ := cloud.AsError(classify("RevokeSecurityGroup", errors.New("connection reset"), "ingress")); e.Kind != cloud.KindTransient {
 		t.Errorf("transport error: %v", e.Kind)
+	}
+}
+
+func TestErrorsAreClassified(t *testing.T) {
+	m := startMock(t)
+	ctx := context.Background()
+	bad := connect(t, m, "wrong-secret")
+	err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || strings.Contains(err.Error(), "wrong-secret") {
+		t.Fatalf("bad secret: %v", err)
+	}
+	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
+		t.Fatal("a rejected call must write nothing")
+	}
+
+	b := connect(t, m, "mock-secret-key")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Throttle: 1, ServerError: 1, Drop: 1})
+	for _, want := range []string{"Throttling.User", "InternalError", ""} {
+		_, err := b.Describe(ctx, "sg-web")
+		if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindTransient || e.Code != want {
+			t.Fatalf("fault: %v, want transient %q", err, want)
+		}
+	}
+	if _, err := b.Describe(ctx, "sg-web"); err != nil {
+		t.Fatalf("after the faults: %v", err)
+	}
+
+	mismatch := toApp
+	mismatch.PeerGroupID = "sg-other-vpc"
+	err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
+	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "peer_security_group_id" {
+		t.Fatalf("peer in another VPC: %v", err)
+	}
+
+	if err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
+		t.Fatal(err)
+	}
+	wrongNic := toApp
+	wrongNic.NicType = "internet"
+	err = b.Revoke(ctx, "sg-web", []rule.Rule{wrongNic})
+	if e, ok := cloud.AsError(err); !ok || e.Code != "InvalidNicType.Mismatch" || e.Attribute != "nic_type" {
+		t.Fatalf("revoke with another NIC type: %v", err)
 	}
 }

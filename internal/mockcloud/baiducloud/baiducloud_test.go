@@ -110,7 +110,7 @@ func TestTheVendorSDKWorksUnchanged(t *testing.T) {
 	}
 }
 
-func TestDoc002Codes(t *testing.T) {
+func TestDocumentedCodes(t *testing.T) {
 	c, _ := client(t, "sk")
 	for port, want := range map[string]string{
 		"443-80": "SecurityGroup.RulePortOrderInvalid",
