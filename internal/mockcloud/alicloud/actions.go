@@ -72,7 +72,7 @@ func knownRegion(tx *store.Tx, cloud, region string) bool {
 }
 
 func authorize(direction string) handler {
-	return func(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
+	return func(a *API, tx *store.Tx, req *request) (_ map[string]any, failed *apiError) {
 		g, e := group(tx, req)
 		if e != nil {
 			return nil, e
@@ -86,7 +86,13 @@ func authorize(direction string) handler {
 				}
 				return nil, nil // a retry of a call that already landed
 			}
-			defer func() { tx.SetToken(key, fp) }()
+			// Only a call that landed claims its token: a refused one may
+			// be sent again, with the same token, once its cause is gone.
+			defer func() {
+				if failed == nil {
+					tx.SetToken(key, fp)
+				}
+			}()
 		}
 		wanted, e := rulesOf(req.params)
 		if e != nil {

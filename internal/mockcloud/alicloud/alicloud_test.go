@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -153,6 +154,31 @@ func TestRuleSemantics(t *testing.T) {
 		other[k] = v
 	}
 	other["PortRange"] = "23/23"
+	// A refused call does not claim its token: sent again once the cause
+	// is gone (the group had no room), it lands.
+	full := map[string]string{}
+	for k, v := range other {
+		full[k] = v
+	}
+	full["ClientToken"], full["SecurityGroupId"] = "t2", "sg-app"
+	var padding []any
+	st.Atomically(func(tx *store.Tx) {
+		g := tx.Group(Cloud, "sg-app")
+		padding = g.Rules
+		for len(g.Rules) < MaxRules {
+			g.Rules = append(g.Rules, &permission{Direction: "ingress", IpProtocol: "TCP", PortRange: fmt.Sprintf("%d/%d", 1000+len(g.Rules), 1000+len(g.Rules)), SourceCidrIp: "10.9.0.0/16", Policy: "Accept", Priority: "1"})
+		}
+	})
+	if s, c := send(full); s != 403 || c != "AuthorizationLimitExceed" {
+		t.Fatalf("a full group: %d %s", s, c)
+	}
+	st.Atomically(func(tx *store.Tx) { tx.Group(Cloud, "sg-app").Rules = padding })
+	if s, c := send(full); s != 200 {
+		t.Fatalf("the same call once the group had room: %d %s", s, c)
+	}
+	if g, _ := st.FindGroup(Cloud, "sg-app"); len(g.Rules) != len(padding)+1 {
+		t.Fatalf("%d rules, want %d: the retried call did not land", len(g.Rules), len(padding)+1)
+	}
 	if s, c := send(other); s != 400 || c != "IdempotentParameterMismatch" {
 		t.Errorf("token reused with other parameters: %d %s", s, c)
 	}
