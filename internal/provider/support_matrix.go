@@ -40,6 +40,9 @@ func SupportMatrix(r *cloud.Registry) string {
 			return "none: setting `policy` is an error"
 		}
 		s := strings.Join(c.Policies, ", ") + " (default " + c.DefaultPolicy + ")"
+		if len(c.Policies) == 1 {
+			s = c.Policies[0] + " only"
+		}
 		if len(c.ExistingPolicies) > 0 {
 			s += "; " + strings.Join(c.ExistingPolicies, ", ") + " rules made elsewhere can be imported and kept, not created"
 		}
