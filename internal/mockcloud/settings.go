@@ -1,41 +1,60 @@
 package mockcloud
 
 import (
+	"maps"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
 )
 
+// fixtures is what each front-end package says of its fixtures.
+type fixtures struct {
+	name     string
+	settings func() map[string]string
+	newGroup func(id string) *store.Group
+}
+
+var byCloud = []fixtures{
+	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup},
+	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup},
+	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup},
+	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup},
+	{"ens", ens.ClientSettings, ens.NewGroup},
+}
+
 // Clouds are the clouds mockcloud serves, by their names in the provider.
-var Clouds = []string{"zenlayer", "alicloud", "baiducloud", "apsarastack", "ens"}
+var Clouds = func() []string {
+	var out []string
+	for _, f := range byCloud {
+		out = append(out, f.name)
+	}
+	return out
+}()
+
+func fixturesOf(cloud string) fixtures {
+	for _, f := range byCloud {
+		if f.name == cloud {
+			return f
+		}
+	}
+	panic("mockcloud serves no cloud " + cloud)
+}
 
 // ClientSettings are the provider block settings, besides endpoint, that
 // reach the mock's fixture groups of a cloud: the default credentials and
-// the fixtures' region (and Apsara Stack's organization).
+// what the cloud's front-end adds (its fixtures' region, Apsara Stack's
+// organization).
 func ClientSettings(cloud string) map[string]string {
 	s := map[string]string{"access_key": frontend.DefaultAccessKey, "secret_key": frontend.DefaultSecretKey}
-	switch cloud {
-	case "alicloud":
-		s["region"] = "cn-hangzhou"
-	case "baiducloud":
-		s["region"] = "bj"
-	case "apsarastack":
-		s["region"], s["organization_id"], s["resource_group_id"] = apsarastack.Region, "org-1", "rg-1"
-	}
+	maps.Copy(s, fixturesOf(cloud).settings())
 	return s
 }
 
-// NewGroup is an empty Available group of a cloud in the region (and
-// network) of its fixtures, for tests and benchmarks to add.
-func NewGroup(cloud, id string) *store.Group {
-	g := &store.Group{Cloud: cloud, ID: id, Status: "Available", Region: ClientSettings(cloud)["region"], Rules: []any{}}
-	switch cloud {
-	case "alicloud":
-		g.VpcID = "vpc-main"
-	case "baiducloud":
-		g.VpcID = "vpc-bj"
-	case "apsarastack":
-		g.VpcID = "vpc-as"
-	}
-	return g
-}
+// NewGroup is an empty Available group of a cloud beside its fixtures, for
+// tests and benchmarks to add.
+func NewGroup(cloud, id string) *store.Group { return fixturesOf(cloud).newGroup(id) }

@@ -17,14 +17,18 @@ var Regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast
 //   - sg-other-vpc in cn-hangzhou, VPC vpc-other: a peer in another VPC;
 //   - sg-bj in cn-beijing, VPC vpc-bj: a group of another region.
 func Fixtures(time.Time) []*store.Group {
-	g := func(id, region, vpc string) *store.Group {
-		return &store.Group{Cloud: Cloud, ID: id, Region: region, Status: "Available", VpcID: vpc, Rules: []any{}}
-	}
-	return []*store.Group{
-		g("sg-web", "cn-hangzhou", "vpc-main"),
-		g("sg-app", "cn-hangzhou", "vpc-main"),
-		g("sg-db", "cn-hangzhou", "vpc-main"),
-		g("sg-other-vpc", "cn-hangzhou", "vpc-other"),
-		g("sg-bj", "cn-beijing", "vpc-bj"),
-	}
+	other, bj := NewGroup("sg-other-vpc"), NewGroup("sg-bj")
+	other.VpcID = "vpc-other"
+	bj.Region, bj.VpcID = "cn-beijing", "vpc-bj"
+	return []*store.Group{NewGroup("sg-web"), NewGroup("sg-app"), NewGroup("sg-db"), other, bj}
 }
+
+// NewGroup is an empty Available group beside sg-web: cn-hangzhou, VPC
+// vpc-main.
+func NewGroup(id string) *store.Group {
+	return &store.Group{Cloud: Cloud, ID: id, Region: "cn-hangzhou", Status: "Available", VpcID: "vpc-main", Rules: []any{}}
+}
+
+// ClientSettings are the provider block settings, besides credentials and
+// endpoint, that reach NewGroup's groups.
+func ClientSettings() map[string]string { return map[string]string{"region": "cn-hangzhou"} }

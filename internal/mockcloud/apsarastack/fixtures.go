@@ -10,9 +10,17 @@ import (
 // mockcloud's README): sg-as-web, sg-as-app and sg-as-db, empty, in
 // Region, VPC vpc-as.
 func Fixtures(time.Time) []*store.Group {
-	var out []*store.Group
-	for _, id := range []string{"sg-as-web", "sg-as-app", "sg-as-db"} {
-		out = append(out, &store.Group{Cloud: Cloud, ID: id, Region: Region, Status: "Available", VpcID: "vpc-as", Rules: []any{}})
-	}
-	return out
+	return []*store.Group{NewGroup("sg-as-web"), NewGroup("sg-as-app"), NewGroup("sg-as-db")}
+}
+
+// NewGroup is an empty group beside the fixtures: in Region, VPC vpc-as.
+func NewGroup(id string) *store.Group {
+	return &store.Group{Cloud: Cloud, ID: id, Region: Region, Status: "Available", VpcID: "vpc-as", Rules: []any{}}
+}
+
+// ClientSettings are the provider block settings, besides credentials and
+// endpoint, that reach NewGroup's groups: the region, and the organization
+// and resource group the gateway wants to see.
+func ClientSettings() map[string]string {
+	return map[string]string{"region": Region, "organization_id": "org-1", "resource_group_id": "rg-1"}
 }

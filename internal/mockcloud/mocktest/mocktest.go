@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
 // Start runs a mockcloud with its fixtures and default credentials. With
@@ -31,10 +30,13 @@ func Start(tb testing.TB, caFile string) *mockcloud.Server {
 	return m
 }
 
-// AddGroup adds a group to the mock, in the given status, with no rules.
+// AddGroup adds an empty group beside the cloud's fixtures, in the given
+// status.
 func AddGroup(tb testing.TB, m *mockcloud.Server, cloud, id, status string) {
 	tb.Helper()
-	if err := m.Store.AddGroup(&store.Group{Cloud: cloud, ID: id, Status: status}); err != nil {
+	g := mockcloud.NewGroup(cloud, id)
+	g.Status = status
+	if err := m.Store.AddGroup(g); err != nil {
 		tb.Fatal(err)
 	}
 }

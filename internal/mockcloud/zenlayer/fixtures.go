@@ -19,10 +19,7 @@ const PendingFor = 5 * time.Second
 //   - zl-pending: a group still being created, Available PendingFor after
 //     the start (or reset).
 func Fixtures(now time.Time) []*store.Group {
-	g := func(id string) *store.Group {
-		return &store.Group{Cloud: Cloud, ID: id, Status: "Available", Rules: []any{}}
-	}
-	def := g("zl-default")
+	def := NewGroup("zl-default")
 	def.Default = true
 	for i, r := range []RuleInfo{
 		{Direction: "ingress", IPProtocol: "tcp", PortRange: "22/22", CidrIP: "0.0.0.0/0", Description: "SSH"},
@@ -37,7 +34,17 @@ func Fixtures(now time.Time) []*store.Group {
 		}
 		def.Rules = append(def.Rules, &r)
 	}
-	pending := g("zl-pending")
+	pending := NewGroup("zl-pending")
 	pending.Status, pending.AvailableAt = "Creating", now.Add(PendingFor)
-	return []*store.Group{g("zl-web"), g("zl-app"), def, pending}
+	return []*store.Group{NewGroup("zl-web"), NewGroup("zl-app"), def, pending}
 }
+
+// NewGroup is an empty Available group (Zenlayer's VM groups have no
+// region).
+func NewGroup(id string) *store.Group {
+	return &store.Group{Cloud: Cloud, ID: id, Status: "Available", Rules: []any{}}
+}
+
+// ClientSettings are the provider block settings, besides credentials and
+// endpoint, that reach NewGroup's groups: none.
+func ClientSettings() map[string]string { return map[string]string{} }
