@@ -38,12 +38,3 @@ func RevokeEach(rules []rule.Rule, revoke func(rule.Rule) error) error {
 	}
 	return nil
 }
-
-// Excerpt keeps an unexpected answer body short enough for a diagnostic.
-func Excerpt(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
-}

@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -26,7 +27,7 @@ func (r *Registry) MoveSource(providerAddress, typeName string) (Cloud, Move, bo
 
 // MoveAttrs reads a source state's attributes, keeping numbers exact.
 func MoveAttrs(raw []byte) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var attrs map[string]any
 	if err := dec.Decode(&attrs); err != nil {
@@ -57,6 +58,16 @@ func MovedRequired(attrs map[string]any, name string) (string, error) {
 		return v, nil
 	}
 	return "", fmt.Errorf("the state has no %s", name)
+}
+
+// MovedGroupRule begins reading a moved rule: its group
+// (security_group_id) and its direction (the named attribute).
+func MovedGroupRule(attrs map[string]any, directionAttr string) (group string, r rule.Rule, err error) {
+	if group, err = MovedRequired(attrs, "security_group_id"); err != nil {
+		return "", r, err
+	}
+	r.Direction, err = MovedDirection(attrs, directionAttr)
+	return group, r, err
 }
 
 // MovedPorts reads a port range in any vendor spelling ("22/22", "80-443",

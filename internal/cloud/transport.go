@@ -7,8 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // refusedAttempts bounds the retries of a refused connection: a cloud
@@ -78,4 +80,29 @@ func Send(client *http.Client, req *http.Request, cloudName, action string) (*Re
 		return nil, &Error{Cloud: cloudName, Action: action, Kind: KindTransient, Status: resp.StatusCode, Err: err}
 	}
 	return &Reply{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// ParseRetryAfter reads an HTTP Retry-After header: seconds, or an HTTP
+// date; 0 when absent or unreadable.
+func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// Excerpt keeps an unexpected answer body short enough for a diagnostic.
+func Excerpt(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package alibaba
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -230,12 +231,8 @@ func (t Text) String() string { return string(t) }
 // prefix_list_id, nic_type, policy, priority, description, and the rule's
 // id where the provider keeps it (security_group_rule_id).
 func MoveRule(attrs map[string]any) (string, rule.Rule, error) {
-	group, err := cloud.MovedRequired(attrs, "security_group_id")
+	group, r, err := cloud.MovedGroupRule(attrs, "type")
 	if err != nil {
-		return "", rule.Rule{}, err
-	}
-	var r rule.Rule
-	if r.Direction, err = cloud.MovedDirection(attrs, "type"); err != nil {
 		return "", r, err
 	}
 	if r.Protocol, err = cloud.MovedProtocol(attrs, "ip_protocol"); err != nil {
@@ -255,7 +252,7 @@ func MoveRule(attrs map[string]any) (string, rule.Rule, error) {
 		r.PrefixListID = cloud.MovedAttr(attrs, "prefix_list_id")
 	}
 	if r.CIDR == "" && r.PeerGroupID == "" && r.PrefixListID == "" {
-		return "", r, errNoPeer
+		return "", r, errors.New("the state has none of cidr_ip, ipv6_cidr_ip, source_security_group_id and prefix_list_id")
 	}
 	r.NicType = cloud.MovedAttr(attrs, "nic_type")
 	r.Policy = strings.ToLower(cloud.MovedAttr(attrs, "policy"))
@@ -263,9 +260,3 @@ func MoveRule(attrs map[string]any) (string, rule.Rule, error) {
 	r.NativeID = cloud.MovedAttr(attrs, "security_group_rule_id")
 	return group, r, nil
 }
-
-var errNoPeer = moveError("the state has none of cidr_ip, ipv6_cidr_ip, source_security_group_id and prefix_list_id")
-
-type moveError string
-
-func (e moveError) Error() string { return string(e) }

@@ -18,11 +18,6 @@ var codes = func() map[string]cloud.Verdict {
 	return c
 }()
 
-// classify sets the kind of an answer's error.
-func classify(e *cloud.Error, direction string) {
-	alibaba.Classify(e, direction, codes)
-}
-
 // gatewayHint is for gateway failures that carry no ECS code.
 const gatewayHint = "The Apsara Stack gateway refused the call: check endpoint, organization_id and resource_group_id in the apsarastack block"
 
@@ -70,7 +65,7 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 	default:
 		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
 	}
-	classify(e, direction)
+	alibaba.Classify(e, direction, codes)
 	if gatewayOnly && e.Kind == cloud.KindUnknown {
 		e.Hint = gatewayHint
 	}

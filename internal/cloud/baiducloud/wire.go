@@ -71,12 +71,8 @@ var move = cloud.Move{
 	TypeNames: []string{"baiducloud_security_group_rule"},
 	Provider:  "baiducloud",
 	Rule: func(attrs map[string]any) (string, rule.Rule, error) {
-		group, err := cloud.MovedRequired(attrs, "security_group_id")
+		group, r, err := cloud.MovedGroupRule(attrs, "direction")
 		if err != nil {
-			return "", rule.Rule{}, err
-		}
-		var r rule.Rule
-		if r.Direction, err = cloud.MovedDirection(attrs, "direction"); err != nil {
 			return "", r, err
 		}
 		r.Protocol = rule.All
