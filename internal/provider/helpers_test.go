@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -47,14 +46,7 @@ func expectPlanErrors(t *testing.T, m *mockcloud.Server, cloudName, group string
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: mocktest.ProviderConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "x" {
-  cloud             = %q
-  security_group_id = %q
-  direction         = "ingress"
-  %s
-}
-`, cloudName, group, tc.body),
+					Config:      mocktest.ProviderConfig(m) + ruleBlock("x", cloudName, group, "ingress", tc.body),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
 				}},

@@ -25,19 +25,11 @@ func TestAccApsarastack_lifecycle(t *testing.T) {
 	const ping6 = "secgroup_rule.ping6"
 	sameRule := statecheck.CompareValue(compare.ValuesSame())
 	config := func(desc string) string {
-		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "ping6" {
-  cloud             = "apsarastack"
-  security_group_id = "sg-as-web"
-  direction         = "ingress"
-  protocol          = "icmpv6"
-  cidr              = "2001:db8::/32"
-  description       = %q
-}
-`+
-			ruleBlock("dns", "apsarastack", "sg-as-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "sg-as-app"`, `peer_group_owner_id = "1234567890"`, `source_port_range = "1024-65535"`, `nic_type = "intranet"`, `policy = "drop"`, `priority = 9`)+
-			ruleBlock("https_out6", "apsarastack", "sg-as-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "::/0"`, `local_cidr = "2001:db8:1::/48"`)+
-			rulesData("web", "apsarastack", "sg-as-web", `depends_on = [secgroup_rule.ping6, secgroup_rule.dns, secgroup_rule.https_out6]`), desc)
+		return mocktest.ProviderConfig(m) +
+			ruleBlock("ping6", "apsarastack", "sg-as-web", "ingress", `protocol = "icmpv6"`, `cidr = "2001:db8::/32"`, fmt.Sprintf("description = %q", desc)) +
+			ruleBlock("dns", "apsarastack", "sg-as-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "sg-as-app"`, `peer_group_owner_id = "1234567890"`, `source_port_range = "1024-65535"`, `nic_type = "intranet"`, `policy = "drop"`, `priority = 9`) +
+			ruleBlock("https_out6", "apsarastack", "sg-as-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "::/0"`, `local_cidr = "2001:db8:1::/48"`) +
+			rulesData("web", "apsarastack", "sg-as-web", `depends_on = [secgroup_rule.ping6, secgroup_rule.dns, secgroup_rule.https_out6]`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -27,21 +27,12 @@ func TestAccBaiducloud_lifecycle(t *testing.T) {
 	m := mocktest.Start(t, "")
 	const ssh = "secgroup_rule.ssh"
 	config := func(desc string) string {
-		return mocktest.ProviderConfig(m) + fmt.Sprintf(`
-resource "secgroup_rule" "ssh" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  description       = %q
-}
-`+
-			tcpRule("web6", "baiducloud", "g-web", "80/443", "2001:DB8::/32")+
-			ruleBlock("from_app", "baiducloud", "g-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "g-app"`)+
-			ruleBlock("out", "baiducloud", "g-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`)+
-			rulesData("web", "baiducloud", "g-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web6, secgroup_rule.from_app, secgroup_rule.out]`), desc)
+		return mocktest.ProviderConfig(m) +
+			tcpRule("ssh", "baiducloud", "g-web", "22", "10.0.0.0/8", fmt.Sprintf("description = %q", desc)) +
+			tcpRule("web6", "baiducloud", "g-web", "80/443", "2001:DB8::/32") +
+			ruleBlock("from_app", "baiducloud", "g-web", "ingress", `protocol = "udp"`, `port_range = "53"`, `peer_security_group_id = "g-app"`) +
+			ruleBlock("out", "baiducloud", "g-web", "egress", `protocol = "all"`, `cidr = "0.0.0.0/0"`) +
+			rulesData("web", "baiducloud", "g-web", `depends_on = [secgroup_rule.ssh, secgroup_rule.web6, secgroup_rule.from_app, secgroup_rule.out]`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -209,18 +200,8 @@ func TestAccBaiducloud_remarkIsIdentity(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
 	config := func(remark string) string {
-		return mocktest.ProviderConfig(m) + `
-resource "secgroup_rule" "a" {
-  cloud             = "baiducloud"
-  security_group_id = "g-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  description       = "` + remark + `"
-  lifecycle { create_before_destroy = true }
-}
-` +
+		return mocktest.ProviderConfig(m) +
+			tcpRule("a", "baiducloud", "g-web", "22", "10.0.0.0/8", fmt.Sprintf("description = %q", remark), "lifecycle { create_before_destroy = true }") +
 			tcpRule("b", "baiducloud", "g-web", "22", "10.0.0.0/8", `description = "the other one"`)
 	}
 	resource.ParallelTest(t, resource.TestCase{

@@ -103,17 +103,8 @@ func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
 	m := mocktest.Start(t, "")
 	alias := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, `provider "secgroup" {
   alias = "second"`, 1)
-	config := mocktest.ProviderConfig(m) + alias + sshRule + `
-resource "secgroup_rule" "ssh_again" {
-  provider          = secgroup.second
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-}
-`
+	config := mocktest.ProviderConfig(m) + alias + sshRule +
+		tcpRule("ssh_again", "alicloud", "sg-web", "22", "10.0.0.0/8", "provider = secgroup.second")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,17 +21,7 @@ func endpointConfig(cloudName, endpoint string) string {
 	var b strings.Builder
 	b.WriteString("provider \"secgroup\" {\n" + mocktest.Block(cloudName, mocktest.Settings(cloudName, endpoint)))
 	group := map[string]string{"zenlayer": "zl-web", "alicloud": "sg-web", "baiducloud": "g-web", "apsarastack": "sg-as-web", "ens": "sg-ens-web"}[cloudName]
-	fmt.Fprintf(&b, `}
-resource "secgroup_rule" "x" {
-  cloud             = %q
-  security_group_id = %q
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-  timeouts = { create = "20s" }
-}
-`, cloudName, group)
+	b.WriteString("}\n" + tcpRule("x", cloudName, group, "22", "10.0.0.0/8", `timeouts = { create = "20s" }`))
 	return b.String()
 }
 
@@ -83,15 +72,7 @@ func TestAccRule_settingsCheckedAtPlan(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	rule := func(cloudName, group string) string {
-		return fmt.Sprintf(`
-resource "secgroup_rule" "x" {
-  cloud             = %q
-  security_group_id = %q
-  direction         = "ingress"
-  protocol          = "all"
-  cidr              = "10.0.0.0/8"
-}
-`, cloudName, group)
+		return "\n" + ruleBlock("x", cloudName, group, "ingress", `protocol = "all"`, `cidr = "10.0.0.0/8"`)
 	}
 	for _, c := range []struct{ name, config, want string }{
 		{"credentials", `provider "secgroup" {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -68,16 +67,7 @@ func TestAccRule_destroyWhatIsAlreadyGone(t *testing.T) {
 			}
 			config := mocktest.ProviderConfig(m)
 			for _, group := range []string{tc.kept, tc.deleted} {
-				config += fmt.Sprintf(`
-resource "secgroup_rule" %q {
-  cloud             = %q
-  security_group_id = %q
-  direction         = "ingress"
-  protocol          = "tcp"
-  port_range        = "22"
-  cidr              = "10.0.0.0/8"
-}
-`, group, tc.cloud, group)
+				config += tcpRule(group, tc.cloud, group, "22", "10.0.0.0/8")
 			}
 			callsBefore := 0
 			resource.ParallelTest(t, resource.TestCase{

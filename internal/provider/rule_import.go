@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -72,9 +70,9 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Ambiguous Import ID", fmt.Sprintf("%q names %d rules of security group %s:\n\n%s\n\nImport one of them by its id above.", req.ID, len(matches), id.GroupID, strings.Join(ids, "\n")))
 		return
 	}
-	// The rule as the cloud reports it (its id, and on Baidu its remark,
-	// which names it), so the Read that follows finds it.
-	m := ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
+	// The rule as the cloud reports it (its id, and whatever else is part
+	// of its identity there), so the Read that follows finds it.
+	m := newRuleModel()
 	m.setObserved(id.Cloud, id.GroupID, matches[0])
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

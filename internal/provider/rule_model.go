@@ -36,6 +36,12 @@ type ruleModel struct {
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
+// newRuleModel is a model to fill with setObserved: no timeouts set, as
+// an import or a move leaves them.
+func newRuleModel() ruleModel {
+	return ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
+}
+
 // toRule converts known values to the portable model. The validators have
 // already checked syntax, so parse errors cannot occur here; values that
 // are unknown or null stay unset.

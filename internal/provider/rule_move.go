@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
@@ -51,7 +49,7 @@ func (r *RuleResource) moveState(ctx context.Context, req resource.MoveStateRequ
 		fail("%v.", err)
 		return
 	}
-	m := ruleModel{Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}}
+	m := newRuleModel()
 	m.setObserved(def.Name, group, rl)
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 }

@@ -39,18 +39,8 @@ func TestAccRule_timeoutBoundsRetries(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
 		Steps: []resource.TestStep{{
-			Config: mocktest.ProviderConfig(m) + `
-resource "secgroup_rule" "x" {
-  cloud             = "alicloud"
-  security_group_id = "sg-web"
-  direction         = "ingress"
-  protocol          = "icmp"
-  cidr              = "10.0.0.0/8"
-  timeouts = {
-    create = "3s"
-  }
-}
-`,
+			Config: mocktest.ProviderConfig(m) +
+				ruleBlock("x", "alicloud", "sg-web", "ingress", `protocol = "icmp"`, `cidr = "10.0.0.0/8"`, `timeouts = { create = "3s" }`),
 			ExpectError: regexp.MustCompile(`(?s)gave\s+up\s+after\s+\d+\s+attempts.*Throttling\.User`),
 		}},
 	})
