@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
@@ -83,5 +86,41 @@ func revokeAllInMock(t *testing.T, m *mockcloud.Server, cloudName, group string)
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// disappearsSteps test a rule that disappears: deleted outside Terraform,
+// it is planned and created again; recreated out of band under a new id,
+// it is still the declared rule, adopted with its new id and no change.
+// config declares r as secgroup_rule.x in the group; wire are its fields
+// in the mock, idField the mock's field of its id.
+func disappearsSteps(t *testing.T, m *mockcloud.Server, cloudName, group, config string, r rule.Rule, wire map[string]string, idField string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: config, Check: mocktest.CheckRule(m, cloudName, group, wire)},
+		{
+			PreConfig: func() { revokeAllInMock(t, m, cloudName, group) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
+			}},
+			Check: mocktest.CheckRule(m, cloudName, group, wire),
+		},
+		{
+			PreConfig: func() {
+				revokeAllInMock(t, m, cloudName, group)
+				authorizeInMock(t, m, cloudName, group, r)
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
+			}},
+			Check: func(s *terraform.State) error {
+				want := fmt.Sprint(mocktest.Rules(m, cloudName, group)[0][idField])
+				if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
+					return fmt.Errorf("rule_id %s, want the new id %s", got, want)
+				}
+				return nil
+			},
+		},
 	}
 }

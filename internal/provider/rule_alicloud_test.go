@@ -154,36 +154,9 @@ func TestAccAlicloud_disappears(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-db"),
-		Steps: []resource.TestStep{
-			{Config: config, Check: mocktest.CheckRule(m, "alicloud", "sg-db", map[string]string{"PortRange": "5432/5432"})},
-			{
-				PreConfig: func() { revokeAllInMock(t, m, "alicloud", "sg-db") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
-				}},
-				Check: mocktest.CheckRule(m, "alicloud", "sg-db", map[string]string{"PortRange": "5432/5432"}),
-			},
-			{
-				// Recreated out of band under a new id: still the declared
-				// rule, adopted with its new id and no change planned.
-				PreConfig: func() {
-					revokeAllInMock(t, m, "alicloud", "sg-db")
-					authorizeInMock(t, m, "alicloud", "sg-db", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
-				}},
-				Check: func(s *terraform.State) error {
-					want := mocktest.Rules(m, "alicloud", "sg-db")[0]["SecurityGroupRuleId"]
-					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
-						return fmt.Errorf("rule_id %s, want the new id %v", got, want)
-					}
-					return nil
-				},
-			},
-		},
+		Steps: disappearsSteps(t, m, "alicloud", "sg-db", config,
+			rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "10.0.0.0/16"},
+			map[string]string{"PortRange": "5432/5432"}, "SecurityGroupRuleId"),
 	})
 }
 

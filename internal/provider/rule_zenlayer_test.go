@@ -96,34 +96,9 @@ func TestAccZenlayer_disappears(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             mocktest.CheckEmpty(m, "zenlayer", "zl-app"),
-		Steps: []resource.TestStep{
-			{Config: config, Check: mocktest.CheckRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53", "ipProtocol": "udp"})},
-			{
-				PreConfig: func() { revokeAllInMock(t, m, "zenlayer", "zl-app") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionCreate),
-				}},
-				Check: mocktest.CheckRule(m, "zenlayer", "zl-app", map[string]string{"portRange": "53/53"}),
-			},
-			{
-				PreConfig: func() {
-					revokeAllInMock(t, m, "zenlayer", "zl-app")
-					authorizeInMock(t, m, "zenlayer", "zl-app", rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: rule.PortRange{From: 53, To: 53}, CIDR: "10.0.0.0/16"})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionNoop),
-				}},
-				Check: func(s *terraform.State) error {
-					want := fmt.Sprint(mocktest.Rules(m, "zenlayer", "zl-app")[0]["ruleId"])
-					if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != want {
-						return fmt.Errorf("rule_id %s, want the new id %s", got, want)
-					}
-					return nil
-				},
-			},
-		},
+		Steps: disappearsSteps(t, m, "zenlayer", "zl-app", config,
+			rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: rule.PortRange{From: 53, To: 53}, CIDR: "10.0.0.0/16"},
+			map[string]string{"portRange": "53/53", "ipProtocol": "udp"}, "ruleId"),
 	})
 }
 
