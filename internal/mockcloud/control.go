@@ -111,11 +111,30 @@ func controlAPI(st *store.Store) http.Handler {
 		}
 		frontend.WriteJSON(w, http.StatusOK, b)
 	})
+	mux.HandleFunc("GET /_mock/clock", func(w http.ResponseWriter, r *http.Request) {
+		frontend.WriteJSON(w, http.StatusOK, clockView(st))
+	})
+	mux.HandleFunc("POST /_mock/clock", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			OffsetSeconds *float64 `json:"offset_seconds"`
+		}
+		if err := decode(r, &in); err != nil || in.OffsetSeconds == nil {
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"offset_seconds": N} (negative: the cloud's clock behind this machine's): %v`, err))
+			return
+		}
+		st.SetClockOffset(time.Duration(*in.OffsetSeconds * float64(time.Second)))
+		frontend.WriteJSON(w, http.StatusOK, clockView(st))
+	})
 	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
 		st.Reset()
 		frontend.WriteJSON(w, http.StatusOK, map[string]any{"reset": true})
 	})
 	return mux
+}
+
+// clockView is the cloud's clock as the control API shows it.
+func clockView(st *store.Store) map[string]any {
+	return map[string]any{"now": st.Now().Format(time.RFC3339Nano), "offset_seconds": st.ClockOffset().Seconds()}
 }
 
 func readBody(r *http.Request) ([]byte, error) {

@@ -37,6 +37,9 @@ type Options struct {
 	// Faults stay installed across resets; Seed seeds their rates.
 	Faults []store.Fault
 	Seed   int64
+	// ClockOffset sets the cloud's clock this far from this machine's,
+	// across resets.
+	ClockOffset time.Duration
 }
 
 // Server is a mock cloud.
@@ -58,6 +61,7 @@ func New(opts Options) *Server {
 		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
+	s.Store.SetBaseClockOffset(opts.ClockOffset)
 	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := alicloud.New(cfg)
@@ -72,8 +76,18 @@ func New(opts Options) *Server {
 	// Alibaba's RPC APIs share the path "/"; the API version tells them
 	// apart.
 	mux.Handle("/", byVersion(map[string]http.Handler{ens.Version: ens.New(cfg)}, ecsAPI))
-	s.handler = mux
+	s.handler = dated(s.Store, mux)
 	return s
+}
+
+// dated gives every answer a Date header by the cloud's clock, as a real
+// cloud's answers carry its own time: Go's server would stamp this
+// machine's.
+func dated(st *store.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", st.Now().Format(http.TimeFormat))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Handler serves every vendor API and the control API.

@@ -183,3 +183,43 @@ func TestLatencyOption(t *testing.T) {
 		t.Fatalf("latency after reset %v", got)
 	}
 }
+
+// The cloud's clock moves by the offset, from the flag (kept across
+// resets) or the control call (until the next reset); every answer's Date
+// header tells the cloud's time, as a real cloud's does.
+func TestClockOffset(t *testing.T) {
+	s := New(Options{ClockOffset: -10 * time.Minute})
+	if err := s.Start("127.0.0.1:0", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	offsetOf := func() time.Duration {
+		t.Helper()
+		resp, err := http.Get(s.URL + "/v2/securityGroup/g-web") // unsigned: refused, but dated
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		date, err := http.ParseTime(resp.Header.Get("Date"))
+		if err != nil {
+			t.Fatalf("Date %q: %v", resp.Header.Get("Date"), err)
+		}
+		return time.Until(date).Round(time.Minute)
+	}
+	if got := offsetOf(); got != -10*time.Minute {
+		t.Fatalf("the flag's offset: Date is %v from this machine's clock", got)
+	}
+	if status, out := call(t, http.DefaultClient, "POST", s.URL+"/_mock/clock", `{"offset_seconds": 900}`); status != 200 || out["offset_seconds"] != 900.0 {
+		t.Fatalf("set the clock: %d %v", status, out)
+	}
+	if got := offsetOf(); got != 15*time.Minute {
+		t.Fatalf("after the control call: %v", got)
+	}
+	if status, _ := call(t, http.DefaultClient, "POST", s.URL+"/_mock/clock", `{}`); status != 400 {
+		t.Fatalf("a clock call without offset_seconds: %d", status)
+	}
+	call(t, http.DefaultClient, "POST", s.URL+"/_mock/reset", "")
+	if got := offsetOf(); got != -10*time.Minute {
+		t.Fatalf("a reset returns to the flag's offset, got %v", got)
+	}
+}

@@ -13,13 +13,43 @@ import (
 type handler func(a *API, tx *store.Tx, req *request) (map[string]any, *apiError)
 
 var actions = map[string]handler{
-	"AuthorizeSecurityGroup":         authorize("ingress"),
-	"AuthorizeSecurityGroupEgress":   authorize("egress"),
-	"RevokeSecurityGroup":            revoke("ingress"),
-	"RevokeSecurityGroupEgress":      revoke("egress"),
-	"ModifySecurityGroupRule":        modify("ingress"),
-	"ModifySecurityGroupEgressRule":  modify("egress"),
+	"AuthorizeSecurityGroup":         idempotent(authorize("ingress")),
+	"AuthorizeSecurityGroupEgress":   idempotent(authorize("egress")),
+	"RevokeSecurityGroup":            idempotent(revoke("ingress")),
+	"RevokeSecurityGroupEgress":      idempotent(revoke("egress")),
+	"ModifySecurityGroupRule":        idempotent(modify("ingress")),
+	"ModifySecurityGroupEgressRule":  idempotent(modify("egress")),
 	"DescribeSecurityGroupAttribute": describe,
+}
+
+// idempotent honours a write's ClientToken as ECS documents idempotence
+// (and the Apsara Stack RevokeSecurityGroup reference: "unique between
+// different requests"): a token seen before with the same request is
+// answered as that request was, success, and changes nothing; with another
+// request (another action, group or parameter) it is
+// IdempotentParameterMismatch. Only a call that succeeded claims its token:
+// a refused one may be sent again, with the same token, once its cause is
+// gone.
+func idempotent(h handler) handler {
+	return func(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
+		token := req.params["ClientToken"]
+		if token == "" {
+			return h(a, tx, req)
+		}
+		key := a.cloud + "/" + token
+		fp := req.action + "?" + fingerprint(req.params)
+		if seen, ok := tx.Token(key); ok {
+			if seen != fp {
+				return nil, errorf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")
+			}
+			return nil, nil
+		}
+		out, e := h(a, tx, req)
+		if e == nil {
+			tx.SetToken(key, fp)
+		}
+		return out, e
+	}
 }
 
 // MaxRules is the per-group rule quota the mock enforces.
@@ -72,27 +102,10 @@ func knownRegion(tx *store.Tx, cloud, region string) bool {
 }
 
 func authorize(direction string) handler {
-	return func(a *API, tx *store.Tx, req *request) (_ map[string]any, failed *apiError) {
+	return func(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
 		g, e := group(tx, req)
 		if e != nil {
 			return nil, e
-		}
-		if token := req.params["ClientToken"]; token != "" {
-			key := g.Cloud + "/" + req.action + "/" + g.ID + "/" + token
-			fp := fingerprint(req.params)
-			if seen, ok := tx.Token(key); ok {
-				if seen != fp {
-					return nil, errorf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")
-				}
-				return nil, nil // a retry of a call that already landed
-			}
-			// Only a call that landed claims its token: a refused one may
-			// be sent again, with the same token, once its cause is gone.
-			defer func() {
-				if failed == nil {
-					tx.SetToken(key, fp)
-				}
-			}()
 		}
 		wanted, e := rulesOf(req.params)
 		if e != nil {

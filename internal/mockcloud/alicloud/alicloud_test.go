@@ -229,3 +229,56 @@ func TestRuleSemantics(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ClientToken as ECS documents idempotence, on every write: a repeat with
+// the same request is answered success and changes nothing, a revoke
+// included (the rule made again since stays); another request with it is
+// IdempotentParameterMismatch; a refused call claims nothing.
+func TestClientTokens(t *testing.T) {
+	api, st := newAPI()
+	ssh := map[string]string{"SecurityGroupId": "sg-web", "Permissions.1.IpProtocol": "tcp", "Permissions.1.PortRange": "22/22", "Permissions.1.SourceCidrIp": "10.0.0.0/8"}
+	call := func(action, token string, extra map[string]string) (int, map[string]any) {
+		p := map[string]string{"Action": action, "ClientToken": token}
+		for k, v := range ssh {
+			p[k] = v
+		}
+		for k, v := range extra {
+			p[k] = v
+		}
+		return do(api, httptest.NewRequest("POST", "/?"+v1("POST", p, "sk").Encode(), nil))
+	}
+	held := func() int { g, _ := st.FindGroup(Cloud, "sg-web"); return len(g.Rules) }
+
+	if s, b := call("AuthorizeSecurityGroup", "a1", nil); s != 200 || held() != 1 {
+		t.Fatalf("authorize: %d %v, %d rules", s, b, held())
+	}
+	if s, b := call("RevokeSecurityGroup", "r1", nil); s != 200 || held() != 0 {
+		t.Fatalf("revoke: %d %v, %d rules", s, b, held())
+	}
+	if s, _ := call("AuthorizeSecurityGroup", "a2", nil); s != 200 || held() != 1 {
+		t.Fatal("authorize again")
+	}
+	// The first revoke's token again: answered as then, and the rule stays.
+	if s, _ := call("RevokeSecurityGroup", "r1", nil); s != 200 || held() != 1 {
+		t.Fatalf("a repeated revoke token must change nothing: %d rules", held())
+	}
+	for _, c := range []struct{ action, token string }{
+		{"RevokeSecurityGroup", "a2"}, // another action
+		{"AuthorizeSecurityGroup", "r1"},
+	} {
+		if s, b := call(c.action, c.token, nil); s != 400 || b["Code"] != "IdempotentParameterMismatch" {
+			t.Fatalf("%s with the token of another request: %d %v", c.action, s, b)
+		}
+	}
+	if s, b := call("AuthorizeSecurityGroup", "a2", map[string]string{"Permissions.1.PortRange": "23/23"}); s != 400 || b["Code"] != "IdempotentParameterMismatch" {
+		t.Fatalf("other parameters with a used token: %d %v", s, b)
+	}
+	// A refused call claims nothing: sent again once its cause is gone, it
+	// lands.
+	if s, _ := call("RevokeSecurityGroup", "r2", map[string]string{"SecurityGroupId": "sg-missing"}); s != 404 {
+		t.Fatal("revoke in a missing group")
+	}
+	if s, _ := call("RevokeSecurityGroup", "r2", nil); s == 200 && held() != 0 || s != 200 {
+		t.Fatalf("a token of a refused call must stay free: %d, %d rules", s, held())
+	}
+}

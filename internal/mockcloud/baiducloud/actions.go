@@ -10,8 +10,8 @@ import (
 type handler func(tx *store.Tx, req *request) (map[string]any, *apiError)
 
 var actions = map[string]handler{
-	"authorizeRule":      authorize,
-	"revokeRule":         revoke,
+	"authorizeRule":      idempotent(authorize),
+	"revokeRule":         idempotent(revoke),
 	"getSecurityGroup":   detail,
 	"listSecurityGroups": list,
 }
@@ -52,31 +52,45 @@ func write(tx *store.Tx, req *request) (*store.Group, Rule, *apiError) {
 	return g, r, nil
 }
 
-// authorize adds a rule. A clientToken already used for the same rule in
-// the same group answers success again; a rule equal in the 6-tuple is a
-// 409.
+// idempotent honours a write's clientToken, the "idempotence token" of the
+// BCC RevokeSecurityGroupRule reference: a token seen before with the same
+// request (action, group and rule) is answered as that request was,
+// success, and changes nothing, before any other check (a retry carries
+// no sgVersion, or one our own first attempt moved on); with another
+// request it is refused (the vendor documents no code for it). Only a call
+// that succeeded claims its token.
+func idempotent(h handler) handler {
+	return func(tx *store.Tx, req *request) (map[string]any, *apiError) {
+		token := req.http.URL.Query().Get("clientToken")
+		if token == "" {
+			return h(tx, req)
+		}
+		key := Cloud + "/" + token
+		fp := req.action + "|" + req.group + "|" + strconv.Quote(string(req.body))
+		if seen, ok := tx.Token(key); ok {
+			if seen != fp {
+				return nil, errorf(400, "BadRequest", "clientToken was used for another request")
+			}
+			return nil, nil
+		}
+		out, e := h(tx, req)
+		if e == nil {
+			tx.SetToken(key, fp)
+		}
+		return out, e
+	}
+}
+
+// authorize adds a rule; a rule equal in the 6-tuple is a 409.
 func authorize(tx *store.Tx, req *request) (map[string]any, *apiError) {
 	g, r, e := write(tx, req)
 	if e != nil {
 		return nil, e
 	}
-	fingerprint := g.ID + "|" + strconv.Quote(string(req.body))
-	token := req.http.URL.Query().Get("clientToken")
-	if token != "" {
-		if seen, ok := tx.Token(Cloud + "/" + token); ok {
-			if seen != fingerprint {
-				return nil, errorf(400, "BadRequest", "clientToken was used for another request")
-			}
-			return nil, nil
-		}
-	}
 	for _, o := range g.Rules {
 		if o.(*Rule).key() == r.key() {
 			return nil, errorf(409, "SecurityGroup.RuleDuplicated", "The security group rule already exists.")
 		}
-	}
-	if token != "" {
-		tx.SetToken(Cloud+"/"+token, fingerprint)
 	}
 	r.ID = tx.NewID("r-")
 	r.IDAlias, r.SecurityGroupID = r.ID, g.ID

@@ -155,3 +155,48 @@ func TestVersionMismatch(t *testing.T) {
 		t.Fatalf("version %d, %d rules", g.Version, len(g.Rules))
 	}
 }
+
+// A revoke's clientToken is honoured as an authorize's: repeated with the
+// same request it is answered success again and revokes nothing (the
+// rule made again since stays, open), even without the sgVersion the
+// first attempt sent; with another request it is refused; a refused
+// revoke claims nothing.
+func TestClientTokensOnRevoke(t *testing.T) {
+	c, st := client(t, "sk")
+	ssh := &api.SecurityGroupRuleModel{Direction: "ingress", Protocol: "tcp", PortRange: "22", SourceIp: "10.0.0.0/8"}
+	revoke := func(group, token, version string) string {
+		req := &bce.BceRequest{}
+		req.SetUri(Prefix + "/" + group)
+		req.SetMethod("PUT")
+		req.SetParam("revokeRule", "")
+		req.SetParam("clientToken", token)
+		if version != "" {
+			req.SetParam("sgVersion", version)
+		}
+		body, _ := bce.NewBodyFromString(`{"rule":{"direction":"ingress","protocol":"tcp","portRange":"22","sourceIp":"10.0.0.0/8"}}`)
+		req.SetBody(body)
+		return code(c.SendRequest(req, &bce.BceResponse{}))
+	}
+	held := func() int { g, _ := st.FindGroup(Cloud, "g-web"); return len(g.Rules) }
+	if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: ssh, ClientToken: "a1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := revoke("g-web", "r1", "1"); got != "" || held() != 0 {
+		t.Fatalf("revoke: %q, %d rules", got, held())
+	}
+	if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: ssh, ClientToken: "a2"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := revoke("g-web", "r1", ""); got != "" || held() != 1 {
+		t.Fatalf("a repeated revoke token must change nothing: %q, %d rules", got, held())
+	}
+	if got := revoke("g-web", "a2", ""); got != "BadRequest" || held() != 1 {
+		t.Fatalf("the token of an authorize on a revoke: %q", got)
+	}
+	if got := revoke("g-missing", "r2", ""); got != "NoSuchObject" {
+		t.Fatalf("revoke in a missing group: %q", got)
+	}
+	if got := revoke("g-web", "r2", ""); got != "" || held() != 0 {
+		t.Fatalf("the token of a refused call must stay free: %q, %d rules", got, held())
+	}
+}

@@ -153,3 +153,55 @@ func ExpectCalls(m *mockcloud.Server, cloud, action string, want int) error {
 	}
 	return nil
 }
+
+// tokenParams are the parameters that carry a client token, per cloud's
+// spelling.
+var tokenParams = []string{"ClientToken", "clientToken"}
+
+// perRequest are parameters that change with every signed request, or
+// that a retry may leave out (Baidu's sgVersion): not part of what a
+// token names.
+var perRequest = map[string]bool{"Signature": true, "SignatureNonce": true, "Timestamp": true, "sgVersion": true}
+
+// CheckTokens checks every client token the calls carried: each names one
+// operation, and is sent again only by that operation's retries, so every
+// call with it asks the same, and none follows one the client got a
+// success for (a success ends the operation; the next operation needs a
+// token of its own, or the cloud answers it as the first and changes
+// nothing).
+func CheckTokens(m *mockcloud.Server) error {
+	type use struct {
+		request   string
+		succeeded bool
+	}
+	seen := map[string]use{}
+	for i, c := range m.Store.Calls() {
+		token := ""
+		for _, k := range tokenParams {
+			if v, ok := c.Params[k].(string); ok && v != "" {
+				token = v
+			}
+		}
+		if token == "" {
+			continue
+		}
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(c.Params)) {
+			if !perRequest[k] && !slices.Contains(tokenParams, k) {
+				parts = append(parts, fmt.Sprintf("%s=%v", k, c.Params[k]))
+			}
+		}
+		request := c.Action + "?" + strings.Join(parts, "&")
+		key := c.Cloud + "/" + token
+		if before, ok := seen[key]; ok {
+			switch {
+			case before.succeeded:
+				return fmt.Errorf("call %d: %s token %s was used again after its %s succeeded", i, c.Cloud, token, strings.SplitN(before.request, "?", 2)[0])
+			case before.request != request:
+				return fmt.Errorf("call %d: %s token %s names two requests:\n  %s\n  %s", i, c.Cloud, token, before.request, request)
+			}
+		}
+		seen[key] = use{request: request, succeeded: c.Status == 200}
+	}
+	return nil
+}

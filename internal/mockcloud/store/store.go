@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -64,20 +65,43 @@ type Store struct {
 	// latency delays every vendor call, whatever the faults; a server
 	// setting (mockcloud --latency), kept across resets.
 	latency time.Duration
-	// Now is the mock's clock (UTC); tests may replace it.
+	// offset is how far the cloud's clock is from this machine's: a
+	// client whose clock is off by as much sees the cloud as it would.
+	// baseOffset is the server setting (mockcloud --clock-offset) a reset
+	// returns to.
+	offset, baseOffset atomic.Int64
+	// Now is the mock's clock (UTC): this machine's moved by the offset;
+	// tests may replace it.
 	Now func() time.Time
 }
 
 // New makes a store that starts from, and resets to, the groups fixtures
 // returns; now is the time of the reset.
 func New(fixtures func(now time.Time) []*Group) *Store {
-	s := &Store{fixtures: fixtures, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{fixtures: fixtures}
+	s.Now = func() time.Time { return time.Now().UTC().Add(s.ClockOffset()) }
 	s.Reset()
 	return s
 }
 
-// Reset restores the fixtures and clears calls, faults and behaviours.
+// ClockOffset is how far the cloud's clock is ahead of this machine's
+// (behind, when negative).
+func (s *Store) ClockOffset() time.Duration { return time.Duration(s.offset.Load()) }
+
+// SetClockOffset moves the cloud's clock until the next reset: signatures,
+// rules' creation times and answers' Date headers all follow it.
+func (s *Store) SetClockOffset(d time.Duration) { s.offset.Store(int64(d)) }
+
+// SetBaseClockOffset is the offset kept across resets.
+func (s *Store) SetBaseClockOffset(d time.Duration) {
+	s.baseOffset.Store(int64(d))
+	s.offset.Store(int64(d))
+}
+
+// Reset restores the fixtures and clears calls, faults, behaviours and
+// the clock offset set since the start.
 func (s *Store) Reset() {
+	s.offset.Store(s.baseOffset.Load())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups = s.fixtures(s.Now())

@@ -1,7 +1,7 @@
 // Command mockcloud serves the five vendor security group APIs on one
 // address for tests without cloud accounts.
 //
-//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--faults JSON] [--seed N]
+//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--faults JSON] [--seed N] [--clock-offset 10m]
 //
 // It prints "mockcloud listening on http://ADDR" once it accepts
 // connections.
@@ -30,13 +30,14 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay every vendor call by this much (e.g. 20ms), as a real cloud's round trip does")
 	faultsJSON := flag.String("faults", "", `faults kept across resets: one fault object or a list, as POST /_mock/faults takes, e.g. '{"cloud":"*","throttle_rate":0.2}'`)
 	seed := flag.Int64("seed", 1, "seed of the fault rates, so a run can be repeated")
+	clockOffset := flag.Duration("clock-offset", 0, "run the cloud's clock this far ahead of this machine's (negative: behind), as a client with a clock off by as much sees a real cloud")
 	flag.Parse()
 
 	faults, err := parseFaults(*faultsJSON)
 	if err != nil {
 		log.Fatalf("mockcloud: --faults: %v", err)
 	}
-	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Faults: faults, Seed: *seed})
+	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Faults: faults, Seed: *seed, ClockOffset: *clockOffset})
 	if err := srv.Start(*listen, *caFile); err != nil {
 		log.Fatalf("mockcloud: %v", err)
 	}
