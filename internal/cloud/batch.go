@@ -1,13 +1,26 @@
 package cloud
 
 import (
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/hex"
+	"net/http"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
+
+// NewToken returns a fresh client token: every write gets its own, reused
+// only by the retries of that write. A token derived from what the write
+// names would repeat when the same rule is written again (applied,
+// destroyed, applied, destroyed), and a cloud answers a repeated token as
+// it answered the first request, changing nothing. 32 hex digits after the
+// prefix: ASCII, well within the vendors' 64 characters.
+func NewToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "secgroup-" + hex.EncodeToString(b)
+}
 
 // ItemToken is the client token of the i-th of n one-rule writes made for
 // one caller token (clouds without batches), so every retry of the batch
@@ -19,22 +32,24 @@ func ItemToken(token string, i, n int) string {
 	return token + "-" + strconv.Itoa(i)
 }
 
-// RevokeToken is a client token derived from what a revoke names, so the
-// retries of one revoke send the same token. extra adds what else names
-// the rule on the cloud (Baidu's remark).
-func RevokeToken(groupID string, r rule.Rule, extra ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(append([]string{groupID, rule.ContentKey(r)}, extra...), "\n")))
-	return "secgroup-revoke-" + hex.EncodeToString(sum[:12])
-}
-
 // RevokeEach revokes rules one call each, for clouds without batches. In a
 // batch a rule already gone does not stop the others; a single rule's
 // error is returned as it is, for the caller to judge.
-func RevokeEach(rules []rule.Rule, revoke func(rule.Rule) error) error {
-	for _, r := range rules {
-		if err := revoke(r); err != nil && (len(rules) == 1 || !IsGone(err)) {
+func RevokeEach(rules []rule.Rule, revoke func(i int, r rule.Rule) error) error {
+	for i, r := range rules {
+		if err := revoke(i, r); err != nil && (len(rules) == 1 || !IsGone(err)) {
 			return err
 		}
 	}
 	return nil
+}
+
+// AnswerTime is the cloud's time of an answer from its Date header's value;
+// zero when there is none that parses.
+func AnswerTime(date string) time.Time {
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }

@@ -60,18 +60,18 @@ func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Ru
 
 // Create adds one rule and returns it as the cloud reports it (with its
 // native id, where the cloud has ids). A rule that exists before the call
-// is a KindDuplicate error carrying the existing rule. clientToken is
-// reused for every retry of the write, so a retry of a write that did land
-// (its answer lost) does not count as a duplicate.
-func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule, clientToken string) (rule.Rule, error) {
+// is a KindDuplicate error carrying the existing rule. The write's client
+// token is its own and reused for every retry of it, so a retry of a write
+// that did land (its answer lost) does not count as a duplicate.
+func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	tflog.Debug(ctx, "authorizing rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
-	return c.group(groupID).write(newOp(ctx, c, opCreate, r, clientToken))
+	return c.group(groupID).write(newOp(ctx, c, opCreate, r))
 }
 
 // Delete revokes one rule. A rule or group that is already gone is success.
 func (c *Client) Delete(ctx context.Context, groupID string, r rule.Rule) error {
 	tflog.Debug(ctx, "revoking rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
-	_, err := c.group(groupID).write(newOp(ctx, c, opDelete, r, ""))
+	_, err := c.group(groupID).write(newOp(ctx, c, opDelete, r))
 	return err
 }
 
@@ -80,6 +80,6 @@ func (c *Client) UpdateDescription(ctx context.Context, groupID string, r rule.R
 	if _, ok := c.backend.(DescriptionUpdater); !ok {
 		return fmt.Errorf("%s cannot change a rule's description in place", c.Cloud.Name)
 	}
-	_, err := c.group(groupID).write(newOp(ctx, c, opUpdate, r, ""))
+	_, err := c.group(groupID).write(newOp(ctx, c, opUpdate, r))
 	return err
 }

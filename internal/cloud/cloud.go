@@ -7,6 +7,7 @@ package cloud
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -18,13 +19,19 @@ import (
 type Backend interface {
 	// Authorize adds rules to a group. clientToken makes the call idempotent
 	// where the cloud supports it: a retry with the same token must not
-	// create a second rule.
-	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
+	// create a second rule. It returns the cloud's time of its last answer
+	// (its Date header), zero when the answer had none: when the rules were
+	// written by the cloud's own clock, not this machine's.
+	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error)
 	// Describe returns every rule of a group, in portable form.
 	Describe(ctx context.Context, groupID string) ([]rule.Rule, error)
 	// Revoke removes rules from a group. A rule that is already gone is not
-	// an error.
-	Revoke(ctx context.Context, groupID string, rules []rule.Rule) error
+	// an error. clientToken, where the cloud takes one, is unique to this
+	// revoke and reused only by its retries: a cloud answers a repeated
+	// token as it answered the first request and changes nothing, so a
+	// token that named an earlier revoke of the same rule would leave the
+	// rule in place.
+	Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
 }
 
 // DescriptionUpdater is implemented by backends that change a rule's

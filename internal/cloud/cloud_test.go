@@ -73,26 +73,26 @@ type fakeBackend struct {
 	authorized int
 }
 
-func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) error {
+func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) (time.Time, error) {
 	f.authorized++
 	for _, r := range rules {
 		r.NativeID = "id-" + r.Ports.String()
 		f.rules = append(f.rules, r)
 	}
-	return nil
+	return time.Time{}, nil
 }
-func (f *fakeBackend) Describe(context.Context, string) ([]rule.Rule, error) { return f.rules, nil }
-func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule) error     { return f.failRevoke }
+func (f *fakeBackend) Describe(context.Context, string) ([]rule.Rule, error)     { return f.rules, nil }
+func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule, string) error { return f.failRevoke }
 
 func TestClientCreateDetectsDuplicates(t *testing.T) {
 	b := &fakeBackend{}
 	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	got, err := c.Create(context.Background(), "sg", r, "token")
+	got, err := c.Create(context.Background(), "sg", r)
 	if err != nil || got.NativeID != "id-22" {
 		t.Fatalf("Create = %+v, %v; want the read-back rule with its native id", got, err)
 	}
-	existing, err := c.Create(context.Background(), "sg", r, "token-2")
+	existing, err := c.Create(context.Background(), "sg", r)
 	if KindOf(err) != KindDuplicate || existing.NativeID != "id-22" || b.authorized != 1 {
 		t.Fatalf("second Create: err=%v existing=%+v authorized=%d; want a duplicate error, no second write", err, existing, b.authorized)
 	}
@@ -105,20 +105,20 @@ type tokenlessBackend struct {
 	failFirst Kind
 }
 
-func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) error {
+func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) (time.Time, error) {
 	if f.authorized > 0 {
 		f.authorized++
-		return &Error{Kind: KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
+		return time.Time{}, &Error{Kind: KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
 	}
-	_ = f.fakeBackend.Authorize(ctx, group, rules, token)
-	return &Error{Kind: f.failFirst, Code: "first answer"}
+	_, _ = f.fakeBackend.Authorize(ctx, group, rules, token)
+	return time.Time{}, &Error{Kind: f.failFirst, Code: "first answer"}
 }
 
 func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
 	b := &tokenlessBackend{failFirst: KindTransient}
 	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
-	got, err := c.Create(context.Background(), "sg", r, "")
+	got, err := c.Create(context.Background(), "sg", r)
 	if err != nil || got.NativeID != "id-22" || b.authorized != 2 {
 		t.Fatalf("Create = %+v, %v after %d writes; want our own rule after one retry", got, err, b.authorized)
 	}
@@ -127,7 +127,7 @@ func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 	// duplicate is someone else's rule.
 	b = &tokenlessBackend{failFirst: KindBusy}
 	c = NewClient(fakeCloud, b, "fake", NewGroups(), fast)
-	got, err = c.Create(context.Background(), "sg", r, "")
+	got, err = c.Create(context.Background(), "sg", r)
 	if KindOf(err) != KindDuplicate || got.Ports != r.Ports {
 		t.Fatalf("Create = %+v, %v; want a duplicate error naming the rule", got, err)
 	}
@@ -189,22 +189,24 @@ func TestBatchHelpers(t *testing.T) {
 	if ItemToken("t", 0, 1) != "t" || ItemToken("t", 1, 3) != "t-1" || ItemToken("", 1, 3) != "" {
 		t.Fatal("ItemToken")
 	}
+	if a, b := NewToken(), NewToken(); a == b || len(a) > 64 || len(ItemToken(a, 99, 100)) > 64 {
+		t.Fatalf("NewToken must be fresh each time and fit 64 characters with an item suffix: %s %s", a, b)
+	}
 	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	same := a
-	if RevokeToken("g", a) != RevokeToken("g", same) || RevokeToken("g", a) == RevokeToken("g", a, "remark") || len(RevokeToken("g", a)) > 64 {
-		t.Fatal("RevokeToken must be stable, tell extras apart and fit 64 characters")
-	}
 	gone := &Error{Kind: KindRuleGone}
-	calls := 0
-	err := RevokeEach([]rule.Rule{a, a, a}, func(rule.Rule) error { calls++; return gone })
-	if err != nil || calls != 3 {
-		t.Fatalf("a batch goes on past gone rules: %v after %d calls", err, calls)
+	var seen []int
+	err := RevokeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) error { seen = append(seen, i); return gone })
+	if err != nil || len(seen) != 3 || seen[2] != 2 {
+		t.Fatalf("a batch goes on past gone rules, each told its place: %v after %v", err, seen)
 	}
-	if err := RevokeEach([]rule.Rule{a}, func(rule.Rule) error { return gone }); !IsGone(err) {
+	if err := RevokeEach([]rule.Rule{a}, func(int, rule.Rule) error { return gone }); !IsGone(err) {
 		t.Fatal("a single rule's gone error is the caller's to judge")
 	}
 	auth := &Error{Kind: KindAuth}
-	if err := RevokeEach([]rule.Rule{a, a}, func(rule.Rule) error { return auth }); KindOf(err) != KindAuth {
+	if err := RevokeEach([]rule.Rule{a, a}, func(int, rule.Rule) error { return auth }); KindOf(err) != KindAuth {
 		t.Fatal("other errors stop the batch")
+	}
+	if !AnswerTime("Wed, 02 Dec 2026 03:55:32 GMT").Equal(time.Date(2026, 12, 2, 3, 55, 32, 0, time.UTC)) || !AnswerTime("").IsZero() {
+		t.Fatal("AnswerTime reads an HTTP date, and nothing from no header")
 	}
 }

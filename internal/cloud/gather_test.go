@@ -18,7 +18,7 @@ func TestGatheredWritesGoInOneCall(t *testing.T) {
 	}
 	errs := make(chan error, 5)
 	for i := range 5 {
-		go func() { _, err := c.Create(ctx, "sg", tcp(30+i), fmt.Sprint("t", i)); errs <- err }()
+		go func() { _, err := c.Create(ctx, "sg", tcp(30+i)); errs <- err }()
 		time.Sleep(10 * time.Millisecond)
 	}
 	for range 5 {
@@ -49,7 +49,7 @@ func TestGatherDecision(t *testing.T) {
 	queued := func(n int, at time.Time) []*op {
 		var ops []*op
 		for i := range n {
-			o := newOp(context.Background(), c, opCreate, tcp(i+1), "")
+			o := newOp(context.Background(), c, opCreate, tcp(i+1))
 			o.queued = at
 			ops = append(ops, o)
 		}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -28,6 +30,9 @@ import (
 // account, region, endpoint). Each provider configuration begins a new
 // epoch (NewEpoch): a Terraform command reads afresh what another command,
 // or someone else, may have changed in between.
+//
+// Other provider processes of this machine (Terraform starts one per
+// provider configuration) are kept in step through MachineLocks.
 type Groups struct {
 	mu     sync.Mutex
 	groups map[string]*group
@@ -40,6 +45,9 @@ type Groups struct {
 	// first at peakAt.
 	writing, peak int
 	peakAt        time.Time
+	// machine serialises writes with the other provider processes of
+	// this machine; nil when the coordinator is alone (tests).
+	machine *MachineLocks
 }
 
 // NewGroups returns an empty coordinator that sends writes as soon as the
@@ -54,8 +62,15 @@ func (gs *Groups) WithGather(g Gather) *Groups {
 	return gs
 }
 
+// WithMachineLocks makes the coordinator take turns with the other
+// provider processes of this machine (see MachineLocks).
+func (gs *Groups) WithMachineLocks(l *MachineLocks) *Groups {
+	gs.machine = l
+	return gs
+}
+
 // ProcessGroups is the coordinator of this provider process.
-var ProcessGroups = NewGroups().WithGather(DefaultGather)
+var ProcessGroups = NewGroups().WithGather(DefaultGather).WithMachineLocks(DefaultMachineLocks())
 
 // NewEpoch makes every cached describe of the scope's groups stale.
 func (gs *Groups) NewEpoch(scope string) {
@@ -105,6 +120,11 @@ type group struct {
 	known []rule.Rule
 	// tally is what the current plan does to the group (PlanQuota).
 	tally *tally
+	// machineCount is the count of the group's machine lock that known
+	// is current with; held is the lock while the worker holds it (only
+	// the worker touches held).
+	machineCount uint64
+	held         *machineLock
 }
 
 type opKind int
@@ -124,8 +144,12 @@ type op struct {
 	token  string
 
 	queued time.Time
-	// sent is when its authorize went out.
-	sent time.Time
+	// sentAt is the cloud's time when its authorize went out (zero when
+	// the cloud's answers carry no time).
+	sentAt time.Time
+	// twins are writes of the same rule that ride on this one (deletes
+	// of one rule declared twice) and end as it does.
+	twins []*op
 
 	once   sync.Once
 	done   chan struct{}
@@ -133,16 +157,21 @@ type op struct {
 	err    error
 }
 
-func newOp(ctx context.Context, c *Client, kind opKind, r rule.Rule, token string) *op {
-	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: token, queued: time.Now(), done: make(chan struct{})}
+// newOp makes a write with a client token of its own, which only its
+// retries reuse.
+func newOp(ctx context.Context, c *Client, kind opKind, r rule.Rule) *op {
+	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: NewToken(), queued: time.Now(), done: make(chan struct{})}
 }
 
-// finish delivers an op's outcome once; later outcomes (the worker's, after
-// the resource gave up waiting) are dropped.
+// finish delivers an op's outcome once, to it and its twins; later
+// outcomes (the worker's, after the resource gave up waiting) are dropped.
 func (o *op) finish(result rule.Rule, err error) {
 	o.once.Do(func() {
 		o.result, o.err = result, err
 		close(o.done)
+		for _, t := range o.twins {
+			t.finish(result, err)
+		}
 	})
 }
 
@@ -188,11 +217,16 @@ func (g *group) startWorker() {
 // waiting together, and the describes that readers and read-backs wait
 // for, until nothing waits. Writes ready to go come first, so that one
 // describe serves the read-backs of several writes; while writes gather,
-// the waiting reads are served.
+// the waiting reads are served. The machine lock taken for writes is
+// held until their created rules are read back, so that the next process
+// to write sees them; between batches another process may take it.
 func (g *group) work() {
 	for {
 		g.mu.Lock()
 		g.deliverCached()
+		if !g.readingBack() {
+			g.releaseMachine()
+		}
 		g.writes = live(g.writes)
 		gather := time.Duration(0)
 		if len(g.writes) > 0 {
@@ -224,12 +258,73 @@ func (g *group) work() {
 	}
 }
 
+// readingBack reports whether created rules wait to be read back. Called
+// with mu held.
+func (g *group) readingBack() bool {
+	return slices.ContainsFunc(g.readers, func(r *reader) bool { return r.op != nil })
+}
+
 // gatherTick is how often gathering writes look again whether to go.
 const gatherTick = 5 * time.Millisecond
 
-// clockSlack is how far this machine's clock and the cloud's may differ
-// before a rule's creation time is believed to precede our authorize.
-const clockSlack = time.Minute
+// lockMachine takes the group's machine lock for writes about to go out,
+// unless the worker holds it already. A count other than the one our
+// knowledge of the group is current with means another process wrote to
+// it: what we know is stale, and the next check reads the group again. An
+// error is the context's; a lock that cannot be had for another reason
+// (a folder not ours) leaves the writes to the cloud's evidence alone.
+func (g *group) lockMachine(ctx context.Context) error {
+	l := g.groups.machine
+	if l == nil || g.held != nil {
+		return nil
+	}
+	m, err := l.acquire(ctx, g.scope, g.id)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		tflog.Debug(ctx, "writing without the machine lock", map[string]any{"reason": err.Error()})
+		return nil
+	}
+	g.held = m
+	g.mu.Lock()
+	if m.count != g.machineCount {
+		g.snap, g.known = nil, nil
+	}
+	g.mu.Unlock()
+	return nil
+}
+
+// wroteUnderLock counts our writes in the held machine lock.
+func (g *group) wroteUnderLock() {
+	if g.held == nil {
+		return
+	}
+	n := g.held.wrote()
+	g.mu.Lock()
+	g.machineCount = n
+	g.mu.Unlock()
+}
+
+// releaseMachine lets the next process in.
+func (g *group) releaseMachine() {
+	if g.held != nil {
+		g.held.release()
+		g.held = nil
+	}
+}
+
+// machineCountNow is the machine lock's count before a describe: the
+// held one's, or a peek.
+func (g *group) machineCountNow() uint64 {
+	switch {
+	case g.held != nil:
+		return g.held.count
+	case g.groups.machine != nil:
+		return g.groups.machine.peek(g.scope, g.id)
+	}
+	return 0
+}
 
 // live drops the ops whose resource gave up waiting.
 func live(ops []*op) []*op {

@@ -23,9 +23,21 @@ type countingBackend struct {
 	hold      chan struct{}
 	held      chan struct{}
 	failWrite error // every write fails with it when set
+	failRead  error // every describe fails with it when set
+	// clock is the cloud's: its CreateTime and its answers' Date.
+	clock func() time.Time
+	// tokens are the client tokens of the write calls, in order.
+	tokens []string
 }
 
-func newCounting() *countingBackend { return &countingBackend{calls: map[string]int{}} }
+// newCounting is a cloud whose clock is this machine's; tests move it.
+func newCounting() *countingBackend {
+	return &countingBackend{calls: map[string]int{}, clock: time.Now}
+}
+
+// answered is the cloud's time of an answer, whole seconds as a Date
+// header has it.
+func (f *countingBackend) answered() time.Time { return f.clock().Truncate(time.Second) }
 
 func (f *countingBackend) count(action string, n int) {
 	f.mu.Lock()
@@ -36,8 +48,11 @@ func (f *countingBackend) count(action string, n int) {
 	}
 }
 
-func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) error {
+func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, token string) (time.Time, error) {
 	f.count("authorize", len(rules))
+	f.mu.Lock()
+	f.tokens = append(f.tokens, token)
+	f.mu.Unlock()
 	f.mu.Lock()
 	hold := f.hold
 	f.hold = nil
@@ -49,11 +64,11 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failWrite != nil {
-		return f.failWrite
+		return f.answered(), f.failWrite
 	}
 	for _, r := range rules {
 		if r.Ports.From == 666 {
-			return &Error{Kind: KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
+			return f.answered(), &Error{Kind: KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
 		}
 	}
 	for _, r := range rules {
@@ -62,23 +77,27 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 			continue
 		}
 		f.next++
-		r.NativeID, r.Created = fmt.Sprintf("id-%d", f.next), time.Now()
+		r.NativeID, r.Created = fmt.Sprintf("id-%d", f.next), f.clock().Truncate(time.Second)
 		f.rules = append(f.rules, r)
 	}
-	return nil
+	return f.answered(), nil
 }
 
 func (f *countingBackend) Describe(context.Context, string) ([]rule.Rule, error) {
 	f.count("describe", 0)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failRead != nil {
+		return nil, f.failRead
+	}
 	return append([]rule.Rule(nil), f.rules...), nil
 }
 
-func (f *countingBackend) Revoke(_ context.Context, _ string, rules []rule.Rule) error {
+func (f *countingBackend) Revoke(_ context.Context, _ string, rules []rule.Rule, token string) error {
 	f.count("revoke", len(rules))
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.tokens = append(f.tokens, token)
 	if f.failWrite != nil {
 		return f.failWrite
 	}

@@ -83,10 +83,15 @@ func (g *group) deliverCached() {
 }
 
 // readBack finishes a create whose rule the rules show, and reports
-// whether they did. A rule the cloud made well before the authorize went
-// out was not made by it: clouds that accept a repeated authorize (ECS)
-// answer it with success, so another configuration or Terraform run that
-// declares the same rule would otherwise own it too.
+// whether they did. A rule the cloud made before the authorize went out
+// was not made by it: clouds that accept a repeated authorize (ECS) answer
+// it with success, so another configuration or Terraform run that declares
+// the same rule would otherwise own it too. Both times are the cloud's
+// (its CreateTime, and its Date less the time the call took here), so
+// this machine's clock, however far off, plays no part; both are whole
+// seconds, so a rule made within a second before our write is taken as
+// ours (MachineLocks keeps this machine's other processes out of that
+// second).
 func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	o := r.op
 	i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule)
@@ -94,7 +99,7 @@ func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 		return false
 	}
 	var err error
-	if made := rules[i].Created; !made.IsZero() && made.Before(o.sent.Add(-clockSlack)) {
+	if made := rules[i].Created; madeBefore(made, o.sentAt) {
 		err = &Error{Cloud: o.client.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
 			Message: fmt.Sprintf("security group %s already had the rule %s (made at %s) when this create was sent: another configuration or Terraform run declares it too",
 				g.id, rules[i], made.UTC().Format(time.RFC3339))}
@@ -102,6 +107,13 @@ func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	o.finish(rules[i], err)
 	close(r.done)
 	return true
+}
+
+// madeBefore reports whether a rule the cloud says it made at made (a
+// whole second) surely existed before sent, the cloud's time a write went
+// out; unknown times say nothing.
+func madeBefore(made, sent time.Time) bool {
+	return !made.IsZero() && !sent.IsZero() && !made.Add(time.Second).After(sent)
 }
 
 // describe runs one describe for the readers and answers them: plain
@@ -161,6 +173,7 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	g.mu.Lock()
 	gen := g.gen // only this worker changes it
 	g.mu.Unlock()
+	count := g.machineCountNow()
 	var rules []rule.Rule
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		var err error
@@ -173,6 +186,7 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	g.mu.Lock()
 	g.snap = &snapshot{rules: rules, epoch: epoch, gen: gen}
 	g.known = append([]rule.Rule(nil), rules...)
+	g.machineCount = count
 	g.mu.Unlock()
 	return rules, nil
 }

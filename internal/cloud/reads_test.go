@@ -42,7 +42,7 @@ func TestReadAfterWriteSeesTheWrite(t *testing.T) {
 	if rules, _ := c.List(ctx, "sg"); len(rules) != 0 {
 		t.Fatal("empty at first")
 	}
-	if _, err := c.Create(ctx, "sg", tcp(22), "t"); err != nil {
+	if _, err := c.Create(ctx, "sg", tcp(22)); err != nil {
 		t.Fatal(err)
 	}
 	if rules, _ := c.List(ctx, "sg"); len(rules) != 1 {

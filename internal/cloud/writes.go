@@ -13,10 +13,21 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// runWrites makes a set of writes that waited together: revokes first (a
-// rule destroyed and declared again elsewhere in one apply must be gone
-// before it is authorized), then authorizes, then description changes.
+// runWrites makes a set of writes that waited together, under the
+// group's machine lock: revokes first (a rule destroyed and declared again
+// elsewhere in one apply must be gone before it is authorized), then
+// authorizes, then description changes.
 func (g *group) runWrites(ops []*op) {
+	ctx, cancel := joined(opContexts(ops))
+	err := g.lockMachine(ctx)
+	cancel()
+	if err != nil {
+		for _, o := range ops {
+			o.finish(o.rule, err)
+		}
+		return
+	}
+	defer g.wroteUnderLock()
 	var creates, deletes, updates []*op
 	for _, o := range ops {
 		switch o.kind {
@@ -28,7 +39,7 @@ func (g *group) runWrites(ops []*op) {
 			updates = append(updates, o)
 		}
 	}
-	for _, chunk := range chunks(deletes) {
+	for _, chunk := range chunks(collapse(deletes)) {
 		g.revoke(chunk)
 	}
 	if len(creates) > 0 {
@@ -37,6 +48,23 @@ func (g *group) runWrites(ops []*op) {
 	for _, o := range updates {
 		g.update(o)
 	}
+}
+
+// collapse sends each rule once: a delete of a rule that another delete
+// of the same batch names already (one rule in two resources' state) rides
+// on that one as its twin and ends as it does. A cloud refuses a call that
+// names one rule twice, or answers the second "not found".
+func collapse(ops []*op) []*op {
+	var out []*op
+	var rules []rule.Rule
+	for _, o := range ops {
+		if i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule); i >= 0 {
+			out[i].twins = append(out[i].twins, o)
+			continue
+		}
+		out, rules = append(out, o), append(rules, o.rule)
+	}
+	return out
 }
 
 // chunks splits ops into the calls the cloud takes: up to its batch size,
@@ -143,12 +171,16 @@ func (g *group) authorizeChunk(chunk []*op) {
 	token := chunkToken(chunk)
 	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
 	lost := false
-	sent := time.Now()
-	for _, o := range chunk {
-		o.sent = sent
-	}
+	// The cloud's time when the first attempt went out: its last answer's
+	// time less how long the attempts took by this machine's monotonic
+	// clock (an interval, never this machine's date).
+	start := time.Now()
+	var sentAt time.Time
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
-		err := c.backend.Authorize(ctx, g.id, rules, token)
+		answered, err := c.backend.Authorize(ctx, g.id, rules, token)
+		if !answered.IsZero() {
+			sentAt = answered.Add(-time.Since(start))
+		}
 		if lost && KindOf(err) == KindDuplicate {
 			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
 			return nil
@@ -165,6 +197,7 @@ func (g *group) authorizeChunk(chunk []*op) {
 	switch {
 	case err == nil:
 		for _, o := range chunk {
+			o.sentAt = sentAt
 			g.created(o)
 		}
 	case len(chunk) > 1 && splittable(err):
@@ -201,18 +234,20 @@ func (g *group) created(o *op) {
 	g.mu.Unlock()
 }
 
-// revoke sends one revoke call for the chunk, retried on transient errors.
-// A rule or group already gone is success; a chunk failing for a reason
-// that may belong to one rule (one of them gone, a bad value) is sent
-// again rule by rule.
+// revoke sends one revoke call for the chunk, retried on transient errors
+// with one client token, fresh for this chunk. A rule or group already
+// gone is success; a chunk failing for a reason that may belong to one
+// rule (one of them gone, a bad value) is sent again rule by rule, each
+// with its own token.
 func (g *group) revoke(chunk []*op) {
 	c := chunk[0].client
 	ctx, cancel := joined(opContexts(chunk))
 	defer cancel()
 	rules := rulesOf(chunk)
+	token := chunkToken(chunk)
 	tflog.Debug(ctx, "revoking rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
-		return c.backend.Revoke(ctx, g.id, rules)
+		return c.backend.Revoke(ctx, g.id, rules, token)
 	})
 	gone := err == nil || KindOf(err) == KindGroupGone || len(chunk) == 1 && IsGone(err)
 	g.mu.Lock()
@@ -264,10 +299,10 @@ func rulesOf(ops []*op) []rule.Rule {
 	return out
 }
 
-// chunkToken is the client token of one authorize call: the resource's
-// own for a single rule, else one derived from every member's, so the
-// retries of the same chunk send the same token and another chunk never
-// does.
+// chunkToken is the client token of one write call: the op's own for a
+// single rule, else one derived from every member's, so the retries of the
+// same chunk send the same token and another chunk never does (every op's
+// token is fresh, see newOp).
 func chunkToken(chunk []*op) string {
 	if len(chunk) == 1 {
 		return chunk[0].token

@@ -19,14 +19,14 @@ func TestWritesInFlightTogetherGoInOneCall(t *testing.T) {
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
 	first := make(chan error)
-	go func() { _, err := c.Create(ctx, "sg", tcp(1), "t-1"); first <- err }()
+	go func() { _, err := c.Create(ctx, "sg", tcp(1)); first <- err }()
 	<-held
 	var wg sync.WaitGroup
 	results := make([]rule.Rule, 10)
 	errs := make([]error, 10)
 	for i := range 10 {
 		wg.Add(1)
-		go func() { defer wg.Done(); results[i], errs[i] = c.Create(ctx, "sg", tcp(100+i), fmt.Sprint("t", i)) }()
+		go func() { defer wg.Done(); results[i], errs[i] = c.Create(ctx, "sg", tcp(100+i)) }()
 	}
 	waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == 10 })
 	release()
@@ -51,14 +51,14 @@ func TestABatchDoesNotBlurErrors(t *testing.T) {
 	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
-	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-1") }()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1)) }()
 	<-held
 	ports := []int{10, 666, 11, 10}
 	errs := make([]error, len(ports))
 	var wg sync.WaitGroup
 	for i, p := range ports {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, errs[i] = c.Create(ctx, "sg", tcp(p), fmt.Sprint("t", i)) }()
+		go func() { defer wg.Done(); _, errs[i] = c.Create(ctx, "sg", tcp(p)) }()
 		waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == i+1 })
 	}
 	release()
@@ -83,13 +83,13 @@ func TestBatchedDeletesWithAGoneRule(t *testing.T) {
 	b := newCounting()
 	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
 	ctx := context.Background()
-	for _, err := range parallel(5, func(i int) error { _, err := c.Create(ctx, "sg", tcp(20+i), fmt.Sprint("t", i)); return err }) {
+	for _, err := range parallel(5, func(i int) error { _, err := c.Create(ctx, "sg", tcp(20+i)); return err }) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	held, release := b.holdNextAuthorize()
-	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-x") }()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1)) }()
 	<-held
 	go func() {
 		waitFor(t, func() bool { g := c.group("sg"); g.mu.Lock(); defer g.mu.Unlock(); return len(g.writes) == 6 })
@@ -117,14 +117,14 @@ func TestOneTimeoutLeavesTheBatch(t *testing.T) {
 	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
-	go func() { _, _ = c.Create(ctx, "sg", tcp(1), "t-1") }()
+	go func() { _, _ = c.Create(ctx, "sg", tcp(1)) }()
 	<-held
 	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	shortErr := make(chan error)
-	go func() { _, err := c.Create(short, "sg", tcp(2), "t-2"); shortErr <- err }()
+	go func() { _, err := c.Create(short, "sg", tcp(2)); shortErr <- err }()
 	longErr := make(chan error)
-	go func() { _, err := c.Create(ctx, "sg", tcp(3), "t-3"); longErr <- err }()
+	go func() { _, err := c.Create(ctx, "sg", tcp(3)); longErr <- err }()
 	if err := <-shortErr; err == nil {
 		t.Fatal("the short create must end with its context")
 	}
@@ -149,12 +149,12 @@ func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
 	b.mu.Lock()
 	b.rules = append(b.rules, theirs)
 	b.mu.Unlock()
-	got, err := c.Create(ctx, "sg", tcp(22), "t")
+	got, err := c.Create(ctx, "sg", tcp(22))
 	if KindOf(err) != KindDuplicate || got.NativeID != "theirs" || !strings.Contains(err.Error(), "when this create was sent") {
 		t.Fatalf("Create = %+v, %v", got, err)
 	}
 	// Our own rule, made just now, is ours.
-	if got, err := c.Create(ctx, "sg", tcp(23), "t2"); err != nil || got.NativeID == "" {
+	if got, err := c.Create(ctx, "sg", tcp(23)); err != nil || got.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", got, err)
 	}
 }

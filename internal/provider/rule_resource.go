@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -245,7 +243,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
 
-	created, err := c.Create(ctx, group, plan.toRule(), newClientToken())
+	created, err := c.Create(ctx, group, plan.toRule())
 	switch {
 	case cloud.KindOf(err) == cloud.KindDuplicate:
 		id := rule.ID{Cloud: cloudName, GroupID: group, Rule: created}.String()
@@ -344,12 +342,6 @@ func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if err := c.Delete(ctx, state.SecurityGroupID.ValueString(), state.toRule()); err != nil {
 		addRuleError(&resp.Diagnostics, "Could Not Delete Rule", state.SecurityGroupID.ValueString(), state.toRule(), err)
 	}
-}
-
-func newClientToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return "secgroup-" + hex.EncodeToString(b)
 }
 
 // addRuleError reports a cloud error about one rule, naming its group and

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -64,9 +65,10 @@ func NewRPC(api API, s map[string]string) (*RPC, error) {
 }
 
 // Call sends one action with its parameters in the query string, as the
-// SDK's typed requests do; out, if set, receives the JSON answer. An error
-// is the SDK's: FromSDK reads it.
-func (c *RPC) Call(ctx context.Context, action string, params map[string]string, out any) error {
+// SDK's typed requests do; out, if set, receives the JSON answer. It
+// returns the answer's time by the cloud's clock (cloud.AnswerTime). An
+// error is the SDK's: FromSDK reads it.
+func (c *RPC) Call(ctx context.Context, action string, params map[string]string, out any) (time.Time, error) {
 	req := requests.NewCommonRequest()
 	req.Method, req.Scheme, req.Domain = requests.POST, c.scheme, c.domain
 	req.Product, req.Version, req.ApiName = c.product, c.version, action
@@ -78,15 +80,19 @@ func (c *RPC) Call(ctx context.Context, action string, params map[string]string,
 		req.QueryParams[k] = v
 	}
 	resp, err := c.client.ProcessCommonRequest(req)
-	if err != nil || out == nil {
-		return err
+	if err != nil {
+		return time.Time{}, err
+	}
+	answered := cloud.AnswerTime(http.Header(resp.GetHttpHeaders()).Get("Date"))
+	if out == nil {
+		return answered, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(resp.GetHttpContentBytes()))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("%w to %s: %v", errUnreadable, action, err)
+		return answered, fmt.Errorf("%w to %s: %v", errUnreadable, action, err)
 	}
-	return nil
+	return answered, nil
 }
 
 // errUnreadable is an answer that came but does not parse.
@@ -115,7 +121,7 @@ func FromSDK(cloudName, action string, err error) (e *cloud.Error, answered bool
 		}
 		return cloud.NoAnswer(cloudName, action, scrubURL(err)), false
 	}
-	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), firstLine(server.Message()), server.RequestId(), server.HttpStatus()
+	e.Code, e.Message, e.RequestID, e.Status = server.ErrorCode(), ShortMessage(server.Message()), server.RequestId(), server.HttpStatus()
 	return e, true
 }
 
@@ -133,9 +139,11 @@ func scrubURL(err error) error {
 	return fmt.Errorf("%s %s: %w", u.Op, target, u.Err)
 }
 
-// firstLine keeps messages short: SignatureDoesNotMatch carries the
-// server's whole string to sign, which only helps SDK developers.
-func firstLine(s string) string {
+// ShortMessage keeps an error message to what a user needs: the
+// SignatureDoesNotMatch of the Alibaba family carries the server's whole
+// string to sign, which holds the access key id, the nonce and the
+// timestamp, and only helps SDK developers.
+func ShortMessage(s string) string {
 	if i := strings.Index(s, " server string to sign is:"); i >= 0 {
 		s = s[:i]
 	}

@@ -8,6 +8,7 @@ package alicloud
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -60,19 +61,22 @@ func New(s map[string]string) (*Backend, error) {
 }
 
 // Authorize adds rules of one direction per call, all of a batch in one
-// Permissions.N list (ECS takes up to 100).
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
-	for _, batch := range alibaba.ByDirection(rules) {
+// Permissions.N list (ECS takes up to 100). Ingress and egress are two
+// actions, so each gets its own ClientToken (ItemToken): one token on two
+// different requests is IdempotentParameterMismatch.
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
+	batches := alibaba.ByDirection(rules)
+	for i, batch := range batches {
 		p := alibaba.Permissions(batch, true)
 		p["SecurityGroupId"] = groupID
-		if clientToken != "" {
-			p["ClientToken"] = clientToken
+		if token := cloud.ItemToken(clientToken, i, len(batches)); token != "" {
+			p["ClientToken"] = token
 		}
-		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
-			return err
+		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+			return answered, err
 		}
 	}
-	return nil
+	return answered, nil
 }
 
 // Describe pages through DescribeSecurityGroupAttribute. Priority is read
@@ -86,7 +90,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 			p["NextToken"] = token
 		}
 		var a alibaba.DescribeAnswer
-		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
+		if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
 			return nil, err
 		}
 		for _, p := range a.Permissions.Permission {
@@ -106,12 +110,13 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // SourceGroupId, SourceGroupOwnerAccount, SourceGroupOwnerId, Priority,
 // plus the Ipv6 and prefix-list fields of the current API); several rules
 // of one direction go out as one Permissions.N list, the successor of the
-// flat form in the SDK.
-func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
+// flat form in the SDK. The ECS RevokeSecurityGroup reference takes no
+// ClientToken, so none is sent.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	for _, batch := range alibaba.ByDirection(rules) {
 		p := revokeParams(batch)
 		p["SecurityGroupId"] = groupID
-		if err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+		if _, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
 			return err
 		}
 	}
@@ -123,5 +128,6 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
 	action, p := alibaba.Modify(groupID, r)
-	return b.client.call(ctx, action, r.Direction, p, nil)
+	_, err := b.client.call(ctx, action, r.Direction, p, nil)
+	return err
 }

@@ -39,7 +39,7 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	ctx := context.Background()
 
 	all := []rule.Rule{ssh, web6, out, toApp, prefix}
-	if err := b.Authorize(ctx, "sg-web", all, "token-1"); err != nil {
+	if _, err := b.Authorize(ctx, "sg-web", all, "token-1"); err != nil {
 		t.Fatal(err)
 	}
 	// One call per direction, each a Permissions.N batch.
@@ -76,7 +76,7 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	}
 
 	// One rule: the flat parameters of the ECS RevokeSecurityGroup reference.
-	if err := b.Revoke(ctx, "sg-web", []rule.Rule{toApp}); err != nil {
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
 		t.Fatal(err)
 	}
 	call := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")[0]
@@ -86,10 +86,10 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 		}
 	}
 	// Several: one Permissions.N call.
-	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh, web6}); err != nil {
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh, web6}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Revoke(ctx, "sg-web", []rule.Rule{out, prefix}); err != nil {
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{out, prefix}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
@@ -104,10 +104,10 @@ func TestPeerGroupOwnerParameters(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, PeerGroupID: "sg-other-vpc",
 		PeerGroupOwnerAccount: "peer@example.com", PeerGroupOwnerID: "1234567890", Policy: rule.Drop, Priority: 9}
-	if err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
+	if _, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Revoke(context.Background(), "sg-web", []rule.Rule{r}); err != nil {
+	if err := b.Revoke(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
 	call := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")[0]
@@ -127,10 +127,10 @@ func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	// The revoke is real: a rule that exists goes.
-	if err := b.Authorize(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
+	if _, err := b.Authorize(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh}); err != nil {
+	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 0 {
@@ -148,7 +148,7 @@ func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	} {
 		m.Store.SetBehavior("alicloud", "revoke_missing", answer)
 		before := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup"))
-		err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh})
+		err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh}, "")
 		calls := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")
 		if len(calls) != before+1 || calls[len(calls)-1].Code != code {
 			t.Fatalf("revoke_missing=%q: the mock answered %v, want one call answered %q", answer, calls[before:], code)
@@ -157,7 +157,7 @@ func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 			t.Errorf("revoke_missing=%q: %v, want rule gone", answer, err)
 		}
 	}
-	err := b.Revoke(ctx, "sg-missing", []rule.Rule{ssh})
+	err := b.Revoke(ctx, "sg-missing", []rule.Rule{ssh}, "")
 	if cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Errorf("revoke in a missing group: %v, want group gone", err)
 	}
@@ -173,7 +173,7 @@ func TestDescribePages(t *testing.T) {
 		r.Ports = rule.PortRange{From: p, To: p}
 		rules = append(rules, r)
 	}
-	if err := b.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+	if _, err := b.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := b.Describe(context.Background(), "sg-db")
@@ -192,7 +192,7 @@ func TestClientTokenMakesCreateIdempotent(t *testing.T) {
 	// token must not fail or add a second rule.
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
 	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: 1, Max: 2})
-	created, err := c.Create(context.Background(), "sg-web", ssh, "token-x")
+	created, err := c.Create(context.Background(), "sg-web", ssh)
 	if err != nil || created.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", created, err)
 	}
@@ -219,7 +219,7 @@ func BenchmarkDescribeFullGroup(b *testing.B) {
 			r.Ports = rule.PortRange{From: batch*100 + p, To: batch*100 + p}
 			rules = append(rules, r)
 		}
-		if err := be.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+		if _, err := be.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func TestServerErrorAfterTheWriteLanded(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", ServerErrorAfterRate: 1})
-	err := b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	_, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
 	if cloud.KindOf(err) != cloud.KindTransient {
 		t.Fatalf("first answer: %v", err)
 	}
@@ -245,7 +245,7 @@ func TestServerErrorAfterTheWriteLanded(t *testing.T) {
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 || calls[0].Fault != store.ServerErrorAfter || calls[0].Status != 500 {
 		t.Fatalf("%d rules, call %+v", len(g.Rules), calls[0])
 	}
-	_ = b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	_, _ = b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 {
 		t.Fatalf("%d rules after the retry", len(g.Rules))
 	}

@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
@@ -28,7 +29,9 @@ func newClient(s map[string]string) (*client, error) {
 
 // call sends one action, with parameters named as the API documents them
 // (see alibaba.Params), so ingress and egress share one mapping.
-// direction says which side of the rule the error codes refer to.
-func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) error {
-	return classify(action, c.rpc.Call(ctx, action, params, out), direction)
+// direction says which side of the rule the error codes refer to. It
+// returns the answer's time by the cloud's clock.
+func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) (time.Time, error) {
+	answered, err := c.rpc.Call(ctx, action, params, out)
+	return answered, classify(action, err, direction)
 }

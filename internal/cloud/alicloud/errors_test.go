@@ -86,7 +86,7 @@ func TestErrorsAreClassified(t *testing.T) {
 	m := startMock(t)
 	ctx := context.Background()
 	bad := connect(t, m, "wrong-secret")
-	err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
+	_, err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || strings.Contains(err.Error(), "wrong-secret") {
 		t.Fatalf("bad secret: %v", err)
 	}
@@ -108,17 +108,17 @@ func TestErrorsAreClassified(t *testing.T) {
 
 	mismatch := toApp
 	mismatch.PeerGroupID = "sg-other-vpc"
-	err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
+	_, err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "peer_security_group_id" {
 		t.Fatalf("peer in another VPC: %v", err)
 	}
 
-	if err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
+	if _, err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
 		t.Fatal(err)
 	}
 	wrongNic := toApp
 	wrongNic.NicType = "internet"
-	err = b.Revoke(ctx, "sg-web", []rule.Rule{wrongNic})
+	err = b.Revoke(ctx, "sg-web", []rule.Rule{wrongNic}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Code != "InvalidNicType.Mismatch" || e.Attribute != "nic_type" {
 		t.Fatalf("revoke with another NIC type: %v", err)
 	}

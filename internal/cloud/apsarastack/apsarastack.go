@@ -10,6 +10,7 @@ package apsarastack
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -71,32 +72,36 @@ func New(s map[string]string) (*Backend, error) {
 // Authorize adds rules one call each with the flat parameters of the Apsara
 // Stack RevokeSecurityGroup reference; the ClientToken (one per rule, derived
 // from the caller's) makes retries of a write that landed harmless.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
 	for i, r := range rules {
 		p := alibaba.Params(r, true)
 		p["SecurityGroupId"] = groupID
 		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
 			p["ClientToken"] = token
 		}
-		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
-			return err
+		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
+			return answered, err
 		}
 	}
-	return nil
+	return answered, nil
 }
 
 // Revoke removes rules one call each with every parameter of the Apsara Stack
 // RevokeSecurityGroup reference the rule sets (SourceGroupId, Policy,
 // SourcePortRange, Priority, SourceGroupOwnerId/Account, Ipv6SourceCidrIp,
 // Ipv6DestCidrIp, NicType, PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the
-// Dest* twins on egress) and a ClientToken derived from the rule, so retries of
-// one revoke send the same token.
-func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	return cloud.RevokeEach(rules, func(r rule.Rule) error {
+// Dest* twins on egress) and the revoke's own ClientToken (one per rule,
+// derived from the caller's), which the reference says must be unique
+// between different requests: only this revoke's retries send it again.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
 		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		p["ClientToken"] = cloud.RevokeToken(groupID, r)
-		return b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
+			p["ClientToken"] = token
+		}
+		_, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+		return err
 	})
 }
 
@@ -104,7 +109,8 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
 	action, p := alibaba.Modify(groupID, r)
-	return b.client.call(ctx, action, r.Direction, p, nil)
+	_, err := b.client.call(ctx, action, r.Direction, p, nil)
+	return err
 }
 
 // Describe pages through DescribeSecurityGroupAttribute.
@@ -117,7 +123,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 			p["NextToken"] = token
 		}
 		var a alibaba.DescribeAnswer
-		if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
+		if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
 			return nil, err
 		}
 		for _, perm := range a.Permissions.Permission {

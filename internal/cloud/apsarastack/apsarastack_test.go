@@ -41,7 +41,7 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ping6, dns, out6}
-	if err := b.Authorize(ctx, "sg-as-web", all, "tok"); err != nil {
+	if _, err := b.Authorize(ctx, "sg-as-web", all, "tok"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "")
@@ -73,7 +73,7 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 	}
 	// The parameters of the Apsara Stack RevokeSecurityGroup reference on
 	// revoke, the owner id and source ports among them, and a ClientToken.
-	if err := b.Revoke(ctx, "sg-as-web", []rule.Rule{dns}); err != nil {
+	if err := b.Revoke(ctx, "sg-as-web", []rule.Rule{dns}, "revoke-1"); err != nil {
 		t.Fatal(err)
 	}
 	rv := m.Store.CallsOf(Name, "RevokeSecurityGroup")[0].Params
@@ -83,13 +83,13 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 			t.Errorf("revoke %s = %v, want %s", k, rv[k], want)
 		}
 	}
-	if !strings.HasPrefix(rv["ClientToken"].(string), "secgroup-revoke-") {
+	if rv["ClientToken"] != "revoke-1" {
 		t.Errorf("revoke token %v", rv["ClientToken"])
 	}
-	if err := b.Revoke(ctx, "sg-as-web", []rule.Rule{dns}); !cloud.IsGone(err) {
+	if err := b.Revoke(ctx, "sg-as-web", []rule.Rule{dns}, "revoke-2"); !cloud.IsGone(err) {
 		t.Fatalf("revoke again: %v", err)
 	}
-	if err := b.Revoke(ctx, "sg-as-gone", []rule.Rule{dns}); cloud.KindOf(err) != cloud.KindGroupGone {
+	if err := b.Revoke(ctx, "sg-as-gone", []rule.Rule{dns}, ""); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatalf("a missing group: %v", err)
 	}
 }
@@ -98,19 +98,31 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 func TestFailureShapes(t *testing.T) {
 	m := mocktest.Start(t, "")
 	ctx := context.Background()
-	err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
-	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || !strings.Contains(err.Error(), "apsarastack block") {
-		t.Fatalf("bad secret: %v", err)
+	// A wrong secret: the gateway answers with its string to sign, which
+	// holds the access key id, the nonce and the timestamp; none of it
+	// reaches the error, in any of the gateway's answer shapes.
+	for _, shape := range []string{"", mockapsarastack.ShapeASAPI, mockapsarastack.ShapeCombined} {
+		m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, shape)
+		_, err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
+		if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || !strings.Contains(err.Error(), "apsarastack block") {
+			t.Fatalf("bad secret, shape %q: %v", shape, err)
+		}
+		for _, leak := range []string{"AccessKeyId", "mock-access-key", "SignatureNonce", "string to sign"} {
+			if strings.Contains(err.Error(), leak) {
+				t.Fatalf("shape %q: the error shows %s: %v", shape, leak, err)
+			}
+		}
 	}
+	m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, "")
 	noOrg := settings(m.URL, "mock-secret-key")
 	noOrg["organization_id"] = ""
 	b, _ := New(noOrg)
-	err = b.Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
+	_, err := b.Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindUnknown || !strings.Contains(e.Message, "x-acs-organizationid") || !strings.Contains(err.Error(), "organization_id") {
 		t.Fatalf("no organization: %v", err)
 	}
 	m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, mockapsarastack.ShapeASAPI)
-	err = connect(t, m, "mock-secret-key").Revoke(ctx, "sg-as-gone", []rule.Rule{ping6})
+	err = connect(t, m, "mock-secret-key").Revoke(ctx, "sg-as-gone", []rule.Rule{ping6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindGroupGone || e.Code != "InvalidSecurityGroupId.NotFound" {
 		t.Fatalf("gateway-shaped not found: %+v", err)
 	}
@@ -139,7 +151,7 @@ func TestTolerantAnswers(t *testing.T) {
 	if err != nil || len(rules) != 1 || rules[0].Priority != 1 || rules[0].Protocol != rule.TCP {
 		t.Fatalf("%+v %v", rules, err)
 	}
-	err = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
+	_, err = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Message != "system error" || e.Code != "resultCode -1" {
 		t.Fatalf("a gateway failure with HTTP 200: %+v", err)
 	}
@@ -157,14 +169,14 @@ func TestOrganizationHeadersOnlyWhenSet(t *testing.T) {
 	s := settings(srv.URL, "s")
 	s["organization_id"], s["resource_group_id"] = "", ""
 	b, _ := New(s)
-	if err := b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, ""); err != nil {
+	if _, err := b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := got["X-Acs-Organizationid"]; ok || got.Get("x-acs-resourcegroupid") != "" {
 		t.Fatalf("headers %v", got)
 	}
 	b, _ = New(settings(srv.URL, "s"))
-	_ = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
+	_, _ = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
 	if got.Get("x-acs-organizationid") != "org-1" || got.Get("x-acs-resourcegroupid") != "rg-1" {
 		t.Fatalf("headers %v", got)
 	}

@@ -54,8 +54,9 @@ func newClient(s map[string]string) (*client, error) {
 	}, nil
 }
 
-// call sends one action. out, if set, receives the JSON answer.
-func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) error {
+// call sends one action. out, if set, receives the JSON answer. It
+// returns the answer's time by the cloud's clock.
+func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) (time.Time, error) {
 	p := map[string]string{
 		"Action": action, "Format": "JSON", "Version": ecsVersion,
 		"AccessKeyId": c.accessKey, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
@@ -74,7 +75,7 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+routePrefix+action, strings.NewReader(form.Encode()))
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if c.organization != "" {
@@ -91,21 +92,22 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 	if err != nil {
 		// The body holds the signature, never the secret; the URL only
 		// the action.
-		return err
+		return time.Time{}, err
 	}
+	answered := cloud.AnswerTime(reply.Header.Get("Date"))
 	if e := failure(action, direction, reply.Status, reply.Body); e != nil {
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
-		return e
+		return answered, e
 	}
 	if out != nil {
 		// Numbers stay exact (account ids) for the loose reads.
 		dec := json.NewDecoder(bytes.NewReader(reply.Body))
 		dec.UseNumber()
 		if err := dec.Decode(out); err != nil {
-			return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + err.Error()}
+			return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + err.Error()}
 		}
 	}
-	return nil
+	return answered, nil
 }
 
 func nonce() string {

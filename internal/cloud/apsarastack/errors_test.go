@@ -85,7 +85,7 @@ func TestErrorClassesInEveryShape(t *testing.T) {
 			t.Run(shape+"/"+c.name, func(t *testing.T) {
 				status, body := write(c.status, c.code, c.msg)
 				b := canned(t, status, body)
-				err := b.Revoke(context.Background(), "sg-1", []rule.Rule{r})
+				err := b.Revoke(context.Background(), "sg-1", []rule.Rule{r}, "")
 				e, ok := cloud.AsError(err)
 				if !ok || e.Code != c.code || e.Kind != c.kind || e.Attribute != c.attribute || !strings.Contains(e.Hint, c.hint) {
 					t.Fatalf("got %+v (%v), want code %s kind %s attribute %q hint with %q", e, err, c.code, c.kind, c.attribute, c.hint)
@@ -120,7 +120,7 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 		{"502 page", 502, `<html>bad gateway</html>`, cloud.KindTransient, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			err := canned(t, c.status, c.body).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, "")
+			_, err := canned(t, c.status, c.body).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, "")
 			e, ok := cloud.AsError(err)
 			if !ok || e.Kind != c.kind || strings.Contains(err.Error(), gatewayHint) != c.hint {
 				t.Fatalf("got %+v: %v", e, err)
@@ -128,7 +128,7 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 		})
 	}
 	for _, ok := range []string{`{"RequestID":"R"}`, `{"RequestId":"R"}`, `{"RequestID":"R","resultCode":0}`, `{"RequestID":"R","asapiSuccess":true}`} {
-		if err := canned(t, 200, ok).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, ""); err != nil {
+		if _, err := canned(t, 200, ok).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, ""); err != nil {
 			t.Fatalf("%s is a success: %v", ok, err)
 		}
 	}
@@ -151,7 +151,7 @@ func TestCombinedAnswersThroughTheMock(t *testing.T) {
 		t.Fatalf("a group already gone: %v", err)
 	}
 	m.Store.AddFault(store.Fault{Cloud: Name, Throttle: 2, ServerError: 1})
-	if _, err := c.Create(ctx, "sg-as-web", ping6, "tok"); err != nil {
+	if _, err := c.Create(ctx, "sg-as-web", ping6); err != nil {
 		t.Fatalf("throttling and a 5xx are retried: %v", err)
 	}
 	statuses := map[string]int{}
@@ -163,7 +163,7 @@ func TestCombinedAnswersThroughTheMock(t *testing.T) {
 	if statuses["Throttling.User"] != 2 || statuses["InternalError"] != 1 {
 		t.Fatalf("faults answered: %v", statuses)
 	}
-	err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{out6}, "")
+	_, err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{out6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(e.Hint, "secret_key") {
 		t.Fatalf("bad secret: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 
@@ -72,7 +73,7 @@ func New(s map[string]string) (*Backend, error) {
 // a listing of all of them.
 func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityGroupDetailResult, error) {
 	var out api.GetSecurityGroupDetailResult
-	if err := b.client.send(ctx, "GetSecurityGroupDetail", "GET", groupID, nil, nil, &out); err != nil {
+	if _, err := b.client.send(ctx, "GetSecurityGroupDetail", "GET", groupID, nil, nil, &out); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -118,7 +119,7 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 // reference): it names its rule by the 6-tuple, so a change elsewhere in the
 // group cannot make it remove another rule, and a destroy costs one call per
 // rule.
-func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) error {
+func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) (time.Time, error) {
 	params := map[string]string{action: ""}
 	b.mu.Lock()
 	v, known := b.versions[groupID]
@@ -126,7 +127,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 	if !known && action == "authorizeRule" {
 		var err error
 		if v, err = b.version(ctx, groupID); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		known = true
 	}
@@ -136,31 +137,32 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 	if clientToken != "" {
 		params["clientToken"] = clientToken
 	}
-	err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
+	answered, err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	b.mu.Unlock()
-	return err
+	return answered, err
 }
 
 // Authorize adds rules one call each (BCC takes one rule per call), each
 // with its own clientToken derived from the caller's, so a retry of the
 // same batch reuses the same tokens.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
 	for i, r := range rules {
-		if err := b.write(ctx, "authorizeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules))); err != nil {
-			return err
+		if answered, err = b.write(ctx, "authorizeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules))); err != nil {
+			return answered, err
 		}
 	}
-	return nil
+	return answered, nil
 }
 
-// Revoke removes rules one call each, with the clientToken and sgVersion of the
-// BCC RevokeSecurityGroupRule reference sgVersion. The token is derived from
-// the group and the rule (its remark included: it is part of the rule's
-// identity), so the retries of one revoke send the same token.
-func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	return cloud.RevokeEach(rules, func(r rule.Rule) error {
-		return b.write(ctx, "revokeRule", groupID, r, cloud.RevokeToken(groupID, r, r.Description))
+// Revoke removes rules one call each, with the clientToken and sgVersion of
+// the BCC RevokeSecurityGroupRule reference. The token is the revoke's own
+// (one per rule, derived from the caller's): BCC answers a token it has
+// seen as it answered it first, without revoking again.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
+		_, err := b.write(ctx, "revokeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules)))
+		return err
 	})
 }

@@ -34,7 +34,7 @@ func TestRoundTrip(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ssh, web6, app, out}
-	if err := b.Authorize(ctx, "g-web", all, "token"); err != nil {
+	if _, err := b.Authorize(ctx, "g-web", all, "token"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "authorizeRule")
@@ -62,17 +62,17 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// The revoke of the BCC RevokeSecurityGroupRule reference: clientToken and
 	// sgVersion in the query, the rule with its remark in the body.
-	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); err != nil {
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}, "revoke-1"); err != nil {
 		t.Fatal(err)
 	}
 	revoke := m.Store.CallsOf(Name, "revokeRule")[0].Params
-	if !strings.HasPrefix(revoke["clientToken"].(string), "secgroup-revoke-") || revoke["sgVersion"] != "4" || revoke["rule"].(map[string]any)["remark"] != "ssh" {
+	if revoke["clientToken"] != "revoke-1" || revoke["sgVersion"] != "4" || revoke["rule"].(map[string]any)["remark"] != "ssh" {
 		t.Fatalf("revoke sent %v", revoke)
 	}
-	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindRuleGone {
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}, "revoke-2"); cloud.KindOf(err) != cloud.KindRuleGone {
 		t.Fatalf("revoke again: %v", err)
 	}
-	if err := b.Revoke(ctx, "g-gone", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindGroupGone {
+	if err := b.Revoke(ctx, "g-gone", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatalf("revoke in a missing group: %v", err)
 	}
 }
@@ -84,7 +84,7 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	m.Store.SetBehavior(Name, mockbaiducloud.ConcurrentWrites, "2")
 	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
-	if _, err := c.Create(context.Background(), "g-web", ssh, "tok"); err != nil {
+	if _, err := c.Create(context.Background(), "g-web", ssh); err != nil {
 		t.Fatal(err)
 	}
 	codes := []string{}

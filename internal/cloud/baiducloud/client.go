@@ -50,8 +50,9 @@ func newClient(s map[string]string) (*client, error) {
 
 // send builds a request with the SDK's request builder (the SDK's helpers
 // cannot send sgVersion, nor a clientToken on revoke) and sends it through
-// the SDK's client; out, if set, receives the JSON answer.
-func (c *client) send(ctx context.Context, action, method, groupID string, params map[string]string, body, out any) error {
+// the SDK's client; out, if set, receives the JSON answer. It returns the
+// answer's time by the cloud's clock.
+func (c *client) send(ctx context.Context, action, method, groupID string, params map[string]string, body, out any) (time.Time, error) {
 	req := &bce.BceRequest{}
 	req.SetUri("/v2/securityGroup/" + groupID)
 	req.SetMethod(method)
@@ -62,23 +63,24 @@ func (c *client) send(ctx context.Context, action, method, groupID string, param
 	if body != nil {
 		raw, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
 		payload, err := bce.NewBodyFromBytes(raw)
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
 		req.SetBody(payload)
 	}
 	resp := &bce.BceResponse{}
 	if err := c.bce.SendRequest(req, resp); err != nil {
-		return classify(action, err)
+		return time.Time{}, classify(action, err)
 	}
 	defer resp.Body().Close()
+	answered := cloud.AnswerTime(resp.Header("Date"))
 	if out != nil {
 		if err := resp.ParseJsonBody(out); err != nil {
-			return &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
+			return answered, &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
 		}
 	}
-	return nil
+	return answered, nil
 }

@@ -16,24 +16,24 @@ import (
 func TestErrors(t *testing.T) {
 	m := mocktest.Start(t, "")
 	ctx := context.Background()
-	err := connect(t, m, "wrong").Authorize(ctx, "g-web", []rule.Rule{ssh}, "")
+	_, err := connect(t, m, "wrong").Authorize(ctx, "g-web", []rule.Rule{ssh}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(err.Error(), "secret_key") {
 		t.Fatalf("bad secret: %v", err)
 	}
 	b := connect(t, m, "mock-secret-key")
-	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "b"); cloud.KindOf(err) != cloud.KindDuplicate {
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "b"); cloud.KindOf(err) != cloud.KindDuplicate {
 		t.Fatalf("duplicate: %v", err)
 	}
 	// The same token again: our own retried create, success.
-	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
 		t.Fatalf("retried create: %v", err)
 	}
 	bad := ssh
 	bad.Ports = rule.PortRange{From: 443, To: 80}
-	if err := b.Authorize(ctx, "g-web", []rule.Rule{bad}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{bad}, ""); cloud.KindOf(err) != cloud.KindInvalid {
 		t.Fatalf("reversed ports: %v", err)
 	} else if e, _ := cloud.AsError(err); e.Attribute != "port_range" || e.Code != "SecurityGroup.RulePortOrderInvalid" {
 		t.Fatalf("reversed ports: %+v", e)
@@ -47,7 +47,7 @@ func TestErrors(t *testing.T) {
 		}
 	}
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "revokeRule", Drop: 1})
-	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindTransient {
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindTransient {
 		t.Fatalf("a dropped connection must be transient: %v", err)
 	}
 }

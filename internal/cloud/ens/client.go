@@ -2,6 +2,7 @@ package ens
 
 import (
 	"context"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
@@ -26,7 +27,9 @@ func newClient(s map[string]string) (*client, error) {
 	return &client{rpc: rpc}, nil
 }
 
-// call sends one action.
-func (c *client) call(ctx context.Context, action string, p map[string]string, out any) error {
-	return classify(action, c.rpc.Call(ctx, action, p, out))
+// call sends one action and returns its answer's time by the cloud's
+// clock.
+func (c *client) call(ctx context.Context, action string, p map[string]string, out any) (time.Time, error) {
+	answered, err := c.rpc.Call(ctx, action, p, out)
+	return answered, classify(action, err)
 }

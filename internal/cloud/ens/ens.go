@@ -9,6 +9,7 @@ package ens
 
 import (
 	"context"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -69,25 +70,26 @@ func New(s map[string]string) (*Backend, error) {
 // lower-case, PortRange and SourcePortRange "start/end" ("-1/-1" without
 // ports), Policy, Priority, and the peer as SourceCidrIp on ingress, DestCidrIp
 // on egress; ENS rule calls carry no description.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (answered time.Time, err error) {
 	for _, r := range rules {
 		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		if err := b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
-			return err
+		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
+			return answered, err
 		}
 	}
-	return nil
+	return answered, nil
 }
 
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
 // RevokeSecurityGroupEgress for egress, with the parameters of the ENS
-// RevokeSecurityGroup reference.
-func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	return cloud.RevokeEach(rules, func(r rule.Rule) error {
+// RevokeSecurityGroup reference, which has no client token.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+	return cloud.RevokeEach(rules, func(_ int, r rule.Rule) error {
 		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		return b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
+		_, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
+		return err
 	})
 }
 
@@ -96,7 +98,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule)
 // lower case. ENS has no rule ids, NIC types, peer groups or IPv6.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var a alibaba.DescribeAnswer
-	if err := b.client.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
+	if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
 		return nil, err
 	}
 	rules := make([]rule.Rule, 0, len(a.Permissions.Permission))

@@ -35,7 +35,7 @@ func TestRoundTrip(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
-	if err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web, gre}, ""); err != nil {
+	if _, err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web, gre}, ""); err != nil {
 		t.Fatal(err)
 	}
 	in := m.Store.CallsOf(Name, "AuthorizeSecurityGroup")[0].Params
@@ -54,19 +54,19 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("rule %s not read back from %+v", want, got)
 		}
 	}
-	if err := b.Revoke(ctx, "sg-ens-web", []rule.Rule{gre}); err != nil {
+	if err := b.Revoke(ctx, "sg-ens-web", []rule.Rule{gre}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(m.Store.CallsOf(Name, "RevokeSecurityGroupEgress")); n != 1 {
 		t.Fatalf("egress revoked by %d RevokeSecurityGroupEgress calls", n)
 	}
-	if err := b.Revoke(ctx, "sg-ens-web", []rule.Rule{gre}); cloud.KindOf(err) != cloud.KindRuleGone {
+	if err := b.Revoke(ctx, "sg-ens-web", []rule.Rule{gre}, ""); cloud.KindOf(err) != cloud.KindRuleGone {
 		t.Fatalf("revoke again: %v", err)
 	}
-	if err := b.Revoke(ctx, "sg-gone", []rule.Rule{gre}); cloud.KindOf(err) != cloud.KindGroupGone {
+	if err := b.Revoke(ctx, "sg-gone", []rule.Rule{gre}, ""); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatalf("a missing group: %v", err)
 	}
-	if err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
+	if _, err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
 		t.Fatalf("duplicate: %v", err)
 	}
 }

@@ -34,7 +34,7 @@ func TestDocumentedCodes(t *testing.T) {
 		{"CallInterface", cloud.KindUnknown, ""},
 	} {
 		m.Store.AddFault(store.Fault{Cloud: mockens.Cloud, Action: "RevokeSecurityGroup", Error: 1, Code: tc.code})
-		err := b.Revoke(context.Background(), "sg-ens-web", []rule.Rule{web})
+		err := b.Revoke(context.Background(), "sg-ens-web", []rule.Rule{web}, "")
 		e, ok := cloud.AsError(err)
 		if !ok || e.Code != tc.code || e.Kind != tc.kind || e.Attribute != tc.attr || e.Status != 400 {
 			t.Errorf("%s: %+v", tc.code, e)
@@ -47,14 +47,14 @@ func TestDocumentedCodes(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	m := mocktest.Start(t, "")
-	err := connect(t, m, "wrong").Authorize(context.Background(), "sg-ens-web", []rule.Rule{web}, "")
+	_, err := connect(t, m, "wrong").Authorize(context.Background(), "sg-ens-web", []rule.Rule{web}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(err.Error(), "ens block") {
 		t.Fatalf("bad secret: %v", err)
 	}
 	b := connect(t, m, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
 	c := cloud.NewClient(Definition(), b, "t", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
-	if _, err := c.Create(context.Background(), "sg-ens-db", web, ""); err != nil {
+	if _, err := c.Create(context.Background(), "sg-ens-db", web); err != nil {
 		t.Fatalf("a lost create answer: %v", err)
 	}
 	if g, _ := m.Store.FindGroup(Name, "sg-ens-db"); len(g.Rules) != 1 {

@@ -63,15 +63,16 @@ type failure struct {
 }
 
 // call sends one action and decodes its response into out (if not nil).
-// Every failure comes back as a classified *cloud.Error.
-func (c *client) call(ctx context.Context, action string, in, out any) error {
+// Every failure comes back as a classified *cloud.Error. It returns the
+// answer's time by the cloud's clock.
+func (c *client) call(ctx context.Context, action string, in, out any) (time.Time, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+path, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	timestamp := strconv.FormatInt(c.now().Unix(), 10)
 	// The SDK signs the configured domain string, port included, which is
@@ -88,8 +89,9 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 
 	reply, err := cloud.Send(c.http, req, Name, action)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
+	answered := cloud.AnswerTime(reply.Header.Get("Date"))
 	// Like the SDK, anything but 200 is an error in the documented shape.
 	if reply.Status != http.StatusOK {
 		var f failure
@@ -98,17 +100,17 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 		}
 		e := classify(action, reply.Status, f)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
-		return e
+		return answered, e
 	}
 	var env envelope
 	if err := json.Unmarshal(reply.Body, &env); err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + cloud.Excerpt(reply.Body)}
+		return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + cloud.Excerpt(reply.Body)}
 	}
 	if out == nil || len(env.Response) == 0 {
-		return nil
+		return answered, nil
 	}
 	if err := json.Unmarshal(env.Response, out); err != nil {
-		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
+		return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
 	}
-	return nil
+	return answered, nil
 }

@@ -8,6 +8,7 @@ package zenlayer
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -83,7 +84,7 @@ type groupRules struct {
 
 // Authorize adds a batch in one AuthorizeSecurityGroupRules call. Zenlayer
 // has no idempotency token; cloud.Client recognises its own retried write.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
 	return b.client.call(ctx, "AuthorizeSecurityGroupRules", groupRules{groupID, toWireAll(rules, true)}, nil)
 }
 
@@ -104,7 +105,7 @@ type describeGroups struct {
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var out describeGroups
 	in := map[string]any{"securityGroupIds": []string{groupID}, "pageNum": 1, "pageSize": 1}
-	if err := b.client.call(ctx, "DescribeSecurityGroups", in, &out); err != nil {
+	if _, err := b.client.call(ctx, "DescribeSecurityGroups", in, &out); err != nil {
 		return nil, err
 	}
 	for _, g := range out.DataSet {
@@ -125,7 +126,8 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // by {direction, policy, priority, ipProtocol, portRange, cidrIp} as the
 // Zenlayer RevokeSecurityGroupRules reference shows. The call is all or
 // nothing: when one rule of a batch is gone, cloud.Client sends the others
-// again one by one.
-func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule) error {
-	return b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)
+// again one by one. Zenlayer takes no client token.
+func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+	_, err := b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)
+	return err
 }

@@ -38,7 +38,7 @@ func TestRoundTrip(t *testing.T) {
 	b := connect(t, m.URL, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ssh, web, ping, out}
-	if err := b.Authorize(ctx, "zl-web", all, "unused"); err != nil {
+	if _, err := b.Authorize(ctx, "zl-web", all, "unused"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "AuthorizeSecurityGroupRules")
@@ -69,7 +69,7 @@ func TestRoundTrip(t *testing.T) {
 	// The revoke body of the Zenlayer RevokeSecurityGroupRules reference:
 	// securityGroupId and ruleInfos of direction, policy, priority, ipProtocol,
 	// portRange and cidrIp.
-	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); err != nil {
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
 	revoke := m.Store.CallsOf(Name, "RevokeSecurityGroupRules")[0].Params
@@ -82,7 +82,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("revoke sent %v (keys %v)", revoke, keys)
 	}
 	// A batch with a rule already gone fails whole (all or nothing)...
-	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh, web, ping}); cloud.KindOf(err) != cloud.KindRuleGone {
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh, web, ping}, ""); cloud.KindOf(err) != cloud.KindRuleGone {
 		t.Fatalf("a batch with a gone rule: %v", err)
 	}
 	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 3 {
@@ -105,7 +105,7 @@ func TestRoundTrip(t *testing.T) {
 	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 1 {
 		t.Fatalf("left %d rules, want only the egress one", len(g.Rules))
 	}
-	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}); cloud.KindOf(err) != cloud.KindRuleGone {
+	if err := b.Revoke(ctx, "zl-web", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindRuleGone {
 		t.Fatalf("revoke of a gone rule: %v", err)
 	}
 }
@@ -133,7 +133,7 @@ func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
 	b := connect(t, m.URL, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", DropAfterCommit: 1})
 	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
-	got, err := c.Create(context.Background(), "zl-web", ssh, "")
+	got, err := c.Create(context.Background(), "zl-web", ssh)
 	if err != nil || got.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", got, err)
 	}
@@ -165,11 +165,11 @@ func TestTolerantDecoding(t *testing.T) {
 		rules[0].Ports != (rule.PortRange{From: 80, To: 80}) || rules[0].CIDR != "10.0.0.1/32" {
 		t.Fatalf("describe: %+v %v", rules, err)
 	}
-	err = b.Authorize(context.Background(), "g", []rule.Rule{ssh}, "")
+	_, err = b.Authorize(context.Background(), "g", []rule.Rule{ssh}, "")
 	if cloud.KindOf(err) != cloud.KindTransient || !strings.Contains(err.Error(), "bad gateway") {
 		t.Fatalf("a 502 page: %v", err)
 	}
-	if err := b.Revoke(context.Background(), "g", []rule.Rule{ssh}); err == nil || !strings.Contains(err.Error(), "unreadable") {
+	if err := b.Revoke(context.Background(), "g", []rule.Rule{ssh}, ""); err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Fatalf("an unreadable success: %v", err)
 	}
 }
@@ -222,7 +222,7 @@ func BenchmarkDescribe20Rules(b *testing.B) {
 		r.Ports = rule.PortRange{From: p, To: p}
 		rules = append(rules, r)
 	}
-	if err := be.Authorize(context.Background(), "zl-web", rules, ""); err != nil {
+	if _, err := be.Authorize(context.Background(), "zl-web", rules, ""); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+)
+
+// ownerRounds is how often each cloud's race is run: the two creates meet
+// within a second every time, the close race a cloud's whole-second times
+// cannot settle.
+var ownerRounds = map[string]int{"alicloud": 6, "apsarastack": 6, "zenlayer": 2, "baiducloud": 2, "ens": 2}
+
+// Two provider configurations (aliases of one account) declare the same
+// rule, through the real CLI with the provider as a real plugin binary:
+// Terraform starts one plugin process per configuration, so nothing
+// shared in one process can settle it. Exactly one resource owns the rule
+// and the other fails with "Rule Already Exists" and the import hint;
+// the state holds the one and names the cloud's rule; destroying it leaves
+// the group empty.
+func TestAccRule_oneOwnerAcrossPluginProcesses(t *testing.T) {
+	testAccPreCheck(t)
+	work := t.TempDir()
+	cli, err := clirun.Setup("../..", work, terraformCLI(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range everyCloud {
+		t.Run(tc.cloud, func(t *testing.T) {
+			t.Parallel()
+			m := mocktest.Start(t, "")
+			second := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, "provider \"secgroup\" {\n  alias = \"second\"", 1)
+			config := `terraform {
+  required_providers {
+    secgroup = { source = "secgroup/secgroup" }
+  }
+}
+` + mocktest.ProviderConfig(m) + second +
+				tcpRule("first", tc.cloud, tc.group, "22", "10.0.0.0/8") +
+				tcpRule("second", tc.cloud, tc.group, "22", "10.0.0.0/8", "provider = secgroup.second")
+			for round := range ownerRounds[tc.cloud] {
+				dir := filepath.Join(work, fmt.Sprintf("%s-%d", tc.cloud, round))
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+				if code == 0 || !strings.Contains(out, "Rule Already Exists") || !strings.Contains(out, "terraform import") {
+					t.Fatalf("round %d: both resources claim the rule (exit %d):\n%s", round, code, clirun.Tail(out, 3000))
+				}
+				rules := mocktest.Rules(m, tc.cloud, tc.group)
+				owned := stateRuleIDs(t, filepath.Join(dir, "terraform.tfstate"))
+				if len(rules) != 1 || len(owned) != 1 {
+					t.Fatalf("round %d: the cloud holds %d rules, the state %d resources (%v); want one each", round, len(rules), len(owned), owned)
+				}
+				if out, code := runCLI(t, cli, dir, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+					t.Fatalf("round %d: destroy: %s", round, clirun.Tail(out, 3000))
+				}
+				if n := len(mocktest.Rules(m, tc.cloud, tc.group)); n != 0 {
+					t.Fatalf("round %d: %d rules left after destroy", round, n)
+				}
+			}
+		})
+	}
+}
+
+// runCLI runs one command and returns its output and exit code.
+func runCLI(t *testing.T, cli *clirun.CLI, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := cli.Command(dir, args...)
+	out, err := cmd.CombinedOutput()
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatal(err)
+	}
+	return string(out), cmd.ProcessState.ExitCode()
+}
+
+// stateRuleIDs are the ids of the secgroup_rule instances a state file
+// holds.
+func stateRuleIDs(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range state.Resources {
+		for _, i := range r.Instances {
+			if r.Type == "secgroup_rule" {
+				ids = append(ids, fmt.Sprint(i.Attributes["id"]))
+			}
+		}
+	}
+	return ids
+}
