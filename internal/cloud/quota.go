@@ -3,17 +3,29 @@ package cloud
 import (
 	"context"
 	"fmt"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"slices"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// PlanChange is one resource's part in a plan, for the quota check: the
-// rule it adds, the rule it removes (both, for a replacement), or the rule
-// it keeps.
+// PlanChange is one resource's part in a plan, as one call of its
+// ModifyPlan sees it: the rule a create adds, the rule a destroy removes,
+// both for a replacement, or the rule an update or no-op keeps.
+//
+// Terraform plans a replacement twice: once with the prior state (the
+// provider sees the old rule and the new one) and once more as a create of
+// the new rule alone. It plans `-replace` the same way, the first call then
+// seeing no change at all. The tally counts each rule once, however it
+// comes (see tally).
 type PlanChange struct {
 	Add, Remove, Keep *rule.Rule
+	// Replacement: Add is the new rule of a replacement, whose create
+	// Terraform plans again on its own.
+	Replacement bool
+	// AddUnknown: parts of the added rule are not known yet (computed
+	// from other resources): it counts as a rule of its own, never as
+	// one the group holds.
+	AddUnknown bool
 }
 
 // tally is what the plan of one Terraform command does to a group so far.
@@ -22,25 +34,34 @@ type tally struct {
 	// baseline is the group as the first check of the command read it:
 	// Terraform plans each resource again during apply, and the rules
 	// applied by then must not count twice.
-	baseline       []rule.Rule
-	read           bool
-	added, removed map[string]int
-	// reached are the group's rules the plan has reached (kept or removed).
-	reached []rule.Rule
-	warned  map[string]bool
+	baseline []rule.Rule
+	read     bool
+	// added are the rules the plan adds, once each; removed the rules it
+	// removes; reached the group's rules it has reached (kept or
+	// removed).
+	added            []addition
+	removed, reached []rule.Rule
+	// replacing are the new rules of replacements whose second plan, as
+	// a create, has not come yet: it adds nothing more.
+	replacing []addition
+	warned    map[string]bool
+}
+
+// addition is a rule the plan adds.
+type addition struct {
+	rule    rule.Rule
+	unknown bool
 }
 
 // PlanQuota accounts one resource's planned change of a group and checks
-// the group against its rule quota (per direction where the cloud counts
-// so), with the group's rules as read for the refresh. Adding past the
-// quota is an error when it is certain (even if every rule of the group
-// the plan has not reached yet were removed), else a warning: it depends
-// on those rules. Without a known quota, or when the group cannot be
-// read, nothing is said.
+// the group at plan time. A plan that adds to a group reads it (one
+// describe per group, shared with the refresh): a group that cannot be
+// read (gone, credentials refused) fails the plan there, with the cloud's
+// error. Where the cloud has a rule quota (per direction where it counts
+// so), adding past it is an error when it is certain (even if every rule
+// of the group the plan has not reached yet were removed), else a warning:
+// it depends on those rules.
 func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (warning string, err error) {
-	if c.quota <= 0 {
-		return "", nil
-	}
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)
 	g.mu.Lock()
@@ -48,25 +69,21 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 	g.mu.Unlock()
 	var rules []rule.Rule
 	if needRead {
-		var rerr error
-		if rules, rerr = g.read(ctx, c); rerr != nil {
-			tflog.Warn(ctx, "rule quota not checked: the group could not be read", map[string]any{"security_group_id": groupID, "reason": rerr.Error()})
-			return "", nil
+		if rules, err = g.read(ctx, c); err != nil {
+			return "", err
 		}
 	}
 	caps := c.Cloud.Capabilities
-	dim := func(r rule.Rule) string {
-		if caps.QuotaPerDirection {
-			return r.Direction
-		}
-		return ""
-	}
+	identity := caps.Identity
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	t := g.tally
 	if t == nil || t.epoch != epoch {
-		t = &tally{epoch: epoch, added: map[string]int{}, removed: map[string]int{}, warned: map[string]bool{}}
+		t = &tally{epoch: epoch, warned: map[string]bool{}}
 		g.tally = t
+	}
+	if needRead && !t.read {
+		t.baseline, t.read = rules, true
 	}
 	for _, r := range []*rule.Rule{ch.Remove, ch.Keep} {
 		if r != nil {
@@ -74,28 +91,67 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		}
 	}
 	if ch.Remove != nil {
-		t.removed[dim(*ch.Remove)]++
+		t.removed = append(t.removed, *ch.Remove)
 	}
 	if ch.Add == nil {
 		return "", nil
 	}
-	if !t.read {
-		t.baseline, t.read = rules, true
+	add := addition{rule: *ch.Add, unknown: ch.AddUnknown}
+	switch {
+	case ch.Replacement:
+		// Its second plan, as a create, is this add again.
+		t.replacing = append(t.replacing, add)
+		t.added = append(t.added, add)
+	case slices.Contains(t.replacing, add):
+		t.replacing = slices.Delete(t.replacing, slices.Index(t.replacing, add), slices.Index(t.replacing, add)+1)
+	default:
+		t.added = append(t.added, add)
 	}
-	current := t.baseline
-	d := dim(*ch.Add)
-	t.added[d]++
+	if c.quota <= 0 {
+		return "", nil
+	}
+	dim := func(r rule.Rule) string {
+		if caps.QuotaPerDirection {
+			return r.Direction
+		}
+		return ""
+	}
+	d := dim(add.rule)
+	// What the group holds after the plan: its rules the plan does not
+	// remove, and the rules it adds that the group does not hold already
+	// (a rule the group holds, created again, is a `-replace` of it, or a
+	// duplicate that will fail).
+	var kept []rule.Rule
 	held, unreached := 0, 0
-	for _, r := range current {
+	for _, r := range t.baseline {
 		if dim(r) != d {
 			continue
 		}
 		held++
-		if caps.Identity.Find(t.reached, r) < 0 {
+		if identity.Find(t.removed, r) >= 0 {
+			continue
+		}
+		kept = append(kept, r)
+		if identity.Find(t.reached, r) < 0 {
 			unreached++
 		}
 	}
-	projected := held + t.added[d] - t.removed[d]
+	projected := len(kept)
+	var known []rule.Rule
+	added := 0
+	for _, a := range t.added {
+		if dim(a.rule) != d {
+			continue
+		}
+		added++
+		if !a.unknown && (identity.Find(kept, a.rule) >= 0 || identity.Find(known, a.rule) >= 0) {
+			continue
+		}
+		if !a.unknown {
+			known = append(known, a.rule)
+		}
+		projected++
+	}
 	if projected <= c.quota {
 		return "", nil
 	}
@@ -106,7 +162,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		limit = fmt.Sprintf("%s allows %d %s rules per group", c.Cloud.Title, c.quota, d)
 	}
 	fix := fmt.Sprintf("remove rules from it, use another group, or set rule_quota in the %s block of the provider if the account's quota is higher", c.Cloud.Name)
-	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", held, t.added[d], t.removed[d])
+	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", held, added, held-len(kept))
 	if projected-unreached > c.quota {
 		return "", fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, projected, counts, limit, fix)
 	}

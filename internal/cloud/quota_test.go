@@ -75,10 +75,13 @@ func TestPlanQuota(t *testing.T) {
 		t.Fatalf("second ingress: %v", err)
 	}
 
-	// No quota known: nothing checked, nothing read.
+	// No quota known: nothing counted, but the group is read once, so a
+	// plan to add to a group that cannot be read fails.
 	c, fb := quotaClient(t, 0, false)
-	if w, err := add(t, c, tcp(1)); w != "" || err != nil || fb.callsOf("describe") != 0 {
-		t.Fatalf("no quota: %q %v, %d describes", w, err, fb.callsOf("describe"))
+	for p := 1; p <= 3; p++ {
+		if w, err := add(t, c, tcp(p)); w != "" || err != nil || fb.callsOf("describe") != 1 {
+			t.Fatalf("no quota: %q %v, %d describes", w, err, fb.callsOf("describe"))
+		}
 	}
 
 	// Terraform plans each resource again while it applies: rules applied
@@ -87,10 +90,105 @@ func TestPlanQuota(t *testing.T) {
 	if _, err := add(t, c, tcp(1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Create(ctx, "sg", tcp(1), "t"); err != nil {
+	if _, err := c.Create(ctx, "sg", tcp(1)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := add(t, c, tcp(2)); err != nil {
 		t.Fatalf("re-planned during apply: %v", err)
+	}
+}
+
+// A replacement in a full group is one removal and one addition however
+// Terraform plans it: with the old and new rule, then the create again
+// (a changed port, a changed description where it replaces); `-replace`,
+// which shows the provider no change, then the create of the same rule;
+// and in any order among the group's other rules.
+func TestPlanQuotaReplacementsInAFullGroup(t *testing.T) {
+	full := func() []rule.Rule {
+		var rules []rule.Rule
+		for p := 1; p <= 20; p++ {
+			rules = append(rules, tcp(p))
+		}
+		return rules
+	}
+	ctx := context.Background()
+	type step func(c *Client) (string, error)
+	keepAll := func(except int) []step {
+		var steps []step
+		for p := 1; p <= 20; p++ {
+			if p != except {
+				r := tcp(p)
+				steps = append(steps, func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &r}) })
+			}
+		}
+		return steps
+	}
+	old, byPort, byDescription := tcp(7), tcp(77), tcp(7)
+	byDescription.Description = "changed"
+	cases := map[string][]step{
+		"port": {
+			func(c *Client) (string, error) {
+				return c.PlanQuota(ctx, "sg", PlanChange{Remove: &old, Add: &byPort, Replacement: true})
+			},
+			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byPort}) },
+		},
+		"description": {
+			func(c *Client) (string, error) {
+				return c.PlanQuota(ctx, "sg", PlanChange{Remove: &old, Add: &byDescription, Replacement: true})
+			},
+			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byDescription}) },
+		},
+		"-replace": {
+			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &old}) },
+			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &old}) },
+		},
+	}
+	for name, replacement := range cases {
+		for _, at := range []int{0, 5, 19} {
+			others := keepAll(7)
+			steps := append(append(append([]step{}, others[:at]...), replacement...), others[at:]...)
+			c, _ := quotaClient(t, 20, false, full()...)
+			for i, s := range steps {
+				if w, err := s(c); w != "" || err != nil {
+					t.Fatalf("%s, replaced after %d others, step %d: %q %v", name, at, i, w, err)
+				}
+			}
+		}
+	}
+	// A second, new rule in the full group is still refused.
+	c, _ := quotaClient(t, 20, false, full()...)
+	for _, s := range keepAll(0) {
+		_, _ = s(c)
+	}
+	if _, err := c.PlanQuota(ctx, "sg", PlanChange{Remove: &old, Add: &byPort, Replacement: true}); err != nil {
+		t.Fatal(err)
+	}
+	extra := tcp(99)
+	if _, err := c.PlanQuota(ctx, "sg", PlanChange{Add: &extra}); err == nil || !strings.Contains(err.Error(), "would hold 21 rules") {
+		t.Fatalf("a 21st rule: %v", err)
+	}
+	// Rules not known yet count one each, even when they look alike.
+	c, _ = quotaClient(t, 2, false)
+	var unknown rule.Rule
+	for i := range 3 {
+		_, err := c.PlanQuota(ctx, "sg", PlanChange{Add: &unknown, AddUnknown: true})
+		if (i < 2) != (err == nil) {
+			t.Fatalf("unknown rule %d: %v", i, err)
+		}
+	}
+}
+
+// A group that cannot be read fails the plan with the cloud's own error.
+func TestPlanQuotaReadFailureFailsThePlan(t *testing.T) {
+	c, b := quotaClient(t, 20, false)
+	b.failRead = &Error{Kind: KindGroupGone, Code: "InvalidSecurityGroupId.NotFound", Attribute: "security_group_id"}
+	if _, err := add(t, c, tcp(1)); KindOf(err) != KindGroupGone {
+		t.Fatalf("a group that is gone: %v", err)
+	}
+	b.failRead = &Error{Kind: KindAuth, Code: "SignatureDoesNotMatch"}
+	c, _ = quotaClient(t, 0, false)
+	c.backend = b
+	if _, err := add(t, c, tcp(1)); KindOf(err) != KindAuth {
+		t.Fatalf("credentials refused, no quota: %v", err)
 	}
 }

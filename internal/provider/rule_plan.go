@@ -119,7 +119,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if rawState, err := newRawAttrs(req.State.Raw); err == nil && !req.State.Raw.IsNull() {
 			state := rawState.model()
 			gone := state.toRule()
-			r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &gone}, &resp.Diagnostics)
+			r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &gone}, &resp.Diagnostics)
 		}
 		return
 	}
@@ -172,8 +172,9 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 
 	var state ruleModel
+	var rawState rawAttrs
 	if !req.State.Raw.IsNull() {
-		rawState, err := newRawAttrs(req.State.Raw)
+		rawState, err = newRawAttrs(req.State.Raw)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid State", err.Error())
 			return
@@ -194,16 +195,19 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
 		}
 	}
+	// Replaced by this method's choice or the schema's (which the
+	// response does not show).
+	replace := !req.State.Raw.IsNull() && (len(resp.RequiresReplace) > 0 || schemaReplaces(rawPlan, rawState))
 	// A policy the cloud only reports (an imported rule's) cannot be
 	// created: not on create, not by a replacement.
 	if p := plan.Policy.ValueString(); known(plan.Policy) && slices.Contains(caps.ExistingPolicies, p) &&
-		(req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
+		(req.State.Raw.IsNull() || replace) {
 		resp.Diagnostics.AddAttributeError(path.Root("policy"), "Invalid Attribute Value",
 			fmt.Sprintf("%s cannot create rules with policy %q: use %s. Rules with policy %q made outside Terraform can be imported and kept, but not created or replaced.",
 				def.Title, p, strings.Join(caps.Policies, " or "), p))
 		return
 	}
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) > 0 {
+	if replace {
 		// A replacement gets new computed values.
 		plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
 		if !caps.NativeIDs {
@@ -213,7 +217,6 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			plan.NicType = types.StringUnknown()
 		}
 	}
-	r.planQuota(ctx, req.State.Raw.IsNull(), len(resp.RequiresReplace) > 0, state, plan, &resp.Diagnostics)
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)
 	rawPlan.setInt64("priority", plan.Priority)
@@ -222,6 +225,8 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	rawPlan.setString("id", plan.ID)
 	rawPlan.setString("description", plan.Description)
 	resp.Plan.Raw = rawPlan.value(req.Plan.Raw.Type())
+	// The plan's rule, with the defaults filled, in the group's tally.
+	r.planQuota(ctx, req.State.Raw.IsNull(), replace, state, plan, rawPlan.anyUnknown(ruleContent...), &resp.Diagnostics)
 }
 
 func defaultString(v string) types.String {
@@ -231,28 +236,50 @@ func defaultString(v string) types.String {
 	return types.StringValue(v)
 }
 
-// planQuota accounts this resource's part in the plan for the plan-time
-// rule quota check: a create adds its rule to its group, a replacement
-// removes the old one and adds the new one, anything else keeps its rule.
-func (r *RuleResource) planQuota(ctx context.Context, create, replace bool, state, plan ruleModel, diags *diag.Diagnostics) {
-	if !known(plan.Direction) {
-		return
+// replacedBySchema are the attributes whose change replaces the rule
+// through the schema's own RequiresReplace, which ModifyPlan's response
+// does not show (TestReplacedBySchemaIsTheSchemas keeps the list true).
+var replacedBySchema = []string{"cloud", "security_group_id", "direction", "protocol", "port_range", "cidr",
+	"peer_security_group_id", "peer_group_owner_account", "peer_group_owner_id", "prefix_list_id", "local_cidr", "source_port_range"}
+
+// ruleContent are the attributes that say which rule a resource is.
+var ruleContent = slices.Concat(replacedBySchema[2:], []string{"policy", "priority"})
+
+// schemaReplaces reports whether the schema replaces the rule: one of
+// replacedBySchema differs between plan and state, or is not known yet.
+func schemaReplaces(plan, state rawAttrs) bool {
+	for _, name := range replacedBySchema {
+		if !plan[name].Equal(state[name]) {
+			return true
+		}
 	}
+	return false
+}
+
+// planQuota accounts this resource's part in the plan for the plan-time
+// check of its group (cloud.Client.PlanQuota): a create adds its rule, a
+// replacement removes the old one and adds the new one, anything else
+// keeps its rule.
+func (r *RuleResource) planQuota(ctx context.Context, create, replace bool, state, plan ruleModel, addUnknown bool, diags *diag.Diagnostics) {
 	added, old := plan.toRule(), state.toRule()
 	switch {
 	case create:
-		r.checkQuota(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added}, diags)
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added, AddUnknown: addUnknown}, diags)
+	case replace && plan.Cloud.Equal(state.Cloud) && plan.SecurityGroupID.Equal(state.SecurityGroupID):
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Remove: &old, Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
 	case replace:
-		r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &old}, diags)
-		r.checkQuota(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added}, diags)
+		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &old}, diags)
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
 	default:
-		r.checkQuota(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Keep: &old}, diags)
+		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Keep: &old}, diags)
 	}
 }
 
-// checkQuota reports what cloud.Client.PlanQuota finds, on
-// security_group_id.
-func (r *RuleResource) checkQuota(ctx context.Context, cloudName, groupID types.String, ch cloud.PlanChange, diags *diag.Diagnostics) {
+// checkGroup reports what cloud.Client.PlanQuota finds, on
+// security_group_id unless the cloud's error names another attribute: a
+// group the plan adds to that cannot be read fails the plan, as the apply
+// would fail.
+func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.String, ch cloud.PlanChange, diags *diag.Diagnostics) {
 	if r.conns == nil || !known(cloudName) || !known(groupID) {
 		return
 	}
@@ -263,7 +290,9 @@ func (r *RuleResource) checkQuota(ctx context.Context, cloudName, groupID types.
 	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
 	defer cancel()
 	warning, err := c.PlanQuota(ctx, groupID.ValueString(), ch)
-	if err != nil {
+	if _, ok := cloud.AsError(err); ok {
+		addCloudError(diags, "Cannot Read Security Group", fmt.Errorf("security group %s, read to plan the rules added to it: %w", groupID.ValueString(), err))
+	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
 	if warning != "" {

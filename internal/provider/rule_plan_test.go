@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -245,5 +247,27 @@ func TestModifyPlan(t *testing.T) {
 				t.Errorf("replace %v, want %v", replaced, tc.replace)
 			}
 		})
+	}
+}
+
+// replacedBySchema names exactly the attributes whose schema replaces the
+// rule when they change (stringplanmodifier.RequiresReplace).
+func TestReplacedBySchemaIsTheSchemas(t *testing.T) {
+	_, s := ruleUnderTest(t)
+	var got []string
+	for name, a := range s.Schema.Attributes {
+		sa, ok := a.(schema.StringAttribute)
+		if !ok {
+			continue
+		}
+		for _, m := range sa.PlanModifiers {
+			if strings.Contains(m.Description(context.Background()), "destroy and recreate") {
+				got = append(got, name)
+			}
+		}
+	}
+	slices.Sort(got)
+	if want := slices.Sorted(slices.Values(replacedBySchema)); !slices.Equal(got, want) {
+		t.Fatalf("attributes that RequiresReplace: %v; replacedBySchema lists %v", got, want)
 	}
 }

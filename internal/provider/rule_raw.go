@@ -64,6 +64,16 @@ func (a rawAttrs) model() ruleModel {
 	}
 }
 
+// anyUnknown reports whether one of the named attributes is not known yet.
+func (a rawAttrs) anyUnknown(names ...string) bool {
+	for _, n := range names {
+		if v, ok := a[n]; ok && !v.IsKnown() {
+			return true
+		}
+	}
+	return false
+}
+
 func (a rawAttrs) setString(name string, v types.String) {
 	switch {
 	case v.IsNull():
