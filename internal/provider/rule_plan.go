@@ -87,7 +87,10 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 	unsupported("local_cidr", m.LocalCIDR, caps.LocalCIDR)
 	unsupported("source_port_range", m.SourcePortRange, caps.SourcePortRange)
 	unsupported("nic_type", m.NicType, len(caps.NicTypes) > 0)
-	unsupported("description", m.Description, caps.Description)
+	// No description and an empty one are one value on every cloud: the
+	// empty one is what state and the secgroup_rules data source hold
+	// for a cloud without descriptions (ENS).
+	unsupported("description", emptyIsNull(m.Description), caps.Description)
 	if n := len([]rune(m.Description.ValueString())); caps.MaxDescription > 0 && n > caps.MaxDescription {
 		bad("description", "%s takes descriptions of up to %d characters; this one has %d.", name, caps.MaxDescription, n)
 	}
@@ -110,6 +113,14 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// emptyIsNull reads "" as not set.
+func emptyIsNull(v types.String) types.String {
+	if known(v) && v.ValueString() == "" {
+		return types.StringNull()
+	}
+	return v
+}
 
 // ModifyPlan fills the cloud's defaults for policy and priority, so plans
 // show real values, and decides replacement for attributes whose

@@ -35,7 +35,12 @@ var (
 	_ resource.ResourceWithValidateConfig   = &RuleResource{}
 	_ resource.ResourceWithConfigValidators = &RuleResource{}
 	_ resource.ResourceWithModifyPlan       = &RuleResource{}
+	_ resource.ResourceWithUpgradeState     = &RuleResource{}
 )
+
+// schemaVersion is the resource's state version. 1: the description is
+// "" rather than null when there is none.
+const schemaVersion = 1
 
 // Default timeouts; the timeouts attribute overrides them.
 const (
@@ -69,6 +74,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		return []planmodifier.String{sameMeaning{canon: canon}, stringplanmodifier.RequiresReplace()}
 	}
 	resp.Schema = schema.Schema{
+		Version: schemaVersion,
 		MarkdownDescription: "One security group rule on one of the supported clouds. Create authorizes the rule, " +
 			"Read describes the group, Update changes the description in place where the cloud can, and Delete revokes the rule.",
 		Attributes: map[string]schema.Attribute{
@@ -183,6 +189,34 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// UpgradeState takes state written by earlier releases to this one's.
+// Version 0 wrote "description": null for a rule without description,
+// which now plans `+ description = ""` on every such rule (an upgrade must
+// plan nothing): it becomes "", the value no description has now. The
+// attributes are otherwise the same.
+func (r *RuleResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
+	var s resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &s)
+	prior := s.Schema
+	prior.Version = 0
+	return map[int64]resource.StateUpgrader{
+		0: {
+			PriorSchema: &prior,
+			StateUpgrader: func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+				var m ruleModel
+				resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+				if resp.Diagnostics.HasError() {
+					return
+				}
+				if m.Description.IsNull() {
+					m.Description = types.StringValue("")
+				}
+				resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			},
 		},
 	}
 }
