@@ -233,7 +233,10 @@ func TestAccRule_oneBadRuleInABatch(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(mocktest.CheckEmpty(m, "alicloud", "sg-web"), batchedFailure),
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(mocktest.CheckEmpty(m, "alicloud", "sg-web"), batchedFailure,
+			// The batch's token, then each rule's own when it was resent
+			// rule by rule.
+			func(*terraform.State) error { return mocktest.CheckTokens(m) }),
 		Steps: []resource.TestStep{
 			{
 				Config:      config,

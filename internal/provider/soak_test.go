@@ -79,7 +79,9 @@ func TestAccSoak(t *testing.T) {
 					return fmt.Errorf("%s: %d rules left after destroy", c, n)
 				}
 			}
-			return nil
+			// Every client token under faults (retried writes, batches,
+			// batches resent rule by rule) named one operation only.
+			return mocktest.CheckTokens(m)
 		},
 		Steps: []resource.TestStep{{
 			Config: config,
