@@ -133,7 +133,7 @@ provider "secgroup" {
 				// organization_id is optional; this gateway needs it and
 				// says so, and the error names the setting.
 				Config:      block(fmt.Sprintf("secret_key = \"mock-secret-key\"\n    endpoint = %q", m.URL)),
-				ExpectError: regexp.MustCompile(`(?s)x-acs-organizationid header is required.*` + spaced(`organization_id`)),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`x-acs-organizationid header is required`) + `.*` + spaced(`organization_id`)),
 			},
 		},
 	})
