@@ -58,6 +58,18 @@ type Error struct {
 	// RetryAfter is how long the cloud asked to wait (its Retry-After),
 	// when it did.
 	RetryAfter time.Duration
+	// Throttled: the cloud refused the call for its rate, before acting
+	// on it, so a write so answered did not land.
+	Throttled bool
+}
+
+// MayHaveLanded reports whether a failed write may have been made all the
+// same: an answer lost (a dropped connection, a timeout) or a server
+// error, but not a throttled call, which the cloud did not act on, nor a
+// refusal.
+func MayHaveLanded(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == KindTransient && !e.Throttled
 }
 
 func (e *Error) Error() string {

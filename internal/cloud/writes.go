@@ -161,7 +161,9 @@ func (g *group) authorize(creates []*op) {
 // transient errors with one client token, so a retry of a write that
 // landed adds nothing. Clouds without client tokens answer such a retry
 // "duplicate": the rules were absent when the check ran, so that is our
-// own write. A chunk that fails for a reason that may belong to one of its
+// own write, if an earlier attempt may have landed (its answer lost, a
+// server error); after throttling alone, which the cloud did not act on,
+// the rule is another writer's. A chunk that fails for a reason that may belong to one of its
 // rules is sent again rule by rule, so each resource gets its own outcome.
 func (g *group) authorizeChunk(chunk []*op) {
 	c := chunk[0].client
@@ -185,7 +187,7 @@ func (g *group) authorizeChunk(chunk []*op) {
 			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
 			return nil
 		}
-		lost = KindOf(err) == KindTransient
+		lost = lost || MayHaveLanded(err)
 		return err
 	})
 	g.mu.Lock()

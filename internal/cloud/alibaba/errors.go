@@ -72,6 +72,7 @@ func Classify(e *cloud.Error, direction string, own map[string]cloud.Verdict) {
 		v.Attribute, v.Hint = "", ""
 	}
 	v.Apply(e)
+	e.Throttled = strings.HasPrefix(e.Code, "Throttling")
 	// A revoke naming a peer group that no longer exists cannot match a
 	// rule: ECS deletes rules that reference a deleted group.
 	if strings.HasPrefix(e.Action, "Revoke") && strings.HasSuffix(e.Code, "GroupId.NotFound") && e.Code != "InvalidSecurityGroupId.NotFound" {

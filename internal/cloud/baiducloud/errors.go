@@ -57,6 +57,7 @@ func classify(action string, err error) error {
 		v.Kind = cloud.KindUnknown
 	}
 	v.Apply(e)
+	e.Throttled = server.StatusCode == http.StatusTooManyRequests || strings.Contains(e.Code, "RateLimit")
 	if e.Code == "BadRequest" && strings.Contains(strings.ToLower(e.Message), "protocol") {
 		e.Attribute, e.Hint = "protocol", "Use one of tcp, udp, icmp or all"
 	}

@@ -62,6 +62,7 @@ func classify(action string, status int, f failure) *cloud.Error {
 		v.Kind = cloud.KindUnknown
 	}
 	v.Apply(e)
+	e.Throttled = f.Code == "REQUEST_LIMIT_EXCEEDED" || status == http.StatusTooManyRequests
 	return e
 }
 

@@ -142,6 +142,31 @@ func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
 	}
 }
 
+// A throttled authorize was not acted on (Zenlayer has no client token):
+// when the retry finds the rule made meanwhile by another writer, the rule
+// is that writer's, not adopted as ours.
+func TestThrottledCreateDoesNotAdoptAnotherWritersRule(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m.URL, "mock-secret-key")
+	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", Throttle: 1})
+	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: 400 * time.Millisecond, Max: time.Second})
+	result := make(chan error, 1)
+	go func() { _, err := c.Create(context.Background(), "zl-web", ssh); result <- err }()
+	deadline := time.Now().Add(5 * time.Second)
+	for mocktest.Calls(m, Name, "AuthorizeSecurityGroupRules", 429) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no throttled authorize")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := connect(t, m.URL, "mock-secret-key").Authorize(context.Background(), "zl-web", []rule.Rule{ssh}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-result; cloud.KindOf(err) != cloud.KindDuplicate {
+		t.Fatalf("Create = %v, want the other writer's rule reported as existing", err)
+	}
+}
+
 // Answers other implementations may give: a string ruleId, a non-JSON
 // error page, an unreadable success body.
 func TestTolerantDecoding(t *testing.T) {
