@@ -48,6 +48,9 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 // is an error of KindRuleGone or KindGroupGone.
 func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	rules, err := c.List(ctx, groupID)
+	if KindOf(err) == KindGroupGone {
+		c.group(groupID).sawGone()
+	}
 	if err != nil {
 		return rule.Rule{}, err
 	}

@@ -120,6 +120,9 @@ type Capabilities struct {
 	MaxDescription int
 	// DescriptionInPlace: the description changes without replacing the rule.
 	DescriptionInPlace bool
+	// DescriptionClearable: a description changed in place can also be
+	// removed in place; where not, removing it replaces the rule.
+	DescriptionClearable bool
 	// NativeIDs: the cloud gives rules ids of their own (imports by it).
 	NativeIDs bool
 	// Identity is what tells two rules apart on the cloud: whether the

@@ -120,6 +120,9 @@ type group struct {
 	known []rule.Rule
 	// tally is what the current plan does to the group (PlanQuota).
 	tally *tally
+	// goneEpoch is the epoch in which a refresh found the group gone
+	// (a rule's Read), plus one; 0 when none did.
+	goneEpoch uint64
 	// machineCount is the count of the group's machine lock that known
 	// is current with; held is the lock while the worker holds it (only
 	// the worker touches held).
@@ -156,6 +159,18 @@ type op struct {
 	result rule.Rule
 	err    error
 }
+
+// sawGone records that a refresh of this epoch found the group gone.
+func (g *group) sawGone() {
+	epoch := g.groups.epoch(g.scope)
+	g.mu.Lock()
+	g.goneEpoch = epoch + 1
+	g.mu.Unlock()
+}
+
+// goneAtRefresh reports whether a refresh of the epoch found the group
+// gone. Called with mu held.
+func (g *group) goneAtRefresh(epoch uint64) bool { return g.goneEpoch == epoch+1 }
 
 // newOp makes a write with a client token of its own, which only its
 // retries reuse.

@@ -28,6 +28,17 @@ type PlanChange struct {
 	AddUnknown bool
 }
 
+// PlanWarning is what a plan should be warned of.
+type PlanWarning struct{ Summary, Detail string }
+
+// String is the warning's detail; "" for none.
+func (w *PlanWarning) String() string {
+	if w == nil {
+		return ""
+	}
+	return w.Detail
+}
+
 // tally is what the plan of one Terraform command does to a group so far.
 type tally struct {
 	epoch uint64
@@ -61,7 +72,7 @@ type addition struct {
 // so), adding past it is an error when it is certain (even if every rule
 // of the group the plan has not reached yet were removed), else a warning:
 // it depends on those rules.
-func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (warning string, err error) {
+func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (warning *PlanWarning, err error) {
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)
 	g.mu.Lock()
@@ -70,7 +81,17 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 	var rules []rule.Rule
 	if needRead {
 		if rules, err = g.read(ctx, c); err != nil {
-			return "", err
+			g.mu.Lock()
+			refreshedGone := KindOf(err) == KindGroupGone && g.goneAtRefresh(epoch)
+			g.mu.Unlock()
+			if refreshedGone {
+				// The refresh found the group gone and dropped its rules
+				// from state. Terraform refreshes a destroy with a plan
+				// like this one, which must not fail for it: say it.
+				return &PlanWarning{Summary: "Security Group No Longer Exists",
+					Detail: fmt.Sprintf("security group %s no longer exists: its rules were dropped from the state, and creating them again will fail unless the group is created first (%v)", groupID, err)}, nil
+			}
+			return nil, err
 		}
 	}
 	caps := c.Cloud.Capabilities
@@ -94,7 +115,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		t.removed = append(t.removed, *ch.Remove)
 	}
 	if ch.Add == nil {
-		return "", nil
+		return nil, nil
 	}
 	add := addition{rule: *ch.Add, unknown: ch.AddUnknown}
 	switch {
@@ -108,7 +129,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		t.added = append(t.added, add)
 	}
 	if c.quota <= 0 {
-		return "", nil
+		return nil, nil
 	}
 	dim := func(r rule.Rule) string {
 		if caps.QuotaPerDirection {
@@ -153,7 +174,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		projected++
 	}
 	if projected <= c.quota {
-		return "", nil
+		return nil, nil
 	}
 	where := "security group " + groupID
 	limit := fmt.Sprintf("%s allows %d rules per group", c.Cloud.Title, c.quota)
@@ -164,12 +185,12 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 	fix := fmt.Sprintf("remove rules from it, use another group, or set rule_quota in the %s block of the provider if the account's quota is higher", c.Cloud.Name)
 	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", held, added, held-len(kept))
 	if projected-unreached > c.quota {
-		return "", fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, projected, counts, limit, fix)
+		return nil, fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, projected, counts, limit, fix)
 	}
 	if t.warned[d] {
-		return "", nil
+		return nil, nil
 	}
 	t.warned[d] = true
-	return fmt.Sprintf("%s would hold %d rules after this plan (%s), unless the plan removes some of the %d rules of the group it has not reached yet; %s. If the apply fails with the quota, %s.",
-		where, projected, counts, unreached, limit, fix), nil
+	return &PlanWarning{Summary: "Rule Quota May Be Exceeded", Detail: fmt.Sprintf("%s would hold %d rules after this plan (%s), unless the plan removes some of the %d rules of the group it has not reached yet; %s. If the apply fails with the quota, %s.",
+		where, projected, counts, unreached, limit, fix)}, nil
 }

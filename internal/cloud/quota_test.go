@@ -16,7 +16,7 @@ func quotaClient(t *testing.T, quota int, perDirection bool, existing ...rule.Ru
 	return NewClient(def, b, "scope", NewGroups(), fast), b
 }
 
-func add(t *testing.T, c *Client, r rule.Rule) (string, error) {
+func add(t *testing.T, c *Client, r rule.Rule) (*PlanWarning, error) {
 	t.Helper()
 	return c.PlanQuota(context.Background(), "sg", PlanChange{Add: &r})
 }
@@ -27,7 +27,7 @@ func TestPlanQuota(t *testing.T) {
 	// An empty group: the fourth add is certain to exceed 3.
 	c, _ := quotaClient(t, 3, false)
 	for p := 1; p <= 3; p++ {
-		if w, err := add(t, c, tcp(p)); w != "" || err != nil {
+		if w, err := add(t, c, tcp(p)); w != nil || err != nil {
 			t.Fatalf("add %d: %q %v", p, w, err)
 		}
 	}
@@ -41,10 +41,10 @@ func TestPlanQuota(t *testing.T) {
 	c, _ = quotaClient(t, 3, false, a, b)
 	_, _ = add(t, c, tcp(1))
 	w, err := add(t, c, tcp(2))
-	if err != nil || !strings.Contains(w, "unless the plan removes some of the 2 rules") {
+	if err != nil || !strings.Contains(w.String(), "unless the plan removes some of the 2 rules") {
 		t.Fatalf("warning: %q %v", w, err)
 	}
-	if w, err := add(t, c, tcp(3)); w != "" || err != nil {
+	if w, err := add(t, c, tcp(3)); w != nil || err != nil {
 		t.Fatalf("one warning per group: %q %v", w, err)
 	}
 	_, _ = c.PlanQuota(ctx, "sg", PlanChange{Keep: &a})
@@ -57,7 +57,7 @@ func TestPlanQuota(t *testing.T) {
 	c, _ = quotaClient(t, 3, false, a, b, tcp(12))
 	gone := tcp(12)
 	_, _ = c.PlanQuota(ctx, "sg", PlanChange{Remove: &gone})
-	if w, err := add(t, c, tcp(1)); w != "" || err != nil {
+	if w, err := add(t, c, tcp(1)); w != nil || err != nil {
 		t.Fatalf("after a removal: %q %v", w, err)
 	}
 
@@ -79,7 +79,7 @@ func TestPlanQuota(t *testing.T) {
 	// plan to add to a group that cannot be read fails.
 	c, fb := quotaClient(t, 0, false)
 	for p := 1; p <= 3; p++ {
-		if w, err := add(t, c, tcp(p)); w != "" || err != nil || fb.callsOf("describe") != 1 {
+		if w, err := add(t, c, tcp(p)); w != nil || err != nil || fb.callsOf("describe") != 1 {
 			t.Fatalf("no quota: %q %v, %d describes", w, err, fb.callsOf("describe"))
 		}
 	}
@@ -112,13 +112,13 @@ func TestPlanQuotaReplacementsInAFullGroup(t *testing.T) {
 		return rules
 	}
 	ctx := context.Background()
-	type step func(c *Client) (string, error)
+	type step func(c *Client) (*PlanWarning, error)
 	keepAll := func(except int) []step {
 		var steps []step
 		for p := 1; p <= 20; p++ {
 			if p != except {
 				r := tcp(p)
-				steps = append(steps, func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &r}) })
+				steps = append(steps, func(c *Client) (*PlanWarning, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &r}) })
 			}
 		}
 		return steps
@@ -127,20 +127,20 @@ func TestPlanQuotaReplacementsInAFullGroup(t *testing.T) {
 	byDescription.Description = "changed"
 	cases := map[string][]step{
 		"port": {
-			func(c *Client) (string, error) {
+			func(c *Client) (*PlanWarning, error) {
 				return c.PlanQuota(ctx, "sg", PlanChange{Remove: &old, Add: &byPort, Replacement: true})
 			},
-			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byPort}) },
+			func(c *Client) (*PlanWarning, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byPort}) },
 		},
 		"description": {
-			func(c *Client) (string, error) {
+			func(c *Client) (*PlanWarning, error) {
 				return c.PlanQuota(ctx, "sg", PlanChange{Remove: &old, Add: &byDescription, Replacement: true})
 			},
-			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byDescription}) },
+			func(c *Client) (*PlanWarning, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &byDescription}) },
 		},
 		"-replace": {
-			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &old}) },
-			func(c *Client) (string, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &old}) },
+			func(c *Client) (*PlanWarning, error) { return c.PlanQuota(ctx, "sg", PlanChange{Keep: &old}) },
+			func(c *Client) (*PlanWarning, error) { return c.PlanQuota(ctx, "sg", PlanChange{Add: &old}) },
 		},
 	}
 	for name, replacement := range cases {
@@ -149,7 +149,7 @@ func TestPlanQuotaReplacementsInAFullGroup(t *testing.T) {
 			steps := append(append(append([]step{}, others[:at]...), replacement...), others[at:]...)
 			c, _ := quotaClient(t, 20, false, full()...)
 			for i, s := range steps {
-				if w, err := s(c); w != "" || err != nil {
+				if w, err := s(c); w != nil || err != nil {
 					t.Fatalf("%s, replaced after %d others, step %d: %q %v", name, at, i, w, err)
 				}
 			}
@@ -184,6 +184,14 @@ func TestPlanQuotaReadFailureFailsThePlan(t *testing.T) {
 	b.failRead = &Error{Kind: KindGroupGone, Code: "InvalidSecurityGroupId.NotFound", Attribute: "security_group_id"}
 	if _, err := add(t, c, tcp(1)); KindOf(err) != KindGroupGone {
 		t.Fatalf("a group that is gone: %v", err)
+	}
+	// A group whose rules the refresh dropped because it is gone: the plan
+	// (a destroy's refresh plan among them) goes on, warned.
+	if _, err := c.Find(context.Background(), "sg", tcp(1)); KindOf(err) != KindGroupGone {
+		t.Fatal(err)
+	}
+	if w, err := add(t, c, tcp(1)); err != nil || w == nil || w.Summary != "Security Group No Longer Exists" {
+		t.Fatalf("a group the refresh found gone: %v %v", w, err)
 	}
 	b.failRead = &Error{Kind: KindAuth, Code: "SignatureDoesNotMatch"}
 	c, _ = quotaClient(t, 0, false)

@@ -67,6 +67,25 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if slices.Contains(rule.Protocols, proto) && !slices.Contains(caps.Protocols, proto) {
 		bad("protocol", "%s does not support protocol %q: use one of %s.", name, proto, strings.Join(caps.Protocols, ", "))
 	}
+	// ICMP has one protocol per address family where the cloud names
+	// both (ECS, Apsara Stack): icmpv6 for IPv6 peers, icmp for IPv4
+	// ones. Where it names only icmp (Baidu), icmp with an IPv6 peer is
+	// ICMPv6, as the vendor's ethertype makes it.
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"cidr", m.CIDR}, {"local_cidr", m.LocalCIDR}} {
+		c, err := rule.CanonicalCIDR(a.v.ValueString())
+		if !known(a.v) || err != nil || !known(m.Protocol) {
+			continue
+		}
+		switch {
+		case proto == rule.ICMPv6 && !rule.IsIPv6(c):
+			bad(a.name, "protocol \"icmpv6\" is ICMP for IPv6: give an IPv6 %s, or use protocol \"icmp\" for IPv4.", a.name)
+		case proto == rule.ICMP && rule.IsIPv6(c) && slices.Contains(caps.Protocols, rule.ICMPv6):
+			bad(a.name, "protocol \"icmp\" is ICMP for IPv4 on %s: use protocol \"icmpv6\" with an IPv6 %s.", name, a.name)
+		}
+	}
 	for _, a := range []struct {
 		name string
 		v    types.String
@@ -201,8 +220,10 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("nic_type"))
 		}
 		// A state without description (older versions wrote null) is the
-		// empty one.
-		if known(plan.Description) && plan.Description.ValueString() != state.Description.ValueString() && !caps.DescriptionInPlace {
+		// empty one. Where the cloud cannot clear a description in place,
+		// removing it replaces the rule.
+		if d := plan.Description.ValueString(); known(plan.Description) && d != state.Description.ValueString() &&
+			(!caps.DescriptionInPlace || d == "" && !caps.DescriptionClearable) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
 		}
 	}
@@ -306,7 +327,7 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
-	if warning != "" {
-		diags.AddAttributeWarning(path.Root("security_group_id"), "Rule Quota May Be Exceeded", warning)
+	if warning != nil {
+		diags.AddAttributeWarning(path.Root("security_group_id"), warning.Summary, warning.Detail)
 	}
 }

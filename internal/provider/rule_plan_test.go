@@ -91,6 +91,11 @@ func TestValidateConfig(t *testing.T) {
 		{"Zenlayer and IPv6", map[string]any{"cloud": "zenlayer", "security_group_id": "zl-1", "direction": "ingress", "protocol": "all", "cidr": "::/0"},
 			[]string{"does not support IPv6"}, nil},
 		{"unknown values wait", base(map[string]any{"protocol": tftypes.UnknownValue, "port_range": tftypes.UnknownValue}), nil, nil},
+		{"icmpv6 with an IPv4 peer", base(map[string]any{"protocol": "icmpv6"}), []string{`protocol "icmpv6" is ICMP for IPv6: give an IPv6 cidr`}, nil},
+		{"icmp with an IPv6 peer", base(map[string]any{"protocol": "icmp", "cidr": "2001:db8::/32"}), []string{`protocol "icmp" is ICMP for IPv4 on Alibaba Cloud ECS`}, nil},
+		{"icmp with an IPv6 local side", base(map[string]any{"protocol": "icmp", "cidr": "2001:db8::/32", "local_cidr": "2001:db8:1::/48"}), []string{`use protocol "icmpv6" with an IPv6 local_cidr`}, nil},
+		{"icmpv6 with IPv6", base(map[string]any{"protocol": "icmpv6", "cidr": "2001:db8::/32"}), nil, nil},
+		{"icmp with IPv6 on Baidu is ICMPv6", map[string]any{"cloud": "baiducloud", "security_group_id": "g-1", "direction": "ingress", "protocol": "icmp", "cidr": "2001:db8::/32"}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := validate(t, tc.attrs)

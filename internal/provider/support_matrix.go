@@ -77,15 +77,21 @@ func SupportMatrix(r *cloud.Registry) string {
 		return strings.Join(c.NicTypes, ", ")
 	})
 	row("description", func(c cloud.Capabilities) string {
+		length := "; length not documented"
+		if c.MaxDescription > 0 {
+			length = fmt.Sprintf("; 1-%d characters", c.MaxDescription)
+		}
 		switch {
 		case !c.Description:
-			return "none (the rule calls take no description)"
+			return "none (the rule calls take no description; only `\"\"`)"
+		case c.DescriptionInPlace && !c.DescriptionClearable:
+			return "changed in place; removing it replaces the rule (the cloud cannot clear it)" + length
 		case c.DescriptionInPlace:
-			return "changed in place"
+			return "changed in place" + length
 		case c.Identity.Description:
-			return "changed by replacement (part of the rule's identity)"
+			return "changed by replacement (part of the rule's identity)" + length
 		}
-		return "changed by replacement"
+		return "changed by replacement" + length
 	})
 	row("import by", func(c cloud.Capabilities) string {
 		if c.NativeIDs {

@@ -32,7 +32,9 @@ func Capabilities() cloud.Capabilities {
 		NicTypes:        []string{"internet", "intranet"},
 		Description:     true,
 		MaxDescription:  512,
-		// ModifySecurityGroupRule / ModifySecurityGroupEgressRule.
+		// ModifySecurityGroupRule / ModifySecurityGroupEgressRule, which
+		// cannot clear it: "You cannot delete the value of a non-empty
+		// parameter".
 		DescriptionInPlace: true,
 		NativeIDs:          true,
 		// A group holds 200 rules by default (AuthorizationLimitExceed

@@ -45,6 +45,14 @@ func classify(action string, err error) error {
 		return e
 	}
 	alibaba.Classify(e, "", codes)
+	// ENS answers a describe of a group that no longer exists with
+	// ens.interface.error; the vendor's own provider reads it so
+	// (terraform-provider-alicloud DescribeEnsSecurityGroup), the
+	// document being silent.
+	if e.Code == "ens.interface.error" && action == "DescribeSecurityGroupAttribute" {
+		e.Kind, e.Attribute = cloud.KindGroupGone, "security_group_id"
+		e.Hint = "Check security_group_id: ENS could not describe the group, which its own provider reads as a group that does not exist"
+	}
 	if field, ok := strings.CutPrefix(e.Code, "InvalidParameter."); ok {
 		e.Kind, e.Attribute = cloud.KindInvalid, parameterAttributes[field]
 		e.Hint = "ENS refused " + field + ": check " + e.Attribute + " against what ENS accepts (IPv4 CIDRs, lower-case protocols, ports 1-65535, priority 1-100)"

@@ -288,7 +288,11 @@ func modify(direction string) handler {
 				return nil, errorf(403, "InvalidGroupAuthItem.NotFound", "Specified group authorized item does not exist in our records.")
 			}
 		}
-		g.Rules[i].(*permission).Description = req.params["Description"]
+		// "You cannot delete the value of a non-empty parameter"
+		// (ModifySecurityGroupRule): an empty Description leaves it.
+		if d := req.params["Description"]; d != "" {
+			g.Rules[i].(*permission).Description = d
+		}
 		return nil, nil
 	}
 }

@@ -29,8 +29,16 @@ func revoke(_ *store.Tx, g *store.Group, p Permission) (map[string]any, *fronten
 	return nil, errorf(400, "SecurityGroupRule.NotFound", "The input security group rule does not exist.")
 }
 
+// describe answers a group that does not exist with ens.interface.error, as
+// ENS's own provider expects of DescribeSecurityGroupAttribute (the
+// alicloud provider's DescribeEnsSecurityGroup reads it as "not found");
+// the write actions answer InvalidSecurityGroupId.NotFound, as the ENS
+// RevokeSecurityGroup reference lists.
 func describe(tx *store.Tx, params map[string]string) (map[string]any, *frontend.Error) {
 	g, e := group(tx, params)
+	if e != nil && e.Code == "InvalidSecurityGroupId.NotFound" {
+		return nil, errorf(400, "ens.interface.error", "An error occurred while calling the API.")
+	}
 	if e != nil {
 		return nil, e
 	}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+)
+
+// ModifySecurityGroupRule "cannot delete the value of a non-empty
+// parameter": removing a description on ECS and Apsara Stack replaces the
+// rule (an in-place change to "" would leave it, and plan forever); any
+// other change of it stays in place.
+func TestAccRule_descriptionRemovedReplaces(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			rule := func(desc string) string {
+				return mocktest.ProviderConfig(m) + tcpRule("x", tc.cloud, tc.group, "22", "10.0.0.0/8", desc)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{Config: rule(`description = "first"`)},
+					{
+						Config: rule(`description = "second"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionUpdate)}},
+						Check: mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"Description": "second"}),
+					},
+					{
+						Config: rule(""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("secgroup_rule.x", plancheck.ResourceActionDestroyBeforeCreate)}},
+						Check: mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"Description": ""}),
+					},
+				},
+			})
+		})
+	}
+}
+
+// A group deleted out of band, then `terraform destroy`, which refreshes
+// first with a plan of the configuration: the refresh drops the rules, and
+// that plan's read of the group must not fail the destroy, on every cloud.
+// ENS answers the describe with ens.interface.error, which its own
+// provider reads as "not found".
+func TestAccRule_destroyAfterTheGroupWasDeleted(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct{ cloud, group string }{
+		{"zenlayer", "zl-app"}, {"alicloud", "sg-app"}, {"baiducloud", "g-app"}, {"apsarastack", "sg-as-app"}, {"ens", "sg-ens-db"},
+	} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			config := mocktest.ProviderConfig(m) + tcpRule("x", tc.cloud, tc.group, "22", "10.0.0.0/8")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: config, Check: mocktest.CheckRuleCount(m, tc.cloud, tc.group, 1)},
+					{
+						PreConfig: func() { mockControl(t, m, http.MethodDelete, "/_mock/groups/"+tc.cloud+"/"+tc.group) },
+						Config:    config,
+						Destroy:   true,
+					},
+				},
+			})
+			if tc.cloud != "ens" {
+				return
+			}
+			refused := 0
+			for _, c := range m.Store.CallsOf("ens", "DescribeSecurityGroupAttribute") {
+				if c.Status == 400 {
+					refused++
+					if c.Code != "ens.interface.error" {
+						t.Fatalf("the deleted group's describe answered %s", c.Code)
+					}
+				}
+			}
+			if refused == 0 {
+				t.Fatal("the describe of the deleted group was not refused")
+			}
+		})
+	}
+}
