@@ -87,3 +87,19 @@ func TestAccRule_destroyAfterTheGroupWasDeleted(t *testing.T) {
 		})
 	}
 }
+
+// ICMP belongs to one address family: icmpv6 with an IPv4 peer, and icmp
+// with an IPv6 one where the cloud names icmpv6, fail at plan, naming the
+// attribute; none reaches the cloud.
+func TestAccRule_icmpFamiliesAtPlan(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
+		expectPlanErrors(t, m, tc.cloud, tc.group, []planCase{
+			{"icmpv6 to IPv4", `protocol = "icmpv6"
+  cidr = "10.0.0.0/8"`, `cidr.*protocol "icmpv6" is ICMP for IPv6: give an IPv6 cidr`},
+			{"icmp to IPv6", `protocol = "icmp"
+  cidr = "2001:db8::/32"`, `cidr.*protocol "icmp" is ICMP for IPv4 on .*: use protocol "icmpv6"`},
+		})
+	}
+}
