@@ -2,6 +2,7 @@ package provider
 
 import (
 	"net/http"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -100,6 +101,40 @@ func TestAccRule_icmpFamiliesAtPlan(t *testing.T) {
   cidr = "10.0.0.0/8"`, `cidr.*protocol "icmpv6" is ICMP for IPv6: give an IPv6 cidr`},
 			{"icmp to IPv6", `protocol = "icmp"
   cidr = "2001:db8::/32"`, `cidr.*protocol "icmp" is ICMP for IPv4 on .*: use protocol "icmpv6"`},
+		})
+	}
+}
+
+// The priority does not name an ECS rule (the ECS RevokeSecurityGroup
+// reference): a second resource differing from the first only in priority
+// is told the rule exists, rather than owning the first one's rule; a
+// priority change replaces the rule and leaves it alone in the group.
+func TestAccRule_priorityIsNotPartOfAnECSRule(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			rule := func(name, priority string) string {
+				return tcpRule(name, tc.cloud, tc.group, "22", "10.0.0.0/8", "priority = "+priority, `timeouts = { create = "15s" }`)
+			}
+			provider := mocktest.ProviderConfig(m)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{Config: provider + rule("first", "1"), Check: mocktest.CheckRuleCount(m, tc.cloud, tc.group, 1)},
+					{
+						Config:      provider + rule("first", "1") + rule("second", "2"),
+						ExpectError: regexp.MustCompile(`(?s)Rule Already Exists`),
+					},
+					{
+						Config: provider + rule("first", "5"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("secgroup_rule.first", plancheck.ResourceActionDestroyBeforeCreate)}},
+						Check: mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"Priority": "5"}),
+					},
+				},
+			})
 		})
 	}
 }

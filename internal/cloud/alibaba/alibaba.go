@@ -37,6 +37,12 @@ func Capabilities() cloud.Capabilities {
 		// parameter".
 		DescriptionInPlace: true,
 		NativeIDs:          true,
+		// The ECS RevokeSecurityGroup reference lists what determines a
+		// rule: IpProtocol, PortRange, SourcePortRange, NicType, Policy and
+		// the CIDRs or the peer group and its owner; not Priority. An
+		// authorize of a rule that differs only in priority succeeds and
+		// creates nothing (AuthorizeSecurityGroup).
+		Identity: rule.Identity{NoPriority: true},
 		// A group holds 200 rules by default (AuthorizationLimitExceed
 		// past it); accounts can raise it.
 		Quota: 200,

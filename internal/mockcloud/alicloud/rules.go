@@ -228,14 +228,17 @@ func cidr(v string, v6 bool) (string, bool) {
 	return p.Masked().String(), true
 }
 
-// identity is what makes two ECS rules the same rule. nicType == "" (a
-// revoke that does not name one) leaves the NIC type out.
+// identity is what makes two ECS rules the same rule: the groups of
+// parameters of the ECS RevokeSecurityGroup reference (protocol, ports,
+// source ports, NIC type, policy, the addresses or the peer group and its
+// owner), without the priority. withNic false (a revoke that does not name
+// a NIC type) leaves the NIC type out.
 func (p permission) identity(withNic bool) string {
 	nic := ""
 	if withNic {
 		nic = p.NicType
 	}
-	return strings.Join([]string{p.Direction, p.IpProtocol, p.PortRange, p.SourcePortRange, p.Policy, p.Priority, nic,
+	return strings.Join([]string{p.Direction, p.IpProtocol, p.PortRange, p.SourcePortRange, p.Policy, nic,
 		p.SourceCidrIp, p.DestCidrIp, p.Ipv6SourceCidrIp, p.Ipv6DestCidrIp, p.SourceGroupId, p.DestGroupId,
 		p.SourceGroupOwnerAccount, p.SourceGroupOwnerId, p.DestGroupOwnerAccount, p.DestGroupOwnerId,
 		p.SourcePrefixListId, p.DestPrefixListId}, "|")
