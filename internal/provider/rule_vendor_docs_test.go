@@ -138,3 +138,34 @@ func TestAccRule_priorityIsNotPartOfAnECSRule(t *testing.T) {
 		})
 	}
 }
+
+// A classic-network group answers one NIC type per describe, internet
+// unless asked for intranet: its intranet rules are read with a second
+// call, so they are confirmed on create, kept by the refresh (no plan)
+// and revoked on destroy, on ECS and Apsara Stack.
+func TestAccRule_classicGroupsIntranetRules(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-classic"}, {"apsarastack", "sg-as-classic"}} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			config := mocktest.ProviderConfig(m) +
+				tcpRule("intranet", tc.cloud, tc.group, "22", "10.0.0.0/8", `nic_type = "intranet"`, `timeouts = { create = "15s" }`) +
+				tcpRule("internet", tc.cloud, tc.group, "443", "0.0.0.0/0", `timeouts = { create = "15s" }`)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						Check: resource.ComposeAggregateTestCheckFunc(
+							mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"NicType": "intranet", "PortRange": "22/22"}),
+							mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"NicType": "internet", "PortRange": "443/443"}),
+							resource.TestCheckResourceAttr("secgroup_rule.internet", "nic_type", "internet"),
+						),
+					},
+					{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+				},
+			})
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,10 +194,68 @@ type Permission struct {
 
 // DescribeAnswer is DescribeSecurityGroupAttribute's answer.
 type DescribeAnswer struct {
-	NextToken   Text `json:"NextToken"`
+	NextToken Text `json:"NextToken"`
+	// VpcId is empty for a group of the classic network.
+	VpcId       Text `json:"VpcId"` //nolint:revive // the API's name
 	Permissions struct {
 		Permission []Permission `json:"Permission"`
 	} `json:"Permissions"`
+}
+
+// DescribeAll reads every rule of a group with DescribeSecurityGroupAttribute,
+// through every page (MaxResults, NextToken). A group of the classic
+// network answers one NIC type per call, internet by default: "To query
+// security group rules of both NIC types, call the operation twice", so
+// such a group is read again for its intranet rules (peer-group rules are
+// intranet there). call sends one page's parameters; fromWire reads a
+// rule.
+func DescribeAll(call func(params map[string]string, out *DescribeAnswer) error, groupID string, pageSize int,
+	fromWire func(Permission) rule.Rule) ([]rule.Rule, error) {
+	var out []rule.Rule
+	classic := false
+	for pass, nicType := range []string{"", "intranet"} {
+		if pass == 1 && !classic {
+			break
+		}
+		token := ""
+		for {
+			p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(pageSize)}
+			if nicType != "" {
+				p["NicType"] = nicType
+			}
+			if token != "" {
+				p["NextToken"] = token
+			}
+			var a DescribeAnswer
+			if err := call(p, &a); err != nil {
+				return nil, err
+			}
+			classic = a.VpcId == ""
+			for _, perm := range a.Permissions.Permission {
+				r := fromWire(perm)
+				// A stack that answers every NIC type at once lists them
+				// again in the second pass.
+				if pass == 0 || !slices.ContainsFunc(out, func(o rule.Rule) bool { return sameRule(o, r) }) {
+					out = append(out, r)
+				}
+			}
+			next := a.NextToken.String()
+			if next == "" || next == token {
+				break
+			}
+			token = next
+		}
+	}
+	return out, nil
+}
+
+// sameRule: one rule listed twice (by its id, or all its content).
+func sameRule(a, b rule.Rule) bool {
+	if a.NativeID != "" || b.NativeID != "" {
+		return a.NativeID == b.NativeID
+	}
+	a.Created, b.Created = time.Time{}, time.Time{}
+	return a == b
 }
 
 // Text is a JSON string, or a number or boolean kept as written (account

@@ -7,7 +7,6 @@ package alicloud
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -79,29 +78,14 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return answered, nil
 }
 
-// Describe pages through DescribeSecurityGroupAttribute. Priority is read
+// Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
+// types of a classic-network group (alibaba.DescribeAll). Priority is read
 // as a string (the SDK's type) or a number.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	var out []rule.Rule
-	token := ""
-	for {
-		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(b.PageSize)}
-		if token != "" {
-			p["NextToken"] = token
-		}
-		var a alibaba.DescribeAnswer
-		if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
-			return nil, err
-		}
-		for _, p := range a.Permissions.Permission {
-			out = append(out, alibaba.FromWire(p))
-		}
-		next := a.NextToken.String()
-		if next == "" || next == token {
-			return out, nil
-		}
-		token = next
-	}
+	return alibaba.DescribeAll(func(p map[string]string, out *alibaba.DescribeAnswer) error {
+		_, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, out)
+		return err
+	}, groupID, b.PageSize, alibaba.FromWire)
 }
 
 // Revoke removes rules. A single rule goes out as the flat parameters of

@@ -9,7 +9,6 @@ package apsarastack
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -113,26 +112,11 @@ func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.
 	return err
 }
 
-// Describe pages through DescribeSecurityGroupAttribute.
+// Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
+// types of a classic-network group (alibaba.DescribeAll).
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	var out []rule.Rule
-	token := ""
-	for {
-		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(b.PageSize)}
-		if token != "" {
-			p["NextToken"] = token
-		}
-		var a alibaba.DescribeAnswer
-		if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, &a); err != nil {
-			return nil, err
-		}
-		for _, perm := range a.Permissions.Permission {
-			out = append(out, fromWire(perm))
-		}
-		next := a.NextToken.String()
-		if next == "" || next == token {
-			return out, nil
-		}
-		token = next
-	}
+	return alibaba.DescribeAll(func(p map[string]string, out *alibaba.DescribeAnswer) error {
+		_, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, out)
+		return err
+	}, groupID, b.PageSize, fromWire)
 }

@@ -325,10 +325,20 @@ func describe(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
 		}
 		start = n
 	}
+	// A classic-network group answers one NIC type per call, internet by
+	// default ("To query security group rules of both NIC types, call the
+	// operation twice"); a VPC group's rules are all intranet.
+	nic := req.params["NicType"]
+	switch {
+	case nic != "" && nic != "internet" && nic != "intranet":
+		return nil, errorf(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.")
+	case nic == "" && g.VpcID == "":
+		nic = "internet"
+	}
 	var matching []*permission
 	for _, r := range g.Rules {
 		p := r.(*permission)
-		if (dir == "" || dir == "all" || p.Direction == dir) && (req.params["NicType"] == "" || req.params["NicType"] == p.NicType) {
+		if (dir == "" || dir == "all" || p.Direction == dir) && (nic == "" || nic == p.NicType) {
 			matching = append(matching, p)
 		}
 	}

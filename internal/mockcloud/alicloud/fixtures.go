@@ -10,17 +10,20 @@ import (
 var Regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1", "eu-central-1"}
 
 // Fixtures are the ECS groups mockcloud starts with (documented in
-// docs/mockcloud.md):
+// mockcloud's README):
 //
 //   - sg-web, sg-app, sg-db in cn-hangzhou, VPC vpc-main: empty groups to
 //     put rules in and to name as peers of one another;
 //   - sg-other-vpc in cn-hangzhou, VPC vpc-other: a peer in another VPC;
-//   - sg-bj in cn-beijing, VPC vpc-bj: a group of another region.
+//   - sg-bj in cn-beijing, VPC vpc-bj: a group of another region;
+//   - sg-classic in cn-hangzhou, of the classic network (no VPC): its
+//     rules are internet (the default) or intranet, one type per describe.
 func Fixtures(time.Time) []*store.Group {
-	other, bj := NewGroup("sg-other-vpc"), NewGroup("sg-bj")
+	other, bj, classic := NewGroup("sg-other-vpc"), NewGroup("sg-bj"), NewGroup("sg-classic")
 	other.VpcID = "vpc-other"
 	bj.Region, bj.VpcID = "cn-beijing", "vpc-bj"
-	return []*store.Group{NewGroup("sg-web"), NewGroup("sg-app"), NewGroup("sg-db"), other, bj}
+	classic.VpcID = ""
+	return []*store.Group{NewGroup("sg-web"), NewGroup("sg-app"), NewGroup("sg-db"), other, bj, classic}
 }
 
 // NewGroup is an empty Available group beside sg-web: cn-hangzhou, VPC

@@ -8,9 +8,11 @@ import (
 
 // Fixtures are the Apsara Stack groups mockcloud starts with (documented in
 // mockcloud's README): sg-as-web, sg-as-app and sg-as-db, empty, in
-// Region, VPC vpc-as.
+// Region, VPC vpc-as, and sg-as-classic, of the classic network.
 func Fixtures(time.Time) []*store.Group {
-	return []*store.Group{NewGroup("sg-as-web"), NewGroup("sg-as-app"), NewGroup("sg-as-db")}
+	classic := NewGroup("sg-as-classic")
+	classic.VpcID = ""
+	return []*store.Group{NewGroup("sg-as-web"), NewGroup("sg-as-app"), NewGroup("sg-as-db"), classic}
 }
 
 // NewGroup is an empty group beside the fixtures: in Region, VPC vpc-as.
