@@ -272,10 +272,43 @@ func (g *group) revoke(chunk []*op) {
 			g.revoke([]*op{o})
 		}
 	default:
+		absent := g.absentNow(ctx, c, chunk, err)
 		for _, o := range chunk {
+			if absent[o] {
+				tflog.Info(ctx, "the revoke failed, but the group no longer holds the rule", map[string]any{"rule": o.rule.String(), "reason": err.Error()})
+				o.finish(o.rule, nil)
+				continue
+			}
 			o.finish(o.rule, err)
 		}
 	}
+}
+
+// absentNow reads the group after a revoke whose outcome is unknown (it
+// kept failing on the cloud's side, or with an error nothing explains)
+// and returns the ops whose rule it no longer holds: gone is gone,
+// whatever the revoke's answer. Refusals that say why (credentials, a bad
+// value) are not read for.
+func (g *group) absentNow(ctx context.Context, c *Client, chunk []*op, err error) map[*op]bool {
+	switch KindOf(err) {
+	case KindTransient, KindBusy, KindUnknown:
+	default:
+		return nil
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	rules, ferr := g.fetch(ctx, c)
+	if ferr != nil {
+		return nil
+	}
+	absent := map[*op]bool{}
+	for _, o := range chunk {
+		if c.Cloud.Capabilities.Identity.Find(rules, o.rule) < 0 {
+			absent[o] = true
+		}
+	}
+	return absent
 }
 
 // update changes one rule's description in place.

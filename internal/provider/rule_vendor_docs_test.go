@@ -8,7 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
+	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
 // ModifySecurityGroupRule "cannot delete the value of a non-empty
@@ -167,5 +169,42 @@ func TestAccRule_classicGroupsIntranetRules(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// Apsara Stack's gateway answers a server failure as the failure example
+// of its RevokeSecurityGroup reference: {"resultCode":-1,"resultMsg":
+// "system error"}, no ECS code, under HTTP 200. It is retried (a create
+// goes through two of them), and a revoke that keeps failing so for a
+// rule the group no longer holds counts as done once a describe shows it
+// gone.
+func TestAccApsarastack_systemError(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	m.Store.SetBehavior("apsarastack", mockapsarastack.ErrorShape, mockapsarastack.ShapeSystemError)
+	config := mocktest.ProviderConfig(m) + tcpRule("x", "apsarastack", "sg-as-web", "22", "10.0.0.0/8", `timeouts = { delete = "8s" }`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					m.Store.AddFault(store.Fault{Cloud: "apsarastack", Action: "AuthorizeSecurityGroup", ServerError: 2})
+				},
+				Config: config,
+				Check:  mocktest.CheckRuleCount(m, "apsarastack", "sg-as-web", 1),
+			},
+			{
+				PreConfig: func() {
+					mockControl(t, m, http.MethodDelete, "/_mock/groups/apsarastack/sg-as-web/rules/@0")
+					m.Store.AddFault(store.Fault{Cloud: "apsarastack", Action: "RevokeSecurityGroup", ServerErrorRate: 1})
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+	if n := mocktest.Calls(m, "apsarastack", "AuthorizeSecurityGroup", 200); n < 3 {
+		t.Fatalf("%d authorize answers under HTTP 200, want the two system errors and the success", n)
 	}
 }

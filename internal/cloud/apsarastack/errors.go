@@ -67,7 +67,13 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 		e.Message = alibaba.ShortMessage(strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw)))
 	}
 	alibaba.Classify(e, direction, codes)
-	if gatewayOnly && e.Kind == cloud.KindUnknown {
+	switch {
+	case gatewayOnly && strings.EqualFold(strings.TrimSpace(e.Message), "system error"):
+		// The failure example of the Apsara Stack RevokeSecurityGroup
+		// reference, {"resultCode":-1,"resultMsg":"system error"}: a
+		// server error, whatever the HTTP status, so retried.
+		e.Kind = cloud.KindTransient
+	case gatewayOnly && e.Kind == cloud.KindUnknown:
 		e.Hint = gatewayHint
 	}
 	return e

@@ -102,7 +102,9 @@ func TestErrorClassesInEveryShape(t *testing.T) {
 }
 
 // Only an answer without any code is the gateway's own refusal; a gateway
-// answer that fails with a 5xx and no code is retried.
+// answer that fails with a 5xx and no code is retried, and so is the
+// "system error" of the Apsara Stack RevokeSecurityGroup reference's
+// failure example, whatever its status.
 func TestGatewayFailureWithoutCode(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -111,8 +113,10 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 		kind   cloud.Kind
 		hint   bool
 	}{
-		{"resultCode", 400, `{"resultCode":-1,"resultMsg":"system error","result":null}`, cloud.KindUnknown, true},
-		{"resultCode under 200", 200, `{"resultCode":-1,"resultMsg":"system error","result":null}`, cloud.KindUnknown, true},
+		{"resultCode", 400, `{"resultCode":-1,"resultMsg":"no such route","result":null}`, cloud.KindUnknown, true},
+		{"resultCode under 200", 200, `{"resultCode":-1,"resultMsg":"no such route","result":null}`, cloud.KindUnknown, true},
+		{"the reference's system error", 400, `{"resultCode":-1,"resultMsg":"system error","result":null}`, cloud.KindTransient, false},
+		{"the reference's system error under 200", 200, `{"resultCode":-1,"resultMsg":"system error","result":null}`, cloud.KindTransient, false},
 		{"asapiSuccess false", 200, `{"asapiSuccess":false,"asapiErrorMessage":"organization required"}`, cloud.KindUnknown, true},
 		{"a sentence with a colon", 400, `{"resultCode":-1,"resultMsg":"gateway says: no route","result":null}`, cloud.KindUnknown, true},
 		{"5xx", 503, `{"resultCode":-1,"resultMsg":"service busy","result":null}`, cloud.KindTransient, false},

@@ -60,8 +60,9 @@ type Transport struct {
 	Parse func(r *http.Request) (action string, params map[string]string, body []byte, err *frontend.Error)
 	// Check runs before authentication: the transport's own checks.
 	Check func(r *http.Request, params map[string]string) *frontend.Error
-	// Failure turns ECS's failure body into the transport's.
-	Failure func(e *frontend.Error, ecsBody map[string]any) map[string]any
+	// Failure turns ECS's failure into the transport's: its HTTP status
+	// and body.
+	Failure func(e *frontend.Error, ecsBody map[string]any) (int, map[string]any)
 	// RequestIDKey is how success answers spell the request id.
 	RequestIDKey string
 }
@@ -169,11 +170,12 @@ func (a *API) answer(w http.ResponseWriter, req *request, perr *apiError) (int, 
 			"RequestId": requestID, "HostId": req.http.Host, "Code": e.Code, "Message": e.Message,
 			"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ecs",
 		}
+		status := e.Status
 		if a.transport != nil {
-			body = a.transport.Failure(e, body)
+			status, body = a.transport.Failure(e, body)
 		}
-		frontend.WriteJSON(w, e.Status, body)
-		return e.Status, e.Code
+		frontend.WriteJSON(w, status, body)
+		return status, e.Code
 	}
 	if perr != nil {
 		return fail(perr)

@@ -25,13 +25,18 @@ const RoutePrefix = "/apsara/route/"
 //   - "combined": ECS's failures with both sets of fields, as gateways that
 //     pass ECS's answer through send them: Code, Message and RequestId
 //     beside resultCode -1, resultMsg (the message alone), asapiSuccess
-//     false, asapiErrorCode and asapiErrorMessage.
+//     false, asapiErrorCode and asapiErrorMessage;
+//   - "system_error": server errors (HTTP 5xx, injected ones among them)
+//     as the failure example of the Apsara Stack RevokeSecurityGroup
+//     reference, {"resultCode":-1,"resultMsg":"system error","result":null},
+//     with no ECS code, under HTTP 200; other failures as by default.
 const ErrorShape = "error_shape"
 
 // Values of ErrorShape.
 const (
-	ShapeASAPI    = "asapi"
-	ShapeCombined = "combined"
+	ShapeASAPI       = "asapi"
+	ShapeCombined    = "combined"
+	ShapeSystemError = "system_error"
 )
 
 // gatewayCode marks failures of the gateway itself.
@@ -45,9 +50,14 @@ var errorf = frontend.Errorf
 // carry RequestID; failures in the shape ErrorShape asks for.
 func route(st *store.Store) alicloud.Transport {
 	return alicloud.Transport{
-		Parse:        parse,
-		Check:        checkGateway,
-		Failure:      func(e *frontend.Error, ecsBody map[string]any) map[string]any { return failure(st, e, ecsBody) },
+		Parse: parse,
+		Check: checkGateway,
+		Failure: func(e *frontend.Error, ecsBody map[string]any) (int, map[string]any) {
+			if e.Status >= 500 && st.BehaviorOf(Cloud, ErrorShape) == ShapeSystemError {
+				return http.StatusOK, map[string]any{"resultCode": -1, "resultMsg": "system error", "result": nil}
+			}
+			return e.Status, failure(st, e, ecsBody)
+		},
 		RequestIDKey: "RequestID",
 	}
 }
