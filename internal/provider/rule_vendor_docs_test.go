@@ -3,6 +3,7 @@ package provider
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -206,5 +207,28 @@ func TestAccApsarastack_systemError(t *testing.T) {
 	})
 	if n := mocktest.Calls(m, "apsarastack", "AuthorizeSecurityGroup", 200); n < 3 {
 		t.Fatalf("%d authorize answers under HTTP 200, want the two system errors and the success", n)
+	}
+}
+
+// Baidu's 50 ingress and 50 egress rules per group are checked at plan,
+// as ECS's and Zenlayer's quotas are; rule_quota raises it.
+func TestAccBaiducloud_quotaAtPlanTime(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	rules := ruleBlock("r", "baiducloud", "g-app", "ingress", "count = 51", `protocol = "tcp"`, `port_range = tostring(1000 + count.index)`, `cidr = "10.0.0.0/8"`)
+	raised := strings.Replace(mocktest.ProviderConfig(m), "  baiducloud {\n", "  baiducloud {\n    rule_quota = \"60\"\n", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      mocktest.ProviderConfig(m) + rules,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Rule Quota Exceeded.*` + spaced(regexp.QuoteMeta(`security group g-app (ingress) would hold 51 rules`)) + `.*` + spaced(`allows 50 ingress rules per group`)),
+			},
+			{Config: raised + rules, PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+	if n := mocktest.Calls(m, "baiducloud", "authorizeRule", -1); n != 0 {
+		t.Fatalf("%d authorize calls at plan time", n)
 	}
 }

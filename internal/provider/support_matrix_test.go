@@ -45,7 +45,7 @@ func TestSupportMatrixReadsCapabilities(t *testing.T) {
 	for _, want := range []string{
 		"| protocols | tcp, udp, icmp, all | tcp, udp, icmp, gre, icmpv6, all | tcp, udp, icmp, all |",
 		"| priority | 1-100 (default 1); rules differing only in priority are one rule | 1-100 (default 1); rules differing only in priority are one rule | none: setting `priority` is an error |",
-		"| rule quota at plan time | 20 ingress + 20 egress per group (`rule_quota` overrides) | 200 per group by default (`rule_quota` overrides) | none documented",
+		"| rule quota at plan time | 20 ingress + 20 egress per group (`rule_quota` overrides) | 200 per group by default (`rule_quota` overrides) | 50 ingress + 50 egress per group (`rule_quota` overrides) |",
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("matrix lacks %q:\n%s", want, m)

@@ -36,6 +36,10 @@ func Definition() cloud.Cloud {
 			Description: true,
 			NativeIDs:   true,
 			Identity:    rule.Identity{Description: true},
+			// Baidu's VPC documents allow 50 ingress and 50 egress rules
+			// per group.
+			Quota:             50,
+			QuotaPerDirection: true,
 		},
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "Access key id.", EnvVars: []string{"BAIDUCLOUD_ACCESS_KEY"}, Sensitive: true, Required: true},

@@ -22,6 +22,14 @@ var codes = map[string]cloud.Verdict{
 	"SecurityGroup.RulePortOrderInvalid": {Kind: cloud.KindInvalid, Attribute: "port_range", Hint: portHint},
 	"SecurityGroup.RulePortRangeInvalid": {Kind: cloud.KindInvalid, Attribute: "port_range", Hint: portHint},
 	"SecurityGroup.RulePortInvalid":      {Kind: cloud.KindInvalid, Attribute: "port_range", Hint: portHint},
+
+	// The other codes of the BCC authorize reference.
+	"SecurityGroup.RuleCIDRAddressError": {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "Give an IPv4 or IPv6 CIDR block (host bits zero) or a bare address"},
+	"SecurityGroup.RuleRemarkTooLong":    {Kind: cloud.KindInvalid, Attribute: "description", Hint: "Shorten description: BCC refuses it as too long (its documents give no length)"},
+	// Past the 50 ingress or 50 egress rules of a group; BCC documents
+	// the limit but no code for it (mockcloud's name).
+	"SecurityGroup.RuleQuotaExceeded": {Kind: cloud.KindInvalid, Attribute: "security_group_id",
+		Hint: "A BCC group holds at most 50 ingress and 50 egress rules: remove rules from it or use another group"},
 	"VersionMismatch": {Kind: cloud.KindBusy, Attribute: "security_group_id",
 		Hint: "The group was changed by someone else while Terraform changed it (sgVersion); Terraform read it again and retried until the timeout. Run the apply again once the other change is done"},
 

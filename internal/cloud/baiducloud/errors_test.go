@@ -38,6 +38,33 @@ func TestErrors(t *testing.T) {
 	} else if e, _ := cloud.AsError(err); e.Attribute != "port_range" || e.Code != "SecurityGroup.RulePortOrderInvalid" {
 		t.Fatalf("reversed ports: %+v", e)
 	}
+	hostBits := ssh
+	hostBits.CIDR = "10.0.0.1/8"
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{hostBits}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+		t.Fatalf("host bits: %v", err)
+	} else if e, _ := cloud.AsError(err); e.Attribute != "cidr" || e.Code != "SecurityGroup.RuleCIDRAddressError" {
+		t.Fatalf("host bits: %+v", e)
+	}
+	// 50 ingress and 50 egress rules per group.
+	for p := 1; p < 50; p++ {
+		r := ssh
+		r.Ports = rule.PortRange{From: 1000 + p, To: 1000 + p}
+		if _, err := b.Authorize(ctx, "g-web", []rule.Rule{r}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	egress := ssh
+	egress.Direction = rule.Egress
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{egress}, ""); err != nil {
+		t.Fatalf("egress has its own 50: %v", err)
+	}
+	over := ssh
+	over.Ports = rule.PortRange{From: 3000, To: 3000}
+	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{over}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+		t.Fatalf("the 51st ingress rule: %v", err)
+	} else if e, _ := cloud.AsError(err); e.Attribute != "security_group_id" {
+		t.Fatalf("the 51st ingress rule: %+v", e)
+	}
 	// (A dropped GET is replayed by Go's transport itself, so drops are
 	// tried on a write.)
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "getSecurityGroup", Throttle: 1, ServerError: 1})

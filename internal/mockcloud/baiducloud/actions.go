@@ -16,6 +16,11 @@ var actions = map[string]handler{
 	"listSecurityGroups": list,
 }
 
+// MaxRulesPerDirection is the rule quota of a group, per direction (Baidu's
+// VPC documents: 50 ingress and 50 egress rules); the code of its refusal
+// is not documented.
+const MaxRulesPerDirection = 50
+
 // ConcurrentWrites is the behaviour switch that makes the next N writes
 // find that another writer changed the group first (its sgVersion moves
 // on just before), so a client sending sgVersion gets VersionMismatch.
@@ -87,10 +92,17 @@ func authorize(tx *store.Tx, req *request) (map[string]any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	held := 0
 	for _, o := range g.Rules {
 		if o.(*Rule).key() == r.key() {
 			return nil, errorf(409, "SecurityGroup.RuleDuplicated", "The security group rule already exists.")
 		}
+		if o.(*Rule).Direction == r.Direction {
+			held++
+		}
+	}
+	if held >= MaxRulesPerDirection {
+		return nil, errorf(400, "SecurityGroup.RuleQuotaExceeded", "The number of security group rules in this direction exceeds the limit.")
 	}
 	r.ID = tx.NewID("r-")
 	r.IDAlias, r.SecurityGroupID = r.ID, g.ID

@@ -84,7 +84,7 @@ func normalize(in requested) (Rule, *apiError) {
 	if peerIP != "" {
 		p, ok := frontend.Prefix(peerIP)
 		if !ok || p.Masked() != p || p.Addr().Is6() != (r.Ethertype == "IPv6") {
-			return r, errorf(400, "BadRequest", "the ip "+peerIP+" is invalid for ethertype "+r.Ethertype)
+			return r, errorf(400, "SecurityGroup.RuleCIDRAddressError", "Security group rule ip(cidr) address is incorrect.")
 		}
 		peerIP = p.String()
 	}
