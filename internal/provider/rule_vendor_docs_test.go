@@ -232,3 +232,28 @@ func TestAccBaiducloud_quotaAtPlanTime(t *testing.T) {
 		t.Fatalf("%d authorize calls at plan time", n)
 	}
 }
+
+// BCC matches a revoke's 6-tuple letter for letter against its own
+// spelling, which keeps a one-host block as the bare address: rules to a
+// single host, IPv4 and IPv6, are revoked with the spelling the describe
+// gave, and the destroy leaves the group empty.
+func TestAccBaiducloud_revokeSpelledAsTheCloudSpellsIt(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) +
+		tcpRule("host", "baiducloud", "g-web", "22", "10.0.0.1") +
+		tcpRule("host6", "baiducloud", "g-web", "22", "2001:db8::1/128") +
+		ruleBlock("all", "baiducloud", "g-web", "egress", `protocol = "all"`, `cidr = "192.0.2.7/32"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "baiducloud", "g-web"),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"sourceIp": "10.0.0.1"}),
+				mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"sourceIp": "2001:db8::1"}),
+				mocktest.CheckRule(m, "baiducloud", "g-web", map[string]string{"destIp": "192.0.2.7", "protocol": "all", "portRange": ""}),
+			),
+		}},
+	})
+}

@@ -21,6 +21,10 @@ import (
 // Name is the cloud's name in HCL.
 const Name = "baiducloud"
 
+// identity is what names a BCC rule: the 6-tuple of the BCC
+// RevokeSecurityGroupRule reference, remark included.
+var identity = rule.Identity{Description: true}
+
 // Definition describes BCC to the provider.
 func Definition() cloud.Cloud {
 	return cloud.Cloud{
@@ -35,7 +39,7 @@ func Definition() cloud.Cloud {
 			// rules that differ only in it are two rules.
 			Description: true,
 			NativeIDs:   true,
-			Identity:    rule.Identity{Description: true},
+			Identity:    identity,
 			// Baidu's VPC documents allow 50 ingress and 50 egress rules
 			// per group.
 			Quota:             50,
@@ -61,6 +65,13 @@ type Backend struct {
 	// next write so that a change by someone else in between is caught
 	// (VersionMismatch) instead of acted on blindly.
 	versions map[string]int64
+	// described holds each group's rules as the last read spelled them.
+	// BCC names a rule on revoke by its 6-tuple, matched letter for
+	// letter against its own spelling ("all", a bare host address, "22"),
+	// so a revoke sends the rule as the cloud gave it, as the vendor's own
+	// provider does (terraform-provider-baiducloud revokes with the values
+	// it read).
+	described map[string][]api.SecurityGroupRuleVo
 }
 
 // New connects with resolved settings: access_key, secret_key, region and
@@ -70,7 +81,7 @@ func New(s map[string]string) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{client: c, versions: map[string]int64{}}, nil
+	return &Backend{client: c, versions: map[string]int64{}, described: map[string][]api.SecurityGroupRuleVo{}}, nil
 }
 
 // detail reads a group with GET /v2/securityGroup/{id}: one group, never
@@ -82,6 +93,7 @@ func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityG
 	}
 	b.mu.Lock()
 	b.versions[groupID] = out.SgVersion
+	b.described[groupID] = out.Rules
 	b.mu.Unlock()
 	return &out, nil
 }
@@ -123,7 +135,7 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 // reference): it names its rule by the 6-tuple, so a change elsewhere in the
 // group cannot make it remove another rule, and a destroy costs one call per
 // rule.
-func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule, clientToken string) (time.Time, error) {
+func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string) (time.Time, error) {
 	params := map[string]string{action: ""}
 	b.mu.Lock()
 	v, known := b.versions[groupID]
@@ -141,7 +153,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 	if clientToken != "" {
 		params["clientToken"] = clientToken
 	}
-	answered, err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: toWire(r)}, nil)
+	answered, err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: r}, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	b.mu.Unlock()
@@ -153,7 +165,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r rule.Rule
 // same batch reuses the same tokens.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
 	for i, r := range rules {
-		if answered, err = b.write(ctx, "authorizeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules))); err != nil {
+		if answered, err = b.write(ctx, "authorizeRule", groupID, toWire(r), cloud.ItemToken(clientToken, i, len(rules))); err != nil {
 			return answered, err
 		}
 	}
@@ -161,12 +173,37 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 }
 
 // Revoke removes rules one call each, with the clientToken and sgVersion of
-// the BCC RevokeSecurityGroupRule reference. The token is the revoke's own
-// (one per rule, derived from the caller's): BCC answers a token it has
-// seen as it answered it first, without revoking again.
+// the BCC RevokeSecurityGroupRule reference, each rule spelled as the
+// group's last read gave it (see described; the group is read when no read
+// of this process shows the rule). The token is the revoke's own (one per
+// rule, derived from the caller's): BCC answers a token it has seen as it
+// answered it first, without revoking again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
-		_, err := b.write(ctx, "revokeRule", groupID, r, cloud.ItemToken(clientToken, i, len(rules)))
+		w, ok := b.spelled(groupID, r)
+		if !ok {
+			if _, err := b.detail(ctx, groupID); err != nil {
+				return err
+			}
+			if w, ok = b.spelled(groupID, r); !ok {
+				w = toWire(r) // not there: the cloud will say so
+			}
+		}
+		_, err := b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)))
 		return err
 	})
+}
+
+// spelled returns the rule r names as the group's last read spelled it.
+func (b *Backend) spelled(groupID string, r rule.Rule) (*api.SecurityGroupRuleModel, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, vo := range b.described[groupID] {
+		if identity.Match(r, fromWire(vo)) {
+			return &api.SecurityGroupRuleModel{Remark: vo.Remark, Direction: vo.Direction, Ethertype: vo.Ethertype,
+				PortRange: vo.PortRange, Protocol: vo.Protocol, SourceGroupId: vo.SourceGroupId, SourceIp: vo.SourceIp,
+				DestGroupId: vo.DestGroupId, DestIp: vo.DestIp}, true
+		}
+	}
+	return nil, false
 }

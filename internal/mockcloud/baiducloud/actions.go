@@ -113,15 +113,19 @@ func authorize(tx *store.Tx, req *request) (map[string]any, *apiError) {
 	return nil, nil
 }
 
-// revoke removes the rule equal in the 6-tuple; none is the 404 of the BCC
-// RevokeSecurityGroupRule reference.
+// revoke removes the rule whose stored 6-tuple the request spells letter
+// for letter; none is the 404 of the BCC RevokeSecurityGroupRule reference.
 func revoke(tx *store.Tx, req *request) (map[string]any, *apiError) {
-	g, r, e := write(tx, req)
+	g, _, e := write(tx, req)
 	if e != nil {
 		return nil, e
 	}
+	var body struct {
+		Rule requested `json:"rule"`
+	}
+	_ = json.Unmarshal(req.body, &body)
 	for i, o := range g.Rules {
-		if o.(*Rule).key() == r.key() {
+		if o.(*Rule).key() == body.Rule.literalKey() {
 			g.Rules = append(g.Rules[:i:i], g.Rules[i+1:]...)
 			g.Version++
 			return nil, nil

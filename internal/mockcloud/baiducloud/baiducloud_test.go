@@ -90,10 +90,17 @@ func TestTheVendorSDKWorksUnchanged(t *testing.T) {
 	if r := g.Rules[0].(*Rule); r.IDAlias != r.ID {
 		t.Fatalf("the rule id must be under both keys: %+v", r)
 	}
-	if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: ssh}); err != nil {
-		t.Fatal(err)
-	}
+	// The revoke matches the stored spelling letter for letter: "22-22",
+	// as the authorize spelled it, is not "22", as the cloud keeps it.
 	if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: ssh}); code(err) != "SecurityGroup.RuleNotExist" {
+		t.Fatalf("revoke by the authorize's spelling: %v", err)
+	}
+	described := *ssh
+	described.PortRange = d.Rules[0].PortRange
+	if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: &described}); err != nil {
+		t.Fatalf("revoke by describe's spelling: %v", err)
+	}
+	if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: &described}); code(err) != "SecurityGroup.RuleNotExist" {
 		t.Fatalf("revoke again: %v", err)
 	}
 	if err := api.RevokeSecurityGroupRule(c, "g-gone", &api.RevokeSecurityGroupArgs{Rule: ssh}); code(err) != "NoSuchObject" {

@@ -86,7 +86,11 @@ func normalize(in requested) (Rule, *apiError) {
 		if !ok || p.Masked() != p || p.Addr().Is6() != (r.Ethertype == "IPv6") {
 			return r, errorf(400, "SecurityGroup.RuleCIDRAddressError", "Security group rule ip(cidr) address is incorrect.")
 		}
+		// BCC keeps a one-host block as the bare address.
 		peerIP = p.String()
+		if p.IsSingleIP() {
+			peerIP = p.Addr().String()
+		}
 	}
 	if r.Direction == "ingress" {
 		r.SourceIP = peerIP
@@ -121,4 +125,12 @@ func portRange(s string) (string, *apiError) {
 // sourceIp|destIp and sourceGroupId|destGroupId.
 func (r Rule) key() [6]string {
 	return [6]string{r.Remark, r.Protocol, r.Direction, r.PortRange, r.SourceIP + r.DestIP, r.SourceGroupID + r.DestGroupID}
+}
+
+// literalKey is the 6-tuple as a request spells it, unread: a revoke names
+// its rule so, and BCC matches it against the rule's stored spelling
+// letter for letter (protocol "all", ports "22", a bare host address), as
+// the vendor's own provider expects, revoking with what describe gave.
+func (q requested) literalKey() [6]string {
+	return [6]string{q.Remark, q.Protocol, q.Direction, q.PortRange, q.SourceIP + q.DestIP, q.SourceGroupID + q.DestGroupID}
 }
