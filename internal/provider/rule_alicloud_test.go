@@ -63,12 +63,12 @@ func TestAccAlicloud_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				// Removing the description clears it in place too.
+				// Removing the description replaces the rule: Modify cannot
+				// clear a non-empty field (ModifySecurityGroupRule).
 				Config: config(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(name, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameRule.AddStateValue(name, tfjsonpath.New("rule_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					mocktest.CheckRule(m, "alicloud", "sg-web", map[string]string{"PortRange": "22/22", "Description": ""}),
 					// No description is the empty one.

@@ -22,18 +22,20 @@ var sshRule = "\n" + tcpRule("ssh", "alicloud", "sg-web", "22", "10.0.0.0/8")
 func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
-	ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Priority: 1}
-	low := ssh
-	low.Priority = 9
+	// Two rules that differ only in their policy (the priority does not
+	// tell ECS rules apart): an id without policy names both.
+	ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8", Policy: rule.Accept, Priority: 1}
+	deny := ssh
+	deny.Policy, deny.Priority = rule.Drop, 9
 	authorizeInMock(t, m, "alicloud", "sg-web", ssh)
-	authorizeInMock(t, m, "alicloud", "sg-web", low)
+	authorizeInMock(t, m, "alicloud", "sg-web", deny)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,
 				ImportStateId: "alicloud/sg-web/ingress,tcp,22,10.0.0.0/8",
-				ExpectError:   regexp.MustCompile(`(?s)Ambiguous Import ID.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*priority 1.*alicloud/sg-web/sgr-.*priority 9`),
+				ExpectError:   regexp.MustCompile(`(?s)Ambiguous Import ID.*` + spaced(`names 2 rules of security group sg-web`) + `.*alicloud/sg-web/sgr-.*accept.*alicloud/sg-web/sgr-.*drop`),
 			},
 			{
 				Config: mocktest.ProviderConfig(m) + sshRule, ResourceName: "secgroup_rule.ssh", ImportState: true,

@@ -127,27 +127,20 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 	return d.SgVersion, nil
 }
 
-// write sends one authorize or revoke with the group's sgVersion. Any answer
-// makes the known version stale: a success moved it on, a VersionMismatch says
-// someone else did. An authorize reads it again, so its duplicate check stands
-// on the group as it is; a revoke sends the version only when a read since our
-// last write gave it (sgVersion is optional, the BCC RevokeSecurityGroupRule
-// reference): it names its rule by the 6-tuple, so a change elsewhere in the
-// group cannot make it remove another rule, and a destroy costs one call per
-// rule.
+// write sends one authorize or revoke. An authorize carries the group's
+// sgVersion, read again after any write (a success moved it on, a
+// VersionMismatch says someone else did), so its duplicate check stands on
+// the group as it is. A revoke carries none (sgVersion is optional, the BCC
+// RevokeSecurityGroupRule reference): it names its rule by the literal
+// 6-tuple, so a change elsewhere in the group cannot make it remove another
+// rule, and another writer never costs it a retry.
 func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string) (time.Time, error) {
 	params := map[string]string{action: ""}
-	b.mu.Lock()
-	v, known := b.versions[groupID]
-	b.mu.Unlock()
-	if !known && action == "authorizeRule" {
-		var err error
-		if v, err = b.version(ctx, groupID); err != nil {
+	if action == "authorizeRule" {
+		v, err := b.version(ctx, groupID)
+		if err != nil {
 			return time.Time{}, err
 		}
-		known = true
-	}
-	if known {
 		params["sgVersion"] = strconv.FormatInt(v, 10)
 	}
 	if clientToken != "" {
