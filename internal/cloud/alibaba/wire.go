@@ -211,42 +211,50 @@ type DescribeAnswer struct {
 // rule.
 func DescribeAll(call func(params map[string]string, out *DescribeAnswer) error, groupID string, pageSize int,
 	fromWire func(Permission) rule.Rule) ([]rule.Rule, error) {
-	var out []rule.Rule
-	classic := false
-	for pass, nicType := range []string{"", "intranet"} {
-		if pass == 1 && !classic {
-			break
-		}
-		token := ""
-		for {
-			p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(pageSize)}
-			if nicType != "" {
-				p["NicType"] = nicType
-			}
-			if token != "" {
-				p["NextToken"] = token
-			}
-			var a DescribeAnswer
-			if err := call(p, &a); err != nil {
-				return nil, err
-			}
-			classic = a.VpcId == ""
-			for _, perm := range a.Permissions.Permission {
-				r := fromWire(perm)
-				// A stack that answers every NIC type at once lists them
-				// again in the second pass.
-				if pass == 0 || !slices.ContainsFunc(out, func(o rule.Rule) bool { return sameRule(o, r) }) {
-					out = append(out, r)
-				}
-			}
-			next := a.NextToken.String()
-			if next == "" || next == token {
-				break
-			}
-			token = next
+	out, classic, err := describePages(call, groupID, pageSize, "", fromWire)
+	if err != nil || !classic {
+		return out, err
+	}
+	intranet, _, err := describePages(call, groupID, pageSize, "intranet", fromWire)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range intranet {
+		// A stack that answers every NIC type at once lists them again.
+		if !slices.ContainsFunc(out, func(o rule.Rule) bool { return sameRule(o, r) }) {
+			out = append(out, r)
 		}
 	}
 	return out, nil
+}
+
+// describePages reads every page of one NIC type ("" for the group's
+// default) and reports whether the group is of the classic network (its
+// answer names no VPC).
+func describePages(call func(params map[string]string, out *DescribeAnswer) error, groupID string, pageSize int,
+	nicType string, fromWire func(Permission) rule.Rule) (rules []rule.Rule, classic bool, err error) {
+	token := ""
+	for {
+		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(pageSize)}
+		if nicType != "" {
+			p["NicType"] = nicType
+		}
+		if token != "" {
+			p["NextToken"] = token
+		}
+		var a DescribeAnswer
+		if err := call(p, &a); err != nil {
+			return nil, false, err
+		}
+		for _, perm := range a.Permissions.Permission {
+			rules = append(rules, fromWire(perm))
+		}
+		next := a.NextToken.String()
+		if next == "" || next == token {
+			return rules, a.VpcId == "", nil
+		}
+		token = next
+	}
 }
 
 // sameRule: one rule listed twice (by its id, or all its content).

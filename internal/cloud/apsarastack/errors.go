@@ -55,17 +55,18 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 	}
 	e := &cloud.Error{Cloud: Name, Action: action, Status: status, RequestID: firstOf(a.RequestId, a.RequestID)}
 	e.Code, e.Message = ecsCode(a)
-	e.Message = alibaba.ShortMessage(e.Message)
 	gatewayOnly := e.Code == "" && gatewayFailed
 	switch {
 	case e.Code != "":
 	case gatewayOnly && hasResultCode:
-		e.Code, e.Message = "resultCode "+string(a.ResultCode), alibaba.ShortMessage(firstOf(a.ResultMsg, a.AsapiErrorMessage))
+		e.Code, e.Message = "resultCode "+string(a.ResultCode), firstOf(a.ResultMsg, a.AsapiErrorMessage)
 	case gatewayOnly:
-		e.Code, e.Message = "asapiSuccess false", alibaba.ShortMessage(firstOf(a.ResultMsg, a.AsapiErrorMessage))
+		e.Code, e.Message = "asapiSuccess false", firstOf(a.ResultMsg, a.AsapiErrorMessage)
 	default:
-		e.Message = alibaba.ShortMessage(strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw)))
+		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
 	}
+	// Every shape may carry the gateway's string to sign.
+	e.Message = alibaba.ShortMessage(e.Message)
 	alibaba.Classify(e, direction, codes)
 	switch {
 	case gatewayOnly && strings.EqualFold(strings.TrimSpace(e.Message), "system error"):
