@@ -65,12 +65,13 @@ type Backend struct {
 	// next write so that a change by someone else in between is caught
 	// (VersionMismatch) instead of acted on blindly.
 	versions map[string]int64
-	// described holds each group's rules as the last read spelled them.
-	// BCC names a rule on revoke by its 6-tuple, matched letter for
-	// letter against its own spelling ("all", a bare host address, "22"),
-	// so a revoke sends the rule as the cloud gave it, as the vendor's own
-	// provider does (terraform-provider-baiducloud revokes with the values
-	// it read).
+	// described holds each group's rules as the last read spelled them,
+	// dropped when we authorize into the group (the read no longer shows
+	// every rule). BCC names a rule on revoke by its 6-tuple, matched letter
+	// for letter against its own spelling ("all", a bare host address,
+	// "22"), so a revoke sends the rule as the cloud gave it, as the
+	// vendor's own provider does (terraform-provider-baiducloud revokes
+	// with the values it read).
 	described map[string][]api.SecurityGroupRuleVo
 }
 
@@ -149,6 +150,9 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r *api.Secu
 	answered, err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: r}, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
+	if action == "authorizeRule" {
+		delete(b.described, groupID)
+	}
 	b.mu.Unlock()
 	return answered, err
 }
@@ -165,38 +169,43 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	return answered, nil
 }
 
-// Revoke removes rules one call each, with the clientToken and sgVersion of
-// the BCC RevokeSecurityGroupRule reference, each rule spelled as the
-// group's last read gave it (see described; the group is read when no read
-// of this process shows the rule). The token is the revoke's own (one per
-// rule, derived from the caller's): BCC answers a token it has seen as it
-// answered it first, without revoking again.
+// Revoke removes rules one call each, with the clientToken of the BCC
+// RevokeSecurityGroupRule reference (no sgVersion, see write), each rule
+// spelled as the group's last read gave it (see described). The group is
+// read only when no current read of this process is at hand; a rule a
+// current read does not show is gone, and the cloud will say so. The token
+// is the revoke's own (one per rule, derived from the caller's): BCC
+// answers a token it has seen as it answered it first, without revoking
+// again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
-		w, ok := b.spelled(groupID, r)
-		if !ok {
+		w, ok, current := b.spelled(groupID, r)
+		if !ok && !current {
 			if _, err := b.detail(ctx, groupID); err != nil {
 				return err
 			}
-			if w, ok = b.spelled(groupID, r); !ok {
-				w = toWire(r) // not there: the cloud will say so
-			}
+			w, ok, _ = b.spelled(groupID, r)
+		}
+		if !ok {
+			w = toWire(r)
 		}
 		_, err := b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)))
 		return err
 	})
 }
 
-// spelled returns the rule r names as the group's last read spelled it.
-func (b *Backend) spelled(groupID string, r rule.Rule) (*api.SecurityGroupRuleModel, bool) {
+// spelled returns the rule r names as the group's last read spelled it,
+// and whether there is a current read of the group at all.
+func (b *Backend) spelled(groupID string, r rule.Rule) (w *api.SecurityGroupRuleModel, found, current bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, vo := range b.described[groupID] {
+	described, current := b.described[groupID]
+	for _, vo := range described {
 		if identity.Match(r, fromWire(vo)) {
 			return &api.SecurityGroupRuleModel{Remark: vo.Remark, Direction: vo.Direction, Ethertype: vo.Ethertype,
 				PortRange: vo.PortRange, Protocol: vo.Protocol, SourceGroupId: vo.SourceGroupId, SourceIp: vo.SourceIp,
-				DestGroupId: vo.DestGroupId, DestIp: vo.DestIp}, true
+				DestGroupId: vo.DestGroupId, DestIp: vo.DestIp}, true, true
 		}
 	}
-	return nil, false
+	return nil, false, current
 }

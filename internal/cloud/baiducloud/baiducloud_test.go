@@ -114,3 +114,23 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 		t.Fatalf("revoke answers %v", codes)
 	}
 }
+
+// The revoke's read for the rules' spelling is one per group: rules a
+// current read does not show are gone, revoked as we spell them, without
+// reading the group again for each.
+func TestRevokeReadsTheGroupOnce(t *testing.T) {
+	m := mocktest.Start(t, "")
+	b := connect(t, m, "mock-secret-key")
+	var gone []rule.Rule
+	for p := 1; p <= 3; p++ {
+		r := ssh
+		r.Ports = rule.PortRange{From: 1000 + p, To: 1000 + p}
+		gone = append(gone, r)
+	}
+	if err := b.Revoke(context.Background(), "g-web", gone, "t"); err != nil {
+		t.Fatalf("gone rules in a batch: %v", err)
+	}
+	if n := mocktest.Calls(m, Name, "getSecurityGroup", -1); n != 1 {
+		t.Fatalf("%d reads of the group for three revokes, want 1", n)
+	}
+}
