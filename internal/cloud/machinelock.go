@@ -58,10 +58,14 @@ const lockPoll = 5 * time.Millisecond
 // acquire takes a group's lock, waiting while another process holds it,
 // until ctx ends.
 func (l *MachineLocks) acquire(ctx context.Context, scope, id string) (*machineLock, error) {
-	if err := os.MkdirAll(l.dir, 0o700); err != nil {
-		return nil, err
-	}
 	f, err := os.OpenFile(l.path(scope, id), os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, os.ErrNotExist) {
+		// The folder, the first time (or after a cleaner of the
+		// temporary directory).
+		if err = os.MkdirAll(l.dir, 0o700); err == nil {
+			f, err = os.OpenFile(l.path(scope, id), os.O_RDWR|os.O_CREATE, 0o600)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

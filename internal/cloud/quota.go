@@ -31,14 +31,6 @@ type PlanChange struct {
 // PlanWarning is what a plan should be warned of.
 type PlanWarning struct{ Summary, Detail string }
 
-// String is the warning's detail; "" for none.
-func (w *PlanWarning) String() string {
-	if w == nil {
-		return ""
-	}
-	return w.Detail
-}
-
 // tally is what the plan of one Terraform command does to a group so far.
 type tally struct {
 	epoch uint64

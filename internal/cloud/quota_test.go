@@ -41,7 +41,7 @@ func TestPlanQuota(t *testing.T) {
 	c, _ = quotaClient(t, 3, false, a, b)
 	_, _ = add(t, c, tcp(1))
 	w, err := add(t, c, tcp(2))
-	if err != nil || !strings.Contains(w.String(), "unless the plan removes some of the 2 rules") {
+	if err != nil || w == nil || !strings.Contains(w.Detail, "unless the plan removes some of the 2 rules") {
 		t.Fatalf("warning: %q %v", w, err)
 	}
 	if w, err := add(t, c, tcp(3)); w != nil || err != nil {
