@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -24,31 +25,18 @@ var actions = map[string]handler{
 
 // idempotent honours a write's ClientToken as ECS documents idempotence
 // (and the Apsara Stack RevokeSecurityGroup reference: "unique between
-// different requests"): a token seen before with the same request is
-// answered as that request was, success, and changes nothing; with another
-// request (another action, group or parameter) it is
-// IdempotentParameterMismatch. Only a call that succeeded claims its token:
-// a refused one may be sent again, with the same token, once its cause is
-// gone.
+// different requests"), see frontend.Idempotent: the same token on another
+// request (another action, group or parameter) is
+// IdempotentParameterMismatch.
 func idempotent(h handler) handler {
 	return func(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
 		token := req.params["ClientToken"]
 		if token == "" {
 			return h(a, tx, req)
 		}
-		key := a.cloud + "/" + token
-		fp := req.action + "?" + fingerprint(req.params)
-		if seen, ok := tx.Token(key); ok {
-			if seen != fp {
-				return nil, errorf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")
-			}
-			return nil, nil
-		}
-		out, e := h(a, tx, req)
-		if e == nil {
-			tx.SetToken(key, fp)
-		}
-		return out, e
+		return frontend.Idempotent(tx, a.cloud+"/"+token, req.action+"?"+fingerprint(req.params),
+			errorf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request."),
+			func() (map[string]any, *apiError) { return h(a, tx, req) })
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -58,31 +59,19 @@ func write(tx *store.Tx, req *request) (*store.Group, Rule, *apiError) {
 }
 
 // idempotent honours a write's clientToken, the "idempotence token" of the
-// BCC RevokeSecurityGroupRule reference: a token seen before with the same
-// request (action, group and rule) is answered as that request was,
-// success, and changes nothing, before any other check (a retry carries
-// no sgVersion, or one our own first attempt moved on); with another
-// request it is refused (the vendor documents no code for it). Only a call
-// that succeeded claims its token.
+// BCC RevokeSecurityGroupRule reference, see frontend.Idempotent: the
+// request is the action, group and rule, checked before anything else (a
+// retry carries no sgVersion, or one our own first attempt moved on); the
+// vendor documents no code for a token sent with another request.
 func idempotent(h handler) handler {
 	return func(tx *store.Tx, req *request) (map[string]any, *apiError) {
 		token := req.http.URL.Query().Get("clientToken")
 		if token == "" {
 			return h(tx, req)
 		}
-		key := Cloud + "/" + token
-		fp := req.action + "|" + req.group + "|" + strconv.Quote(string(req.body))
-		if seen, ok := tx.Token(key); ok {
-			if seen != fp {
-				return nil, errorf(400, "BadRequest", "clientToken was used for another request")
-			}
-			return nil, nil
-		}
-		out, e := h(tx, req)
-		if e == nil {
-			tx.SetToken(key, fp)
-		}
-		return out, e
+		return frontend.Idempotent(tx, Cloud+"/"+token, req.action+"|"+req.group+"|"+strconv.Quote(string(req.body)),
+			errorf(400, "BadRequest", "clientToken was used for another request"),
+			func() (map[string]any, *apiError) { return h(tx, req) })
 	}
 }
 

@@ -170,6 +170,26 @@ func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action 
 	return result, err, ""
 }
 
+// Idempotent runs a write under its client token as the vendors document
+// idempotence: a token seen before with the same request is answered as
+// that request was, success, and changes nothing; with another request it
+// is refused with mismatch; only a write that succeeded claims its token, so
+// a refused one may be sent again with it once its cause is gone. key names
+// the token (its cloud and value), request what the token was sent with.
+func Idempotent(tx *store.Tx, key, request string, mismatch *Error, write func() (map[string]any, *Error)) (map[string]any, *Error) {
+	if seen, ok := tx.Token(key); ok {
+		if seen != request {
+			return nil, mismatch
+		}
+		return nil, nil
+	}
+	out, e := write()
+	if e == nil {
+		tx.SetToken(key, request)
+	}
+	return out, e
+}
+
 // Prefix reads a CIDR block or a bare address (a one-host block), as every
 // vendor accepts both; ok is false when it does not parse. Host bits are
 // left for the caller: some vendors mask them, others refuse them.
