@@ -67,31 +67,28 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if slices.Contains(rule.Protocols, proto) && !slices.Contains(caps.Protocols, proto) {
 		bad("protocol", "%s does not support protocol %q: use one of %s.", name, proto, strings.Join(caps.Protocols, ", "))
 	}
-	// ICMP has one protocol per address family where the cloud names
-	// both (ECS, Apsara Stack): icmpv6 for IPv6 peers, icmp for IPv4
-	// ones. Where it names only icmp (Baidu), icmp with an IPv6 peer is
-	// ICMPv6, as the vendor's ethertype makes it.
+	// Each side's address against the cloud. ICMP has one protocol per
+	// address family where the cloud names both (ECS, Apsara Stack):
+	// icmpv6 for IPv6 peers, icmp for IPv4 ones. Where it names only icmp
+	// (Baidu), icmp with an IPv6 peer is ICMPv6, as the vendor's ethertype
+	// makes it.
 	for _, a := range []struct {
 		name string
 		v    types.String
 	}{{"cidr", m.CIDR}, {"local_cidr", m.LocalCIDR}} {
 		c, err := rule.CanonicalCIDR(a.v.ValueString())
-		if !known(a.v) || err != nil || !known(m.Protocol) {
+		if !known(a.v) || err != nil {
 			continue
 		}
+		if rule.IsIPv6(c) && !caps.IPv6 {
+			bad(a.name, "%s does not support IPv6: use an IPv4 CIDR block.", name)
+		}
 		switch {
+		case !known(m.Protocol):
 		case proto == rule.ICMPv6 && !rule.IsIPv6(c):
 			bad(a.name, "protocol \"icmpv6\" is ICMP for IPv6: give an IPv6 %s, or use protocol \"icmp\" for IPv4.", a.name)
 		case proto == rule.ICMP && rule.IsIPv6(c) && slices.Contains(caps.Protocols, rule.ICMPv6):
 			bad(a.name, "protocol \"icmp\" is ICMP for IPv4 on %s: use protocol \"icmpv6\" with an IPv6 %s.", name, a.name)
-		}
-	}
-	for _, a := range []struct {
-		name string
-		v    types.String
-	}{{"cidr", m.CIDR}, {"local_cidr", m.LocalCIDR}} {
-		if c, err := rule.CanonicalCIDR(a.v.ValueString()); known(a.v) && err == nil && rule.IsIPv6(c) && !caps.IPv6 {
-			bad(a.name, "%s does not support IPv6: use an IPv4 CIDR block.", name)
 		}
 	}
 	unsupported := func(attr string, v types.String, supported bool) {
