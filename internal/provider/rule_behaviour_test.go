@@ -2,7 +2,6 @@ package provider
 
 import (
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -108,9 +107,7 @@ func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
 func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
 	testAccPreCheck(t)
 	m := mocktest.Start(t, "")
-	alias := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, `provider "secgroup" {
-  alias = "second"`, 1)
-	config := mocktest.ProviderConfig(m) + alias + sshRule +
+	config := mocktest.ProviderConfig(m) + mocktest.AliasedProviderConfig(m, "second") + sshRule +
 		tcpRule("ssh_again", "alicloud", "sg-web", "22", "10.0.0.0/8", "provider = secgroup.second")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -2,10 +2,7 @@ package provider
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,71 +12,16 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
-// terraformCLI is the CLI the acceptance tests run.
-func terraformCLI(t *testing.T) string {
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform CLI: set TF_ACC_TERRAFORM_PATH")
-	}
-	return p
-}
-
-// stateCount is how many secgroup_rule instances a state file holds.
-func stateCount(t *testing.T, path string) int {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []any  `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range state.Resources {
-		if r.Type == "secgroup_rule" {
-			n += len(r.Instances)
-		}
-	}
-	return n
-}
-
 // Terraform interrupted (SIGINT) in the middle of an apply of 60 rules
 // stops cleanly: every rule the cloud holds is in the state. Applying
 // again converges with no duplicate, and the plan after it is empty.
 func TestAccRule_interruptedApplyConverges(t *testing.T) {
 	testAccPreCheck(t)
-	work := t.TempDir()
-	cli, err := clirun.Setup("../..", work, terraformCLI(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, work := setupCLI(t)
 	m := mocktest.Start(t, "")
 	m.Store.SetLatency(100 * time.Millisecond)
 	dir := filepath.Join(work, "tf")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	config := `terraform {
-  required_providers {
-    secgroup = { source = "secgroup/secgroup" }
-  }
-}
-` + mocktest.ProviderConfig(m) + countedRules("alicloud", 60, []string{"sg-web", "sg-app"}, false)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+countedRules("alicloud", 60, []string{"sg-web", "sg-app"}, false)))
 	held := func() int {
 		return len(mocktest.Rules(m, "alicloud", "sg-web")) + len(mocktest.Rules(m, "alicloud", "sg-app"))
 	}

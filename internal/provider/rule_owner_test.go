@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,32 +24,17 @@ var ownerRounds = map[string]int{"alicloud": 6, "apsarastack": 6, "zenlayer": 2,
 // the group empty.
 func TestAccRule_oneOwnerAcrossPluginProcesses(t *testing.T) {
 	testAccPreCheck(t)
-	work := t.TempDir()
-	cli, err := clirun.Setup("../..", work, terraformCLI(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, work := setupCLI(t)
 	for _, tc := range everyCloud {
 		t.Run(tc.cloud, func(t *testing.T) {
 			t.Parallel()
 			m := mocktest.Start(t, "")
-			second := strings.Replace(mocktest.ProviderConfig(m), `provider "secgroup" {`, "provider \"secgroup\" {\n  alias = \"second\"", 1)
-			config := `terraform {
-  required_providers {
-    secgroup = { source = "secgroup/secgroup" }
-  }
-}
-` + mocktest.ProviderConfig(m) + second +
+			config := cliConfig(mocktest.ProviderConfig(m) + mocktest.AliasedProviderConfig(m, "second") +
 				tcpRule("first", tc.cloud, tc.group, "22", "10.0.0.0/8") +
-				tcpRule("second", tc.cloud, tc.group, "22", "10.0.0.0/8", "provider = secgroup.second")
+				tcpRule("second", tc.cloud, tc.group, "22", "10.0.0.0/8", "provider = secgroup.second"))
 			for round := range ownerRounds[tc.cloud] {
 				dir := filepath.Join(work, fmt.Sprintf("%s-%d", tc.cloud, round))
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				writeConfig(t, dir, config)
 				out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color")
 				if code == 0 || !strings.Contains(out, "Rule Already Exists") || !strings.Contains(out, "terraform import") {
 					t.Fatalf("round %d: both resources claim the rule (exit %d):\n%s", round, code, clirun.Tail(out, 3000))
@@ -70,45 +53,4 @@ func TestAccRule_oneOwnerAcrossPluginProcesses(t *testing.T) {
 			}
 		})
 	}
-}
-
-// runCLI runs one command and returns its output and exit code.
-func runCLI(t *testing.T, cli *clirun.CLI, dir string, args ...string) (string, int) {
-	t.Helper()
-	cmd := cli.Command(dir, args...)
-	out, err := cmd.CombinedOutput()
-	if err != nil && cmd.ProcessState == nil {
-		t.Fatal(err)
-	}
-	return string(out), cmd.ProcessState.ExitCode()
-}
-
-// stateRuleIDs are the ids of the secgroup_rule instances a state file
-// holds.
-func stateRuleIDs(t *testing.T, path string) []string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, r := range state.Resources {
-		for _, i := range r.Instances {
-			if r.Type == "secgroup_rule" {
-				ids = append(ids, fmt.Sprint(i.Attributes["id"]))
-			}
-		}
-	}
-	return ids
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,28 +10,6 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 )
 
-// cliConfig is a configuration for the real CLI: the provider's source,
-// and body.
-func cliConfig(body string) string {
-	return `terraform {
-  required_providers {
-    secgroup = { source = "secgroup/secgroup" }
-  }
-}
-` + body
-}
-
-// writeConfig makes a working directory holding config.
-func writeConfig(t *testing.T, dir, config string) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A group at its quota, every rule of it managed here: replacing one rule
 // (its description where that replaces it, its port, or `-replace`) is one
 // removal and one addition, never refused nor warned about, whatever order
@@ -40,11 +17,7 @@ func writeConfig(t *testing.T, dir, config string) {
 // again and again), through the real CLI.
 func TestAccRule_replacementInAFullGroup(t *testing.T) {
 	testAccPreCheck(t)
-	work := t.TempDir()
-	cli, err := clirun.Setup("../..", work, terraformCLI(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, work := setupCLI(t)
 	for _, tc := range []struct{ cloud, group, quota string }{
 		{"zenlayer", "zl-app", ""},                    // 20 ingress rules, the vendor's quota
 		{"alicloud", "sg-app", "rule_quota = \"20\""}, // 200 by default; 20 keeps the test small

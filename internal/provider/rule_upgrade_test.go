@@ -18,11 +18,7 @@ import (
 // writes the new version.
 func TestAccRule_stateOfEarlierReleasesPlansNothing(t *testing.T) {
 	testAccPreCheck(t)
-	work := t.TempDir()
-	cli, err := clirun.Setup("../..", work, terraformCLI(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, work := setupCLI(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m)
 	for _, tc := range everyCloud {

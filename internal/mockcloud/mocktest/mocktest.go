@@ -61,6 +61,12 @@ func ProviderConfig(m *mockcloud.Server) string {
 	return b.String()
 }
 
+// AliasedProviderConfig is ProviderConfig as a provider configuration of
+// its own, named alias: a second configuration of the same account.
+func AliasedProviderConfig(m *mockcloud.Server, alias string) string {
+	return strings.Replace(ProviderConfig(m), "provider \"secgroup\" {\n", fmt.Sprintf("provider \"secgroup\" {\n  alias = %q\n", alias), 1)
+}
+
 // Block is one cloud's block of the provider's configuration.
 func Block(cloud string, settings map[string]string) string {
 	var b strings.Builder
