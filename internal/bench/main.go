@@ -4,14 +4,15 @@
 // -parallelism, beside N terraform_data resources (Terraform's own floor)
 // in the same run. Per scenario and phase it prints the wall time and the
 // CPU seconds of terraform plus the provider, each next to the floor's, and
-// the vendor calls by action from mockcloud's call log. It also reports the
+// the vendor calls by action from mockcloud's call log, with the
+// connections the provider opened and its peak of calls in flight. It also reports the
 // size of the provider built as .goreleaser.yml builds it.
 //
 // It measures and never fails on a time; it fails only when a command fails
 // or the mock does not hold what the configuration declares.
 //
-//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-terraform PATH]
-//	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10
+//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-jitter 0.5] [-terraform PATH]
+//	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10 [-count]
 package main
 
 import (
@@ -27,24 +28,31 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
-// scenario is N rules of one cloud in G groups at a parallelism.
+// scenario is N rules of one cloud in G groups at a parallelism, declared
+// as users write them, one resource block per rule (as
+// `terraform plan -generate-config-out` writes them too), or with count.
+// Terraform walks separate blocks about twice as slowly as count, so
+// writes reach the provider further apart.
 type scenario struct {
 	Name                       string
 	Cloud                      string
 	Rules, Groups, Parallelism int
+	Count                      bool
 }
 
 // presets are the scenarios of the performance targets in README.
 var presets = []scenario{
-	{"ecs-1000x10-p10", "alicloud", 1000, 10, 10},
-	{"ecs-1000x10-p100", "alicloud", 1000, 10, 100},
-	{"ecs-200x2-p10", "alicloud", 200, 2, 10},
-	{"zenlayer-1000x25-p100", "zenlayer", 1000, 25, 100},
-	{"baidu-200x10-p10", "baiducloud", 200, 10, 10},
-	{"apsara-200x10-p10", "apsarastack", 200, 10, 10},
-	{"ens-200x10-p10", "ens", 200, 10, 10},
+	{"ecs-1000x10-p10", "alicloud", 1000, 10, 10, false},
+	{"ecs-1000x10-p100", "alicloud", 1000, 10, 100, false},
+	{"ecs-1000x10-p100-count", "alicloud", 1000, 10, 100, true},
+	{"ecs-200x2-p10", "alicloud", 200, 2, 10, false},
+	{"zenlayer-1000x25-p100", "zenlayer", 1000, 25, 100, false},
+	{"baidu-200x10-p10", "baiducloud", 200, 10, 10, false},
+	{"apsara-200x10-p10", "apsarastack", 200, 10, 10, false},
+	{"ens-200x10-p10", "ens", 200, 10, 10, false},
 }
 
 var phases = []string{"apply", "plan", "destroy"}
@@ -54,6 +62,9 @@ type measure struct {
 	clirun.Measure
 	// Calls counts vendor calls by action (the floor makes none).
 	Calls map[string]int
+	// Traffic is the connections the provider opened and the most calls
+	// it had in flight at once.
+	Traffic store.Traffic
 }
 
 func (m measure) total() int {
@@ -68,17 +79,19 @@ func main() {
 	var (
 		names       = flag.String("scenarios", "all", "comma-separated preset names, or all: "+presetNames())
 		latency     = flag.Duration("latency", 20*time.Millisecond, "mockcloud's delay of every vendor call")
+		jitter      = flag.Float64("jitter", 0.5, "spread the latency evenly over ±this fraction of it")
 		terraform   = flag.String("terraform", envOr("TERRAFORM", "terraform"), "the Terraform (or OpenTofu) CLI")
 		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory")
 		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets")
 		rules       = flag.Int("rules", 1000, "custom scenario: number of rules")
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
+		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
 	)
 	flag.Parse()
-	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism)
+	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
 	if err == nil {
-		err = run(chosen, *latency, *terraform, *work)
+		err = run(chosen, *latency, *jitter, *terraform, *work)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -101,12 +114,16 @@ func presetNames() string {
 	return strings.Join(n, ", ")
 }
 
-func choose(names, cloudName string, rules, groups, parallelism int) ([]scenario, error) {
+func choose(names, cloudName string, rules, groups, parallelism int, count bool) ([]scenario, error) {
 	if cloudName != "" {
 		if !slices.Contains(mockcloud.Clouds, cloudName) {
 			return nil, fmt.Errorf("unknown cloud %q", cloudName)
 		}
-		return []scenario{{fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism), cloudName, rules, groups, parallelism}}, nil
+		name := fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism)
+		if count {
+			name += "-count"
+		}
+		return []scenario{{name, cloudName, rules, groups, parallelism, count}}, nil
 	}
 	if names == "all" {
 		return presets, nil
@@ -122,7 +139,7 @@ func choose(names, cloudName string, rules, groups, parallelism int) ([]scenario
 	return out, nil
 }
 
-func run(scenarios []scenario, latency time.Duration, terraform, work string) error {
+func run(scenarios []scenario, latency time.Duration, jitter float64, terraform, work string) error {
 	work, err := filepath.Abs(work)
 	if err != nil {
 		return err
@@ -137,21 +154,25 @@ func run(scenarios []scenario, latency time.Duration, terraform, work string) er
 	size := tf.ProviderSize
 	version, _ := exec.Command(terraform, "version").Output()
 
-	m := mockcloud.New(mockcloud.Options{Latency: latency})
+	m := mockcloud.New(mockcloud.Options{Latency: latency, Jitter: jitter})
 	if err := m.Start("127.0.0.1:0", ""); err != nil {
 		return err
 	}
 	defer m.Close()
 
-	fmt.Printf("secgroup bench: %s, mockcloud latency %v per call\n", strings.SplitN(string(version), "\n", 2)[0], latency)
+	fmt.Printf("secgroup bench: %s, mockcloud latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], latency, 100*jitter)
 	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n\n", goEnv("GOOS"), goEnv("GOARCH"), float64(size)/1e6)
-	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
-	floors := map[[2]int]map[string]measure{}
+	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	type floorKey struct {
+		rules, parallelism int
+		count              bool
+	}
+	floors := map[floorKey]map[string]measure{}
 	for _, s := range scenarios {
-		key := [2]int{s.Rules, s.Parallelism}
+		key := floorKey{s.Rules, s.Parallelism, s.Count}
 		if floors[key] == nil {
-			f, err := runFloor(tf, filepath.Join(work, fmt.Sprintf("floor-%d-p%d", s.Rules, s.Parallelism)), s)
+			f, err := runFloor(tf, filepath.Join(work, fmt.Sprintf("floor-%d-p%d-count-%v", s.Rules, s.Parallelism, s.Count)), s)
 			if err != nil {
 				return fmt.Errorf("floor of %s: %w", s.Name, err)
 			}
@@ -163,9 +184,9 @@ func run(scenarios []scenario, latency time.Duration, terraform, work string) er
 		}
 		for _, phase := range phases {
 			g, f := got[phase], floors[key][phase]
-			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %s |\n", s.Name, phase,
+			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
 				g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
-				g.total(), float64(g.total())/float64(s.Rules), byAction(g.Calls))
+				g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g.Calls))
 		}
 	}
 	return nil
@@ -209,12 +230,15 @@ func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	config := fmt.Sprintf(`resource "terraform_data" "r" {
-  count = %d
-  input = "rule-${count.index}"
-}
-`, s.Rules)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+	var config strings.Builder
+	if s.Count {
+		fmt.Fprintf(&config, "resource \"terraform_data\" \"r\" {\n  count = %d\n  input = \"rule-${count.index}\"\n}\n", s.Rules)
+	} else {
+		for i := range s.Rules {
+			fmt.Fprintf(&config, "resource \"terraform_data\" \"r%d\" {\n  input = \"rule-%d\"\n}\n\n", i, i)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config.String()), 0o644); err != nil {
 		return nil, err
 	}
 	out := map[string]measure{}
@@ -248,12 +272,13 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario) (m
 	out := map[string]measure{}
 	for _, phase := range phases {
 		before := len(m.Store.Calls())
+		m.Store.ResetTraffic()
 		args, allowed := phaseArgs(phase, s.Parallelism)
 		run, code, err := tf.Run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
 		if err != nil {
 			return nil, err
 		}
-		got := measure{Measure: run, Calls: map[string]int{}}
+		got := measure{Measure: run, Calls: map[string]int{}, Traffic: m.Store.Traffic()}
 		for _, c := range m.Store.Calls()[before:] {
 			got.Calls[c.Action]++
 		}
@@ -275,8 +300,8 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario) (m
 }
 
 // ruleConfig declares N distinct rules spread over G groups: rule i goes
-// to group i mod G. Zenlayer's groups hold 20 rules per direction, so
-// there every other rule of a group is egress.
+// to group i mod G, and a group's rules alternate ingress and egress (as
+// real groups hold both, and Zenlayer's hold 20 per direction).
 func ruleConfig(s scenario) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    secgroup = { source = \"secgroup/secgroup\" }\n  }\n}\n\n")
@@ -287,21 +312,37 @@ func ruleConfig(s scenario) string {
 		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
 	}
 	b.WriteString("  }\n}\n\n")
-	direction := `"ingress"`
-	port := fmt.Sprintf("1000 + floor(count.index / %d)", s.Groups)
-	if s.Cloud == "zenlayer" {
-		direction = fmt.Sprintf(`floor(count.index / %d) %% 2 == 0 ? "ingress" : "egress"`, s.Groups)
-		port = fmt.Sprintf("1000 + floor(count.index / %d)", 2*s.Groups)
-	}
-	fmt.Fprintf(&b, `resource "secgroup_rule" "r" {
+	if s.Count {
+		// The k-th rule of its group: even k ingress, odd egress.
+		k := fmt.Sprintf("floor(count.index / %d)", s.Groups)
+		fmt.Fprintf(&b, `resource "secgroup_rule" "r" {
   count             = %d
   cloud             = %q
   security_group_id = "bench-%s-${count.index %% %d}"
-  direction         = %s
+  direction         = %s %% 2 == 0 ? "ingress" : "egress"
   protocol          = "tcp"
-  port_range        = tostring(%s)
+  port_range        = tostring(1000 + floor(%s / 2))
   cidr              = "10.0.0.0/8"
 }
-`, s.Rules, s.Cloud, s.Cloud, s.Groups, direction, port)
+`, s.Rules, s.Cloud, s.Cloud, s.Groups, k, k)
+		return b.String()
+	}
+	for i := range s.Rules {
+		k := i / s.Groups
+		direction := "ingress"
+		if k%2 == 1 {
+			direction = "egress"
+		}
+		fmt.Fprintf(&b, `resource "secgroup_rule" "r%d" {
+  cloud             = %q
+  security_group_id = "bench-%s-%d"
+  direction         = %q
+  protocol          = "tcp"
+  port_range        = "%d"
+  cidr              = "10.0.0.0/8"
+}
+
+`, i, s.Cloud, s.Cloud, i%s.Groups, direction, 1000+k/2)
+	}
 	return b.String()
 }

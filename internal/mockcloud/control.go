@@ -13,7 +13,8 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
-// controlAPI serves /_mock/: state, groups, calls, faults, behavior, reset.
+// controlAPI serves /_mock/: state, groups, calls, traffic, faults, behavior,
+// clock, reset.
 func controlAPI(st *store.Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_mock/state", func(w http.ResponseWriter, r *http.Request) {
@@ -71,6 +72,13 @@ func controlAPI(st *store.Store) http.Handler {
 			calls = []store.Call{}
 		}
 		frontend.WriteJSON(w, http.StatusOK, calls)
+	})
+	mux.HandleFunc("GET /_mock/traffic", func(w http.ResponseWriter, r *http.Request) {
+		frontend.WriteJSON(w, http.StatusOK, st.Traffic())
+	})
+	mux.HandleFunc("DELETE /_mock/traffic", func(w http.ResponseWriter, r *http.Request) {
+		st.ResetTraffic()
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
 		var faults []store.Fault

@@ -34,6 +34,8 @@ type Options struct {
 	AccessKey, SecretKey string
 	// Latency delays every vendor call, as a real cloud's round trip does.
 	Latency time.Duration
+	// Jitter spreads Latency evenly over ±this fraction of it.
+	Jitter float64
 	// Faults stay installed across resets; Seed seeds their rates.
 	Faults []store.Fault
 	Seed   int64
@@ -61,6 +63,7 @@ func New(opts Options) *Server {
 		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
+	s.Store.SetJitter(opts.Jitter)
 	s.Store.SetBaseClockOffset(opts.ClockOffset)
 	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
@@ -113,7 +116,12 @@ func (s *Server) Start(addr, caFile string) error {
 		scheme = "https"
 	}
 	s.URL = fmt.Sprintf("%s://%s", scheme, ln.Addr())
-	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			if state == http.StateNew {
+				s.Store.ConnOpened()
+			}
+		}}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			panic(err)

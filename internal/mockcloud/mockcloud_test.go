@@ -184,6 +184,65 @@ func TestLatencyOption(t *testing.T) {
 	}
 }
 
+// Jitter spreads the latency evenly around it, within its bounds, and
+// survives a reset.
+func TestJitterOption(t *testing.T) {
+	s := New(Options{Latency: 20 * time.Millisecond, Jitter: 0.5})
+	s.Store.Reset()
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		got := s.Store.TakeFault("alicloud", "AuthorizeSecurityGroup").Latency
+		if got < 10*time.Millisecond || got > 30*time.Millisecond {
+			t.Fatalf("latency %v outside 10-30 ms", got)
+		}
+		seen[got] = true
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d distinct latencies in 200 calls", len(seen))
+	}
+}
+
+// The traffic counts tell the connections clients opened (a client
+// without keep-alive opens one per request) and the most vendor calls in
+// flight at once, from the last reset of the counts.
+func TestTraffic(t *testing.T) {
+	s := New(Options{})
+	if err := s.Start("127.0.0.1:0", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	get := func(client *http.Client) {
+		resp, err := client.Get(s.URL + "/_mock/state")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	reusing := &http.Client{Transport: &http.Transport{}}
+	for range 3 {
+		get(reusing)
+	}
+	closing := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for range 3 {
+		get(closing)
+	}
+	if got := s.Store.Traffic().NewConnections; got != 4 {
+		t.Fatalf("new connections %d, want 4 (1 reused, 3 closed after each request)", got)
+	}
+	first, second := s.Store.CallStarted(), s.Store.CallStarted()
+	second()
+	s.Store.CallStarted()()
+	first()
+	if got := s.Store.Traffic().PeakInFlight; got != 2 {
+		t.Fatalf("peak in flight %d, want 2", got)
+	}
+	s.Store.ResetTraffic()
+	if got := s.Store.Traffic(); got != (store.Traffic{}) {
+		t.Fatalf("after reset %+v", got)
+	}
+}
+
 // The cloud's clock moves by the offset, from the flag (kept across
 // resets) or the control call (until the next reset); every answer's Date
 // header tells the cloud's time, as a real cloud's does.

@@ -132,6 +132,7 @@ type FaultAnswers struct {
 // then the answer is replaced by the fault's error or lost.
 func Run(w http.ResponseWriter, r *http.Request, st *store.Store, cloud, action string, answers FaultAnswers,
 	act func(tx *store.Tx) (map[string]any, *Error)) (result map[string]any, err *Error, dropped string) {
+	defer st.CallStarted()()
 	taken := st.TakeFault(cloud, action)
 	Sleep(r, taken.Latency)
 	if h, ok := w.(*held); ok && taken.Kind != store.NoFault {

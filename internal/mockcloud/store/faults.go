@@ -117,7 +117,7 @@ func (s *Store) SetLatency(d time.Duration) {
 func (s *Store) TakeFault(cloud, action string) Taken {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := Taken{Latency: s.latency}
+	t := Taken{Latency: s.baseLatency()}
 	for _, f := range s.faults {
 		if f.Cloud != cloud && f.Cloud != "*" || (f.Action != "" && f.Action != "*" && f.Action != action) {
 			continue

@@ -65,6 +65,9 @@ type Store struct {
 	// latency delays every vendor call, whatever the faults; a server
 	// setting (mockcloud --latency), kept across resets.
 	latency time.Duration
+	// jitter spreads latency over ±this fraction of it (SetJitter).
+	jitter  float64
+	traffic traffic
 	// offset is how far the cloud's clock is from this machine's: a
 	// client whose clock is off by as much sees the cloud as it would.
 	// baseOffset is the server setting (mockcloud --clock-offset) a reset

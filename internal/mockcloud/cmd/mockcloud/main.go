@@ -1,7 +1,7 @@
 // Command mockcloud serves the five vendor security group APIs on one
 // address for tests without cloud accounts.
 //
-//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--faults JSON] [--seed N] [--clock-offset 10m]
+//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--jitter 0.5] [--faults JSON] [--seed N] [--clock-offset 10m]
 //
 // It prints "mockcloud listening on http://ADDR" once it accepts
 // connections.
@@ -28,6 +28,7 @@ func main() {
 	accessKey := flag.String("access-key", frontend.DefaultAccessKey, "access key id every vendor API accepts")
 	secretKey := flag.String("secret-key", frontend.DefaultSecretKey, "secret every vendor API accepts")
 	latency := flag.Duration("latency", 0, "delay every vendor call by this much (e.g. 20ms), as a real cloud's round trip does")
+	jitter := flag.Float64("jitter", 0, "spread --latency evenly over ±this fraction of it (0.5: 10 to 30 ms around 20 ms)")
 	faultsJSON := flag.String("faults", "", `faults kept across resets: one fault object or a list, as POST /_mock/faults takes, e.g. '{"cloud":"*","throttle_rate":0.2}'`)
 	seed := flag.Int64("seed", 1, "seed of the fault rates, so a run can be repeated")
 	clockOffset := flag.Duration("clock-offset", 0, "run the cloud's clock this far ahead of this machine's (negative: behind), as a client with a clock off by as much sees a real cloud")
@@ -37,7 +38,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("mockcloud: --faults: %v", err)
 	}
-	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Faults: faults, Seed: *seed, ClockOffset: *clockOffset})
+	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Jitter: *jitter, Faults: faults, Seed: *seed, ClockOffset: *clockOffset})
 	if err := srv.Start(*listen, *caFile); err != nil {
 		log.Fatalf("mockcloud: %v", err)
 	}
