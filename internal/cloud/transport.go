@@ -55,6 +55,23 @@ func NoAnswer(cloudName, action string, err error) *Error {
 	return e
 }
 
+// IdleConnsPerHost is how many idle connections a client keeps to its
+// endpoint: as many as Terraform can have calls in flight (-parallelism,
+// 10 by default, 50 to 100 in large workspaces). Go's default keeps 2, so
+// under concurrency most calls would open a connection of their own and
+// pay a TCP and a TLS handshake against a real cloud.
+const IdleConnsPerHost = 256
+
+// NewHTTPTransport is the transport of every client, ours and the SDKs':
+// Go's default (proxy from the environment, HTTP/2, its timeouts) keeping
+// IdleConnsPerHost idle connections.
+func NewHTTPTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 0
+	t.MaxIdleConnsPerHost = IdleConnsPerHost
+	return t
+}
+
 // Reply is an HTTP answer read whole: the hand-written clients (Zenlayer,
 // Apsara Stack) parse their vendor's shapes from it.
 type Reply struct {

@@ -53,7 +53,9 @@ func NewRPC(api API, s map[string]string) (*RPC, error) {
 		}
 		scheme, domain = u.Scheme, u.Host
 	}
-	config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme))
+	// The SDK's own transport would be Go's bare one, keeping 2 idle
+	// connections.
+	config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme)).WithHttpTransport(cloud.NewHTTPTransport())
 	client, err := sdk.NewClientWithOptions(api.Region, config, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func newClient(s map[string]string) (*client, error) {
 	return &client{
 		endpoint: u.String(), accessKey: s["access_key"], secret: s["secret_key"], region: s["region"],
 		organization: s["organization_id"], resourceGroup: s["resource_group_id"],
-		http: &http.Client{Timeout: 60 * time.Second}, now: time.Now,
+		http: &http.Client{Timeout: 60 * time.Second, Transport: cloud.NewHTTPTransport()}, now: time.Now,
 	}, nil
 }
 

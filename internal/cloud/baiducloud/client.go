@@ -41,6 +41,8 @@ func newClient(s map[string]string) (*client, error) {
 		ConnectionTimeoutInMillis: int(timeout.Milliseconds()),
 		HTTPClientTimeout:         &timeout,
 	}
+	// The SDK's exclusive client keeps 500 idle connections per host
+	// (its NewTransportCustom), more than cloud.IdleConnsPerHost.
 	c, err := bce.NewBceClientWithExclusiveHTTPClient(conf, &auth.BceV1Signer{})
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ func newClient(s map[string]string) (*client, error) {
 	}
 	// Requests are bounded by the context (the resource's timeouts); the
 	// client timeout only stops a hung connection.
-	hc := &http.Client{Timeout: 60 * time.Second}
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: cloud.NewHTTPTransport()}
 	return &client{endpoint: u, accessKey: s["access_key"], secret: s["secret_key"], http: hc, now: time.Now}, nil
 }
 
