@@ -41,6 +41,10 @@ func quietUnlessAsked(environ []string, setenv func(key, value string) error) {
 	}
 }
 
+// stopProfiling ends the CPU profile of a provider built with -tags
+// profile (main_profile.go) when Terraform shuts the provider down.
+var stopProfiling = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
@@ -54,7 +58,9 @@ func main() {
 	}
 
 	opts := providerserver.ServeOpts{Address: address, Debug: debug}
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	err := providerserver.Serve(context.Background(), provider.New(version), opts)
+	stopProfiling()
+	if err != nil {
 		log.Fatal(err.Error())
 	}
 }

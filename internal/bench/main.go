@@ -87,11 +87,12 @@ func main() {
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
+		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
 	)
 	flag.Parse()
 	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
 	if err == nil {
-		err = run(chosen, *latency, *jitter, *terraform, *work)
+		err = run(chosen, *latency, *jitter, *terraform, *work, *profile)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -139,7 +140,7 @@ func choose(names, cloudName string, rules, groups, parallelism int, count bool)
 	return out, nil
 }
 
-func run(scenarios []scenario, latency time.Duration, jitter float64, terraform, work string) error {
+func run(scenarios []scenario, latency time.Duration, jitter float64, terraform, work string, profile bool) error {
 	work, err := filepath.Abs(work)
 	if err != nil {
 		return err
@@ -147,7 +148,15 @@ func run(scenarios []scenario, latency time.Duration, jitter float64, terraform,
 	if err := os.RemoveAll(work); err != nil {
 		return err
 	}
-	tf, err := clirun.Setup(".", work, terraform)
+	var tags []string
+	profiles := ""
+	if profile {
+		tags, profiles = []string{"profile"}, filepath.Join(work, "profiles")
+		if err := os.MkdirAll(profiles, 0o755); err != nil {
+			return err
+		}
+	}
+	tf, err := clirun.Setup(".", work, terraform, tags...)
 	if err != nil {
 		return err
 	}
@@ -178,7 +187,7 @@ func run(scenarios []scenario, latency time.Duration, jitter float64, terraform,
 			}
 			floors[key] = f
 		}
-		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s)
+		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, profiles)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
@@ -253,7 +262,7 @@ func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error
 	return out, nil
 }
 
-func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario) (map[string]measure, error) {
+func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, profiles string) (map[string]measure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -274,7 +283,12 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario) (m
 		before := len(m.Store.Calls())
 		m.Store.ResetTraffic()
 		args, allowed := phaseArgs(phase, s.Parallelism)
-		run, code, err := tf.Run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
+		cli := *tf
+		if profiles != "" {
+			// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-<phase>.*
+			cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+filepath.Join(profiles, s.Name+"-"+phase))
+		}
+		run, code, err := cli.Run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
 		if err != nil {
 			return nil, err
 		}

@@ -31,10 +31,12 @@ type CLI struct {
 // Setup builds the provider from the module at root into work/bin, writes
 // a CLI configuration that points both registries' addresses of the
 // provider there, and returns the CLI at path set up to use it.
-func Setup(root, work, path string) (*CLI, error) {
+//
+// Build tags, if any, go to go build (bench -profile builds with profile).
+func Setup(root, work, path string, tags ...string) (*CLI, error) {
 	bin := filepath.Join(work, "bin")
 	out := filepath.Join(bin, "terraform-provider-secgroup")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
+	build := exec.Command("go", "build", "-trimpath", "-tags", strings.Join(tags, ","), "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := build.CombinedOutput(); err != nil {
