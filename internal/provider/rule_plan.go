@@ -30,6 +30,31 @@ func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.Validate
 		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid Attribute Value", fmt.Sprintf(format, args...))
 	}
 
+	// Exactly one peer. Read here rather than with a config validator,
+	// which walks the schema for each of the three (a tenth of the
+	// provider's CPU in a large plan).
+	var peers []string
+	unknownPeer := false
+	for _, p := range []struct {
+		name string
+		v    types.String
+	}{{"cidr", m.CIDR}, {"peer_security_group_id", m.PeerSecurityGroupID}, {"prefix_list_id", m.PrefixListID}} {
+		switch {
+		case p.v.IsUnknown():
+			unknownPeer = true
+		case !p.v.IsNull():
+			peers = append(peers, p.name)
+		}
+	}
+	switch {
+	case len(peers) > 1:
+		resp.Diagnostics.AddAttributeError(path.Root(peers[0]), "Invalid Attribute Combination",
+			fmt.Sprintf("A rule has one peer: set exactly one of cidr, peer_security_group_id and prefix_list_id, not %s. Declare one rule per peer.", strings.Join(peers, " and ")))
+	case len(peers) == 0 && !unknownPeer:
+		resp.Diagnostics.AddError("Missing Peer",
+			"A rule needs its peer: set exactly one of cidr (an address range), peer_security_group_id (another security group) and prefix_list_id (a prefix list).")
+	}
+
 	proto := m.Protocol.ValueString()
 	// An unknown protocol gets its own error from the attribute's validator
 	// alone.

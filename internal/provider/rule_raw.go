@@ -1,18 +1,22 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"math/big"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // rawAttrs is a resource object's attributes as Terraform sent them.
-// ValidateConfig and ModifyPlan run for every rule of every plan, and the
-// framework's Get and Set walk the whole model by reflection on each call
-// (most of their CPU at hundreds of rules); reading the few attributes
-// they need straight from the value costs a fraction of that.
+// ValidateConfig, ModifyPlan, Read, Create and Delete run once per rule,
+// and the framework's Get and Set walk the whole model by reflection on
+// each call, copying the schema's attribute map at every step (most of
+// their CPU at hundreds of rules); reading and writing the attributes
+// straight from the value costs a fraction of that.
 type rawAttrs map[string]tftypes.Value
 
 func newRawAttrs(v tftypes.Value) (rawAttrs, error) {
@@ -93,6 +97,44 @@ func (a rawAttrs) setInt64(name string, v types.Int64) {
 		a[name] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	default:
 		a[name] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(v.ValueInt64()))
+	}
+}
+
+// with is the object with the rule's attributes (not its timeouts) set
+// from m, of the type it was read from.
+func (a rawAttrs) with(m ruleModel, t tftypes.Type) tftypes.Value {
+	for name, v := range map[string]types.String{
+		"id": m.ID, "rule_id": m.RuleID, "direction": m.Direction, "protocol": m.Protocol, "port_range": m.PortRange,
+		"cidr": m.CIDR, "peer_security_group_id": m.PeerSecurityGroupID, "peer_group_owner_account": m.PeerGroupOwnerAccount,
+		"peer_group_owner_id": m.PeerGroupOwnerID, "prefix_list_id": m.PrefixListID, "local_cidr": m.LocalCIDR,
+		"source_port_range": m.SourcePortRange, "nic_type": m.NicType, "policy": m.Policy, "description": m.Description,
+		"cloud": m.Cloud, "security_group_id": m.SecurityGroupID,
+	} {
+		a.setString(name, v)
+	}
+	a.setInt64("priority", m.Priority)
+	return a.value(t)
+}
+
+// timeout reads one duration of the timeouts attribute, as
+// timeouts.Value does: def when unset.
+func (a rawAttrs) timeout(name string) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
+	return func(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+		var block map[string]tftypes.Value
+		if v, ok := a["timeouts"]; !ok || !v.IsKnown() || v.IsNull() || v.As(&block) != nil {
+			return def, nil
+		}
+		s := rawAttrs(block).str(name)
+		if !known(s) {
+			return def, nil
+		}
+		d, err := time.ParseDuration(s.ValueString())
+		if err != nil {
+			var diags diag.Diagnostics
+			diags.AddError("Timeout Cannot Be Parsed", fmt.Sprintf("timeouts.%s %q: %s", name, s.ValueString(), err))
+			return def, diags
+		}
+		return d, nil
 	}
 }
 

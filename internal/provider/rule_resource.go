@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -29,13 +28,12 @@ import (
 )
 
 var (
-	_ resource.Resource                     = &RuleResource{}
-	_ resource.ResourceWithConfigure        = &RuleResource{}
-	_ resource.ResourceWithImportState      = &RuleResource{}
-	_ resource.ResourceWithValidateConfig   = &RuleResource{}
-	_ resource.ResourceWithConfigValidators = &RuleResource{}
-	_ resource.ResourceWithModifyPlan       = &RuleResource{}
-	_ resource.ResourceWithUpgradeState     = &RuleResource{}
+	_ resource.Resource                   = &RuleResource{}
+	_ resource.ResourceWithConfigure      = &RuleResource{}
+	_ resource.ResourceWithImportState    = &RuleResource{}
+	_ resource.ResourceWithValidateConfig = &RuleResource{}
+	_ resource.ResourceWithModifyPlan     = &RuleResource{}
+	_ resource.ResourceWithUpgradeState   = &RuleResource{}
 )
 
 // schemaVersion is the resource's state version. 1: the description is
@@ -221,13 +219,6 @@ func (r *RuleResource) UpgradeState(ctx context.Context) map[int64]resource.Stat
 	}
 }
 
-// ConfigValidators: exactly one peer.
-func (r *RuleResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("cidr"), path.MatchRoot("peer_security_group_id"), path.MatchRoot("prefix_list_id")),
-	}
-}
-
 // Configure takes the provider's connections.
 func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if req.ProviderData == nil {
@@ -265,12 +256,13 @@ func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func
 
 // Create authorizes the rule.
 func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan ruleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	raw, err := newRawAttrs(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Plan", err.Error())
 		return
 	}
-	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	plan := raw.model()
+	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), raw.timeout("create"), defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -295,7 +287,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// Keep state true to the cloud: the rule most likely exists, so it
 		// is recorded (Terraform taints it and replaces it next time).
 		plan.setObserved(cloudName, group, created)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.State.Raw = raw.with(plan, req.Plan.Raw.Type())
 		addRuleError(&resp.Diagnostics, "Rule Created but Not Confirmed", group, plan.toRule(), err)
 		return
 	case err != nil:
@@ -304,18 +296,19 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	plan.setObserved(cloudName, group, created)
 	tflog.Trace(ctx, "created security group rule", map[string]any{"id": plan.ID.ValueString()})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.State.Raw = raw.with(plan, req.Plan.Raw.Type())
 }
 
 // Read describes the group and finds the rule; a rule gone out of band
 // leaves state with a warning, so the next plan recreates it.
 func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state ruleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	raw, err := newRawAttrs(req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid State", err.Error())
 		return
 	}
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	state := raw.model()
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeout("read"), defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -333,7 +326,7 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	state.setObserved(state.Cloud.ValueString(), group, observed)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.State.Raw = raw.with(state, req.State.Raw.Type())
 }
 
 // Update changes the description in place; every other change replaces the
@@ -363,12 +356,13 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 
 // Delete revokes the rule; a rule or group already gone is success.
 func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state ruleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	raw, err := newRawAttrs(req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid State", err.Error())
 		return
 	}
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	state := raw.model()
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeout("delete"), defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
