@@ -5,29 +5,50 @@ import "time"
 // Gather holds writes to a group for a moment before they go out, so that
 // the writes Terraform is still sending join them in one call: Terraform
 // hands the provider one resource at a time, and when its own work is
-// the bottleneck (hundreds of rules) they rarely meet in flight by
-// chance. Writes go out as soon as
+// the bottleneck (hundreds of rules, one resource block each) a group's
+// writes reach us hundreds of milliseconds apart and would go alone.
+// Holding them costs Terraform nothing while it has slots (-parallelism)
+// left for its own work; once every slot waits on us, or it has nothing
+// more to send, they go at once. Writes go out as soon as
 //
 //   - the cloud's batch is full;
-//   - as many writes wait as ever waited at once (a peak reached before):
-//     all of Terraform's -parallelism slots are with us, nothing more can
-//     come;
-//   - no write has arrived for Idle: Terraform has nothing more to send
-//     now, its slots busy elsewhere;
+//   - as many writes wait as ever waited at once and no write has
+//     arrived for two of Terraform's usual gaps: all of its slots are
+//     with us;
+//   - no write has arrived for the idle time: Terraform has nothing more
+//     to send now. The idle time follows Terraform's pace: IdlePaces
+//     times the usual gap between its writes, within MinIdle and MaxIdle;
 //   - the first of them has waited Max.
 type Gather struct {
-	Idle, Max time.Duration
+	MinIdle, MaxIdle, Max time.Duration
 }
 
-// DefaultGather is the provider's: an idle of a few of Terraform's own
-// per-resource steps at hundreds of rules, and a bound well below any
-// timeout.
-var DefaultGather = Gather{Idle: 50 * time.Millisecond, Max: 2 * time.Second}
+// IdlePaces is how many of Terraform's usual gaps between writes pass
+// without one before it is taken to have nothing more to send: its gaps
+// vary (garbage collection, state writes), a missed write only costs a
+// call.
+const IdlePaces = 4
+
+// DefaultGather is the provider's: at 1,000 rules Terraform hands out a
+// write every 20 to 60 ms, so each of ten groups gets one every few
+// hundred; Max lets ten or so of them meet, well below any timeout, and
+// matters only while Terraform keeps sending (the rules above release
+// writes as soon as it stops).
+var DefaultGather = Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 4 * time.Second}
 
 // enter records a write's arrival; leave its outcome.
 func (gs *Groups) enter(now time.Time) {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
+	if !gs.lastWrite.IsZero() {
+		// A gap longer than the idle time is a pause, not the pace.
+		gap := min(now.Sub(gs.lastWrite), gs.idleTime())
+		if gs.gap == 0 {
+			gs.gap = gap
+		} else {
+			gs.gap += (gap - gs.gap) / 8
+		}
+	}
 	gs.lastWrite = now
 	gs.writing++
 	if gs.writing > gs.peak {
@@ -41,6 +62,12 @@ func (gs *Groups) leave() {
 	gs.writing--
 }
 
+// idleTime is how long no write may arrive before the queued ones go.
+// Called with mu held.
+func (gs *Groups) idleTime() time.Duration {
+	return min(max(IdlePaces*gs.gap, gs.gather.MinIdle), gs.gather.MaxIdle)
+}
+
 // gatherFor returns how much longer the queued writes should wait for
 // others to join them; 0 means they go out now.
 func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
@@ -51,15 +78,15 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 		return 0
 	}
 	gs.mu.Lock()
-	idle, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.writing, gs.peak, gs.peakAt
+	idle, idleTime, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.idleTime(), gs.writing, gs.peak, gs.peakAt
 	gs.mu.Unlock()
-	// As many waiting as ever did, a peak not reached just now (while
-	// Terraform is still sending, each write raises it): all its slots
-	// are with us.
-	if writing >= peak && now.Sub(peakAt) > gs.gather.Idle {
+	// As many waiting as ever did, and Terraform has stopped sending for
+	// a moment: all its slots are with us. A peak matched while it still
+	// sends (its pace, not its slots, bounding how many wait) is not.
+	if writing >= peak && now.Sub(peakAt) > gs.gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime) {
 		return 0
 	}
-	wait := min(gs.gather.Idle-idle, gs.gather.Max-now.Sub(ws[0].queued))
+	wait := min(idleTime-idle, gs.gather.Max-now.Sub(ws[0].queued))
 	for _, o := range ws {
 		// A write whose resource is about to time out does not wait.
 		if d, ok := o.ctx.Deadline(); ok && d.Sub(now) < 2*gs.gather.Max {

@@ -11,7 +11,7 @@ import (
 // Terraform keeps sending; a write alone goes once nothing more comes.
 func TestGatheredWritesGoInOneCall(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups().WithGather(Gather{Idle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups().WithGather(Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
 	ctx := context.Background()
 	if _, err := c.List(ctx, "sg"); err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestGatheredWritesGoInOneCall(t *testing.T) {
 func TestGatherDecision(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ms := time.Millisecond
-	policy := Gather{Idle: 40 * ms, Max: time.Second}
+	policy := Gather{MinIdle: 40 * ms, MaxIdle: 400 * ms, Max: time.Second}
 	c := NewClient(batchingCloud, newCounting(), "scope", nil, fast)
 	queued := func(n int, at time.Time) []*op {
 		var ops []*op
@@ -67,8 +67,12 @@ func TestGatherDecision(t *testing.T) {
 		cloud              Cloud
 	}{
 		{name: "Terraform still sending", writing: 3, peak: 3, peakAge: 2 * ms, idle: 2 * ms, queued: 3, age: 20 * ms, wantWaitAtMost: 38 * ms},
-		{name: "all of Terraform's slots are with us", writing: 10, peak: 10, peakAge: time.Second, idle: 2 * ms, queued: 4, age: 20 * ms, wantNow: true},
+		{name: "all of Terraform's slots are with us", writing: 10, peak: 10, peakAge: time.Second, idle: 25 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
+		{name: "an old peak matched while Terraform still sends", writing: 10, peak: 10, peakAge: time.Second, idle: 5 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantWaitAtMost: 40 * ms},
 		{name: "no write for Idle", writing: 4, peak: 10, peakAge: time.Second, idle: 41 * ms, queued: 4, age: 60 * ms, wantNow: true},
+		{name: "Terraform's slow pace: a pause of two gaps is not idle", writing: 4, peak: 10, peakAge: time.Second, idle: 80 * ms, gap: 40 * ms, queued: 2, age: 200 * ms, wantWaitAtMost: 80 * ms},
+		{name: "no write for IdlePaces of Terraform's gaps", writing: 4, peak: 10, peakAge: time.Second, idle: 161 * ms, gap: 40 * ms, queued: 2, age: 200 * ms, wantNow: true},
+		{name: "idle time bounded by MaxIdle", writing: 4, peak: 10, peakAge: time.Second, idle: 401 * ms, gap: 300 * ms, queued: 2, age: 500 * ms, wantNow: true},
 		{name: "waited long enough", writing: 4, peak: 10, peakAge: time.Second, idle: ms, queued: 4, age: time.Second, wantNow: true},
 		{name: "a full batch", writing: 100, peak: 200, peakAge: time.Second, idle: ms, queued: 100, age: ms, wantNow: true},
 		{name: "no gathering", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 1, age: 0, wantNow: true, noGather: true},
@@ -80,7 +84,7 @@ func TestGatherDecision(t *testing.T) {
 				gs = NewGroups()
 			}
 			now := t0.Add(time.Hour)
-			gs.writing, gs.peak, gs.peakAt, gs.lastWrite = tc.writing, tc.peak, now.Add(-tc.peakAge), now.Add(-tc.idle)
+			gs.writing, gs.peak, gs.peakAt, gs.lastWrite, gs.gap = tc.writing, tc.peak, now.Add(-tc.peakAge), now.Add(-tc.idle), tc.gap
 			ops := queued(tc.queued, now.Add(-tc.age))
 			if tc.cloud.Name != "" {
 				for _, o := range ops {
@@ -92,5 +96,24 @@ func TestGatherDecision(t *testing.T) {
 				t.Fatalf("wait %v, want now=%v (at most %v)", wait, tc.wantNow, tc.wantWaitAtMost)
 			}
 		})
+	}
+}
+
+// Terraform's pace is learnt from the gaps between writes; a long pause
+// (its slots all busy, or a phase over) moves it by little.
+func TestGatherLearnsTerraformsPace(t *testing.T) {
+	gs := NewGroups().WithGather(Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 2 * time.Second})
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range 50 {
+		at = at.Add(30 * time.Millisecond)
+		gs.enter(at)
+		gs.leave()
+	}
+	if got := gs.idleTime(); got < 110*time.Millisecond || got > 130*time.Millisecond {
+		t.Fatalf("idle time %v after writes 30 ms apart, want about 120 ms", got)
+	}
+	gs.enter(at.Add(10 * time.Second))
+	if got := gs.idleTime(); got > 200*time.Millisecond {
+		t.Fatalf("idle time %v after one long pause, want it still near the pace", got)
 	}
 }

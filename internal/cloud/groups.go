@@ -38,8 +38,10 @@ type Groups struct {
 	groups map[string]*group
 	epochs map[string]uint64
 	gather Gather
-	// lastWrite is when a write last reached the provider.
+	// lastWrite is when a write last reached the provider; gap is the
+	// usual time between two (a moving average), Terraform's pace.
 	lastWrite time.Time
+	gap       time.Duration
 	// writing counts the writes waiting for their outcome; peak is the
 	// most seen at once (Terraform's -parallelism, or near it), reached
 	// first at peakAt.
