@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 // Writes that arrive a moment apart are gathered into one call while
@@ -37,6 +39,37 @@ func TestGatheredWritesGoInOneCall(t *testing.T) {
 	}
 	if fmt.Sprint(b.batches) != "[5 5]" {
 		t.Fatalf("batches %v", b.batches)
+	}
+}
+
+// Writes of both directions gathered together go out in one call per
+// direction where the cloud's API says so (ECS), and their read-backs
+// share one describe.
+func TestGatheredDirectionsShareOneReadBack(t *testing.T) {
+	b := newCounting()
+	perDirection := batchingCloud
+	perDirection.BatchPerDirection = true
+	c := NewClient(perDirection, b, "scope", NewGroups().WithGather(Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	ctx := context.Background()
+	if _, err := c.List(ctx, "sg"); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 6)
+	for i := range 6 {
+		r := tcp(40 + i)
+		if i%2 == 1 {
+			r.Direction = rule.Egress
+		}
+		go func() { _, err := c.Create(ctx, "sg", r); errs <- err }()
+		time.Sleep(10 * time.Millisecond)
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(b.batches) != "[3 3]" || b.callsOf("describe") != 2 {
+		t.Fatalf("batches %v, %d describes: want one authorize per direction and one shared read-back after the first read", b.batches, b.callsOf("describe"))
 	}
 }
 
