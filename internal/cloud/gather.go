@@ -12,9 +12,9 @@ import "time"
 // more to send, they go at once. Writes go out as soon as
 //
 //   - the cloud's batch is full;
-//   - as many writes wait as ever waited at once and no write has
-//     arrived for two of Terraform's usual gaps: all of its slots are
-//     with us;
+//   - as many writes wait as ever waited at once, a peak that has stood
+//     for PeakStands or was followed by two of Terraform's usual gaps
+//     without a write: all of its slots are with us;
 //   - no write has arrived for the idle time: Terraform has nothing more
 //     to send now. The idle time follows Terraform's pace: IdlePaces
 //     times the usual gap between its writes, within MinIdle and MaxIdle;
@@ -28,6 +28,11 @@ type Gather struct {
 // vary (garbage collection, state writes), a missed write only costs a
 // call.
 const IdlePaces = 4
+
+// PeakStands is how long the most writes ever waiting at once must stand
+// before it is taken for Terraform's -parallelism, reached again the moment
+// its last free slot comes to us: Terraform ramps up within a second.
+const PeakStands = time.Second
 
 // DefaultGather is the provider's: at 1,000 rules Terraform hands out a
 // write every 20 to 60 ms, so each of ten groups gets one every few
@@ -80,10 +85,13 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	gs.mu.Lock()
 	idle, idleTime, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.idleTime(), gs.writing, gs.peak, gs.peakAt
 	gs.mu.Unlock()
-	// As many waiting as ever did, and Terraform has stopped sending for
-	// a moment: all its slots are with us. A peak matched while it still
-	// sends (its pace, not its slots, bounding how many wait) is not.
-	if writing >= peak && now.Sub(peakAt) > gs.gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime) {
+	// As many waiting as ever did: all of Terraform's slots are with us,
+	// if that peak has stood for a while (it is Terraform's -parallelism:
+	// waiting longer would stall it), or if Terraform has stopped sending
+	// for two of its gaps (a peak just raised may be matched while it
+	// still sends, its pace rather than its slots bounding how many wait).
+	if writing >= peak && (now.Sub(peakAt) > PeakStands ||
+		now.Sub(peakAt) > gs.gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
 		return 0
 	}
 	wait := min(idleTime-idle, gs.gather.Max-now.Sub(ws[0].queued))

@@ -100,8 +100,9 @@ func TestGatherDecision(t *testing.T) {
 		cloud              Cloud
 	}{
 		{name: "Terraform still sending", writing: 3, peak: 3, peakAge: 2 * ms, idle: 2 * ms, queued: 3, age: 20 * ms, wantWaitAtMost: 38 * ms},
-		{name: "all of Terraform's slots are with us", writing: 10, peak: 10, peakAge: time.Second, idle: 25 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
-		{name: "an old peak matched while Terraform still sends", writing: 10, peak: 10, peakAge: time.Second, idle: 5 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantWaitAtMost: 40 * ms},
+		{name: "all of Terraform's slots are with us: a standing peak matched", writing: 10, peak: 10, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
+		{name: "all of Terraform's slots are with us: a new peak, then nothing", writing: 10, peak: 10, peakAge: 300 * ms, idle: 25 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
+		{name: "a new peak matched while Terraform still sends", writing: 10, peak: 10, peakAge: 300 * ms, idle: 5 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantWaitAtMost: 40 * ms},
 		{name: "no write for Idle", writing: 4, peak: 10, peakAge: time.Second, idle: 41 * ms, queued: 4, age: 60 * ms, wantNow: true},
 		{name: "Terraform's slow pace: a pause of two gaps is not idle", writing: 4, peak: 10, peakAge: time.Second, idle: 80 * ms, gap: 40 * ms, queued: 2, age: 200 * ms, wantWaitAtMost: 80 * ms},
 		{name: "no write for IdlePaces of Terraform's gaps", writing: 4, peak: 10, peakAge: time.Second, idle: 161 * ms, gap: 40 * ms, queued: 2, age: 200 * ms, wantNow: true},
