@@ -9,7 +9,7 @@ import (
 )
 
 // A provider built with -tags profile writes a CPU profile of each of its
-// processes to $SECGROUP_CPU_PROFILE.<pid> (make bench-profile): how the
+// processes to $SECGROUP_CPU_PROFILE.<pid> (make bench BENCH_ARGS=-profile): how the
 // bench's CPU figures are taken apart. Release builds have none of it.
 func init() {
 	prefix := os.Getenv("SECGROUP_CPU_PROFILE")
