@@ -1,7 +1,10 @@
-// Package cloud is the seam between the vendor-neutral resource and the five
-// clouds: the small interface each cloud implements, what each supports, and
-// the machinery they all share (error classes, retry with backoff, shared
-// reads and batched writes per group).
+// Package cloud is the seam between the vendor-neutral engine and the five
+// clouds: the small interface each cloud implements (Backend), what each
+// supports (Cloud, Capabilities), the error classes every answer is sorted
+// into, and the toolkit the vendor packages share (HTTP transport and
+// send, endpoint parsing, tokens and batches, moves from the vendors' own
+// providers). The engine that drives the backends lives in
+// internal/engine.
 package cloud
 
 import (

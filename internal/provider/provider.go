@@ -23,6 +23,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 )
 
 var _ provider.Provider = &SecgroupProvider{}
@@ -31,7 +32,9 @@ var _ provider.Provider = &SecgroupProvider{}
 type SecgroupProvider struct {
 	version  string
 	registry *cloud.Registry
-	backoff  cloud.Backoff
+	// groups coordinates every read and write of the process's
+	// configurations (engine.ProcessGroups; tests hand their own).
+	groups *engine.Groups
 }
 
 // Clouds is every cloud the provider manages, in documentation order.
@@ -41,8 +44,13 @@ func Clouds() *cloud.Registry {
 
 // New returns the provider factory.
 func New(version string) func() provider.Provider {
+	return newWith(version, engine.ProcessGroups)
+}
+
+// newWith returns a factory of providers that coordinate through groups.
+func newWith(version string, groups *engine.Groups) func() provider.Provider {
 	return func() provider.Provider {
-		return &SecgroupProvider{version: version, registry: Clouds(), backoff: cloud.DefaultBackoff}
+		return &SecgroupProvider{version: version, registry: Clouds(), groups: groups}
 	}
 }
 
@@ -98,7 +106,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	conns := cloud.NewConnections(p.registry, values, p.backoff, cloud.ProcessGroups)
+	conns := engine.NewConnections(p.registry, values, p.groups)
 	ctx = conns.MaskSecrets(ctx)
 	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})
 	resp.ResourceData = conns

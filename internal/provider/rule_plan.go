@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -171,7 +172,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if rawState, err := newRawAttrs(req.State.Raw); err == nil && !req.State.Raw.IsNull() {
 			state := rawState.model()
 			gone := state.toRule()
-			r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &gone}, &resp.Diagnostics)
+			r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, engine.PlanChange{Remove: &gone}, &resp.Diagnostics)
 		}
 		return
 	}
@@ -311,29 +312,29 @@ func schemaReplaces(plan, state rawAttrs) bool {
 }
 
 // planQuota accounts this resource's part in the plan for the plan-time
-// check of its group (cloud.Client.PlanQuota): a create adds its rule, a
+// check of its group (engine.Client.PlanQuota): a create adds its rule, a
 // replacement removes the old one and adds the new one, anything else
 // keeps its rule.
 func (r *RuleResource) planQuota(ctx context.Context, create, replace bool, state, plan ruleModel, addUnknown bool, diags *diag.Diagnostics) {
 	added, old := plan.toRule(), state.toRule()
 	switch {
 	case create:
-		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added, AddUnknown: addUnknown}, diags)
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, engine.PlanChange{Add: &added, AddUnknown: addUnknown}, diags)
 	case replace && plan.Cloud.Equal(state.Cloud) && plan.SecurityGroupID.Equal(state.SecurityGroupID):
-		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Remove: &old, Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, engine.PlanChange{Remove: &old, Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
 	case replace:
-		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Remove: &old}, diags)
-		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, cloud.PlanChange{Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
+		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, engine.PlanChange{Remove: &old}, diags)
+		r.checkGroup(ctx, plan.Cloud, plan.SecurityGroupID, engine.PlanChange{Add: &added, Replacement: true, AddUnknown: addUnknown}, diags)
 	default:
-		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, cloud.PlanChange{Keep: &old}, diags)
+		r.checkGroup(ctx, state.Cloud, state.SecurityGroupID, engine.PlanChange{Keep: &old}, diags)
 	}
 }
 
-// checkGroup reports what cloud.Client.PlanQuota finds, on
+// checkGroup reports what engine.Client.PlanQuota finds, on
 // security_group_id unless the cloud's error names another attribute: a
 // group the plan adds to that cannot be read fails the plan, as the apply
 // would fail.
-func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.String, ch cloud.PlanChange, diags *diag.Diagnostics) {
+func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.String, ch engine.PlanChange, diags *diag.Diagnostics) {
 	if r.conns == nil || !known(cloudName) || !known(groupID) {
 		return
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -49,10 +50,10 @@ const (
 )
 
 // RuleResource is secgroup_rule. It knows clouds only by their
-// capabilities; the calls go through cloud.Client.
+// capabilities; the calls go through engine.Client.
 type RuleResource struct {
 	registry *cloud.Registry
-	conns    *cloud.Connections
+	conns    *engine.Connections
 }
 
 // NewRuleResource builds the resource for the given clouds.
@@ -224,10 +225,10 @@ func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureReques
 	if req.ProviderData == nil {
 		return
 	}
-	conns, ok := req.ProviderData.(*cloud.Connections)
+	conns, ok := req.ProviderData.(*engine.Connections)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *cloud.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
 	r.conns = conns
@@ -238,7 +239,7 @@ func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureReques
 // masked in logs, and the cloud's client. A nil client means the error is
 // in diags.
 func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *cloud.Client) {
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *engine.Client) {
 	d, tdiags := timeout(ctx, def)
 	diags.Append(tdiags...)
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -283,7 +284,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 				"%s cannot hold the old and the new rule at once: remove create_before_destroy from this resource.",
 				group, created, id, id, c.Cloud.Title))
 		return
-	case errors.Is(err, cloud.ErrUnconfirmed):
+	case errors.Is(err, engine.ErrUnconfirmed):
 		// Keep state true to the cloud: the rule most likely exists, so it
 		// is recorded (Terraform taints it and replaces it next time).
 		plan.setObserved(cloudName, group, created)

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -25,7 +26,7 @@ var (
 // them.
 type RulesDataSource struct {
 	registry *cloud.Registry
-	conns    *cloud.Connections
+	conns    *engine.Connections
 }
 
 // NewRulesDataSource builds the data source for the given clouds.
@@ -92,10 +93,10 @@ func (d *RulesDataSource) Configure(_ context.Context, req datasource.ConfigureR
 	if req.ProviderData == nil {
 		return
 	}
-	conns, ok := req.ProviderData.(*cloud.Connections)
+	conns, ok := req.ProviderData.(*engine.Connections)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *cloud.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
 	d.conns = conns

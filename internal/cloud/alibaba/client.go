@@ -22,7 +22,7 @@ import (
 // RPC is a client of one Alibaba RPC API (ECS 2014-05-26, ENS 2017-11-10)
 // through the SDK's core (github.com/aliyun/alibaba-cloud-sdk-go/sdk): its
 // V1 signature, endpoint resolution and transport, with every action a
-// CommonRequest. Retries are ours (cloud.Retry, bounded by the resource's
+// CommonRequest. Retries are ours (engine.Retry, bounded by the resource's
 // timeouts), so the SDK's own are off.
 type RPC struct {
 	client                   *sdk.Client

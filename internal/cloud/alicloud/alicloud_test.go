@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -191,7 +192,7 @@ func TestClientTokenMakesCreateIdempotent(t *testing.T) {
 	// The write lands but its answer is lost; the retry with the same
 	// token must not fail or add a second rule.
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: 1, Max: 2})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: 1, Max: 2}}))
 	created, err := c.Create(context.Background(), "sg-web", ssh)
 	if err != nil || created.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", created, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -139,14 +140,14 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 }
 
 // Through mockcloud in its combined shape: a revoke of a rule or a group
-// already gone is success for cloud.Client, throttling and server errors
+// already gone is success for engine.Client, throttling and server errors
 // are retried, a bad secret names the setting.
 func TestCombinedAnswersThroughTheMock(t *testing.T) {
 	m := mocktest.Start(t, "")
 	m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, mockapsarastack.ShapeCombined)
 	ctx := context.Background()
 	b := connect(t, m, "mock-secret-key")
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}}))
 
 	if err := c.Delete(ctx, "sg-as-web", dns); err != nil {
 		t.Fatalf("a rule already gone: %v", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	mockbaiducloud "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
@@ -83,7 +84,7 @@ func TestVersionMismatchIsRetried(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")
 	m.Store.SetBehavior(Name, mockbaiducloud.ConcurrentWrites, "2")
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}}))
 	if _, err := c.Create(context.Background(), "g-web", ssh); err != nil {
 		t.Fatal(err)
 	}

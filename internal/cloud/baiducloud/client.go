@@ -35,7 +35,7 @@ func newClient(s map[string]string) (*client, error) {
 		UserAgent:   "terraform-provider-secgroup",
 		Credentials: creds,
 		SignOption:  &auth.SignOptions{HeadersToSign: auth.DEFAULT_HEADERS_TO_SIGN, ExpireSeconds: auth.DEFAULT_EXPIRE_SECONDS},
-		// Retries are ours (cloud.Retry, bounded by the resource's
+		// Retries are ours (engine.Retry, bounded by the resource's
 		// timeouts).
 		Retry:                     bce.NewNoRetryPolicy(),
 		ConnectionTimeoutInMillis: int(timeout.Milliseconds()),

@@ -65,7 +65,7 @@ func New(s map[string]string) (*Backend, error) {
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client token
-// (cloud.Client recognises its own retried write). The parameters of the ENS
+// (engine.Client recognises its own retried write). The parameters of the ENS
 // RevokeSecurityGroup reference are ECS's (alibaba.Params): IpProtocol
 // lower-case, PortRange and SourcePortRange "start/end" ("-1/-1" without
 // ports), Policy, Priority, and the peer as SourceCidrIp on ingress, DestCidrIp

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	mockens "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -53,7 +54,7 @@ func TestErrors(t *testing.T) {
 	}
 	b := connect(t, m, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroup", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "t", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := engine.NewClient(Definition(), b, "t", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}}))
 	if _, err := c.Create(context.Background(), "sg-ens-db", web); err != nil {
 		t.Fatalf("a lost create answer: %v", err)
 	}

@@ -83,7 +83,7 @@ type groupRules struct {
 }
 
 // Authorize adds a batch in one AuthorizeSecurityGroupRules call. Zenlayer
-// has no idempotency token; cloud.Client recognises its own retried write.
+// has no idempotency token; engine.Client recognises its own retried write.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
 	return b.client.call(ctx, "AuthorizeSecurityGroupRules", groupRules{groupID, toWireAll(rules, true)}, nil)
 }
@@ -125,7 +125,7 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // Revoke removes a batch in one RevokeSecurityGroupRules call, naming each rule
 // by {direction, policy, priority, ipProtocol, portRange, cidrIp} as the
 // Zenlayer RevokeSecurityGroupRules reference shows. The call is all or
-// nothing: when one rule of a batch is gone, cloud.Client sends the others
+// nothing: when one rule of a batch is gone, engine.Client sends the others
 // again one by one. Zenlayer takes no client token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	_, err := b.client.call(ctx, "RevokeSecurityGroupRules", groupRules{groupID, toWireAll(rules, false)}, nil)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -88,9 +89,9 @@ func TestRoundTrip(t *testing.T) {
 	if g, _ := m.Store.FindGroup(Name, "zl-web"); len(g.Rules) != 3 {
 		t.Fatalf("left %d rules, want all 3", len(g.Rules))
 	}
-	// ...and cloud.Client's deletes, batched or not, still remove the
+	// ...and engine.Client's deletes, batched or not, still remove the
 	// others.
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}}))
 	var wg sync.WaitGroup
 	for _, r := range []rule.Rule{ssh, web, ping} {
 		wg.Add(1)
@@ -132,7 +133,7 @@ func TestLostCreateAnswerLeavesOneRule(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m.URL, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", DropAfterCommit: 1})
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}}))
 	got, err := c.Create(context.Background(), "zl-web", ssh)
 	if err != nil || got.NativeID == "" {
 		t.Fatalf("Create = %+v, %v", got, err)
@@ -149,7 +150,7 @@ func TestThrottledCreateDoesNotAdoptAnotherWritersRule(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m.URL, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "AuthorizeSecurityGroupRules", Throttle: 1})
-	c := cloud.NewClient(Definition(), b, "test", cloud.NewGroups(), cloud.Backoff{Initial: 400 * time.Millisecond, Max: time.Second})
+	c := engine.NewClient(Definition(), b, "test", engine.NewGroups(engine.Settings{Backoff: engine.Backoff{Initial: 400 * time.Millisecond, Max: time.Second}}))
 	result := make(chan error, 1)
 	go func() { _, err := c.Create(context.Background(), "zl-web", ssh); result <- err }()
 	deadline := time.Now().Add(5 * time.Second)

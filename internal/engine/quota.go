@@ -1,10 +1,11 @@
-package cloud
+package engine
 
 import (
 	"context"
 	"fmt"
 	"slices"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -74,7 +75,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 	if needRead {
 		if rules, err = g.read(ctx, c); err != nil {
 			g.mu.Lock()
-			refreshedGone := KindOf(err) == KindGroupGone && g.goneAtRefresh(epoch)
+			refreshedGone := cloud.KindOf(err) == cloud.KindGroupGone && g.goneAtRefresh(epoch)
 			g.mu.Unlock()
 			if refreshedGone {
 				// The refresh found the group gone and dropped its rules

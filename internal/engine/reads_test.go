@@ -1,14 +1,16 @@
-package cloud
+package engine
 
 import (
 	"context"
 	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
 func TestReadsOfOneGroupShareOneDescribe(t *testing.T) {
 	b := newCounting()
-	groups := NewGroups()
-	c := NewClient(batchingCloud, b, "scope", groups, fast)
+	groups := NewGroups(Settings{Backoff: fast})
+	c := NewClient(batchingCloud, b, "scope", groups)
 	ctx := context.Background()
 	for _, err := range parallel(20, func(int) error { _, err := c.List(ctx, "sg"); return err }) {
 		if err != nil {
@@ -20,10 +22,10 @@ func TestReadsOfOneGroupShareOneDescribe(t *testing.T) {
 	}
 	// Another client of the same scope (another provider configuration)
 	// shares it too; another group, scope or epoch does not.
-	other := NewClient(batchingCloud, b, "scope", groups, fast)
+	other := NewClient(batchingCloud, b, "scope", groups)
 	_, _ = other.List(ctx, "sg")
 	_, _ = other.List(ctx, "sg-2")
-	_, _ = NewClient(batchingCloud, b, "other-scope", groups, fast).List(ctx, "sg")
+	_, _ = NewClient(batchingCloud, b, "other-scope", groups).List(ctx, "sg")
 	if n := b.callsOf("describe"); n != 3 {
 		t.Fatalf("%d describes, want 3", n)
 	}
@@ -37,7 +39,7 @@ func TestReadsOfOneGroupShareOneDescribe(t *testing.T) {
 // A read that starts after one of our writes has finished sees it.
 func TestReadAfterWriteSeesTheWrite(t *testing.T) {
 	b := newCounting()
-	c := NewClient(Cloud{Name: "fake"}, b, "scope", NewGroups(), fast)
+	c := NewClient(cloud.Cloud{Name: "fake"}, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	if rules, _ := c.List(ctx, "sg"); len(rules) != 0 {
 		t.Fatal("empty at first")

@@ -1,8 +1,10 @@
-package cloud
+package engine
 
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -20,7 +23,7 @@ func TestRetryRetriesOnlyTransient(t *testing.T) {
 	err := Retry(context.Background(), fast, func(context.Context) error {
 		calls++
 		if calls < 3 {
-			return &Error{Kind: KindTransient, Code: "Throttling"}
+			return &cloud.Error{Kind: cloud.KindTransient, Code: "Throttling"}
 		}
 		return nil
 	})
@@ -31,9 +34,9 @@ func TestRetryRetriesOnlyTransient(t *testing.T) {
 	calls = 0
 	err = Retry(context.Background(), fast, func(context.Context) error {
 		calls++
-		return &Error{Kind: KindInvalid, Code: "InvalidIpPortRange.Malformed"}
+		return &cloud.Error{Kind: cloud.KindInvalid, Code: "InvalidIpPortRange.Malformed"}
 	})
-	if KindOf(err) != KindInvalid || calls != 1 {
+	if cloud.KindOf(err) != cloud.KindInvalid || calls != 1 {
 		t.Fatalf("invalid errors must not be retried: err=%v calls=%d", err, calls)
 	}
 }
@@ -41,8 +44,8 @@ func TestRetryRetriesOnlyTransient(t *testing.T) {
 func TestRetryStopsAtDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	err := Retry(ctx, fast, func(context.Context) error { return &Error{Kind: KindTransient, Code: "Throttling"} })
-	if err == nil || !strings.Contains(err.Error(), "gave up after") || KindOf(err) != KindTransient {
+	err := Retry(ctx, fast, func(context.Context) error { return &cloud.Error{Kind: cloud.KindTransient, Code: "Throttling"} })
+	if err == nil || !strings.Contains(err.Error(), "gave up after") || cloud.KindOf(err) != cloud.KindTransient {
 		t.Fatalf("want a give-up error wrapping the last transient error, got %v", err)
 	}
 }
@@ -64,7 +67,7 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 }
 
 // fakeCloud gives rules ids, so creates are read back.
-var fakeCloud = Cloud{Name: "fake", Capabilities: Capabilities{NativeIDs: true}}
+var fakeCloud = cloud.Cloud{Name: "fake", Capabilities: cloud.Capabilities{NativeIDs: true}}
 
 // fakeBackend is an in-memory cloud for the client's own tests.
 type fakeBackend struct {
@@ -86,14 +89,14 @@ func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule, string) error
 
 func TestClientCreateDetectsDuplicates(t *testing.T) {
 	b := &fakeBackend{}
-	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
+	c := NewClient(fakeCloud, b, "fake", NewGroups(Settings{Backoff: fast}))
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
 	got, err := c.Create(context.Background(), "sg", r)
 	if err != nil || got.NativeID != "id-22" {
 		t.Fatalf("Create = %+v, %v; want the read-back rule with its native id", got, err)
 	}
 	existing, err := c.Create(context.Background(), "sg", r)
-	if KindOf(err) != KindDuplicate || existing.NativeID != "id-22" || b.authorized != 1 {
+	if cloud.KindOf(err) != cloud.KindDuplicate || existing.NativeID != "id-22" || b.authorized != 1 {
 		t.Fatalf("second Create: err=%v existing=%+v authorized=%d; want a duplicate error, no second write", err, existing, b.authorized)
 	}
 }
@@ -102,22 +105,22 @@ func TestClientCreateDetectsDuplicates(t *testing.T) {
 // lands but the answer is lost, the retry finds the rule there.
 type tokenlessBackend struct {
 	fakeBackend
-	failFirst Kind
+	failFirst cloud.Kind
 }
 
 func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) (time.Time, error) {
 	if f.authorized > 0 {
 		f.authorized++
-		return time.Time{}, &Error{Kind: KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
+		return time.Time{}, &cloud.Error{Kind: cloud.KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
 	}
 	_, _ = f.fakeBackend.Authorize(ctx, group, rules, token)
-	return time.Time{}, &Error{Kind: f.failFirst, Code: "first answer"}
+	return time.Time{}, &cloud.Error{Kind: f.failFirst, Code: "first answer"}
 }
 
 func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	b := &tokenlessBackend{failFirst: KindTransient}
-	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
+	b := &tokenlessBackend{failFirst: cloud.KindTransient}
+	c := NewClient(fakeCloud, b, "fake", NewGroups(Settings{Backoff: fast}))
 	got, err := c.Create(context.Background(), "sg", r)
 	if err != nil || got.NativeID != "id-22" || b.authorized != 2 {
 		t.Fatalf("Create = %+v, %v after %d writes; want our own rule after one retry", got, err, b.authorized)
@@ -125,36 +128,36 @@ func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {
 
 	// After an answer that proves the write did not land (busy), a
 	// duplicate is someone else's rule.
-	b = &tokenlessBackend{failFirst: KindBusy}
-	c = NewClient(fakeCloud, b, "fake", NewGroups(), fast)
+	b = &tokenlessBackend{failFirst: cloud.KindBusy}
+	c = NewClient(fakeCloud, b, "fake", NewGroups(Settings{Backoff: fast}))
 	got, err = c.Create(context.Background(), "sg", r)
-	if KindOf(err) != KindDuplicate || got.Ports != r.Ports {
+	if cloud.KindOf(err) != cloud.KindDuplicate || got.Ports != r.Ports {
 		t.Fatalf("Create = %+v, %v; want a duplicate error naming the rule", got, err)
 	}
 }
 
 func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
-	for _, kind := range []Kind{KindRuleGone, KindGroupGone} {
-		b := &fakeBackend{failRevoke: &Error{Kind: kind}}
-		c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
+	for _, kind := range []cloud.Kind{cloud.KindRuleGone, cloud.KindGroupGone} {
+		b := &fakeBackend{failRevoke: &cloud.Error{Kind: kind}}
+		c := NewClient(fakeCloud, b, "fake", NewGroups(Settings{Backoff: fast}))
 		if err := c.Delete(context.Background(), "sg", rule.Rule{}); err != nil {
 			t.Errorf("%v: Delete = %v, want success", kind, err)
 		}
 	}
-	b := &fakeBackend{failRevoke: &Error{Kind: KindAuth, Code: "Forbidden"}}
-	c := NewClient(fakeCloud, b, "fake", NewGroups(), fast)
-	if err := c.Delete(context.Background(), "sg", rule.Rule{}); KindOf(err) != KindAuth {
+	b := &fakeBackend{failRevoke: &cloud.Error{Kind: cloud.KindAuth, Code: "Forbidden"}}
+	c := NewClient(fakeCloud, b, "fake", NewGroups(Settings{Backoff: fast}))
+	if err := c.Delete(context.Background(), "sg", rule.Rule{}); cloud.KindOf(err) != cloud.KindAuth {
 		t.Errorf("other errors must surface, got %v", err)
 	}
 }
 
 func TestConnectionsNameMissingSettings(t *testing.T) {
-	def := Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Settings: []Setting{
+	def := cloud.Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Settings: []cloud.Setting{
 		{Name: "access_key", EnvVars: []string{"ALICLOUD_ACCESS_KEY"}, Required: true},
 		{Name: "secret_key", EnvVars: []string{"ALICLOUD_SECRET_KEY"}, Required: true, Sensitive: true},
 		{Name: "region", EnvVars: []string{"ALICLOUD_REGION"}, Default: "cn-hangzhou"},
-	}, Connect: func(context.Context, map[string]string) (Backend, error) { return &fakeBackend{}, nil }}
-	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, fast, NewGroups())
+	}, Connect: func(context.Context, map[string]string) (cloud.Backend, error) { return &fakeBackend{}, nil }}
+	conns := NewConnections(cloud.NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, NewGroups(Settings{Backoff: fast}))
 	conns.getenv = func(string) string { return "" }
 	_, err := conns.Client(context.Background(), "alicloud")
 	if err == nil || !strings.Contains(err.Error(), "secret_key (or ALICLOUD_SECRET_KEY)") || strings.Contains(err.Error(), "access_key (") {
@@ -171,11 +174,11 @@ func TestConnectionsNameMissingSettings(t *testing.T) {
 }
 
 func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
-	def := Cloud{Name: "alicloud", Settings: []Setting{
+	def := cloud.Cloud{Name: "alicloud", Settings: []cloud.Setting{
 		{Name: "region", Required: true},
 		{Name: "secret_key", Sensitive: true, Required: true},
 	}}
-	conns := NewConnections(NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, fast, NewGroups())
+	conns := NewConnections(cloud.NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, NewGroups(Settings{Backoff: fast}))
 	var buf bytes.Buffer
 	ctx := conns.MaskSecrets(tflogtest.RootLogger(context.Background(), &buf))
 	tflog.Info(ctx, "signing with s3cr3t-value", map[string]any{"secret": "s3cr3t-value", "key": "AKID"})
@@ -185,28 +188,60 @@ func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
 	}
 }
 
-func TestBatchHelpers(t *testing.T) {
-	if ItemToken("t", 0, 1) != "t" || ItemToken("t", 1, 3) != "t-1" || ItemToken("", 1, 3) != "" {
-		t.Fatal("ItemToken")
+// Retry honours how an unanswered call was classified (cloud.NoAnswer):
+// an untrusted certificate is not retried, a refused connection a few
+// times only, a reset connection until it passes.
+func TestRetryFollowsNoAnswer(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		err   error
+		calls int
+		fails bool
+	}{
+		{"untrusted", x509.UnknownAuthorityError{}, 1, true},
+		{"refused", errors.New("dial tcp 127.0.0.1:1: connect: connection refused"), 3, true},
+		{"reset", errors.New("read tcp: connection reset by peer"), 6, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := cloud.NoAnswer("alicloud", "DescribeSecurityGroupAttribute", c.err)
+			calls := 0
+			err := Retry(context.Background(), fast, func(context.Context) error {
+				calls++
+				if calls > 5 {
+					return nil
+				}
+				return e
+			})
+			if calls != c.calls || (err != nil) != c.fails {
+				t.Fatalf("tried %d times, error %v: want %d tries, failed %v", calls, err, c.calls, c.fails)
+			}
+			if c.name == "refused" && !strings.Contains(err.Error(), "gave up after 3 attempts") {
+				t.Fatalf("the error must say it gave up: %v", err)
+			}
+		})
 	}
-	if a, b := NewToken(), NewToken(); a == b || len(a) > 64 || len(ItemToken(a, 99, 100)) > 64 {
-		t.Fatalf("NewToken must be fresh each time and fit 64 characters with an item suffix: %s %s", a, b)
+}
+
+func TestGaveUpSaysAttemptOnce(t *testing.T) {
+	err := Retry(context.Background(), fast, func(context.Context) error {
+		return &cloud.Error{Kind: cloud.KindTransient, MaxAttempts: 1}
+	})
+	if err == nil || !strings.Contains(err.Error(), "gave up after 1 attempt:") {
+		t.Fatalf("%v", err)
 	}
-	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	gone := &Error{Kind: KindRuleGone}
-	var seen []int
-	err := RevokeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) error { seen = append(seen, i); return gone })
-	if err != nil || len(seen) != 3 || seen[2] != 2 {
-		t.Fatalf("a batch goes on past gone rules, each told its place: %v after %v", err, seen)
-	}
-	if err := RevokeEach([]rule.Rule{a}, func(int, rule.Rule) error { return gone }); !IsGone(err) {
-		t.Fatal("a single rule's gone error is the caller's to judge")
-	}
-	auth := &Error{Kind: KindAuth}
-	if err := RevokeEach([]rule.Rule{a, a}, func(int, rule.Rule) error { return auth }); KindOf(err) != KindAuth {
-		t.Fatal("other errors stop the batch")
-	}
-	if !AnswerTime("Wed, 02 Dec 2026 03:55:32 GMT").Equal(time.Date(2026, 12, 2, 3, 55, 32, 0, time.UTC)) || !AnswerTime("").IsZero() {
-		t.Fatal("AnswerTime reads an HTTP date, and nothing from no header")
+}
+
+// A Retry-After longer than the time left ends the retries at once,
+// where the backoff alone (a few ms) would try again.
+func TestRetryAfterBeyondTheTimeout(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	calls := 0
+	err := Retry(ctx, fast, func(context.Context) error {
+		calls++
+		return &cloud.Error{Kind: cloud.KindTransient, Code: "REQUEST_LIMIT_EXCEEDED", RetryAfter: time.Hour}
+	})
+	if calls != 1 || !strings.Contains(err.Error(), "the timeout would pass before the next") {
+		t.Fatalf("%d calls: %v", calls, err)
 	}
 }

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
 // Backoff is an exponential backoff with full jitter.
@@ -16,9 +18,6 @@ type Backoff struct {
 	// Jitter returns a number in [0,1); nil means math/rand.
 	Jitter func() float64
 }
-
-// DefaultBackoff is what the provider uses against real clouds.
-var DefaultBackoff = Backoff{Initial: 500 * time.Millisecond, Max: 20 * time.Second}
 
 // delay is the wait before retry number n (0-based): a random duration up
 // to min(Max, Initial*2^n), but at least Initial/2 so retries never spin.
@@ -53,15 +52,15 @@ func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error
 			}
 			return nil
 		}
-		if k := KindOf(err); k != KindTransient && k != KindBusy {
+		if k := cloud.KindOf(err); k != cloud.KindTransient && k != cloud.KindBusy {
 			return err
 		}
-		if e, _ := AsError(err); e.MaxAttempts > 0 && attempt >= e.MaxAttempts {
+		if e, _ := cloud.AsError(err); e.MaxAttempts > 0 && attempt >= e.MaxAttempts {
 			return gaveUp(ctx, attempt, waited, "", err)
 		}
 		wait := b.delay(attempt - 1)
 		// The cloud's own Retry-After, when longer, is honoured.
-		if e, _ := AsError(err); e.RetryAfter > wait {
+		if e, _ := cloud.AsError(err); e.RetryAfter > wait {
 			wait = e.RetryAfter
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -13,7 +14,7 @@ import (
 // Terraform keeps sending; a write alone goes once nothing more comes.
 func TestGatheredWritesGoInOneCall(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups().WithGather(Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}}))
 	ctx := context.Background()
 	if _, err := c.List(ctx, "sg"); err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func TestGatheredDirectionsShareOneReadBack(t *testing.T) {
 	b := newCounting()
 	perDirection := batchingCloud
 	perDirection.BatchPerDirection = true
-	c := NewClient(perDirection, b, "scope", NewGroups().WithGather(Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}), fast)
+	c := NewClient(perDirection, b, "scope", NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}}))
 	ctx := context.Background()
 	if _, err := c.List(ctx, "sg"); err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func TestGatherDecision(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ms := time.Millisecond
 	policy := Gather{MinIdle: 40 * ms, MaxIdle: 400 * ms, Max: time.Second}
-	c := NewClient(batchingCloud, newCounting(), "scope", nil, fast)
+	c := NewClient(batchingCloud, newCounting(), "scope", nil)
 	queued := func(n int, at time.Time) []*op {
 		var ops []*op
 		for i := range n {
@@ -97,7 +98,7 @@ func TestGatherDecision(t *testing.T) {
 		wantNow            bool
 		wantWaitAtMost     time.Duration
 		noGather           bool
-		cloud              Cloud
+		cloud              cloud.Cloud
 	}{
 		{name: "Terraform still sending", writing: 3, peak: 3, peakAge: 2 * ms, idle: 2 * ms, queued: 3, age: 20 * ms, wantWaitAtMost: 38 * ms},
 		{name: "all of Terraform's slots are with us: a standing peak matched", writing: 10, peak: 10, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
@@ -110,19 +111,19 @@ func TestGatherDecision(t *testing.T) {
 		{name: "waited long enough", writing: 4, peak: 10, peakAge: time.Second, idle: ms, queued: 4, age: time.Second, wantNow: true},
 		{name: "a full batch", writing: 100, peak: 200, peakAge: time.Second, idle: ms, queued: 100, age: ms, wantNow: true},
 		{name: "no gathering", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 1, age: 0, wantNow: true, noGather: true},
-		{name: "one rule per call, nothing to read back", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 3, age: 0, wantNow: true, cloud: Cloud{Name: "ens"}},
+		{name: "one rule per call, nothing to read back", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 3, age: 0, wantNow: true, cloud: cloud.Cloud{Name: "ens"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			gs := NewGroups().WithGather(policy)
+			gs := NewGroups(Settings{Backoff: fast, Gather: policy})
 			if tc.noGather {
-				gs = NewGroups()
+				gs = NewGroups(Settings{Backoff: fast})
 			}
 			now := t0.Add(time.Hour)
 			gs.writing, gs.peak, gs.peakAt, gs.lastWrite, gs.gap = tc.writing, tc.peak, now.Add(-tc.peakAge), now.Add(-tc.idle), tc.gap
 			ops := queued(tc.queued, now.Add(-tc.age))
 			if tc.cloud.Name != "" {
 				for _, o := range ops {
-					o.client = NewClient(tc.cloud, newCounting(), "scope", gs, fast)
+					o.client = NewClient(tc.cloud, newCounting(), "scope", gs)
 				}
 			}
 			wait := gs.gatherFor(ops, now)
@@ -136,7 +137,7 @@ func TestGatherDecision(t *testing.T) {
 // Terraform's pace is learnt from the gaps between writes; a long pause
 // (its slots all busy, or a phase over) moves it by little.
 func TestGatherLearnsTerraformsPace(t *testing.T) {
-	gs := NewGroups().WithGather(Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 2 * time.Second})
+	gs := NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 2 * time.Second}})
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for range 50 {
 		at = at.Add(30 * time.Millisecond)

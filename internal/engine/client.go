@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -18,8 +19,8 @@ var ErrUnconfirmed = errors.New("the cloud accepted the rule but it could not be
 // transient errors, reads of a group shared and writes to it batched and
 // made one call at a time (see Groups).
 type Client struct {
-	Cloud   Cloud
-	backend Backend
+	Cloud   cloud.Cloud
+	backend cloud.Backend
 	// scope keeps groups of equal ids on different clouds, accounts,
 	// regions or endpoints apart.
 	scope   string
@@ -32,8 +33,12 @@ type Client struct {
 
 // NewClient wraps a backend. scope names the cloud, account, region and
 // endpoint; groups is shared by every client of the process.
-func NewClient(c Cloud, backend Backend, scope string, groups *Groups, backoff Backoff) *Client {
-	return &Client{Cloud: c, backend: backend, scope: scope, groups: groups, backoff: backoff, quota: c.Capabilities.Quota}
+func NewClient(c cloud.Cloud, backend cloud.Backend, scope string, groups *Groups) *Client {
+	cl := &Client{Cloud: c, backend: backend, scope: scope, groups: groups, quota: c.Capabilities.Quota}
+	if groups != nil {
+		cl.backoff = groups.settings.Backoff
+	}
+	return cl
 }
 
 func (c *Client) group(id string) *group { return c.groups.group(c.scope, id) }
@@ -48,7 +53,7 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 // is an error of KindRuleGone or KindGroupGone.
 func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	rules, err := c.List(ctx, groupID)
-	if KindOf(err) == KindGroupGone {
+	if cloud.KindOf(err) == cloud.KindGroupGone {
 		c.group(groupID).sawGone()
 	}
 	if err != nil {
@@ -57,7 +62,7 @@ func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Ru
 	if i := c.Cloud.Capabilities.Identity.Find(rules, r); i >= 0 {
 		return rules[i], nil
 	}
-	return rule.Rule{}, &Error{Cloud: c.Cloud.Name, Action: "find rule", Kind: KindRuleGone,
+	return rule.Rule{}, &cloud.Error{Cloud: c.Cloud.Name, Action: "find rule", Kind: cloud.KindRuleGone,
 		Message: fmt.Sprintf("security group %s has no rule %s", groupID, r)}
 }
 
@@ -80,7 +85,7 @@ func (c *Client) Delete(ctx context.Context, groupID string, r rule.Rule) error 
 
 // UpdateDescription changes a rule's description in place.
 func (c *Client) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	if _, ok := c.backend.(DescriptionUpdater); !ok {
+	if _, ok := c.backend.(cloud.DescriptionUpdater); !ok {
 		return fmt.Errorf("%s cannot change a rule's description in place", c.Cloud.Name)
 	}
 	_, err := c.group(groupID).write(newOp(ctx, c, opUpdate, r))

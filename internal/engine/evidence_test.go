@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -21,7 +22,7 @@ func TestWhoMadeARuleIsToldByTheCloudsClock(t *testing.T) {
 		t.Run(offset.String(), func(t *testing.T) {
 			b := newCounting()
 			b.clock = func() time.Time { return time.Now().Add(offset) }
-			c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+			c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 			ctx := context.Background()
 			if got, err := c.Create(ctx, "sg", tcp(22)); err != nil || got.NativeID == "" {
 				t.Fatalf("our own rule: %+v %v", got, err)
@@ -34,7 +35,7 @@ func TestWhoMadeARuleIsToldByTheCloudsClock(t *testing.T) {
 			b.rules = append(b.rules, theirs)
 			b.mu.Unlock()
 			got, err := c.Create(ctx, "sg", tcp(23))
-			if KindOf(err) != KindDuplicate || got.NativeID != "theirs" {
+			if cloud.KindOf(err) != cloud.KindDuplicate || got.NativeID != "theirs" {
 				t.Fatalf("a rule made 3 s before our write: %+v, %v; want a duplicate", got, err)
 			}
 		})
@@ -56,7 +57,7 @@ func TestNoAnswerTimeDecidesNothing(t *testing.T) {
 // created and deleted again sends four tokens, and a batch another.
 func TestEveryWriteHasItsOwnToken(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	for range 2 {
 		if _, err := c.Create(ctx, "sg", tcp(22)); err != nil {
@@ -84,7 +85,7 @@ func TestEveryWriteHasItsOwnToken(t *testing.T) {
 // send it once, and both end as that revoke does.
 func TestOneRuleIsRevokedOncePerBatch(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	if _, err := c.Create(ctx, "sg", tcp(22)); err != nil {
 		t.Fatal(err)
@@ -119,8 +120,8 @@ func TestMachineLockMakesOneOwner(t *testing.T) {
 		b := newCounting()
 		var clients []*Client
 		for range 2 {
-			gs := NewGroups().WithMachineLocks(NewMachineLocks(dir))
-			clients = append(clients, NewClient(batchingCloud, b, fmt.Sprint("scope-", round), gs, fast))
+			gs := NewGroups(Settings{Backoff: fast, Machine: NewMachineLocks(dir)})
+			clients = append(clients, NewClient(batchingCloud, b, fmt.Sprint("scope-", round), gs))
 		}
 		results := make([]rule.Rule, 2)
 		errs := parallel(2, func(i int) error {
@@ -133,7 +134,7 @@ func TestMachineLockMakesOneOwner(t *testing.T) {
 			switch {
 			case err == nil:
 				owners++
-			case KindOf(err) != KindDuplicate || results[i].NativeID == "":
+			case cloud.KindOf(err) != cloud.KindDuplicate || results[i].NativeID == "":
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}
@@ -149,8 +150,8 @@ func TestMachineLockMakesOneOwner(t *testing.T) {
 func TestMachineLockCountDecidesARead(t *testing.T) {
 	dir := t.TempDir()
 	b := newCounting()
-	one := NewClient(batchingCloud, b, "scope", NewGroups().WithMachineLocks(NewMachineLocks(dir)), fast)
-	other := NewClient(batchingCloud, b, "scope", NewGroups().WithMachineLocks(NewMachineLocks(dir)), fast)
+	one := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Machine: NewMachineLocks(dir)}))
+	other := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Machine: NewMachineLocks(dir)}))
 	ctx := context.Background()
 	for i := range 3 {
 		if _, err := one.Create(ctx, "sg", tcp(10+i)); err != nil {

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -15,7 +16,7 @@ import (
 // call and share its check and read-back.
 func TestWritesInFlightTogetherGoInOneCall(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
 	first := make(chan error)
@@ -48,7 +49,7 @@ func TestWritesInFlightTogetherGoInOneCall(t *testing.T) {
 // a duplicate within the batch fails only the second.
 func TestABatchDoesNotBlurErrors(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
 	go func() { _, _ = c.Create(ctx, "sg", tcp(1)) }()
@@ -66,10 +67,10 @@ func TestABatchDoesNotBlurErrors(t *testing.T) {
 	if errs[0] != nil || errs[2] != nil {
 		t.Fatalf("the good rules failed: %v", errs)
 	}
-	if e, ok := AsError(errs[1]); !ok || e.Kind != KindInvalid || e.Attribute != "port_range" {
+	if e, ok := cloud.AsError(errs[1]); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "port_range" {
 		t.Fatalf("the bad rule: %v", errs[1])
 	}
-	if KindOf(errs[3]) != KindDuplicate {
+	if cloud.KindOf(errs[3]) != cloud.KindDuplicate {
 		t.Fatalf("the same rule twice in one batch: %v", errs[3])
 	}
 	if rules, _ := b.Describe(ctx, "sg"); len(rules) != 3 {
@@ -81,7 +82,7 @@ func TestABatchDoesNotBlurErrors(t *testing.T) {
 // others, and is success itself.
 func TestBatchedDeletesWithAGoneRule(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	for _, err := range parallel(5, func(i int) error { _, err := c.Create(ctx, "sg", tcp(20+i)); return err }) {
 		if err != nil {
@@ -114,7 +115,7 @@ func TestBatchedDeletesWithAGoneRule(t *testing.T) {
 // A resource whose context ends leaves the batch; the others go on.
 func TestOneTimeoutLeavesTheBatch(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	held, release := b.holdNextAuthorize()
 	go func() { _, _ = c.Create(ctx, "sg", tcp(1)) }()
@@ -139,7 +140,7 @@ func TestOneTimeoutLeavesTheBatch(t *testing.T) {
 // the rule's creation time tells the create it was not its own.
 func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(), fast)
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
 	ctx := context.Background()
 	if _, err := c.List(ctx, "sg"); err != nil {
 		t.Fatal(err)
@@ -150,7 +151,7 @@ func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
 	b.rules = append(b.rules, theirs)
 	b.mu.Unlock()
 	got, err := c.Create(ctx, "sg", tcp(22))
-	if KindOf(err) != KindDuplicate || got.NativeID != "theirs" || !strings.Contains(err.Error(), "when this create was sent") {
+	if cloud.KindOf(err) != cloud.KindDuplicate || got.NativeID != "theirs" || !strings.Contains(err.Error(), "when this create was sent") {
 		t.Fatalf("Create = %+v, %v", got, err)
 	}
 	// Our own rule, made just now, is ours.

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -68,7 +69,7 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 	}
 	for _, r := range rules {
 		if r.Ports.From == 666 {
-			return f.answered(), &Error{Kind: KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
+			return f.answered(), &cloud.Error{Kind: cloud.KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
 		}
 	}
 	for _, r := range rules {
@@ -103,7 +104,7 @@ func (f *countingBackend) Revoke(_ context.Context, _ string, rules []rule.Rule,
 	}
 	for _, r := range rules {
 		if rule.Find(f.rules, r) < 0 {
-			return &Error{Kind: KindRuleGone, Code: "InvalidGroupAuthItem.NotFound"}
+			return &cloud.Error{Kind: cloud.KindRuleGone, Code: "InvalidGroupAuthItem.NotFound"}
 		}
 	}
 	f.rules = removeRules(f.rules, rules, rule.Identity{})
@@ -126,7 +127,7 @@ func (f *countingBackend) callsOf(action string) int {
 	return f.calls[action]
 }
 
-var batchingCloud = Cloud{Name: "fake", Capabilities: Capabilities{NativeIDs: true}, WriteBatch: 100}
+var batchingCloud = cloud.Cloud{Name: "fake", Capabilities: cloud.Capabilities{NativeIDs: true}, WriteBatch: 100}
 
 func tcp(port int) rule.Rule {
 	return rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: port, To: port}, CIDR: "10.0.0.0/8"}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package cloud
+package engine
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import "time"
 
@@ -34,13 +34,6 @@ const IdlePaces = 4
 // its last free slot comes to us: Terraform ramps up within a second.
 const PeakStands = time.Second
 
-// DefaultGather is the provider's: at 1,000 rules Terraform hands out a
-// write every 20 to 60 ms, so each of ten groups gets one every few
-// hundred; Max lets ten or so of them meet, well below any timeout, and
-// matters only while Terraform keeps sending (the rules above release
-// writes as soon as it stops).
-var DefaultGather = Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 4 * time.Second}
-
 // enter records a write's arrival; leave its outcome.
 func (gs *Groups) enter(now time.Time) {
 	gs.mu.Lock()
@@ -70,13 +63,13 @@ func (gs *Groups) leave() {
 // idleTime is how long no write may arrive before the queued ones go.
 // Called with mu held.
 func (gs *Groups) idleTime() time.Duration {
-	return min(max(IdlePaces*gs.gap, gs.gather.MinIdle), gs.gather.MaxIdle)
+	return min(max(IdlePaces*gs.gap, gs.settings.Gather.MinIdle), gs.settings.Gather.MaxIdle)
 }
 
 // gatherFor returns how much longer the queued writes should wait for
 // others to join them; 0 means they go out now.
 func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
-	if gs.gather.Max == 0 || !worthGathering(ws) {
+	if gs.settings.Gather.Max == 0 || !worthGathering(ws) {
 		return 0
 	}
 	if def := ws[0].client.Cloud; def.WriteBatch > 1 && len(ws) >= def.WriteBatch {
@@ -91,13 +84,13 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	// for two of its gaps (a peak just raised may be matched while it
 	// still sends, its pace rather than its slots bounding how many wait).
 	if writing >= peak && (now.Sub(peakAt) > PeakStands ||
-		now.Sub(peakAt) > gs.gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
+		now.Sub(peakAt) > gs.settings.Gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
 		return 0
 	}
-	wait := min(idleTime-idle, gs.gather.Max-now.Sub(ws[0].queued))
+	wait := min(idleTime-idle, gs.settings.Gather.Max-now.Sub(ws[0].queued))
 	for _, o := range ws {
 		// A write whose resource is about to time out does not wait.
-		if d, ok := o.ctx.Deadline(); ok && d.Sub(now) < 2*gs.gather.Max {
+		if d, ok := o.ctx.Deadline(); ok && d.Sub(now) < 2*gs.settings.Gather.Max {
 			return 0
 		}
 	}

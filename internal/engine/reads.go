@@ -1,10 +1,11 @@
-package cloud
+package engine
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -100,7 +101,7 @@ func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	}
 	var err error
 	if made := rules[i].Created; madeBefore(made, o.sentAt) {
-		err = &Error{Cloud: o.client.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
+		err = &cloud.Error{Cloud: o.client.Cloud.Name, Action: "create rule", Kind: cloud.KindDuplicate,
 			Message: fmt.Sprintf("security group %s already had the rule %s (made at %s) when this create was sent: another configuration or Terraform run declares it too",
 				g.id, rules[i], made.UTC().Format(time.RFC3339))}
 	}
@@ -157,7 +158,7 @@ func (g *group) describe(readers []*reader) {
 	g.mu.Lock()
 	for _, r := range again {
 		if r.op.ctx.Err() != nil {
-			r.op.finish(r.op.rule, unconfirmed(&Error{Cloud: c.Cloud.Name, Action: "read back rule", Kind: KindBusy,
+			r.op.finish(r.op.rule, unconfirmed(&cloud.Error{Cloud: c.Cloud.Name, Action: "read back rule", Kind: cloud.KindBusy,
 				Message: "security group " + g.id + " does not list the rule " + r.op.rule.String() + " yet"}))
 			close(r.done)
 			continue

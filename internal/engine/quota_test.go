@@ -1,10 +1,11 @@
-package cloud
+package engine
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -12,8 +13,8 @@ func quotaClient(t *testing.T, quota int, perDirection bool, existing ...rule.Ru
 	t.Helper()
 	b := newCounting()
 	b.rules = existing
-	def := Cloud{Name: "fake", Title: "Fake Cloud", Capabilities: Capabilities{Quota: quota, QuotaPerDirection: perDirection}}
-	return NewClient(def, b, "scope", NewGroups(), fast), b
+	def := cloud.Cloud{Name: "fake", Title: "Fake Cloud", Capabilities: cloud.Capabilities{Quota: quota, QuotaPerDirection: perDirection}}
+	return NewClient(def, b, "scope", NewGroups(Settings{Backoff: fast})), b
 }
 
 func add(t *testing.T, c *Client, r rule.Rule) (*PlanWarning, error) {
@@ -181,22 +182,22 @@ func TestPlanQuotaReplacementsInAFullGroup(t *testing.T) {
 // A group that cannot be read fails the plan with the cloud's own error.
 func TestPlanQuotaReadFailureFailsThePlan(t *testing.T) {
 	c, b := quotaClient(t, 20, false)
-	b.failRead = &Error{Kind: KindGroupGone, Code: "InvalidSecurityGroupId.NotFound", Attribute: "security_group_id"}
-	if _, err := add(t, c, tcp(1)); KindOf(err) != KindGroupGone {
+	b.failRead = &cloud.Error{Kind: cloud.KindGroupGone, Code: "InvalidSecurityGroupId.NotFound", Attribute: "security_group_id"}
+	if _, err := add(t, c, tcp(1)); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatalf("a group that is gone: %v", err)
 	}
 	// A group whose rules the refresh dropped because it is gone: the plan
 	// (a destroy's refresh plan among them) goes on, warned.
-	if _, err := c.Find(context.Background(), "sg", tcp(1)); KindOf(err) != KindGroupGone {
+	if _, err := c.Find(context.Background(), "sg", tcp(1)); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatal(err)
 	}
 	if w, err := add(t, c, tcp(1)); err != nil || w == nil || w.Summary != "Security Group No Longer Exists" {
 		t.Fatalf("a group the refresh found gone: %v %v", w, err)
 	}
-	b.failRead = &Error{Kind: KindAuth, Code: "SignatureDoesNotMatch"}
+	b.failRead = &cloud.Error{Kind: cloud.KindAuth, Code: "SignatureDoesNotMatch"}
 	c, _ = quotaClient(t, 0, false)
 	c.backend = b
-	if _, err := add(t, c, tcp(1)); KindOf(err) != KindAuth {
+	if _, err := add(t, c, tcp(1)); cloud.KindOf(err) != cloud.KindAuth {
 		t.Fatalf("credentials refused, no quota: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -105,8 +106,8 @@ func chunks(ops []*op) [][]*op {
 // worth sending one by one; failures of the whole call (credentials, the
 // group, throttling until the timeout) are not.
 func splittable(err error) bool {
-	switch KindOf(err) {
-	case KindAuth, KindTransient, KindBusy, KindGroupGone:
+	switch cloud.KindOf(err) {
+	case cloud.KindAuth, cloud.KindTransient, cloud.KindBusy, cloud.KindGroupGone:
 		return false
 	}
 	return true
@@ -143,7 +144,7 @@ func (g *group) authorize(creates []*op) {
 	var send []*op
 	for _, o := range creates {
 		if i := identity.Find(known, o.rule); i >= 0 {
-			o.finish(known[i], &Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: KindDuplicate,
+			o.finish(known[i], &cloud.Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: cloud.KindDuplicate,
 				Message: fmt.Sprintf("security group %s already has the rule %s", g.id, o.rule)})
 			continue
 		}
@@ -183,11 +184,11 @@ func (g *group) authorizeChunk(chunk []*op) {
 		if !answered.IsZero() {
 			sentAt = answered.Add(-time.Since(start))
 		}
-		if lost && KindOf(err) == KindDuplicate {
+		if lost && cloud.KindOf(err) == cloud.KindDuplicate {
 			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
 			return nil
 		}
-		lost = lost || MayHaveLanded(err)
+		lost = lost || cloud.MayHaveLanded(err)
 		return err
 	})
 	g.mu.Lock()
@@ -207,7 +208,7 @@ func (g *group) authorizeChunk(chunk []*op) {
 		for _, o := range chunk {
 			g.authorizeChunk([]*op{o})
 		}
-	case KindOf(err) == KindDuplicate:
+	case cloud.KindOf(err) == cloud.KindDuplicate:
 		// The cloud knows a rule equal to this one that the check did
 		// not (another writer, or a broader notion of equality).
 		chunk[0].finish(chunk[0].rule, err)
@@ -251,7 +252,7 @@ func (g *group) revoke(chunk []*op) {
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		return c.backend.Revoke(ctx, g.id, rules, token)
 	})
-	gone := err == nil || KindOf(err) == KindGroupGone || len(chunk) == 1 && IsGone(err)
+	gone := err == nil || cloud.KindOf(err) == cloud.KindGroupGone || len(chunk) == 1 && cloud.IsGone(err)
 	g.mu.Lock()
 	g.gen++
 	if gone {
@@ -290,8 +291,8 @@ func (g *group) revoke(chunk []*op) {
 // whatever the revoke's answer. Refusals that say why (credentials, a bad
 // value) are not read for.
 func (g *group) absentNow(ctx context.Context, c *Client, chunk []*op, err error) map[*op]bool {
-	switch KindOf(err) {
-	case KindTransient, KindBusy, KindUnknown:
+	switch cloud.KindOf(err) {
+	case cloud.KindTransient, cloud.KindBusy, cloud.KindUnknown:
 	default:
 		return nil
 	}
@@ -313,7 +314,7 @@ func (g *group) absentNow(ctx context.Context, c *Client, chunk []*op, err error
 
 // update changes one rule's description in place.
 func (g *group) update(o *op) {
-	u := o.client.backend.(DescriptionUpdater)
+	u := o.client.backend.(cloud.DescriptionUpdater)
 	err := Retry(o.ctx, o.client.backoff, func(ctx context.Context) error {
 		return u.UpdateDescription(ctx, g.id, o.rule)
 	})

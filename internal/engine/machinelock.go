@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"

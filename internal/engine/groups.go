@@ -1,4 +1,4 @@
-package cloud
+package engine
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -37,7 +38,8 @@ type Groups struct {
 	mu     sync.Mutex
 	groups map[string]*group
 	epochs map[string]uint64
-	gather Gather
+	// settings are the backoff, gathering and machine locks.
+	settings Settings
 	// lastWrite is when a write last reached the provider; gap is the
 	// usual time between two (a moving average), Terraform's pace.
 	lastWrite time.Time
@@ -47,32 +49,13 @@ type Groups struct {
 	// first at peakAt.
 	writing, peak int
 	peakAt        time.Time
-	// machine serialises writes with the other provider processes of
-	// this machine; nil when the coordinator is alone (tests).
-	machine *MachineLocks
 }
 
-// NewGroups returns an empty coordinator that sends writes as soon as the
-// group is free. Providers share ProcessGroups; tests make their own.
-func NewGroups() *Groups {
-	return &Groups{groups: map[string]*group{}, epochs: map[string]uint64{}}
+// NewGroups returns an empty coordinator with its settings. Providers
+// share ProcessGroups; tests make their own.
+func NewGroups(s Settings) *Groups {
+	return &Groups{groups: map[string]*group{}, epochs: map[string]uint64{}, settings: s}
 }
-
-// WithGather makes the coordinator gather writes (see Gather).
-func (gs *Groups) WithGather(g Gather) *Groups {
-	gs.gather = g
-	return gs
-}
-
-// WithMachineLocks makes the coordinator take turns with the other
-// provider processes of this machine (see MachineLocks).
-func (gs *Groups) WithMachineLocks(l *MachineLocks) *Groups {
-	gs.machine = l
-	return gs
-}
-
-// ProcessGroups is the coordinator of this provider process.
-var ProcessGroups = NewGroups().WithGather(DefaultGather).WithMachineLocks(DefaultMachineLocks())
 
 // NewEpoch makes every cached describe of the scope's groups stale.
 func (gs *Groups) NewEpoch(scope string) {
@@ -177,7 +160,7 @@ func (g *group) goneAtRefresh(epoch uint64) bool { return g.goneEpoch == epoch+1
 // newOp makes a write with a client token of its own, which only its
 // retries reuse.
 func newOp(ctx context.Context, c *Client, kind opKind, r rule.Rule) *op {
-	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: NewToken(), queued: time.Now(), done: make(chan struct{})}
+	return &op{ctx: ctx, client: c, kind: kind, rule: r, token: cloud.NewToken(), queued: time.Now(), done: make(chan struct{})}
 }
 
 // finish delivers an op's outcome once, to it and its twins; later
@@ -291,7 +274,7 @@ const gatherTick = 5 * time.Millisecond
 // error is the context's; a lock that cannot be had for another reason
 // (a folder not ours) leaves the writes to the cloud's evidence alone.
 func (g *group) lockMachine(ctx context.Context) error {
-	l := g.groups.machine
+	l := g.groups.settings.Machine
 	if l == nil || g.held != nil {
 		return nil
 	}
@@ -337,8 +320,8 @@ func (g *group) machineCountNow() uint64 {
 	switch {
 	case g.held != nil:
 		return g.held.count
-	case g.groups.machine != nil:
-		return g.groups.machine.peek(g.scope, g.id)
+	case g.groups.settings.Machine != nil:
+		return g.groups.settings.Machine.peek(g.scope, g.id)
 	}
 	return 0
 }

@@ -1,0 +1,34 @@
+package cloud
+
+import (
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+func TestBatchHelpers(t *testing.T) {
+	if ItemToken("t", 0, 1) != "t" || ItemToken("t", 1, 3) != "t-1" || ItemToken("", 1, 3) != "" {
+		t.Fatal("ItemToken")
+	}
+	if a, b := NewToken(), NewToken(); a == b || len(a) > 64 || len(ItemToken(a, 99, 100)) > 64 {
+		t.Fatalf("NewToken must be fresh each time and fit 64 characters with an item suffix: %s %s", a, b)
+	}
+	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
+	gone := &Error{Kind: KindRuleGone}
+	var seen []int
+	err := RevokeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) error { seen = append(seen, i); return gone })
+	if err != nil || len(seen) != 3 || seen[2] != 2 {
+		t.Fatalf("a batch goes on past gone rules, each told its place: %v after %v", err, seen)
+	}
+	if err := RevokeEach([]rule.Rule{a}, func(int, rule.Rule) error { return gone }); !IsGone(err) {
+		t.Fatal("a single rule's gone error is the caller's to judge")
+	}
+	auth := &Error{Kind: KindAuth}
+	if err := RevokeEach([]rule.Rule{a, a}, func(int, rule.Rule) error { return auth }); KindOf(err) != KindAuth {
+		t.Fatal("other errors stop the batch")
+	}
+	if !AnswerTime("Wed, 02 Dec 2026 03:55:32 GMT").Equal(time.Date(2026, 12, 2, 3, 55, 32, 0, time.UTC)) || !AnswerTime("").IsZero() {
+		t.Fatal("AnswerTime reads an HTTP date, and nothing from no header")
+	}
+}

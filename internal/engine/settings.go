@@ -1,0 +1,42 @@
+package engine
+
+import "time"
+
+// Settings are the engine's knobs, handed in by whoever makes a
+// coordinator: the provider hands Production to the one coordinator of
+// its process (ProcessGroups), tests hand faster ones to coordinators of
+// their own.
+type Settings struct {
+	// Backoff paces the retries of every call.
+	Backoff Backoff
+	// Gather holds writes for others to join them (see Gather); zero
+	// sends each write as soon as its group is free.
+	Gather Gather
+	// Machine keeps this machine's other provider processes in step (see
+	// MachineLocks); nil when the coordinator is alone.
+	Machine *MachineLocks
+}
+
+// Production is what the provider uses against real clouds:
+//
+//   - retries from half a second up to 20 s, the clouds' throttling
+//     windows;
+//   - gathering at Terraform's pace: at 1,000 rules it hands out a write
+//     every 20 to 60 ms, so each of ten groups gets one every few hundred;
+//     Max lets ten or so of them meet, well below any timeout, and matters
+//     only while Terraform keeps sending (the other rules release writes
+//     as soon as it stops);
+//   - lock files in a folder of this user's under the system's temporary
+//     folder.
+func Production() Settings {
+	return Settings{
+		Backoff: Backoff{Initial: 500 * time.Millisecond, Max: 20 * time.Second},
+		Gather:  Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 4 * time.Second},
+		Machine: DefaultMachineLocks(),
+	}
+}
+
+// ProcessGroups is the coordinator of this provider process, shared by
+// every provider configuration the process serves: the package's only
+// state.
+var ProcessGroups = NewGroups(Production())
