@@ -1,0 +1,237 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// problem is one thing wrong with a rule's configuration: the attribute at
+// fault ("" for the rule as a whole), and what to do about it.
+type problem struct {
+	attr, summary, detail string
+}
+
+func invalid(attr, format string, args ...any) problem {
+	return problem{attr: attr, summary: "Invalid Attribute Value", detail: fmt.Sprintf(format, args...)}
+}
+
+// configCheck is one plan-time check of what single attributes cannot
+// tell: m is the configuration, def the chosen cloud (nil while the cloud
+// is unknown or not one of ours: its own validator says so).
+type configCheck func(m ruleModel, def *cloud.Cloud) []problem
+
+// configChecks run in this order, every one of them, so that a plan lists
+// every problem at once.
+var configChecks = []configCheck{
+	checkOnePeer,
+	checkPorts,
+	checkAddressFamilies,
+	checkProtocolOnCloud,
+	checkAddressesOnCloud,
+	checkSupportedOnCloud,
+	checkValuesOnCloud,
+}
+
+// ValidateConfig runs configChecks at plan time. Each error names the
+// attribute and the fix. The attributes are read raw (see rawAttrs).
+func (r *RuleResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	raw, err := newRawAttrs(req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Configuration", err.Error())
+		return
+	}
+	m := raw.model()
+	var def *cloud.Cloud
+	if known(m.Cloud) {
+		if d, ok := r.registry.Get(m.Cloud.ValueString()); ok {
+			def = &d
+		}
+	}
+	for _, check := range configChecks {
+		for _, p := range check(m, def) {
+			if p.attr == "" {
+				resp.Diagnostics.AddError(p.summary, p.detail)
+				continue
+			}
+			resp.Diagnostics.AddAttributeError(path.Root(p.attr), p.summary, p.detail)
+		}
+	}
+}
+
+// checkOnePeer: exactly one of cidr, peer_security_group_id and
+// prefix_list_id. Here rather than a config validator, which walks the
+// schema for each of the three (a tenth of the provider's CPU in a large
+// plan).
+func checkOnePeer(m ruleModel, _ *cloud.Cloud) []problem {
+	var peers []string
+	unknownPeer := false
+	for _, p := range []struct {
+		name string
+		v    types.String
+	}{{"cidr", m.CIDR}, {"peer_security_group_id", m.PeerSecurityGroupID}, {"prefix_list_id", m.PrefixListID}} {
+		switch {
+		case p.v.IsUnknown():
+			unknownPeer = true
+		case !p.v.IsNull():
+			peers = append(peers, p.name)
+		}
+	}
+	switch {
+	case len(peers) > 1:
+		return []problem{{attr: peers[0], summary: "Invalid Attribute Combination",
+			detail: fmt.Sprintf("A rule has one peer: set exactly one of cidr, peer_security_group_id and prefix_list_id, not %s. Declare one rule per peer.", strings.Join(peers, " and "))}}
+	case len(peers) == 0 && !unknownPeer:
+		return []problem{{summary: "Missing Peer",
+			detail: "A rule needs its peer: set exactly one of cidr (an address range), peer_security_group_id (another security group) and prefix_list_id (a prefix list)."}}
+	}
+	return nil
+}
+
+// checkPorts: port_range and source_port_range against the protocol. An
+// unknown protocol gets its own error from the attribute's validator
+// alone.
+func checkPorts(m ruleModel, _ *cloud.Cloud) []problem {
+	proto := m.Protocol.ValueString()
+	if !known(m.Protocol) || !slices.Contains(rule.Protocols, proto) {
+		return nil
+	}
+	var out []problem
+	ports, perr := rule.ParsePortRange(m.PortRange.ValueString())
+	switch {
+	case rule.HasPorts(proto) && m.PortRange.IsNull():
+		out = append(out, invalid("port_range", "protocol %q needs port_range, e.g. \"22\" or \"80-443\".", proto))
+	case rule.HasPorts(proto) && known(m.PortRange) && perr == nil && ports.IsZero():
+		out = append(out, invalid("port_range", "protocol %q needs ports: port_range %q means none. Write a port such as \"22\", a range such as \"80-443\", or \"1-65535\" for every port.",
+			proto, m.PortRange.ValueString()))
+	case !rule.HasPorts(proto) && !m.PortRange.IsNull():
+		out = append(out, invalid("port_range", "protocol %q has no ports: remove port_range (the rule covers all of %s).", proto, proto))
+	}
+	if !rule.HasPorts(proto) && !m.SourcePortRange.IsNull() {
+		out = append(out, invalid("source_port_range", "protocol %q has no ports: remove source_port_range.", proto))
+	}
+	return out
+}
+
+// checkAddressFamilies: both sides of a rule in one address family.
+func checkAddressFamilies(m ruleModel, _ *cloud.Cloud) []problem {
+	if !known(m.CIDR) || !known(m.LocalCIDR) {
+		return nil
+	}
+	peer, _ := rule.CanonicalCIDR(m.CIDR.ValueString())
+	local, _ := rule.CanonicalCIDR(m.LocalCIDR.ValueString())
+	if peer != "" && local != "" && rule.IsIPv6(peer) != rule.IsIPv6(local) {
+		return []problem{invalid("local_cidr", "local_cidr and cidr must both be IPv4 or both IPv6.")}
+	}
+	return nil
+}
+
+// checkProtocolOnCloud: the cloud takes the protocol.
+func checkProtocolOnCloud(m ruleModel, def *cloud.Cloud) []problem {
+	proto := m.Protocol.ValueString()
+	if def == nil || !slices.Contains(rule.Protocols, proto) || slices.Contains(def.Capabilities.Protocols, proto) {
+		return nil
+	}
+	return []problem{invalid("protocol", "%s does not support protocol %q: use one of %s.", def.Title, proto, strings.Join(def.Capabilities.Protocols, ", "))}
+}
+
+// checkAddressesOnCloud: each side's address against the cloud. ICMP has
+// one protocol per address family where the cloud names both (ECS, Apsara
+// Stack): icmpv6 for IPv6 peers, icmp for IPv4 ones. Where it names only
+// icmp (Baidu), icmp with an IPv6 peer is ICMPv6, as the vendor's
+// ethertype makes it.
+func checkAddressesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
+	if def == nil {
+		return nil
+	}
+	var out []problem
+	proto := m.Protocol.ValueString()
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"cidr", m.CIDR}, {"local_cidr", m.LocalCIDR}} {
+		c, err := rule.CanonicalCIDR(a.v.ValueString())
+		if !known(a.v) || err != nil {
+			continue
+		}
+		if rule.IsIPv6(c) && !def.Capabilities.IPv6 {
+			out = append(out, invalid(a.name, "%s does not support IPv6: use an IPv4 CIDR block.", def.Title))
+		}
+		switch {
+		case !known(m.Protocol):
+		case proto == rule.ICMPv6 && !rule.IsIPv6(c):
+			out = append(out, invalid(a.name, "protocol \"icmpv6\" is ICMP for IPv6: give an IPv6 %s, or use protocol \"icmp\" for IPv4.", a.name))
+		case proto == rule.ICMP && rule.IsIPv6(c) && slices.Contains(def.Capabilities.Protocols, rule.ICMPv6):
+			out = append(out, invalid(a.name, "protocol \"icmp\" is ICMP for IPv4 on %s: use protocol \"icmpv6\" with an IPv6 %s.", def.Title, a.name))
+		}
+	}
+	return out
+}
+
+// checkSupportedOnCloud: attributes the cloud has no notion of are not
+// set. No description and an empty one are one value on every cloud: the
+// empty one is what state and the secgroup_rules data source hold for a
+// cloud without descriptions (ENS).
+func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
+	if def == nil {
+		return nil
+	}
+	caps := def.Capabilities
+	var out []problem
+	for _, a := range []struct {
+		name      string
+		v         types.String
+		supported bool
+	}{
+		{"peer_security_group_id", m.PeerSecurityGroupID, caps.PeerGroups},
+		{"peer_group_owner_account", m.PeerGroupOwnerAccount, caps.PeerGroupOwner},
+		{"peer_group_owner_id", m.PeerGroupOwnerID, caps.PeerGroupOwner},
+		{"prefix_list_id", m.PrefixListID, caps.PrefixLists},
+		{"local_cidr", m.LocalCIDR, caps.LocalCIDR},
+		{"source_port_range", m.SourcePortRange, caps.SourcePortRange},
+		{"nic_type", m.NicType, len(caps.NicTypes) > 0},
+		{"description", emptyIsNull(m.Description), caps.Description},
+		{"policy", m.Policy, len(caps.Policies) > 0},
+	} {
+		if !a.v.IsNull() && !a.supported {
+			out = append(out, invalid(a.name, "%s does not support %s: remove it.", def.Title, a.name))
+		}
+	}
+	if !m.Priority.IsNull() && !m.Priority.IsUnknown() && !caps.HasPriority() {
+		out = append(out, invalid("priority", "%s has no rule priorities: remove priority.", def.Title))
+	}
+	return out
+}
+
+// checkValuesOnCloud: the values the cloud takes for description length,
+// policy, nic_type and priority.
+func checkValuesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
+	if def == nil {
+		return nil
+	}
+	caps, name := def.Capabilities, def.Title
+	var out []problem
+	if n := len([]rune(m.Description.ValueString())); caps.MaxDescription > 0 && n > caps.MaxDescription {
+		out = append(out, invalid("description", "%s takes descriptions of up to %d characters; this one has %d.", name, caps.MaxDescription, n))
+	}
+	if p := m.Policy.ValueString(); known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, p) && !slices.Contains(caps.ExistingPolicies, p) {
+		out = append(out, invalid("policy", "%s cannot create rules with policy %q: use %s.", name, p, strings.Join(caps.Policies, " or ")))
+	}
+	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, m.NicType.ValueString()) {
+		out = append(out, invalid("nic_type", "%s does not support nic_type %q: use %s.", name, m.NicType.ValueString(), strings.Join(caps.NicTypes, " or ")))
+	}
+	if !m.Priority.IsNull() && !m.Priority.IsUnknown() && caps.HasPriority() {
+		if p := m.Priority.ValueInt64(); p < int64(caps.MinPriority) || p > int64(caps.MaxPriority) {
+			out = append(out, invalid("priority", "%s accepts priority %d to %d; %d is outside.", name, caps.MinPriority, caps.MaxPriority, p))
+		}
+	}
+	return out
+}

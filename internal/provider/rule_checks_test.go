@@ -1,0 +1,95 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+)
+
+// checkModel is a configuration for one check: the attributes given
+// (strings, an int64 priority, or tftypes.UnknownValue), every other one
+// null.
+func checkModel(attrs map[string]any) ruleModel {
+	a := rawAttrs{}
+	for name, v := range attrs {
+		switch v := v.(type) {
+		case string:
+			a.setString(name, types.StringValue(v))
+		case int64:
+			a.setInt64(name, types.Int64Value(v))
+		default:
+			if v == tftypes.UnknownValue {
+				a.setString(name, types.StringUnknown())
+			}
+		}
+	}
+	return a.model()
+}
+
+func cloudNamed(t *testing.T, name string) *cloud.Cloud {
+	t.Helper()
+	def, ok := Clouds().Get(name)
+	if !ok {
+		t.Fatalf("no cloud %q", name)
+	}
+	return &def
+}
+
+// Each named check alone: the problems it finds, on which attribute, with
+// which fix; none for a configuration it has nothing against.
+func TestConfigChecks(t *testing.T) {
+	ecs, zenlayer, baidu, ens := cloudNamed(t, "alicloud"), cloudNamed(t, "zenlayer"), cloudNamed(t, "baiducloud"), cloudNamed(t, "ens")
+	for _, tc := range []struct {
+		name  string
+		check configCheck
+		def   *cloud.Cloud
+		attrs map[string]any
+		attr  string // the attribute of the one problem; "-" for none
+		want  string
+	}{
+		{"one peer", checkOnePeer, nil, map[string]any{"cidr": "10.0.0.0/8"}, "-", ""},
+		{"two peers", checkOnePeer, nil, map[string]any{"cidr": "10.0.0.0/8", "prefix_list_id": "pl-1"}, "cidr", "not cidr and prefix_list_id"},
+		{"no peer", checkOnePeer, nil, map[string]any{}, "", "set exactly one of cidr"},
+		{"a peer not known yet", checkOnePeer, nil, map[string]any{"peer_security_group_id": tftypes.UnknownValue}, "-", ""},
+		{"tcp needs ports", checkPorts, nil, map[string]any{"protocol": "tcp"}, "port_range", `needs port_range`},
+		{"tcp with no port", checkPorts, nil, map[string]any{"protocol": "tcp", "port_range": "-1/-1"}, "port_range", `"1-65535" for every port`},
+		{"icmp takes none", checkPorts, nil, map[string]any{"protocol": "icmp", "port_range": "1"}, "port_range", "remove port_range"},
+		{"icmp takes no source ports", checkPorts, nil, map[string]any{"protocol": "all", "source_port_range": "1"}, "source_port_range", "remove source_port_range"},
+		{"an unknown protocol is the validator's", checkPorts, nil, map[string]any{"protocol": "sctp"}, "-", ""},
+		{"mixed families", checkAddressFamilies, nil, map[string]any{"cidr": "::/0", "local_cidr": "10.0.0.0/8"}, "local_cidr", "both be IPv4 or both IPv6"},
+		{"one family", checkAddressFamilies, nil, map[string]any{"cidr": "::/0", "local_cidr": "2001:db8::/32"}, "-", ""},
+		{"gre on Zenlayer", checkProtocolOnCloud, zenlayer, map[string]any{"protocol": "gre"}, "protocol", `Zenlayer Cloud VM does not support protocol "gre": use one of`},
+		{"gre on ECS", checkProtocolOnCloud, ecs, map[string]any{"protocol": "gre"}, "-", ""},
+		{"no cloud, no cloud checks", checkProtocolOnCloud, nil, map[string]any{"protocol": "gre"}, "-", ""},
+		{"IPv6 on Zenlayer", checkAddressesOnCloud, zenlayer, map[string]any{"protocol": "all", "cidr": "::/0"}, "cidr", "does not support IPv6"},
+		{"icmpv6 with IPv4", checkAddressesOnCloud, ecs, map[string]any{"protocol": "icmpv6", "cidr": "10.0.0.0/8"}, "cidr", `give an IPv6 cidr`},
+		{"icmp with IPv6 on ECS", checkAddressesOnCloud, ecs, map[string]any{"protocol": "icmp", "cidr": "::/0"}, "cidr", `use protocol "icmpv6"`},
+		{"icmp with IPv6 on Baidu", checkAddressesOnCloud, baidu, map[string]any{"protocol": "icmp", "cidr": "::/0"}, "-", ""},
+		{"prefix lists on Zenlayer", checkSupportedOnCloud, zenlayer, map[string]any{"prefix_list_id": "pl-1"}, "prefix_list_id", "does not support prefix_list_id: remove it"},
+		{"a description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": "web"}, "description", "remove it"},
+		{"an empty description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": ""}, "-", ""},
+		{"a priority on Baidu", checkSupportedOnCloud, baidu, map[string]any{"priority": int64(1)}, "priority", "has no rule priorities"},
+		{"priority out of range", checkValuesOnCloud, ecs, map[string]any{"priority": int64(101)}, "priority", "accepts priority 1 to 100; 101 is outside"},
+		{"a policy ECS cannot create", checkValuesOnCloud, ecs, map[string]any{"policy": "allow"}, "policy", `cannot create rules with policy "allow"`},
+		{"a nic_type ECS has not", checkValuesOnCloud, ecs, map[string]any{"nic_type": "public"}, "nic_type", `does not support nic_type "public"`},
+		{"a long description", checkValuesOnCloud, ecs, map[string]any{"description": strings.Repeat("é", 513)}, "description", "up to 512 characters; this one has 513"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := tc.check(checkModel(tc.attrs), tc.def)
+			if tc.attr == "-" {
+				if len(got) != 0 {
+					t.Fatalf("want no problem, got %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].attr != tc.attr || !strings.Contains(got[0].detail, tc.want) {
+				t.Fatalf("want one problem on %q saying %q, got %+v", tc.attr, tc.want, got)
+			}
+		})
+	}
+}
