@@ -38,7 +38,11 @@ const PeakStands = time.Second
 func (gs *Groups) enter(now time.Time) {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
-	if !gs.lastWrite.IsZero() {
+	// The pace is learnt while Terraform is applying (a write still
+	// waits): a write that comes after all others have ended starts a new
+	// round, and the time since the last says nothing of the pace (a long
+	// process serving many commands, the tests, would learn seconds).
+	if !gs.lastWrite.IsZero() && gs.writing > 0 {
 		// A gap longer than the idle time is a pause, not the pace.
 		gap := min(now.Sub(gs.lastWrite), gs.idleTime())
 		if gs.gap == 0 {

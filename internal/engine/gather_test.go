@@ -139,6 +139,17 @@ func TestGatherDecision(t *testing.T) {
 func TestGatherLearnsTerraformsPace(t *testing.T) {
 	gs := NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 50 * time.Millisecond, MaxIdle: 400 * time.Millisecond, Max: 2 * time.Second}})
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Writes a second apart, each alone: rounds of their own, no pace.
+	for range 20 {
+		at = at.Add(time.Second)
+		gs.enter(at)
+		gs.leave()
+	}
+	if got := gs.idleTime(); got != 50*time.Millisecond {
+		t.Fatalf("idle time %v after lone writes, want MinIdle", got)
+	}
+	// An apply: one write still waits while the others come 30 ms apart.
+	gs.enter(at)
 	for range 50 {
 		at = at.Add(30 * time.Millisecond)
 		gs.enter(at)
