@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -89,6 +90,44 @@ func TestConfigChecks(t *testing.T) {
 			}
 			if len(got) != 1 || got[0].attr != tc.attr || !strings.Contains(got[0].detail, tc.want) {
 				t.Fatalf("want one problem on %q saying %q, got %+v", tc.attr, tc.want, got)
+			}
+		})
+	}
+}
+
+// Which changes replace a rule on which cloud, the schema's own aside.
+func TestReplacedOnCloud(t *testing.T) {
+	ecs, zenlayer := cloudNamed(t, "alicloud").Capabilities, cloudNamed(t, "zenlayer").Capabilities
+	state := map[string]any{"policy": "accept", "priority": int64(1), "nic_type": "intranet", "description": "web"}
+	with := func(changes map[string]any) map[string]any {
+		m := map[string]any{}
+		for k, v := range state {
+			m[k] = v
+		}
+		for k, v := range changes {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name         string
+		caps         cloud.Capabilities
+		config, plan map[string]any
+		want         string
+	}{
+		{"nothing changes", ecs, state, state, "[]"},
+		{"a new policy", ecs, with(map[string]any{"policy": "drop"}), with(map[string]any{"policy": "drop"}), "[policy]"},
+		{"a new priority", ecs, with(map[string]any{"priority": int64(5)}), with(map[string]any{"priority": int64(5)}), "[priority]"},
+		{"a configured nic_type", ecs, with(map[string]any{"nic_type": "internet"}), with(map[string]any{"nic_type": "internet"}), "[nic_type]"},
+		{"a new description, in place on ECS", ecs, with(map[string]any{"description": "app"}), with(map[string]any{"description": "app"}), "[]"},
+		{"a cleared description, which ECS cannot clear", ecs, with(map[string]any{"description": ""}), with(map[string]any{"description": ""}), "[description]"},
+		{"a new description where the cloud has no in-place change", zenlayer, with(map[string]any{"description": "app"}), with(map[string]any{"description": "app"}), "[description]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := replacedOnCloud(checkModel(tc.config), checkModel(tc.plan), checkModel(state), tc.caps)
+			if fmt.Sprint(got) != tc.want {
+				t.Fatalf("replaced %v, want %s", got, tc.want)
 			}
 		})
 	}

@@ -66,24 +66,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 	caps := def.Capabilities
-	if config.Policy.IsNull() {
-		plan.Policy = defaultString(caps.DefaultPolicy)
-	}
-	if config.Priority.IsNull() {
-		plan.Priority = types.Int64Null()
-		if caps.HasPriority() {
-			plan.Priority = types.Int64Value(int64(caps.DefaultPriority))
-		}
-	}
-	if config.Description.IsNull() {
-		plan.Description = types.StringValue("")
-	}
-	if len(caps.NicTypes) == 0 {
-		plan.NicType = types.StringNull()
-	}
-	if !caps.NativeIDs {
-		plan.RuleID = types.StringNull()
-	}
+	fillCloudDefaults(config, &plan, caps)
 
 	var state ruleModel
 	var rawState rawAttrs
@@ -94,21 +77,8 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			return
 		}
 		state = rawState.model()
-		if !plan.Policy.Equal(state.Policy) && !plan.Policy.IsUnknown() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("policy"))
-		}
-		if !plan.Priority.Equal(state.Priority) && !plan.Priority.IsUnknown() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("priority"))
-		}
-		if known(config.NicType) && !config.NicType.Equal(state.NicType) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("nic_type"))
-		}
-		// A state without description (older versions wrote null) is the
-		// empty one. Where the cloud cannot clear a description in place,
-		// removing it replaces the rule.
-		if d := plan.Description.ValueString(); known(plan.Description) && d != state.Description.ValueString() &&
-			(!caps.DescriptionInPlace || d == "" && !caps.DescriptionClearable) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("description"))
+		for _, attr := range replacedOnCloud(config, plan, state, caps) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 		}
 	}
 	// Replaced by this method's choice or the schema's (which the
@@ -124,14 +94,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if replace {
-		// A replacement gets new computed values.
-		plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
-		if !caps.NativeIDs {
-			plan.RuleID = types.StringNull()
-		}
-		if config.NicType.IsNull() && len(caps.NicTypes) > 0 {
-			plan.NicType = types.StringUnknown()
-		}
+		recomputeOnReplace(config, &plan, caps)
 	}
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)
@@ -213,5 +176,66 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	}
 	if warning != nil {
 		diags.AddAttributeWarning(path.Root("security_group_id"), warning.Summary, warning.Detail)
+	}
+}
+
+// fillCloudDefaults plans the cloud's defaults where the configuration
+// leaves them, so plans show real values: the policy and priority the
+// cloud gives a rule, an empty description, and no nic_type or rule_id
+// where the cloud has none.
+func fillCloudDefaults(config ruleModel, plan *ruleModel, caps cloud.Capabilities) {
+	if config.Policy.IsNull() {
+		plan.Policy = defaultString(caps.DefaultPolicy)
+	}
+	if config.Priority.IsNull() {
+		plan.Priority = types.Int64Null()
+		if caps.HasPriority() {
+			plan.Priority = types.Int64Value(int64(caps.DefaultPriority))
+		}
+	}
+	if config.Description.IsNull() {
+		plan.Description = types.StringValue("")
+	}
+	if len(caps.NicTypes) == 0 {
+		plan.NicType = types.StringNull()
+	}
+	if !caps.NativeIDs {
+		plan.RuleID = types.StringNull()
+	}
+}
+
+// replacedOnCloud lists the attributes whose change replaces the rule on
+// this cloud (the schema's own replacements aside): policy, priority and
+// a configured nic_type, and the description where the cloud cannot
+// change it in place, or cannot clear it. A state without description
+// (older versions wrote null) holds the empty one.
+func replacedOnCloud(config, plan, state ruleModel, caps cloud.Capabilities) []string {
+	var out []string
+	if !plan.Policy.Equal(state.Policy) && !plan.Policy.IsUnknown() {
+		out = append(out, "policy")
+	}
+	if !plan.Priority.Equal(state.Priority) && !plan.Priority.IsUnknown() {
+		out = append(out, "priority")
+	}
+	if known(config.NicType) && !config.NicType.Equal(state.NicType) {
+		out = append(out, "nic_type")
+	}
+	if d := plan.Description.ValueString(); known(plan.Description) && d != state.Description.ValueString() &&
+		(!caps.DescriptionInPlace || d == "" && !caps.DescriptionClearable) {
+		out = append(out, "description")
+	}
+	return out
+}
+
+// recomputeOnReplace gives a replacement new computed values: its id,
+// the cloud's rule id where it has one, and the nic_type the cloud picks
+// when the configuration does not.
+func recomputeOnReplace(config ruleModel, plan *ruleModel, caps cloud.Capabilities) {
+	plan.ID, plan.RuleID = types.StringUnknown(), types.StringUnknown()
+	if !caps.NativeIDs {
+		plan.RuleID = types.StringNull()
+	}
+	if config.NicType.IsNull() && len(caps.NicTypes) > 0 {
+		plan.NicType = types.StringUnknown()
 	}
 }
