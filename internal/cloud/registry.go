@@ -49,4 +49,3 @@ func (r *Registry) Names() []string {
 	}
 	return names
 }
-
