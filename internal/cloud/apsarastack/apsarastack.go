@@ -68,21 +68,19 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: c, PageSize: 1000}, nil
 }
 
-// Authorize adds rules one call each with the flat parameters of the Apsara
-// Stack RevokeSecurityGroup reference; the ClientToken (one per rule, derived
-// from the caller's) makes retries of a write that landed harmless.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
-	for i, r := range rules {
+// Authorize adds rules one call each, sending the flat rule parameters of
+// the revoke (the Apsara Stack RevokeSecurityGroup reference lists them)
+// and the description; the ClientToken (one per rule, derived from the
+// caller's) makes retries of a write that landed harmless.
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (time.Time, error) {
+	return cloud.AuthorizeEach(rules, func(i int, r rule.Rule) (time.Time, error) {
 		p := alibaba.Params(r, true)
 		p["SecurityGroupId"] = groupID
 		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
 			p["ClientToken"] = token
 		}
-		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil); err != nil {
-			return answered, err
-		}
-	}
-	return answered, nil
+		return b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil)
+	})
 }
 
 // Revoke removes rules one call each with every parameter of the Apsara Stack

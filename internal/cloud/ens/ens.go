@@ -65,20 +65,18 @@ func New(s map[string]string) (*Backend, error) {
 }
 
 // Authorize adds rules one call each: ENS has no batches and no client token
-// (engine.Client recognises its own retried write). The parameters of the ENS
-// RevokeSecurityGroup reference are ECS's (alibaba.Params): IpProtocol
-// lower-case, PortRange and SourcePortRange "start/end" ("-1/-1" without
-// ports), Policy, Priority, and the peer as SourceCidrIp on ingress, DestCidrIp
-// on egress; ENS rule calls carry no description.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (answered time.Time, err error) {
-	for _, r := range rules {
+// (engine.Client recognises its own retried write). The rule parameters are
+// those the ENS RevokeSecurityGroup reference lists, which are ECS's
+// (alibaba.Params): IpProtocol lower-case, PortRange and SourcePortRange
+// "start/end" ("-1/-1" without ports), Policy, Priority, and the peer as
+// SourceCidrIp on ingress, DestCidrIp on egress. Authorize sends the same
+// ones and no description.
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
+	return cloud.AuthorizeEach(rules, func(_ int, r rule.Rule) (time.Time, error) {
 		p := alibaba.Params(r, false)
 		p["SecurityGroupId"] = groupID
-		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil); err != nil {
-			return answered, err
-		}
-	}
-	return answered, nil
+		return b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil)
+	})
 }
 
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
