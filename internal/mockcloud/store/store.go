@@ -66,8 +66,9 @@ type Store struct {
 	// setting (mockcloud --latency), kept across resets.
 	latency time.Duration
 	// jitter spreads latency over ±this fraction of it (SetJitter).
-	jitter  float64
-	traffic traffic
+	jitter    float64
+	jitterRng *rand.Rand
+	traffic   traffic
 	// offset is how far the cloud's clock is from this machine's: a
 	// client whose clock is off by as much sees the cloud as it would.
 	// baseOffset is the server setting (mockcloud --clock-offset) a reset

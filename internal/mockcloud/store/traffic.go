@@ -56,6 +56,11 @@ func (s *Store) SetJitter(fraction float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.jitter = min(max(fraction, 0), 1)
+	if s.jitterRng == nil {
+		// A source of its own: drawing from the fault rates' would change
+		// which calls a seeded fault run strikes.
+		s.jitterRng = rand.New(rand.NewPCG(1, 2))
+	}
 }
 
 // baseLatency is the latency of one call, jittered. Called with mu held.
@@ -63,10 +68,6 @@ func (s *Store) baseLatency() time.Duration {
 	if s.jitter == 0 || s.latency == 0 {
 		return s.latency
 	}
-	// A source of its own: drawing from the fault rates' would change
-	// which calls a seeded fault run strikes.
-	f := 1 + s.jitter*(2*jitterRand.Float64()-1)
+	f := 1 + s.jitter*(2*s.jitterRng.Float64()-1)
 	return time.Duration(float64(s.latency) * f)
 }
-
-var jitterRand = rand.New(rand.NewPCG(1, 2))
