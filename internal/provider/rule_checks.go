@@ -44,9 +44,8 @@ var configChecks = []configCheck{
 // ValidateConfig runs configChecks at plan time. Each error names the
 // attribute and the fix. The attributes are read raw (see rawAttrs).
 func (r *RuleResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	raw, err := newRawAttrs(req.Config.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Configuration", err.Error())
+	raw, ok := readRaw(req.Config.Raw, "Invalid Configuration", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m := raw.model()

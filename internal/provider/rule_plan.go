@@ -37,14 +37,12 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 		return
 	}
-	rawConfig, err := newRawAttrs(req.Config.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Configuration", err.Error())
+	rawConfig, ok := readRaw(req.Config.Raw, "Invalid Configuration", &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	rawPlan, err := newRawAttrs(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Plan", err.Error())
+	rawPlan, ok := readRaw(req.Plan.Raw, "Invalid Plan", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	config, plan := rawConfig.model(), rawPlan.model()
@@ -71,9 +69,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	var state ruleModel
 	var rawState rawAttrs
 	if !req.State.Raw.IsNull() {
-		rawState, err = newRawAttrs(req.State.Raw)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid State", err.Error())
+		if rawState, ok = readRaw(req.State.Raw, "Invalid State", &resp.Diagnostics); !ok {
 			return
 		}
 		state = rawState.model()

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -18,6 +18,17 @@ import (
 // their CPU at hundreds of rules); reading and writing the attributes
 // straight from the value costs a fraction of that.
 type rawAttrs map[string]tftypes.Value
+
+// readRaw reads v's attributes; a value that is not an object is reported
+// under summary.
+func readRaw(v tftypes.Value, summary string, diags *diag.Diagnostics) (rawAttrs, bool) {
+	a, err := newRawAttrs(v)
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return nil, false
+	}
+	return a, true
+}
 
 func newRawAttrs(v tftypes.Value) (rawAttrs, error) {
 	var m map[string]tftypes.Value
@@ -116,26 +127,16 @@ func (a rawAttrs) with(m ruleModel, t tftypes.Type) tftypes.Value {
 	return a.value(t)
 }
 
-// timeout reads one duration of the timeouts attribute, as
-// timeouts.Value does: def when unset.
-func (a rawAttrs) timeout(name string) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
-	return func(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
-		var block map[string]tftypes.Value
-		if v, ok := a["timeouts"]; !ok || !v.IsKnown() || v.IsNull() || v.As(&block) != nil {
-			return def, nil
+// timeouts is the timeouts attribute as the timeouts library reads it
+// (its Create, Read and Delete parse the durations); null when absent.
+func (a rawAttrs) timeouts(ctx context.Context) timeouts.Value {
+	if v, ok := a["timeouts"]; ok {
+		t := timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes}}
+		if tv, err := t.ValueFromTerraform(ctx, v); err == nil {
+			return tv.(timeouts.Value)
 		}
-		s := rawAttrs(block).str(name)
-		if !known(s) {
-			return def, nil
-		}
-		d, err := time.ParseDuration(s.ValueString())
-		if err != nil {
-			var diags diag.Diagnostics
-			diags.AddError("Timeout Cannot Be Parsed", fmt.Sprintf("timeouts.%s %q: %s", name, s.ValueString(), err))
-			return def, diags
-		}
-		return d, nil
 	}
+	return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
 }
 
 // value is the object again, of the type it was read from.

@@ -257,13 +257,12 @@ func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func
 
 // Create authorizes the rule.
 func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	raw, err := newRawAttrs(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Plan", err.Error())
+	raw, ok := readRaw(req.Plan.Raw, "Invalid Plan", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	plan := raw.model()
-	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), raw.timeout("create"), defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), raw.timeouts(ctx).Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -303,13 +302,12 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 // Read describes the group and finds the rule; a rule gone out of band
 // leaves state with a warning, so the next plan recreates it.
 func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	raw, err := newRawAttrs(req.State.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid State", err.Error())
+	raw, ok := readRaw(req.State.Raw, "Invalid State", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state := raw.model()
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeout("read"), defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeouts(ctx).Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -357,13 +355,12 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 
 // Delete revokes the rule; a rule or group already gone is success.
 func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	raw, err := newRawAttrs(req.State.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid State", err.Error())
+	raw, ok := readRaw(req.State.Raw, "Invalid State", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state := raw.model()
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeout("delete"), defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeouts(ctx).Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
