@@ -14,21 +14,9 @@ import (
 // Terraform keeps sending; a write alone goes once nothing more comes.
 func TestGatheredWritesGoInOneCall(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}}))
+	c := gatheringClient(t, batchingCloud, b)
 	ctx := context.Background()
-	if _, err := c.List(ctx, "sg"); err != nil {
-		t.Fatal(err)
-	}
-	errs := make(chan error, 5)
-	for i := range 5 {
-		go func() { _, err := c.Create(ctx, "sg", tcp(30+i)); errs <- err }()
-		time.Sleep(10 * time.Millisecond)
-	}
-	for range 5 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
+	createSpaced(t, c, []rule.Rule{tcp(30), tcp(31), tcp(32), tcp(33), tcp(34)})
 	if fmt.Sprint(b.batches) != "[5]" || b.callsOf("describe") != 2 {
 		t.Fatalf("batches %v, %d describes: want one authorize of 5 and one shared read-back", b.batches, b.callsOf("describe"))
 	}
@@ -50,27 +38,45 @@ func TestGatheredDirectionsShareOneReadBack(t *testing.T) {
 	b := newCounting()
 	perDirection := batchingCloud
 	perDirection.BatchPerDirection = true
-	c := NewClient(perDirection, b, "scope", NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}}))
-	ctx := context.Background()
-	if _, err := c.List(ctx, "sg"); err != nil {
-		t.Fatal(err)
-	}
-	errs := make(chan error, 6)
+	c := gatheringClient(t, perDirection, b)
+	var rules []rule.Rule
 	for i := range 6 {
 		r := tcp(40 + i)
 		if i%2 == 1 {
 			r.Direction = rule.Egress
 		}
-		go func() { _, err := c.Create(ctx, "sg", r); errs <- err }()
+		rules = append(rules, r)
+	}
+	createSpaced(t, c, rules)
+	if fmt.Sprint(b.batches) != "[3 3]" || b.callsOf("describe") != 2 {
+		t.Fatalf("batches %v, %d describes: want one authorize per direction and one shared read-back after the first read", b.batches, b.callsOf("describe"))
+	}
+}
+
+// gatheringClient gathers writes until none has come for 200 ms, and has
+// read group "sg" once.
+func gatheringClient(t *testing.T, def cloud.Cloud, b *countingBackend) *Client {
+	t.Helper()
+	c := NewClient(def, b, "scope", NewGroups(Settings{Backoff: fast, Gather: Gather{MinIdle: 200 * time.Millisecond, MaxIdle: 200 * time.Millisecond, Max: 10 * time.Second}}))
+	if _, err := c.List(context.Background(), "sg"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// createSpaced creates the rules in group "sg" 10 ms apart, as Terraform
+// hands them out, and waits for all of them.
+func createSpaced(t *testing.T, c *Client, rules []rule.Rule) {
+	t.Helper()
+	errs := make(chan error, len(rules))
+	for _, r := range rules {
+		go func() { _, err := c.Create(context.Background(), "sg", r); errs <- err }()
 		time.Sleep(10 * time.Millisecond)
 	}
-	for range 6 {
+	for range rules {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
-	}
-	if fmt.Sprint(b.batches) != "[3 3]" || b.callsOf("describe") != 2 {
-		t.Fatalf("batches %v, %d describes: want one authorize per direction and one shared read-back after the first read", b.batches, b.callsOf("describe"))
 	}
 }
 
