@@ -25,6 +25,7 @@ import (
 // CommonRequest. Retries are ours (engine.Retry, bounded by the resource's
 // timeouts), so the SDK's own are off.
 type RPC struct {
+	cloud                    string
 	client                   *sdk.Client
 	product, version, region string
 	scheme, domain           string
@@ -32,6 +33,8 @@ type RPC struct {
 
 // API names an Alibaba RPC API.
 type API struct {
+	// Cloud is the cloud's name in HCL, which its errors carry.
+	Cloud            string
 	Product, Version string
 	// Region goes out as RegionId with every call, when set.
 	Region string
@@ -63,22 +66,48 @@ func NewRPC(api API, s map[string]string) (*RPC, error) {
 	client.EndpointMap, client.EndpointType = api.EndpointMap, "regional"
 	client.SetConnectTimeout(10 * time.Second)
 	client.SetReadTimeout(60 * time.Second)
-	return &RPC{client: client, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}, nil
+	return &RPC{cloud: api.Cloud, client: client, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}, nil
 }
 
 // Call sends one action with its parameters in the query string, as the
-// SDK's typed requests do; out, if set, receives the JSON answer. It
-// returns the answer's time by the cloud's clock (cloud.AnswerTime). An
-// error is the SDK's: FromSDK reads it.
-func (c *RPC) Call(ctx context.Context, action string, params map[string]string, out any) (time.Time, error) {
+// SDK's typed requests do, and the group as SecurityGroupId; out, if set,
+// receives the JSON answer. It returns the answer's time by the cloud's
+// clock (cloud.AnswerTime). A failure comes back as a *cloud.Error: a
+// refusal sorted by the cloud's classify, a call without an answer
+// transient.
+func (c *RPC) Call(ctx context.Context, req cloud.Request, out any, classify func(cloud.Request, *cloud.Error)) (time.Time, error) {
+	answered, err := c.send(ctx, req, out)
+	return answered, Failure(c.cloud, req, err, classify)
+}
+
+// Failure turns an error of the SDK into a *cloud.Error of the named
+// cloud (nil stays nil): a refusal with the vendor's code, message,
+// request id and status, sorted by classify; a call without an answer
+// transient, without the signed URL.
+func Failure(cloudName string, req cloud.Request, err error, classify func(cloud.Request, *cloud.Error)) error {
+	if err == nil {
+		return nil
+	}
+	e, refused := fromSDK(cloudName, req.Action, err)
+	if refused {
+		classify(req, e)
+	}
+	return e
+}
+
+// send is Call without the reading of its errors.
+func (c *RPC) send(ctx context.Context, r cloud.Request, out any) (time.Time, error) {
 	req := requests.NewCommonRequest()
 	req.Method, req.Scheme, req.Domain = requests.POST, c.scheme, c.domain
-	req.Product, req.Version, req.ApiName = c.product, c.version, action
+	req.Product, req.Version, req.ApiName = c.product, c.version, r.Action
 	req.SetReadTimeout(requestTimeout(ctx))
 	if c.region != "" {
 		req.QueryParams["RegionId"] = c.region
 	}
-	for k, v := range params {
+	if r.Group != "" {
+		req.QueryParams["SecurityGroupId"] = r.Group
+	}
+	for k, v := range r.Params {
 		req.QueryParams[k] = v
 	}
 	resp, err := c.client.ProcessCommonRequest(req)
@@ -92,7 +121,7 @@ func (c *RPC) Call(ctx context.Context, action string, params map[string]string,
 	dec := json.NewDecoder(bytes.NewReader(resp.GetHttpContentBytes()))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return answered, fmt.Errorf("%w to %s: %v", errUnreadable, action, err)
+		return answered, fmt.Errorf("%w to %s: %v", errUnreadable, r.Action, err)
 	}
 	return answered, nil
 }
@@ -109,11 +138,11 @@ func requestTimeout(ctx context.Context) time.Duration {
 	return 60 * time.Second
 }
 
-// FromSDK turns an error of the Alibaba SDK into a *cloud.Error of the
+// fromSDK turns an error of the Alibaba SDK into a *cloud.Error of the
 // named cloud: with the vendor's code, message, request id and status
-// when the cloud answered (answered is true; the caller classifies the
+// when the cloud answered (refused is true; the caller classifies the
 // code), or a transient error without the signed URL when it did not.
-func FromSDK(cloudName, action string, err error) (e *cloud.Error, answered bool) {
+func fromSDK(cloudName, action string, err error) (e *cloud.Error, refused bool) {
 	e = &cloud.Error{Cloud: cloudName, Action: action}
 	var server *sdkerrors.ServerError
 	if !errors.As(err, &server) {

@@ -1,6 +1,7 @@
 package alibaba
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -87,8 +88,8 @@ func Classify(e *cloud.Error, direction string, own map[string]cloud.Verdict) {
 
 // SettingCodes are the signature-layer and region codes of an Alibaba RPC
 // API, with hints that name the cloud's provider block and environment
-// variables.
-func SettingCodes(block, accessEnv, secretEnv, regionEnv string) map[string]cloud.Verdict {
+// variables, and then the cloud's own codes (own wins).
+func SettingCodes(block, accessEnv, secretEnv, regionEnv string, own map[string]cloud.Verdict) map[string]cloud.Verdict {
 	check := func(setting, env string) string {
 		return "Check " + setting + " in the provider's " + block + " block (or " + env + ")"
 	}
@@ -105,5 +106,6 @@ func SettingCodes(block, accessEnv, secretEnv, regionEnv string) map[string]clou
 	if regionEnv != "" {
 		codes["InvalidRegionId.NotFound"] = cloud.Verdict{Kind: cloud.KindInvalid, Hint: "Set region in the provider's " + block + " block (or " + regionEnv + ") to an existing region"}
 	}
+	maps.Copy(codes, own)
 	return codes
 }

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -141,21 +142,20 @@ func ByDirection(rules []rule.Rule) [][]rule.Rule {
 	return batches
 }
 
-// Modify names the action and parameters that change a rule's description
-// in place: the rule by its id (when known) and by its content, which
-// older implementations need; ECS accepts both together.
-func Modify(groupID string, r rule.Rule) (action string, params map[string]string) {
+// Modify is the call that changes a rule's description in place, naming
+// the rule by its id (when known) and by its content, which older
+// implementations need; ECS accepts both together.
+func Modify(groupID string, r rule.Rule) cloud.Request {
 	p := Params(r, true)
-	p["SecurityGroupId"] = groupID
 	if r.NativeID != "" {
 		p["SecurityGroupRuleId"] = r.NativeID
 	}
 	p["Description"] = r.Description
-	action = "ModifySecurityGroupRule"
+	action := "ModifySecurityGroupRule"
 	if r.Direction == rule.Egress {
 		action = "ModifySecurityGroupEgressRule"
 	}
-	return action, p
+	return cloud.Request{Action: action, Group: groupID, Direction: r.Direction, Params: p}
 }
 
 // Permission is one rule as DescribeSecurityGroupAttribute answers it, on
@@ -207,15 +207,15 @@ type DescribeAnswer struct {
 // network answers one NIC type per call, internet by default: "To query
 // security group rules of both NIC types, call the operation twice", so
 // such a group is read again for its intranet rules (peer-group rules are
-// intranet there). call sends one page's parameters; fromWire reads a
+// intranet there). call is the cloud's client.call; fromWire reads a
 // rule.
-func DescribeAll(call func(params map[string]string, out *DescribeAnswer) error, groupID string, pageSize int,
+func DescribeAll(ctx context.Context, call cloud.Call, groupID string, pageSize int,
 	fromWire func(Permission) rule.Rule) ([]rule.Rule, error) {
-	out, classic, err := describePages(call, groupID, pageSize, "", fromWire)
+	out, classic, err := describePages(ctx, call, groupID, pageSize, "", fromWire)
 	if err != nil || !classic {
 		return out, err
 	}
-	intranet, _, err := describePages(call, groupID, pageSize, "intranet", fromWire)
+	intranet, _, err := describePages(ctx, call, groupID, pageSize, "intranet", fromWire)
 	if err != nil {
 		return nil, err
 	}
@@ -231,11 +231,11 @@ func DescribeAll(call func(params map[string]string, out *DescribeAnswer) error,
 // describePages reads every page of one NIC type ("" for the group's
 // default) and reports whether the group is of the classic network (its
 // answer names no VPC).
-func describePages(call func(params map[string]string, out *DescribeAnswer) error, groupID string, pageSize int,
+func describePages(ctx context.Context, call cloud.Call, groupID string, pageSize int,
 	nicType string, fromWire func(Permission) rule.Rule) (rules []rule.Rule, classic bool, err error) {
 	token := ""
 	for {
-		p := map[string]string{"SecurityGroupId": groupID, "Direction": "all", "MaxResults": strconv.Itoa(pageSize)}
+		p := map[string]string{"Direction": "all", "MaxResults": strconv.Itoa(pageSize)}
 		if nicType != "" {
 			p["NicType"] = nicType
 		}
@@ -243,7 +243,7 @@ func describePages(call func(params map[string]string, out *DescribeAnswer) erro
 			p["NextToken"] = token
 		}
 		var a DescribeAnswer
-		if err := call(p, &a); err != nil {
+		if _, err := call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID, Params: p}, &a); err != nil {
 			return nil, false, err
 		}
 		for _, perm := range a.Permissions.Permission {

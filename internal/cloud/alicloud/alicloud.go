@@ -37,9 +37,22 @@ func Definition() cloud.Cloud {
 			{Name: "region", Description: "Region of the security groups, e.g. `cn-hangzhou`.", EnvVars: []string{"ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"}, Required: true},
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to the region's public ECS endpoint over HTTPS.", EnvVars: []string{"ALICLOUD_ECS_ENDPOINT"}},
 		},
-		Connect:   func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
-		MovesFrom: moves,
+		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		// alicloud_security_group_rule of the vendor's provider
+		// (aliyun/alicloud) holds ECS's rule, read by alibaba.MoveRule.
+		MovesFrom: []cloud.Move{{TypeNames: []string{"alicloud_security_group_rule"}, Provider: "alicloud", Rule: alibaba.MoveRule}},
 	}
+}
+
+// revokeParams names the rules of one direction for RevokeSecurityGroup
+// or RevokeSecurityGroupEgress: one rule as the API's flat parameters,
+// several as one Permissions.N list, the successor of the flat form in the
+// SDK. Rules are written as ECS names them (alibaba.Params).
+func revokeParams(batch []rule.Rule) map[string]string {
+	if len(batch) == 1 {
+		return alibaba.Params(batch[0], false)
+	}
+	return alibaba.Permissions(batch, false)
 }
 
 // Backend talks to ECS.
@@ -67,11 +80,12 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	batches := alibaba.ByDirection(rules)
 	for i, batch := range batches {
 		p := alibaba.Permissions(batch, true)
-		p["SecurityGroupId"] = groupID
 		if token := cloud.ItemToken(clientToken, i, len(batches)); token != "" {
 			p["ClientToken"] = token
 		}
-		if answered, err = b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+		direction := batch[0].Direction
+		req := cloud.Request{Action: alibaba.ActionFor("AuthorizeSecurityGroup", direction), Group: groupID, Direction: direction, Params: p}
+		if answered, err = b.client.call(ctx, req, nil); err != nil {
 			return answered, err
 		}
 	}
@@ -82,10 +96,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // types of a classic-network group (alibaba.DescribeAll). Priority is read
 // as a string (the SDK's type) or a number.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	return alibaba.DescribeAll(func(p map[string]string, out *alibaba.DescribeAnswer) error {
-		_, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, out)
-		return err
-	}, groupID, b.PageSize, alibaba.FromWire)
+	return alibaba.DescribeAll(ctx, b.client.call, groupID, b.PageSize, alibaba.FromWire)
 }
 
 // Revoke removes rules. A single rule goes out as the flat parameters of
@@ -98,9 +109,9 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 // ClientToken, so none is sent.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	for _, batch := range alibaba.ByDirection(rules) {
-		p := revokeParams(batch)
-		p["SecurityGroupId"] = groupID
-		if _, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", batch[0].Direction), batch[0].Direction, p, nil); err != nil {
+		direction := batch[0].Direction
+		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", direction), Group: groupID, Direction: direction, Params: revokeParams(batch)}
+		if _, err := b.client.call(ctx, req, nil); err != nil {
 			return err
 		}
 	}
@@ -111,7 +122,6 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	action, p := alibaba.Modify(groupID, r)
-	_, err := b.client.call(ctx, action, r.Direction, p, nil)
+	_, err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
@@ -20,7 +21,7 @@ type client struct {
 // ECS endpoint over HTTPS: the SDK's table for ECS (services/ecs), else
 // ecs.<region>.aliyuncs.com.
 func newClient(s map[string]string) (*client, error) {
-	rpc, err := alibaba.NewRPC(alibaba.API{Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
+	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
 	if err != nil {
 		return nil, err
 	}
@@ -28,10 +29,8 @@ func newClient(s map[string]string) (*client, error) {
 }
 
 // call sends one action, with parameters named as the API documents them
-// (see alibaba.Params), so ingress and egress share one mapping.
-// direction says which side of the rule the error codes refer to. It
+// (see alibaba.Params), so ingress and egress share one mapping. It
 // returns the answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) (time.Time, error) {
-	answered, err := c.rpc.Call(ctx, action, params, out)
-	return answered, classify(action, err, direction)
+func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+	return c.rpc.Call(ctx, req, out, classify)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 
@@ -16,6 +17,11 @@ import (
 
 func serverError(status int, code string) error {
 	return sdkerrors.NewServerError(status, `{"RequestId":"R1","HostId":"ecs.aliyuncs.com","Code":"`+code+`","Message":"m"}`, "")
+}
+
+// failure is the error call returns for an ingress action failing with err.
+func failure(action string, err error) error {
+	return alibaba.Failure(Name, cloud.Request{Action: action, Direction: "ingress"}, err, classify)
 }
 
 // How every error code of the ECS RevokeSecurityGroup reference, and of the
@@ -54,7 +60,7 @@ func TestDocumentedCodes(t *testing.T) {
 		{403, "Forbidden.Unknown", cloud.KindAuth, ""},
 		{400, "SomethingNew", cloud.KindUnknown, ""},
 	} {
-		err := classify("RevokeSecurityGroup", serverError(tc.status, tc.code), "ingress")
+		err := failure("RevokeSecurityGroup", serverError(tc.status, tc.code))
 		e, ok := cloud.AsError(err)
 		if !ok || e.Kind != tc.kind || e.Attribute != tc.attr || e.Code != tc.code || e.RequestID != "R1" || e.Status != tc.status {
 			t.Errorf("%s: %+v, want kind %v on %q", tc.code, e, tc.kind, tc.attr)
@@ -64,20 +70,20 @@ func TestDocumentedCodes(t *testing.T) {
 		}
 	}
 	// On create, a missing peer group is the user's error, not "gone".
-	if e, _ := cloud.AsError(classify("AuthorizeSecurityGroup", serverError(404, "InvalidSourceGroupId.NotFound"), "ingress")); e.Kind != cloud.KindInvalid {
+	if e, _ := cloud.AsError(failure("AuthorizeSecurityGroup", serverError(404, "InvalidSourceGroupId.NotFound"))); e.Kind != cloud.KindInvalid {
 		t.Errorf("authorize with a missing peer: %v", e.Kind)
 	}
 	// The local side of a rule is local_cidr: DestCidrIp on ingress.
-	if e, _ := cloud.AsError(classify("AuthorizeSecurityGroup", serverError(400, "InvalidDestCidrIp.Malformed"), "ingress")); e.Attribute != "local_cidr" {
+	if e, _ := cloud.AsError(failure("AuthorizeSecurityGroup", serverError(400, "InvalidDestCidrIp.Malformed"))); e.Attribute != "local_cidr" {
 		t.Errorf("DestCidrIp on ingress names %q", e.Attribute)
 	}
 	// Transport errors keep the host, never the signed query string.
 	leak := &url.Error{Op: "Post", URL: "https://ecs-cn-hangzhou.aliyuncs.com/?AccessKeyId=AKIDsecret&Signature=x", Err: errors.New("no such host")}
-	if err := classify("RevokeSecurityGroup", leak, "ingress"); strings.Contains(err.Error(), "AKIDsecret") || !strings.Contains(err.Error(), "https://ecs-cn-hangzhou.aliyuncs.com/: no such host") {
+	if err := failure("RevokeSecurityGroup", leak); strings.Contains(err.Error(), "AKIDsecret") || !strings.Contains(err.Error(), "https://ecs-cn-hangzhou.aliyuncs.com/: no such host") {
 		t.Errorf("transport error: %v", err)
 	}
 	// No answer at all is transient.
-	if e, _ := cloud.AsError(classify("RevokeSecurityGroup", errors.New("connection reset"), "ingress")); e.Kind != cloud.KindTransient {
+	if e, _ := cloud.AsError(failure("RevokeSecurityGroup", errors.New("connection reset"))); e.Kind != cloud.KindTransient {
 		t.Errorf("transport error: %v", e.Kind)
 	}
 }

@@ -74,12 +74,7 @@ func New(s map[string]string) (*Backend, error) {
 // caller's) makes retries of a write that landed harmless.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (time.Time, error) {
 	return cloud.AuthorizeEach(rules, func(i int, r rule.Rule) (time.Time, error) {
-		p := alibaba.Params(r, true)
-		p["SecurityGroupId"] = groupID
-		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
-			p["ClientToken"] = token
-		}
-		return b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), r.Direction, p, nil)
+		return b.client.call(ctx, ruleCall("AuthorizeSecurityGroup", groupID, r, true, cloud.ItemToken(clientToken, i, len(rules))), nil)
 	})
 }
 
@@ -92,12 +87,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // between different requests: only this revoke's retries send it again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
-		p := alibaba.Params(r, false)
-		p["SecurityGroupId"] = groupID
-		if token := cloud.ItemToken(clientToken, i, len(rules)); token != "" {
-			p["ClientToken"] = token
-		}
-		_, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), r.Direction, p, nil)
+		_, err := b.client.call(ctx, ruleCall("RevokeSecurityGroup", groupID, r, false, cloud.ItemToken(clientToken, i, len(rules))), nil)
 		return err
 	})
 }
@@ -105,16 +95,40 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // UpdateDescription changes a description in one Modify call, naming the
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	action, p := alibaba.Modify(groupID, r)
-	_, err := b.client.call(ctx, action, r.Direction, p, nil)
+	_, err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 	return err
 }
 
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
 // types of a classic-network group (alibaba.DescribeAll).
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	return alibaba.DescribeAll(func(p map[string]string, out *alibaba.DescribeAnswer) error {
-		_, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", "", p, out)
-		return err
-	}, groupID, b.PageSize, fromWire)
+	return alibaba.DescribeAll(ctx, b.client.call, groupID, b.PageSize, fromWire)
+}
+
+// ruleCall is one rule's authorize or revoke (base names the ingress
+// action) with the flat rule parameters and the call's ClientToken.
+func ruleCall(base, groupID string, r rule.Rule, withDescription bool, token string) cloud.Request {
+	p := alibaba.Params(r, withDescription)
+	if token != "" {
+		p["ClientToken"] = token
+	}
+	return cloud.Request{Action: alibaba.ActionFor(base, r.Direction), Group: groupID, Direction: r.Direction, Params: p}
+}
+
+// fromWire reads a described Permission as ECS does, plus the peer
+// group's owner id, which Apsara Stack answers and ECS's SDK type lacks.
+func fromWire(p alibaba.Permission) rule.Rule {
+	r := alibaba.FromWire(p)
+	if r.PeerGroupID != "" {
+		r.PeerGroupOwnerID = ownerID(p, r.Direction)
+	}
+	return r
+}
+
+// ownerID is the peer group's owner id in a described rule.
+func ownerID(p alibaba.Permission, direction string) string {
+	if direction == rule.Egress {
+		return p.DestGroupOwnerId.String()
+	}
+	return p.SourceGroupOwnerId.String()
 }

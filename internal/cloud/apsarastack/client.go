@@ -54,9 +54,11 @@ func newClient(s map[string]string) (*client, error) {
 	}, nil
 }
 
-// call sends one action. out, if set, receives the JSON answer. It
-// returns the answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, action, direction string, params map[string]string, out any) (time.Time, error) {
+// call sends one action, the group as SecurityGroupId. out, if set,
+// receives the JSON answer. It returns the answer's time by the cloud's
+// clock.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+	action := req.Action
 	p := map[string]string{
 		"Action": action, "Format": "JSON", "Version": ecsVersion,
 		"AccessKeyId": c.accessKey, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
@@ -65,7 +67,10 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 		// twice, as RegionId and regionId, and the gateway's version.
 		"RegionId": c.region, "regionId": c.region, "version": gatewayVersion,
 	}
-	for k, v := range params {
+	if req.Group != "" {
+		p["SecurityGroupId"] = req.Group
+	}
+	for k, v := range req.Params {
 		p[k] = v
 	}
 	p["Signature"] = acs.V1Sign(acs.V1StringToSign(http.MethodPost, p), c.secret)
@@ -73,29 +78,30 @@ func (c *client) call(ctx context.Context, action, direction string, params map[
 	for k, v := range p {
 		form.Set(k, v)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+routePrefix+action, strings.NewReader(form.Encode()))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+routePrefix+action, strings.NewReader(form.Encode()))
 	if err != nil {
 		return time.Time{}, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if c.organization != "" {
-		req.Header.Set("x-acs-organizationid", c.organization)
+		hreq.Header.Set("x-acs-organizationid", c.organization)
 	}
 	if c.resourceGroup != "" {
-		req.Header.Set("x-acs-resourcegroupid", c.resourceGroup)
+		hreq.Header.Set("x-acs-resourcegroupid", c.resourceGroup)
 	}
-	req.Header.Set("x-acs-regionid", c.region)
-	req.Header.Set("x-ascm-product-name", "Ecs")
-	req.Header.Set("x-acs-asapi-product", "Ecs")
+	hreq.Header.Set("x-acs-regionid", c.region)
+	hreq.Header.Set("x-ascm-product-name", "Ecs")
+	hreq.Header.Set("x-acs-asapi-product", "Ecs")
 
-	reply, err := cloud.Send(c.http, req, Name, action)
+	reply, err := cloud.Send(c.http, hreq, Name, action)
 	if err != nil {
 		// The body holds the signature, never the secret; the URL only
 		// the action.
 		return time.Time{}, err
 	}
 	answered := cloud.AnswerTime(reply.Header.Get("Date"))
-	if e := failure(action, direction, reply.Status, reply.Body); e != nil {
+	if e := refusal(action, reply.Status, reply.Body); e != nil {
+		classify(req, e)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
 		return answered, e
 	}

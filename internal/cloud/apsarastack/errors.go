@@ -12,11 +12,9 @@ import (
 
 // codes are the error codes whose meaning names the apsarastack block's
 // settings; every rule-level code is ECS's (alibaba.Codes).
-var codes = func() map[string]cloud.Verdict {
-	c := alibaba.SettingCodes("apsarastack", "APSARASTACK_ACCESS_KEY", "APSARASTACK_SECRET_KEY", "APSARASTACK_REGION")
-	c["NoPermission"] = cloud.Verdict{Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action, or organization_id/resource_group_id name a scope it cannot use"}
-	return c
-}()
+var codes = alibaba.SettingCodes("apsarastack", "APSARASTACK_ACCESS_KEY", "APSARASTACK_SECRET_KEY", "APSARASTACK_REGION", map[string]cloud.Verdict{
+	"NoPermission": {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the permission for this action, or organization_id/resource_group_id name a scope it cannot use"},
+})
 
 // gatewayHint is for gateway failures that carry no ECS code.
 const gatewayHint = "The Apsara Stack gateway refused the call: check endpoint, organization_id and resource_group_id in the apsarastack block"
@@ -38,14 +36,21 @@ type answer struct {
 	AsapiErrorMessage string          `json:"asapiErrorMessage"`
 }
 
-// failure reads an answer and returns the classified error it carries, or
-// nil for a success. An answer fails when its HTTP status does, when the
-// gateway's resultCode is set and not a success value, or when
-// asapiSuccess is false, whatever the HTTP status. The error is classified
-// by the ECS code wherever the answer has one (Code, asapiErrorCode, or
-// the code leading resultMsg, in that order); only an answer without any
-// code is the gateway's own refusal.
-func failure(action, direction string, status int, raw []byte) *cloud.Error {
+// Codes the gateway's own refusals are read as: they carry no ECS code.
+const (
+	gatewayResultCode = "resultCode "
+	gatewayAsapiFalse = "asapiSuccess false"
+)
+
+// refusal reads an answer and returns the refusal it carries, not yet
+// classified, or nil for a success. An answer fails when its HTTP status
+// does, when the gateway's resultCode is set and not a success value, or
+// when asapiSuccess is false, whatever the HTTP status. Its code is the
+// ECS code wherever the answer has one (Code, asapiErrorCode, or the code
+// leading resultMsg, in that order); only an answer without any code is
+// the gateway's own refusal, whose code says so (gatewayResultCode,
+// gatewayAsapiFalse).
+func refusal(action string, status int, raw []byte) *cloud.Error {
 	var a answer
 	parsed := json.Unmarshal(raw, &a) == nil
 	hasResultCode := len(a.ResultCode) > 0 && !bytes.Equal(a.ResultCode, []byte("null"))
@@ -59,15 +64,23 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 	switch {
 	case e.Code != "":
 	case gatewayOnly && hasResultCode:
-		e.Code, e.Message = "resultCode "+string(a.ResultCode), firstOf(a.ResultMsg, a.AsapiErrorMessage)
+		e.Code, e.Message = gatewayResultCode+string(a.ResultCode), firstOf(a.ResultMsg, a.AsapiErrorMessage)
 	case gatewayOnly:
-		e.Code, e.Message = "asapiSuccess false", firstOf(a.ResultMsg, a.AsapiErrorMessage)
+		e.Code, e.Message = gatewayAsapiFalse, firstOf(a.ResultMsg, a.AsapiErrorMessage)
 	default:
 		e.Message = strings.TrimSpace(http.StatusText(status) + " " + cloud.Excerpt(raw))
 	}
 	// Every shape may carry the gateway's string to sign.
 	e.Message = alibaba.ShortMessage(e.Message)
-	alibaba.Classify(e, direction, codes)
+	return e
+}
+
+// classify sorts a refusal by its ECS code (the request's direction says
+// which side of the rule the source/destination codes refer to), and the
+// gateway's own refusals by what they say.
+func classify(req cloud.Request, e *cloud.Error) {
+	alibaba.Classify(e, req.Direction, codes)
+	gatewayOnly := strings.HasPrefix(e.Code, gatewayResultCode) || e.Code == gatewayAsapiFalse
 	switch {
 	case gatewayOnly && strings.EqualFold(strings.TrimSpace(e.Message), "system error"):
 		// The failure example of the Apsara Stack RevokeSecurityGroup
@@ -77,7 +90,6 @@ func failure(action, direction string, status int, raw []byte) *cloud.Error {
 	case gatewayOnly && e.Kind == cloud.KindUnknown:
 		e.Hint = gatewayHint
 	}
-	return e
 }
 
 // ecsCode is the ECS error code an answer carries, with its message: ECS's

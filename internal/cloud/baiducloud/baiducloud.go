@@ -89,7 +89,7 @@ func New(s map[string]string) (*Backend, error) {
 // a listing of all of them.
 func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityGroupDetailResult, error) {
 	var out api.GetSecurityGroupDetailResult
-	if _, err := b.client.send(ctx, "GetSecurityGroupDetail", "GET", groupID, nil, nil, &out); err != nil {
+	if _, err := b.client.call(ctx, cloud.Request{Action: "GetSecurityGroupDetail", Group: groupID}, &out); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -147,7 +147,8 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r *api.Secu
 	if clientToken != "" {
 		params["clientToken"] = clientToken
 	}
-	answered, err := b.client.send(ctx, action, "PUT", groupID, params, api.AuthorizeSecurityGroupArgs{Rule: r}, nil)
+	req := cloud.Request{Action: action, Group: groupID, Direction: r.Direction, Params: params, Body: api.AuthorizeSecurityGroupArgs{Rule: r}}
+	answered, err := b.client.call(ctx, req, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	if action == "authorizeRule" {

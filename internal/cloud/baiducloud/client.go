@@ -3,6 +3,8 @@ package baiducloud
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"time"
 
 	"github.com/baidubce/bce-sdk-go/auth"
@@ -50,20 +52,25 @@ func newClient(s map[string]string) (*client, error) {
 	return &client{bce: c}, nil
 }
 
-// send builds a request with the SDK's request builder (the SDK's helpers
-// cannot send sgVersion, nor a clientToken on revoke) and sends it through
-// the SDK's client; out, if set, receives the JSON answer. It returns the
-// answer's time by the cloud's clock.
-func (c *client) send(ctx context.Context, action, method, groupID string, params map[string]string, body, out any) (time.Time, error) {
+// methods are the HTTP methods of BCC's calls on /v2/securityGroup/{id},
+// by action: the detail is read with GET, a rule written with PUT and its
+// action (authorizeRule, revokeRule) as a query parameter.
+var methods = map[string]string{"GetSecurityGroupDetail": http.MethodGet, "authorizeRule": http.MethodPut, "revokeRule": http.MethodPut}
+
+// call builds a request on the group's path with the SDK's request
+// builder (the SDK's helpers cannot send sgVersion, nor a clientToken on
+// revoke) and sends it through the SDK's client; out, if set, receives the
+// JSON answer. It returns the answer's time by the cloud's clock.
+func (c *client) call(ctx context.Context, r cloud.Request, out any) (time.Time, error) {
 	req := &bce.BceRequest{}
-	req.SetUri("/v2/securityGroup/" + groupID)
-	req.SetMethod(method)
+	req.SetUri("/v2/securityGroup/" + r.Group)
+	req.SetMethod(methods[r.Action])
 	req.SetContext(ctx)
-	for k, v := range params {
+	for k, v := range r.Params {
 		req.SetParam(k, v)
 	}
-	if body != nil {
-		raw, err := json.Marshal(body)
+	if r.Body != nil {
+		raw, err := json.Marshal(r.Body)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -75,13 +82,19 @@ func (c *client) send(ctx context.Context, action, method, groupID string, param
 	}
 	resp := &bce.BceResponse{}
 	if err := c.bce.SendRequest(req, resp); err != nil {
-		return time.Time{}, classify(action, err)
+		var server *bce.BceServiceError
+		if !errors.As(err, &server) {
+			return time.Time{}, cloud.NoAnswer(Name, r.Action, err)
+		}
+		e := &cloud.Error{Cloud: Name, Action: r.Action, Code: server.Code, Message: server.Message, RequestID: server.RequestId, Status: server.StatusCode}
+		classify(r, e)
+		return time.Time{}, e
 	}
 	defer resp.Body().Close()
 	answered := cloud.AnswerTime(resp.Header("Date"))
 	if out != nil {
 		if err := resp.ParseJsonBody(out); err != nil {
-			return answered, &cloud.Error{Cloud: Name, Action: action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
+			return answered, &cloud.Error{Cloud: Name, Action: r.Action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
 		}
 	}
 	return answered, nil

@@ -1,11 +1,8 @@
 package baiducloud
 
 import (
-	"errors"
 	"net/http"
 	"strings"
-
-	"github.com/baidubce/bce-sdk-go/bce"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
@@ -45,29 +42,22 @@ var codes = map[string]cloud.Verdict{
 	"ServiceUnavailable":    {Kind: cloud.KindTransient},
 }
 
-// classify turns an SDK error into a *cloud.Error. A duplicate authorize is
-// HTTP 409 whatever its code (the code is not documented).
-func classify(action string, err error) error {
-	e := &cloud.Error{Cloud: Name, Action: action}
-	var server *bce.BceServiceError
-	if !errors.As(err, &server) {
-		return cloud.NoAnswer(Name, action, err)
-	}
-	e.Code, e.Message, e.RequestID, e.Status = server.Code, server.Message, server.RequestId, server.StatusCode
+// classify sorts a refusal by its code and status. A duplicate authorize
+// is HTTP 409 whatever its code (the code is not documented).
+func classify(_ cloud.Request, e *cloud.Error) {
 	v, ok := codes[e.Code]
 	switch {
-	case server.StatusCode == http.StatusConflict:
+	case e.Status == http.StatusConflict:
 		v = cloud.Verdict{Kind: cloud.KindDuplicate}
 	case ok:
-	case cloud.RetriedStatus(server.StatusCode) || strings.Contains(e.Code, "RateLimit"):
+	case cloud.RetriedStatus(e.Status) || strings.Contains(e.Code, "RateLimit"):
 		v.Kind = cloud.KindTransient
 	default:
 		v.Kind = cloud.KindUnknown
 	}
 	v.Apply(e)
-	e.Throttled = server.StatusCode == http.StatusTooManyRequests || strings.Contains(e.Code, "RateLimit")
+	e.Throttled = e.Status == http.StatusTooManyRequests || strings.Contains(e.Code, "RateLimit")
 	if e.Code == "BadRequest" && strings.Contains(strings.ToLower(e.Message), "protocol") {
 		e.Attribute, e.Hint = "protocol", "Use one of tcp, udp, icmp or all"
 	}
-	return e
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/baidubce/bce-sdk-go/bce"
-
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -98,14 +96,10 @@ func TestDocumentedCodes(t *testing.T) {
 		{500, "InternalError", cloud.KindTransient, ""},
 		{403, "SignatureDoesNotMatch", cloud.KindAuth, ""},
 	} {
-		err := classify("revokeRule", bceError(tc.code, tc.status))
-		e, _ := cloud.AsError(err)
+		e := &cloud.Error{Cloud: Name, Action: "revokeRule", Code: tc.code, Message: "m", RequestID: "req-1", Status: tc.status}
+		classify(cloud.Request{Action: e.Action}, e)
 		if e.Kind != tc.kind || e.Attribute != tc.attr {
 			t.Errorf("%d %s: %v %q, want %v %q", tc.status, tc.code, e.Kind, e.Attribute, tc.kind, tc.attr)
 		}
 	}
-}
-
-func bceError(code string, status int) error {
-	return bce.NewBceServiceError(code, "m", "req-1", status)
 }

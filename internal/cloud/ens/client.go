@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
@@ -20,7 +21,7 @@ type client struct {
 // optionally endpoint. ENS's rule calls take no region: none is sent, and
 // the endpoint is ENS's central one unless set.
 func newClient(s map[string]string) (*client, error) {
-	rpc, err := alibaba.NewRPC(alibaba.API{Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
+	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +30,6 @@ func newClient(s map[string]string) (*client, error) {
 
 // call sends one action and returns its answer's time by the cloud's
 // clock.
-func (c *client) call(ctx context.Context, action string, p map[string]string, out any) (time.Time, error) {
-	answered, err := c.rpc.Call(ctx, action, p, out)
-	return answered, classify(action, err)
+func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+	return c.rpc.Call(ctx, req, out, classify)
 }

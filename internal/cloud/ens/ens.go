@@ -73,9 +73,8 @@ func New(s map[string]string) (*Backend, error) {
 // ones and no description.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
 	return cloud.AuthorizeEach(rules, func(_ int, r rule.Rule) (time.Time, error) {
-		p := alibaba.Params(r, false)
-		p["SecurityGroupId"] = groupID
-		return b.client.call(ctx, alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), p, nil)
+		req := cloud.Request{Action: alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
+		return b.client.call(ctx, req, nil)
 	})
 }
 
@@ -84,9 +83,8 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // RevokeSecurityGroup reference, which has no client token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	return cloud.RevokeEach(rules, func(_ int, r rule.Rule) error {
-		p := alibaba.Params(r, false)
-		p["SecurityGroupId"] = groupID
-		_, err := b.client.call(ctx, alibaba.ActionFor("RevokeSecurityGroup", r.Direction), p, nil)
+		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
+		_, err := b.client.call(ctx, req, nil)
 		return err
 	})
 }
@@ -96,7 +94,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // lower case. ENS has no rule ids, NIC types, peer groups or IPv6.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var a alibaba.DescribeAnswer
-	if _, err := b.client.call(ctx, "DescribeSecurityGroupAttribute", map[string]string{"SecurityGroupId": groupID}, &a); err != nil {
+	if _, err := b.client.call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID}, &a); err != nil {
 		return nil, err
 	}
 	rules := make([]rule.Rule, 0, len(a.Permissions.Permission))
@@ -104,4 +102,13 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		rules = append(rules, fromWire(p))
 	}
 	return rules, nil
+}
+
+// fromWire reads a described Permission as ECS does (alibaba.FromWire,
+// which also lower-cases ENS's "TCP" and "Accept"), without what ENS rules
+// do not have: rule ids, NIC types, descriptions and a local CIDR.
+func fromWire(p alibaba.Permission) rule.Rule {
+	r := alibaba.FromWire(p)
+	r.NativeID, r.NicType, r.Description, r.LocalCIDR = "", "", "", ""
+	return r
 }

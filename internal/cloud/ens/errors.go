@@ -10,24 +10,18 @@ import (
 // codes maps the error codes of the ENS RevokeSecurityGroup reference and ENS's
 // signature layer to what they mean for a Terraform user; ENS answers most with
 // HTTP 400.
-var codes = func() map[string]cloud.Verdict {
-	c := alibaba.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "")
-	for code, v := range map[string]cloud.Verdict{
-		"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
-		"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
-		"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
-		"AuthorizationLimitExceed":             {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
-		"MissingParameter":                     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "ENS needs protocol, port_range (-1/-1 is sent for protocols without ports) and an IPv4 cidr on every rule"},
-		"NoPermission":                         {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this ENS action (ens:AuthorizeSecurityGroup and friends)"},
-		"InvalidParameter":                     {Kind: cloud.KindInvalid, Hint: "ENS refused a parameter; the message names it"},
-		"ens.interface.error": {Kind: cloud.KindUnknown,
-			Hint: "ENS failed while calling its own back end; this often means the group is gone or still being set up: check security_group_id, then run the apply again"},
-		"CallInterface": {Kind: cloud.KindUnknown, Hint: "ENS failed while calling its own back end: run the apply again later"},
-	} {
-		c[code] = v
-	}
-	return c
-}()
+var codes = alibaba.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "", map[string]cloud.Verdict{
+	"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},
+	"InvalidSecurityGroupId.NotFound":      {Kind: cloud.KindGroupGone, Attribute: "security_group_id", Hint: "Check security_group_id: the ENS group does not exist"},
+	"SecurityGroupRuleConflict.Duplicated": {Kind: cloud.KindDuplicate},
+	"AuthorizationLimitExceed":             {Kind: cloud.KindInvalid, Attribute: "security_group_id", Hint: "The group has reached its rule quota: remove rules from it or use another group"},
+	"MissingParameter":                     {Kind: cloud.KindInvalid, Attribute: "cidr", Hint: "ENS needs protocol, port_range (-1/-1 is sent for protocols without ports) and an IPv4 cidr on every rule"},
+	"NoPermission":                         {Kind: cloud.KindAuth, Hint: "The AccessKey lacks the RAM permission for this ENS action (ens:AuthorizeSecurityGroup and friends)"},
+	"InvalidParameter":                     {Kind: cloud.KindInvalid, Hint: "ENS refused a parameter; the message names it"},
+	"ens.interface.error": {Kind: cloud.KindUnknown,
+		Hint: "ENS failed while calling its own back end; this often means the group is gone or still being set up: check security_group_id, then run the apply again"},
+	"CallInterface": {Kind: cloud.KindUnknown, Hint: "ENS failed while calling its own back end: run the apply again later"},
+})
 
 // parameterAttributes names the attribute behind each InvalidParameter.<field>.
 var parameterAttributes = map[string]string{
@@ -35,21 +29,14 @@ var parameterAttributes = map[string]string{
 	"SourceCidrIp": "cidr", "DestCidrIp": "cidr", "Policy": "policy", "Priority": "priority", "SecurityGroupId": "security_group_id",
 }
 
-// classify turns an SDK error into a *cloud.Error.
-func classify(action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	e, answered := alibaba.FromSDK(Name, action, err)
-	if !answered {
-		return e
-	}
+// classify sorts a refusal by its code.
+func classify(req cloud.Request, e *cloud.Error) {
 	alibaba.Classify(e, "", codes)
 	// ENS answers a describe of a group that no longer exists with
 	// ens.interface.error; the vendor's own provider reads it so
 	// (terraform-provider-alicloud DescribeEnsSecurityGroup), the
 	// document being silent.
-	if e.Code == "ens.interface.error" && action == "DescribeSecurityGroupAttribute" {
+	if e.Code == "ens.interface.error" && req.Action == "DescribeSecurityGroupAttribute" {
 		e.Kind, e.Attribute = cloud.KindGroupGone, "security_group_id"
 		e.Hint = "Check security_group_id: ENS could not describe the group, which its own provider reads as a group that does not exist"
 	}
@@ -60,5 +47,4 @@ func classify(action string, err error) error {
 			e.Hint = "ENS refused " + field
 		}
 	}
-	return e
 }

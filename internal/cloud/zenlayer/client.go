@@ -62,15 +62,17 @@ type failure struct {
 	Message   string `json:"message"`
 }
 
-// call sends one action and decodes its response into out (if not nil).
-// Every failure comes back as a classified *cloud.Error. It returns the
-// answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, action string, in, out any) (time.Time, error) {
-	body, err := json.Marshal(in)
+// call sends one action with req.Body as its JSON body (Zenlayer's
+// actions name their group there) and decodes its response into out (if
+// not nil). Every failure comes back as a classified *cloud.Error. It
+// returns the answer's time by the cloud's clock.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+	action := req.Action
+	body, err := json.Marshal(req.Body)
 	if err != nil {
 		return time.Time{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+path, bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+path, bytes.NewReader(body))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -78,16 +80,16 @@ func (c *client) call(ctx context.Context, action string, in, out any) (time.Tim
 	// The SDK signs the configured domain string, port included, which is
 	// also what Go sends as Host.
 	signature := zc2.Sign(c.secret, contentType, c.endpoint.Host, timestamp, body)
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-ZC-Action", action)
-	req.Header.Set("X-ZC-Version", apiVersion)
-	req.Header.Set("X-ZC-Service", service)
-	req.Header.Set("X-ZC-Timestamp", timestamp)
-	req.Header.Set("X-ZC-Signature-Method", zc2.Algorithm)
-	req.Header.Set("X-ZC-Request-Client", "terraform-provider-secgroup")
-	req.Header.Set("Authorization", zc2.Authorization(c.accessKey, signature))
+	hreq.Header.Set("Content-Type", contentType)
+	hreq.Header.Set("X-ZC-Action", action)
+	hreq.Header.Set("X-ZC-Version", apiVersion)
+	hreq.Header.Set("X-ZC-Service", service)
+	hreq.Header.Set("X-ZC-Timestamp", timestamp)
+	hreq.Header.Set("X-ZC-Signature-Method", zc2.Algorithm)
+	hreq.Header.Set("X-ZC-Request-Client", "terraform-provider-secgroup")
+	hreq.Header.Set("Authorization", zc2.Authorization(c.accessKey, signature))
 
-	reply, err := cloud.Send(c.http, req, Name, action)
+	reply, err := cloud.Send(c.http, hreq, Name, action)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -98,7 +100,8 @@ func (c *client) call(ctx context.Context, action string, in, out any) (time.Tim
 		if json.Unmarshal(reply.Body, &f) != nil || f.Code == "" {
 			f.Message = strings.TrimSpace(http.StatusText(reply.Status) + " " + cloud.Excerpt(reply.Body))
 		}
-		e := classify(action, reply.Status, f)
+		e := &cloud.Error{Cloud: Name, Action: action, Code: f.Code, Message: f.Message, RequestID: f.RequestID, Status: reply.Status}
+		classify(req, e)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
 		return answered, e
 	}

@@ -42,28 +42,27 @@ var codes = map[string]cloud.Verdict{
 	"REQUEST_TIMED_OUT":             {Kind: cloud.KindTransient},
 }
 
-// classify turns an error answer into a *cloud.Error. Zenlayer does not
+// classify sorts a refusal by its code and status. Zenlayer does not
 // document its authentication codes, so they are recognised by status
 // (401) and by name.
-func classify(action string, status int, f failure) *cloud.Error {
-	e := &cloud.Error{Cloud: Name, Action: action, Code: f.Code, Message: f.Message, RequestID: f.RequestID, Status: status}
-	v, ok := codes[f.Code]
+func classify(_ cloud.Request, e *cloud.Error) {
+	status := e.Status
+	v, ok := codes[e.Code]
 	switch {
 	case ok:
 	case cloud.RetriedStatus(status):
 		v.Kind = cloud.KindTransient
-	case strings.Contains(f.Code, "TIMESTAMP") || strings.Contains(f.Code, "EXPIRED"):
+	case strings.Contains(e.Code, "TIMESTAMP") || strings.Contains(e.Code, "EXPIRED"):
 		v = cloud.Verdict{Kind: cloud.KindAuth, Hint: "The request's time differs too much from Zenlayer's: check this machine's clock"}
-	case status == http.StatusUnauthorized || containsAny(f.Code, "SIGNATURE", "ACCESS_KEY", "AUTH", "CREDENTIAL"):
+	case status == http.StatusUnauthorized || containsAny(e.Code, "SIGNATURE", "ACCESS_KEY", "AUTH", "CREDENTIAL"):
 		v = cloud.Verdict{Kind: cloud.KindAuth, Hint: credentialsHint}
-	case containsAny(f.Code, "PERMISSION", "UNAUTHORIZED", "FORBIDDEN"):
+	case containsAny(e.Code, "PERMISSION", "UNAUTHORIZED", "FORBIDDEN"):
 		v = cloud.Verdict{Kind: cloud.KindAuth, Hint: "The access key lacks the permission for this action"}
 	default:
 		v.Kind = cloud.KindUnknown
 	}
 	v.Apply(e)
-	e.Throttled = f.Code == "REQUEST_LIMIT_EXCEEDED" || status == http.StatusTooManyRequests
-	return e
+	e.Throttled = e.Code == "REQUEST_LIMIT_EXCEEDED" || status == http.StatusTooManyRequests
 }
 
 func containsAny(s string, parts ...string) bool {

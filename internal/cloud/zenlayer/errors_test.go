@@ -69,7 +69,7 @@ func TestDocumentedCodes(t *testing.T) {
 		{401, "AUTH_FAILED_TIMESTAMP_EXPIRED", cloud.KindAuth, ""},
 		{400, "SOMETHING_ELSE", cloud.KindUnknown, ""},
 	} {
-		e := classify("RevokeSecurityGroupRules", tc.status, failure{Code: tc.code, Message: "m", RequestID: "T1"})
+		e := refusal(tc.status, tc.code)
 		if e.Kind != tc.kind || e.Attribute != tc.attr {
 			t.Errorf("%d %s: kind %v attribute %q, want %v %q", tc.status, tc.code, e.Kind, e.Attribute, tc.kind, tc.attr)
 		}
@@ -77,8 +77,15 @@ func TestDocumentedCodes(t *testing.T) {
 			t.Errorf("%s: an invalid request needs a hint", tc.code)
 		}
 	}
-	e := classify("RevokeSecurityGroupRules", 403, failure{Code: "OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT", Message: "m", RequestID: "T1"})
+	e := refusal(403, "OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT")
 	if msg := e.Error(); !strings.Contains(msg, "default security group") || !strings.Contains(msg, "T1") || !strings.Contains(msg, "HTTP 403") {
 		t.Errorf("message %q", msg)
 	}
+}
+
+// refusal is a revoke's refusal as call reads it, classified.
+func refusal(status int, code string) *cloud.Error {
+	e := &cloud.Error{Cloud: Name, Action: "RevokeSecurityGroupRules", Code: code, Message: "m", RequestID: "T1", Status: status}
+	classify(cloud.Request{Action: e.Action}, e)
+	return e
 }
