@@ -7,14 +7,17 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
-// Codes maps the rule-level error codes of the ECS API, those of vendor the ECS
-// RevokeSecurityGroup reference, of the Apsara Stack RevokeSecurityGroup
-// reference and of the 2024-07-08 revoke change among them, to what they mean
-// for a Terraform user. Codes that name a cloud's own settings (credentials,
-// region) are each cloud's.
+// Codes maps the rule-level error codes of the ECS API to what they mean
+// for a Terraform user: those of the ECS RevokeSecurityGroup reference, and
+// those of the change of July 8, 2024 that the current RevokeSecurityGroup
+// page notes (a revoke of a rule that does not exist fails with
+// InvalidParam.SecurityGroupRuleId), among them. Apsara Stack's gateway
+// passes ECS's codes through. Codes that name a cloud's own settings
+// (credentials, region) are each cloud's.
 var Codes = map[string]cloud.Verdict{
-	// The rule is gone: the code of the ECS RevokeSecurityGroup reference, the
-	// 2024-07-08 codes, and the codes ECS answers for unknown rule ids.
+	// The rule is gone: the code of the ECS RevokeSecurityGroup reference,
+	// the codes of the July 8, 2024 change, and the codes ECS answers for
+	// unknown rule ids.
 	"InvalidGroupAuthItem.NotFound":         {Kind: cloud.KindRuleGone},
 	"InvalidSecurityGroupRule.RuleNotExist": {Kind: cloud.KindRuleGone},
 	"InvalidParam.SecurityGroupRuleId":      {Kind: cloud.KindRuleGone},

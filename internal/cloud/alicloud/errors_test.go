@@ -25,7 +25,7 @@ func failure(action string, err error) error {
 }
 
 // How every error code of the ECS RevokeSecurityGroup reference, and of the
-// 2024-07-08 revoke change, ends on Delete: success (gone) or a diagnostic
+// July 8, 2024 revoke change, ends on Delete: success (gone) or a diagnostic
 // on the attribute to fix.
 func TestDocumentedCodes(t *testing.T) {
 	for _, tc := range []struct {
@@ -46,7 +46,7 @@ func TestDocumentedCodes(t *testing.T) {
 		{404, "InvalidRegionId.NotFound", cloud.KindInvalid, ""},
 		{404, "InvalidSecurityGroupId.NotFound", cloud.KindGroupGone, "security_group_id"},
 		{404, "InvalidSourceGroupId.NotFound", cloud.KindRuleGone, "peer_security_group_id"},
-		// 2024-07-08 and rule-id codes.
+		// July 8, 2024 and rule-id codes.
 		{400, "InvalidSecurityGroupRule.RuleNotExist", cloud.KindRuleGone, ""},
 		{400, "InvalidParam.SecurityGroupRuleId", cloud.KindRuleGone, ""},
 		{404, "InvalidSecurityGroupRuleId.NotFound", cloud.KindRuleGone, ""},

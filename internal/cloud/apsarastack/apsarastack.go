@@ -68,10 +68,11 @@ func New(s map[string]string) (*Backend, error) {
 	return &Backend{client: c, PageSize: 1000}, nil
 }
 
-// Authorize adds rules one call each, sending the flat rule parameters of
-// the revoke (the Apsara Stack RevokeSecurityGroup reference lists them)
-// and the description; the ClientToken (one per rule, derived from the
-// caller's) makes retries of a write that landed harmless.
+// Authorize adds rules one call each with the flat rule parameters and the
+// description, the parameters the Apsara Stack RevokeSecurityGroup
+// reference lists (AuthorizeSecurityGroup of ECS 2014-05-26 takes the
+// same), and a ClientToken (one per rule, derived from the caller's) that
+// makes retries of a write that landed harmless.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (time.Time, error) {
 	return cloud.AuthorizeEach(rules, func(i int, r rule.Rule) (time.Time, error) {
 		return b.client.call(ctx, ruleCall("AuthorizeSecurityGroup", groupID, r, true, cloud.ItemToken(clientToken, i, len(rules))), nil)
@@ -81,8 +82,9 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // Revoke removes rules one call each with every parameter of the Apsara Stack
 // RevokeSecurityGroup reference the rule sets (SourceGroupId, Policy,
 // SourcePortRange, Priority, SourceGroupOwnerId/Account, Ipv6SourceCidrIp,
-// Ipv6DestCidrIp, NicType, PortRange, SourceCidrIp, IpProtocol, DestCidrIp; the
-// Dest* twins on egress) and the revoke's own ClientToken (one per rule,
+// Ipv6DestCidrIp, NicType, PortRange, SourceCidrIp, IpProtocol, DestCidrIp;
+// RevokeSecurityGroupEgress names the peer by their Dest* twins) and the
+// revoke's own ClientToken (one per rule,
 // derived from the caller's), which the reference says must be unique
 // between different requests: only this revoke's retries send it again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {

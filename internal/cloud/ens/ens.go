@@ -2,8 +2,9 @@
 // through the core of the vendor's SDK (github.com/aliyun/alibaba-cloud-sdk-go,
 // API 2017-11-10; see alibaba.RPC): AuthorizeSecurityGroup[Egress] to create,
 // DescribeSecurityGroupAttribute to read, RevokeSecurityGroup for ingress and
-// RevokeSecurityGroupEgress for egress to delete (the ENS RevokeSecurityGroup
-// reference). It shares the SDK plumbing and rule semantics of the Alibaba
+// RevokeSecurityGroupEgress for egress to delete (the ENS
+// RevokeSecurityGroupEgress reference, and its ingress twin
+// RevokeSecurityGroup). It shares the SDK plumbing and rule semantics of the Alibaba
 // family (package alibaba).
 package ens
 
@@ -29,9 +30,10 @@ func Definition() cloud.Cloud {
 		Name:  Name,
 		Title: "Alibaba ENS",
 		Capabilities: cloud.Capabilities{
-			// The ENS RevokeSecurityGroup reference: tcp, udp, icmp, gre, all;
-			// IPv4 only; no peer groups, no NIC types, no description on the
-			// rule calls.
+			// The ENS RevokeSecurityGroupEgress reference: tcp, udp, icmp,
+			// gre, all; IPv4 only; priorities 1-100 (default 1); accept or
+			// drop (default accept); no peer groups, NIC types or
+			// descriptions among its parameters.
 			Protocols:       []string{rule.TCP, rule.UDP, rule.ICMP, rule.GRE, rule.All},
 			Policies:        []string{rule.Accept, rule.Drop},
 			MinPriority:     1,
@@ -66,11 +68,12 @@ func New(s map[string]string) (*Backend, error) {
 
 // Authorize adds rules one call each: ENS has no batches and no client token
 // (engine.Client recognises its own retried write). The rule parameters are
-// those the ENS RevokeSecurityGroup reference lists, which are ECS's
+// those the ENS RevokeSecurityGroupEgress reference lists, which are ECS's
 // (alibaba.Params): IpProtocol lower-case, PortRange and SourcePortRange
 // "start/end" ("-1/-1" without ports), Policy, Priority, and the peer as
-// SourceCidrIp on ingress, DestCidrIp on egress. Authorize sends the same
-// ones and no description.
+// DestCidrIp on egress (SourceCidrIp on ingress, as ENS's
+// RevokeSecurityGroup page names it). Authorize sends the same ones and no
+// description.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
 	return cloud.AuthorizeEach(rules, func(_ int, r rule.Rule) (time.Time, error) {
 		req := cloud.Request{Action: alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
@@ -80,7 +83,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 
 // Revoke removes rules one call each: RevokeSecurityGroup for ingress,
 // RevokeSecurityGroupEgress for egress, with the parameters of the ENS
-// RevokeSecurityGroup reference, which has no client token.
+// RevokeSecurityGroupEgress reference, which has no client token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	return cloud.RevokeEach(rules, func(_ int, r rule.Rule) error {
 		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}

@@ -7,8 +7,8 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
-// codes maps the error codes of the ENS RevokeSecurityGroup reference and ENS's
-// signature layer to what they mean for a Terraform user; ENS answers most with
+// codes maps the error codes of the ENS RevokeSecurityGroupEgress reference
+// (RevokeSecurityGroup lists the same) and ENS's signature layer to what they mean for a Terraform user; ENS answers most with
 // HTTP 400.
 var codes = alibaba.SettingCodes("ens", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "", map[string]cloud.Verdict{
 	"SecurityGroupRule.NotFound":           {Kind: cloud.KindRuleGone},

@@ -45,9 +45,9 @@ func (id *ruleID) UnmarshalJSON(b []byte) error {
 }
 
 // toWire spells a rule as RuleInfo: lower-case protocol, "start/end" ports
-// ("22/22" for one port) and "-1/-1" for protocols without ports, the cloud's
-// defaults (accept, priority 1) written out, as the example of the Zenlayer
-// RevokeSecurityGroupRules reference does. withDescription adds the description
+// ("22/22" for one port, as the example of the Zenlayer
+// RevokeSecurityGroupRules reference spells it) and "-1/-1" for protocols
+// without ports, policy and priority written out as that example does. withDescription adds the description
 // (authorize); a revoke names the rule by the fields the Zenlayer
 // RevokeSecurityGroupRules reference lists.
 func toWire(r rule.Rule, withDescription bool) ruleInfo {

@@ -44,9 +44,12 @@ func idempotent(h handler) handler {
 const MaxRules = 200
 
 // RevokeMissing is the behaviour switch that chooses how a revoke by
-// content of a rule that does not exist answers: "success" (the older
-// documented no-op), or one of the documented codes. The default is the
-// 2024-07-08 behaviour, InvalidSecurityGroupRule.RuleNotExist.
+// content of a rule that does not exist answers: "success" (the no-op the
+// ECS RevokeSecurityGroup reference implies), or one of the codes below.
+// The default is an error, as after the change of July 8, 2024 that the
+// current RevokeSecurityGroup page notes (it names
+// InvalidParam.SecurityGroupRuleId; implementations answer
+// InvalidSecurityGroupRule.RuleNotExist too, which is the default).
 const RevokeMissing = "revoke_missing"
 
 var revokeMissingAnswers = map[string]*apiError{

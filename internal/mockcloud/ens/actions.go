@@ -33,7 +33,7 @@ func revoke(_ *store.Tx, g *store.Group, p Permission) (map[string]any, *fronten
 // ENS's own provider expects of DescribeSecurityGroupAttribute (the
 // alicloud provider's DescribeEnsSecurityGroup reads it as "not found");
 // the write actions answer InvalidSecurityGroupId.NotFound, as the ENS
-// RevokeSecurityGroup reference lists.
+// RevokeSecurityGroupEgress reference lists.
 func describe(tx *store.Tx, params map[string]string) (map[string]any, *frontend.Error) {
 	g, e := group(tx, params)
 	if e != nil && e.Code == "InvalidSecurityGroupId.NotFound" {

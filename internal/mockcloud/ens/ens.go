@@ -2,7 +2,8 @@
 // API 2017-11-10: ECS's RPC transport (package alicloud: parameters, V1/V3
 // signatures, error body) with ENS's own rules: one flat rule per call,
 // lower-case IpProtocol only, integer Priority, no IPv6, no rule ids, 400
-// for most errors, and the codes of the ENS RevokeSecurityGroup reference.
+// for most errors, and the codes of the ENS RevokeSecurityGroupEgress
+// reference.
 package ens
 
 import (

@@ -88,7 +88,9 @@ func authorize(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 }
 
 // revoke removes every named rule or none: a rule that does not exist
-// fails the whole call, as the Zenlayer RevokeSecurityGroupRules reference documents.
+// fails the whole call with INVALID_SECURITY_GROUP_RULE_NOT_FOUND (the
+// Zenlayer RevokeSecurityGroupRules reference documents the code and no
+// partial success; the mock takes the strict reading).
 func revoke(tx *store.Tx, body []byte) (map[string]any, *apiError) {
 	g, in, e := writableGroup(tx, body)
 	if e != nil {

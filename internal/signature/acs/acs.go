@@ -1,7 +1,8 @@
 // Package acs computes Alibaba Cloud API signatures: V1 (HMAC-SHA1 over the
 // RPC parameters) and V3 (ACS3-HMAC-SHA256 over a canonical request), as
-// Alibaba Cloud's signature documentation gives them. mockcloud verifies requests
-// with it; the provider itself signs through the vendor SDK.
+// Alibaba Cloud's signature documentation gives them. mockcloud verifies
+// requests with it; the provider signs ECS and ENS calls through the vendor
+// SDK and Apsara Stack's gateway calls with V1Sign.
 package acs
 
 import (
