@@ -68,27 +68,10 @@ type addition struct {
 func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (warning *PlanWarning, err error) {
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)
-	g.mu.Lock()
-	needRead := ch.Add != nil && (g.tally == nil || g.tally.epoch != epoch || !g.tally.read)
-	g.mu.Unlock()
-	var rules []rule.Rule
-	if needRead {
-		if rules, err = g.read(ctx, c); err != nil {
-			g.mu.Lock()
-			refreshedGone := cloud.KindOf(err) == cloud.KindGroupGone && g.goneAtRefresh(epoch)
-			g.mu.Unlock()
-			if refreshedGone {
-				// The refresh found the group gone and dropped its rules
-				// from state. Terraform refreshes a destroy with a plan
-				// like this one, which must not fail for it: say it.
-				return &PlanWarning{Summary: "Security Group No Longer Exists",
-					Detail: fmt.Sprintf("security group %s no longer exists: its rules were dropped from the state, and creating them again will fail unless the group is created first (%v)", groupID, err)}, nil
-			}
-			return nil, err
-		}
+	rules, read, warning, err := c.readForPlan(ctx, g, groupID, epoch, ch)
+	if warning != nil || err != nil {
+		return warning, err
 	}
-	caps := c.Cloud.Capabilities
-	identity := caps.Identity
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	t := g.tally
@@ -96,9 +79,44 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		t = &tally{epoch: epoch, warned: map[string]bool{}}
 		g.tally = t
 	}
-	if needRead && !t.read {
+	if read && !t.read {
 		t.baseline, t.read = rules, true
 	}
+	add, adds := t.record(ch)
+	if !adds || c.quota <= 0 {
+		return nil, nil
+	}
+	return c.checkQuota(groupID, t, add.rule)
+}
+
+// readForPlan reads the group when this change is the command's first to
+// add to it. A group the refresh found gone is a warning, not an error:
+// Terraform refreshes a destroy with a plan like this one, which must not
+// fail for it.
+func (c *Client) readForPlan(ctx context.Context, g *group, groupID string, epoch uint64, ch PlanChange) (rules []rule.Rule, read bool, warning *PlanWarning, err error) {
+	g.mu.Lock()
+	read = ch.Add != nil && (g.tally == nil || g.tally.epoch != epoch || !g.tally.read)
+	g.mu.Unlock()
+	if !read {
+		return nil, false, nil, nil
+	}
+	if rules, err = g.read(ctx, c); err == nil {
+		return rules, true, nil, nil
+	}
+	g.mu.Lock()
+	refreshedGone := cloud.KindOf(err) == cloud.KindGroupGone && g.goneAtRefresh(epoch)
+	g.mu.Unlock()
+	if !refreshedGone {
+		return nil, false, nil, err
+	}
+	return nil, false, &PlanWarning{Summary: "Security Group No Longer Exists",
+		Detail: fmt.Sprintf("security group %s no longer exists: its rules were dropped from the state, and creating them again will fail unless the group is created first (%v)", groupID, err)}, nil
+}
+
+// record adds one change to the tally and returns the rule it adds, if
+// any. A replacement's new rule counts once, though Terraform plans it
+// twice.
+func (t *tally) record(ch PlanChange) (add addition, adds bool) {
 	for _, r := range []*rule.Rule{ch.Remove, ch.Keep} {
 		if r != nil {
 			t.reached = append(t.reached, *r)
@@ -108,65 +126,81 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		t.removed = append(t.removed, *ch.Remove)
 	}
 	if ch.Add == nil {
-		return nil, nil
+		return addition{}, false
 	}
-	add := addition{rule: *ch.Add, unknown: ch.AddUnknown}
-	switch {
+	add = addition{rule: *ch.Add, unknown: ch.AddUnknown}
+	switch i := slices.Index(t.replacing, add); {
 	case ch.Replacement:
 		// Its second plan, as a create, is this add again.
 		t.replacing = append(t.replacing, add)
 		t.added = append(t.added, add)
-	case slices.Contains(t.replacing, add):
-		t.replacing = slices.Delete(t.replacing, slices.Index(t.replacing, add), slices.Index(t.replacing, add)+1)
+	case i >= 0:
+		t.replacing = slices.Delete(t.replacing, i, i+1)
 	default:
 		t.added = append(t.added, add)
 	}
-	if c.quota <= 0 {
-		return nil, nil
-	}
-	dim := func(r rule.Rule) string {
-		if caps.QuotaPerDirection {
-			return r.Direction
-		}
-		return ""
-	}
-	d := dim(add.rule)
-	// What the group holds after the plan: its rules the plan does not
-	// remove, and the rules it adds that the group does not hold already
-	// (a rule the group holds, created again, is a `-replace` of it, or a
-	// duplicate that will fail).
-	var kept []rule.Rule
-	held, unreached := 0, 0
+	return add, true
+}
+
+// projection is what a group holds after the plan so far, in the quota's
+// dimension of one rule (its direction, or the whole group).
+type projection struct {
+	// held: the group's rules now; kept: those the plan does not remove;
+	// unreached: kept rules the plan has not reached yet (it may still
+	// remove them); added: the rules the plan adds; rules: what the group
+	// will hold.
+	held, kept, unreached, added, rules int
+}
+
+// project counts the group after the plan: its rules the plan does not
+// remove, and the rules it adds that the group does not hold already (a
+// rule the group holds, created again, is a `-replace` of it, or a
+// duplicate that will fail). An added rule not known yet counts as one of
+// its own.
+func (t *tally) project(identity rule.Identity, inDimension func(rule.Rule) bool) projection {
+	var p projection
+	var kept, known []rule.Rule
 	for _, r := range t.baseline {
-		if dim(r) != d {
+		if !inDimension(r) {
 			continue
 		}
-		held++
+		p.held++
 		if identity.Find(t.removed, r) >= 0 {
 			continue
 		}
 		kept = append(kept, r)
 		if identity.Find(t.reached, r) < 0 {
-			unreached++
+			p.unreached++
 		}
 	}
-	projected := len(kept)
-	var known []rule.Rule
-	added := 0
+	p.kept, p.rules = len(kept), len(kept)
 	for _, a := range t.added {
-		if dim(a.rule) != d {
+		if !inDimension(a.rule) {
 			continue
 		}
-		added++
+		p.added++
 		if !a.unknown && (identity.Find(kept, a.rule) >= 0 || identity.Find(known, a.rule) >= 0) {
 			continue
 		}
 		if !a.unknown {
 			known = append(known, a.rule)
 		}
-		projected++
+		p.rules++
 	}
-	if projected <= c.quota {
+	return p
+}
+
+// checkQuota tells whether the rules planned so far may take the group
+// past its quota in added's dimension: an error when certain, a warning
+// (once per dimension and command) when it depends on rules not reached.
+func (c *Client) checkQuota(groupID string, t *tally, added rule.Rule) (*PlanWarning, error) {
+	caps := c.Cloud.Capabilities
+	d := ""
+	if caps.QuotaPerDirection {
+		d = added.Direction
+	}
+	p := t.project(caps.Identity, func(r rule.Rule) bool { return !caps.QuotaPerDirection || r.Direction == d })
+	if p.rules <= c.quota {
 		return nil, nil
 	}
 	where := "security group " + groupID
@@ -176,14 +210,14 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		limit = fmt.Sprintf("%s allows %d %s rules per group", c.Cloud.Title, c.quota, d)
 	}
 	fix := fmt.Sprintf("remove rules from it, use another group, or set rule_quota in the %s block of the provider if the account's quota is higher", c.Cloud.Name)
-	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", held, added, held-len(kept))
-	if projected-unreached > c.quota {
-		return nil, fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, projected, counts, limit, fix)
+	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", p.held, p.added, p.held-p.kept)
+	if p.rules-p.unreached > c.quota {
+		return nil, fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, p.rules, counts, limit, fix)
 	}
 	if t.warned[d] {
 		return nil, nil
 	}
 	t.warned[d] = true
 	return &PlanWarning{Summary: "Rule Quota May Be Exceeded", Detail: fmt.Sprintf("%s would hold %d rules after this plan (%s), unless the plan removes some of the %d rules of the group it has not reached yet; %s. If the apply fails with the quota, %s.",
-		where, projected, counts, unreached, limit, fix)}, nil
+		where, p.rules, counts, p.unreached, limit, fix)}, nil
 }

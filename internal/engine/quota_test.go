@@ -201,3 +201,34 @@ func TestPlanQuotaReadFailureFailsThePlan(t *testing.T) {
 		t.Fatalf("credentials refused, no quota: %v", err)
 	}
 }
+
+// The projection of a group after a plan, step by step: what the group
+// holds, keeps, has not reached, gains, and ends with.
+func TestTallyProjection(t *testing.T) {
+	a, b, c, d := tcp(1), tcp(2), tcp(3), tcp(4)
+	all := func(rule.Rule) bool { return true }
+	for _, tc := range []struct {
+		name    string
+		changes []PlanChange
+		want    projection
+	}{
+		{"nothing planned", nil, projection{held: 2, kept: 2, unreached: 2, rules: 2}},
+		{"one kept, one added", []PlanChange{{Keep: &a}, {Add: &c}}, projection{held: 2, kept: 2, unreached: 1, added: 1, rules: 3}},
+		{"one removed", []PlanChange{{Remove: &b}}, projection{held: 2, kept: 1, unreached: 1, rules: 1}},
+		{"a held rule created again adds nothing", []PlanChange{{Add: &a}}, projection{held: 2, kept: 2, unreached: 2, added: 1, rules: 2}},
+		{"a replacement counts once though planned twice", []PlanChange{{Remove: &a, Add: &d, Replacement: true}, {Add: &d}},
+			projection{held: 2, kept: 1, unreached: 1, added: 1, rules: 2}},
+		{"unknown adds each count", []PlanChange{{Add: &c, AddUnknown: true}, {Add: &c, AddUnknown: true}},
+			projection{held: 2, kept: 2, unreached: 2, added: 2, rules: 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tl := &tally{baseline: []rule.Rule{a, b}, read: true}
+			for _, ch := range tc.changes {
+				tl.record(ch)
+			}
+			if got := tl.project(rule.Identity{}, all); got != tc.want {
+				t.Errorf("projection %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
