@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -55,7 +56,7 @@ func TestAuthorizeEach(t *testing.T) {
 		}
 		return t0, nil
 	})
-	if err != bad || len(seen) != 2 {
+	if !errors.Is(err, bad) || len(seen) != 2 {
 		t.Fatalf("the first error stops the rest: %v after %v", err, seen)
 	}
 }

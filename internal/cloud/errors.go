@@ -13,23 +13,23 @@ type Kind int
 const (
 	// KindUnknown errors are reported as they are.
 	KindUnknown Kind = iota
-	// KindRuleGone: the rule does not exist. Delete succeeds; Read drops
-	// the rule from state.
+	// KindRuleGone means the rule does not exist: Delete succeeds, Read
+	// drops the rule from state.
 	KindRuleGone
-	// KindGroupGone: the security group does not exist, so neither does
-	// the rule.
+	// KindGroupGone means the security group does not exist, so neither
+	// does the rule.
 	KindGroupGone
-	// KindDuplicate: the rule already exists.
+	// KindDuplicate means the rule already exists.
 	KindDuplicate
-	// KindTransient: throttling, 5xx, dropped connections: retried with
+	// KindTransient is throttling, 5xx, dropped connections: retried with
 	// backoff until the timeout.
 	KindTransient
-	// KindInvalid: the request is wrong; the diagnostic says what to change.
+	// KindInvalid means the request is wrong; the diagnostic says what to change.
 	KindInvalid
-	// KindAuth: credentials are wrong or lack permission.
+	// KindAuth means the credentials are wrong or lack permission.
 	KindAuth
-	// KindBusy: the group cannot be changed now but will be (for example
-	// it is not yet available); retried like transient errors.
+	// KindBusy means the group cannot be changed now but will be (for
+	// example it is not yet available); retried like transient errors.
 	KindBusy
 )
 

@@ -210,7 +210,7 @@ func buildTofu(version string) func(string) error {
 		}
 		defer os.RemoveAll(src)
 		if out, err := exec.Command("cp", "-r", mod.Dir+"/.", src).CombinedOutput(); err != nil {
-			return fmt.Errorf("copying the source: %v: %s", err, out)
+			return fmt.Errorf("copying the source: %w: %s", err, out)
 		}
 		_ = exec.Command("chmod", "-R", "u+w", src).Run()
 		cmd := exec.Command("go", "build", "-o", path, "./cmd/tofu")

@@ -28,7 +28,7 @@ func controlAPI(st *store.Store) http.Handler {
 			AvailableAfterSeconds float64 `json:"available_after_seconds"`
 		}
 		if err := decode(r, &in); err != nil || in.Cloud == "" || in.ID == "" {
-			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud","id","region","status","default","available_after_seconds"}: %v`, err))
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud","id","region","status","default","available_after_seconds"}: %w`, err))
 			return
 		}
 		g := in.Group
@@ -109,7 +109,7 @@ func controlAPI(st *store.Store) http.Handler {
 	mux.HandleFunc("POST /_mock/behavior", func(w http.ResponseWriter, r *http.Request) {
 		var b map[string]string
 		if err := decode(r, &b); err != nil || b["cloud"] == "" {
-			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud": "...", "<switch>": "<value>"}: %v`, err))
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"cloud": "...", "<switch>": "<value>"}: %w`, err))
 			return
 		}
 		for k, v := range b {
@@ -127,7 +127,7 @@ func controlAPI(st *store.Store) http.Handler {
 			OffsetSeconds *float64 `json:"offset_seconds"`
 		}
 		if err := decode(r, &in); err != nil || in.OffsetSeconds == nil {
-			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"offset_seconds": N} (negative: the cloud's clock behind this machine's): %v`, err))
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"offset_seconds": N} (negative: the cloud's clock behind this machine's): %w`, err))
 			return
 		}
 		st.SetClockOffset(time.Duration(*in.OffsetSeconds * float64(time.Second)))

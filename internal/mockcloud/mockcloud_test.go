@@ -83,7 +83,7 @@ func TestControlAPI(t *testing.T) {
 
 	// A vendor call lands in the call log with its status and code.
 	call(t, c, "POST", s.URL+"/?Action=DescribeSecurityGroupAttribute&Version=2014-05-26", "")
-	req, _ := http.NewRequest("GET", s.URL+"/_mock/calls", nil)
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/_mock/calls", nil)
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +126,8 @@ func TestTLSMode(t *testing.T) {
 			t.Fatalf("%s: %d", host, status)
 		}
 	}
-	if _, err := http.Get(s.URL + "/_mock/state"); err == nil {
+	if resp, err := http.Get(s.URL + "/_mock/state"); err == nil {
+		resp.Body.Close()
 		t.Fatal("a client that does not trust the CA must fail")
 	}
 }

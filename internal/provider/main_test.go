@@ -32,6 +32,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer tlsMock.Close()
-	os.Setenv("SSL_CERT_FILE", ca)
+	if err := os.Setenv("SSL_CERT_FILE", ca); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	return m.Run()
 }

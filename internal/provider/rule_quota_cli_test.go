@@ -40,7 +40,7 @@ variable "description" {
 			run := func(args ...string) string {
 				t.Helper()
 				out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
-				if code != 0 && !(args[0] == "plan" && code == 2) {
+				if code != 0 && (args[0] != "plan" || code != 2) {
 					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
 				}
 				if strings.Contains(out, "Rule Quota") {

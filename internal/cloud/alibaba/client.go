@@ -121,7 +121,7 @@ func (c *RPC) send(ctx context.Context, r cloud.Request, out any) (time.Time, er
 	dec := json.NewDecoder(bytes.NewReader(resp.GetHttpContentBytes()))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return answered, fmt.Errorf("%w to %s: %v", errUnreadable, r.Action, err)
+		return answered, fmt.Errorf("%w to %s: %w", errUnreadable, r.Action, err)
 	}
 	return answered, nil
 }

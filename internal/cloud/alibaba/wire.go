@@ -166,7 +166,7 @@ func Modify(groupID string, r rule.Rule) cloud.Request {
 // or a number: ECS's SDK types Priority as a string, ENS's as an integer,
 // and stacks differ.
 type Permission struct {
-	SecurityGroupRuleId     Text `json:"SecurityGroupRuleId"` //nolint:revive // the API's names
+	SecurityGroupRuleId     Text `json:"SecurityGroupRuleId"`
 	Direction               Text `json:"Direction"`
 	IpProtocol              Text `json:"IpProtocol"`
 	PortRange               Text `json:"PortRange"`
@@ -196,7 +196,7 @@ type Permission struct {
 type DescribeAnswer struct {
 	NextToken Text `json:"NextToken"`
 	// VpcId is empty for a group of the classic network.
-	VpcId       Text `json:"VpcId"` //nolint:revive // the API's name
+	VpcId       Text `json:"VpcId"`
 	Permissions struct {
 		Permission []Permission `json:"Permission"`
 	} `json:"Permissions"`

@@ -26,7 +26,7 @@ const gatewayHint = "The Apsara Stack gateway refused the call: check endpoint, 
 // gateways that pass ECS's answer through send it.
 type answer struct {
 	RequestID         string          `json:"RequestID"`
-	RequestId         string          `json:"RequestId"` //nolint:revive // ECS's spelling
+	RequestId         string          `json:"RequestId"` // ECS's spelling
 	Code              string          `json:"Code"`
 	Message           string          `json:"Message"`
 	ResultCode        json.RawMessage `json:"resultCode"`

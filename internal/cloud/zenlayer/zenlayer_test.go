@@ -176,7 +176,7 @@ func TestTolerantDecoding(t *testing.T) {
 			_, _ = w.Write([]byte(`{"requestId":"T1","response":{"totalCount":1,"dataSet":[{"securityGroupId":"g","ruleInfos":[{"ruleId":"abc","direction":"ingress","policy":"accept","priority":1,"ipProtocol":"TCP","portRange":"80","cidrIp":"10.0.0.1"}]}]}}`))
 		},
 		"AuthorizeSecurityGroupRules": func(w http.ResponseWriter) {
-			w.WriteHeader(502)
+			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte(`<html>bad gateway</html>`))
 		},
 		"RevokeSecurityGroupRules": func(w http.ResponseWriter) { _, _ = w.Write([]byte(`not json`)) },

@@ -299,13 +299,13 @@ func describe(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
 	default:
 		return nil, errorf(400, "InvalidDirection.Malformed", "The specified parameter \"Direction\" is not valid.")
 	}
-	max := 500
+	pageSize := 500
 	if v := req.params["MaxResults"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 10 || n > 1000 {
 			return nil, errorf(400, "InvalidMaxResults.Malformed", "The specified parameter \"MaxResults\" is not valid: it must be 10 to 1000.")
 		}
-		max = n
+		pageSize = n
 	}
 	start := 0
 	if tok := req.params["NextToken"]; tok != "" {
@@ -336,7 +336,7 @@ func describe(a *API, tx *store.Tx, req *request) (map[string]any, *apiError) {
 	page := []*permission{}
 	next := ""
 	if start < len(matching) {
-		end := min(start+max, len(matching))
+		end := min(start+pageSize, len(matching))
 		page = matching[start:end]
 		if end < len(matching) {
 			next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))

@@ -55,12 +55,12 @@ func TestV1QueryAndFormBody(t *testing.T) {
 	api, st := newAPI()
 	params := map[string]string{"Action": "AuthorizeSecurityGroup", "SecurityGroupId": "sg-web",
 		"Permissions.1.IpProtocol": "tcp", "Permissions.1.PortRange": "22/22", "Permissions.1.SourceCidrIp": "10.0.0.0/8"}
-	status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", params, "sk").Encode(), nil))
+	status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", params, "sk").Encode(), nil))
 	if status != 200 || body["RequestId"] == "" {
 		t.Fatalf("query: %d %v", status, body)
 	}
 	// Other SDKs post a form body; the same rule again is a no-op.
-	form := httptest.NewRequest("POST", "/", strings.NewReader(v1("POST", params, "sk").Encode()))
+	form := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(v1("POST", params, "sk").Encode()))
 	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if status, body := do(api, form); status != 200 {
 		t.Fatalf("form: %d %v", status, body)
@@ -75,7 +75,7 @@ func TestV3Headers(t *testing.T) {
 	query := url.Values{"RegionId": {"cn-hangzhou"}, "SecurityGroupId": {"sg-web"}, "Permissions.1.IpProtocol": {"ALL"},
 		"Permissions.1.PortRange": {"-1/-1"}, "Permissions.1.DestCidrIp": {"0.0.0.0/0"}}
 	sign := func(secret string) *http.Request {
-		req := httptest.NewRequest("POST", "/?"+query.Encode(), nil)
+		req := httptest.NewRequest(http.MethodPost, "/?"+query.Encode(), nil)
 		h := map[string]string{"host": req.Host, "x-acs-action": "AuthorizeSecurityGroupEgress", "x-acs-version": Version,
 			"x-acs-date": now.Format("2006-01-02T15:04:05Z"), "x-acs-signature-nonce": "v3-" + secret, "x-acs-content-sha256": acs.SHA256Hex(nil)}
 		names := []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"}
@@ -117,7 +117,7 @@ func TestSignatureLayerErrors(t *testing.T) {
 	for _, tc := range cases {
 		q := v1("POST", describe, "sk")
 		tc.mutate(q)
-		status, body := do(api, httptest.NewRequest("POST", "/?"+q.Encode(), nil))
+		status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+q.Encode(), nil))
 		if status != tc.status || body["Code"] != tc.code {
 			t.Errorf("%s: %d %v, want %d %s", tc.name, status, body["Code"], tc.status, tc.code)
 		}
@@ -127,12 +127,12 @@ func TestSignatureLayerErrors(t *testing.T) {
 	for k, v := range describe {
 		old[k] = v
 	}
-	if status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", old, "sk").Encode(), nil)); status != 400 || body["Code"] != "InvalidTimeStamp.Expired" {
+	if status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", old, "sk").Encode(), nil)); status != 400 || body["Code"] != "InvalidTimeStamp.Expired" {
 		t.Errorf("expired: %d %v", status, body)
 	}
 	q := v1("POST", describe, "sk").Encode()
-	do(api, httptest.NewRequest("POST", "/?"+q, nil))
-	if status, body := do(api, httptest.NewRequest("POST", "/?"+q, nil)); status != 400 || body["Code"] != "SignatureNonceUsed" {
+	do(api, httptest.NewRequest(http.MethodPost, "/?"+q, nil))
+	if status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+q, nil)); status != 400 || body["Code"] != "SignatureNonceUsed" {
 		t.Errorf("replay: %d %v", status, body)
 	}
 }
@@ -140,7 +140,7 @@ func TestSignatureLayerErrors(t *testing.T) {
 func TestRuleSemantics(t *testing.T) {
 	api, st := newAPI()
 	send := func(params map[string]string) (int, string) {
-		status, body := do(api, httptest.NewRequest("POST", "/?"+v1("POST", params, "sk").Encode(), nil))
+		status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", params, "sk").Encode(), nil))
 		code, _ := body["Code"].(string)
 		return status, code
 	}
@@ -245,7 +245,7 @@ func TestClientTokens(t *testing.T) {
 		for k, v := range extra {
 			p[k] = v
 		}
-		return do(api, httptest.NewRequest("POST", "/?"+v1("POST", p, "sk").Encode(), nil))
+		return do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", p, "sk").Encode(), nil))
 	}
 	held := func() int { g, _ := st.FindGroup(Cloud, "sg-web"); return len(g.Rules) }
 

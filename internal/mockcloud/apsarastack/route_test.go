@@ -29,7 +29,7 @@ func TestRouteTakesJSONBodies(t *testing.T) {
 	p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
 	body, _ := json.Marshal(p)
 	send := func(org string) (int, map[string]any) {
-		req := httptest.NewRequest("POST", RoutePrefix+"Ecs/AuthorizeSecurityGroup", strings.NewReader(string(body)))
+		req := httptest.NewRequest(http.MethodPost, RoutePrefix+"Ecs/AuthorizeSecurityGroup", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
 		if org != "" {
 			req.Header.Set("x-acs-organizationid", org)
@@ -46,7 +46,7 @@ func TestRouteTakesJSONBodies(t *testing.T) {
 	if g, _ := st.FindGroup("apsarastack", "sg-1"); len(g.Rules) != 1 {
 		t.Fatalf("%d rules", len(g.Rules))
 	}
-	if status, _ := do(api, httptest.NewRequest("POST", RoutePrefix+"Vpc/CreateVpc", nil)); status != 404 {
+	if status, _ := do(api, httptest.NewRequest(http.MethodPost, RoutePrefix+"Vpc/CreateVpc", nil)); status != 404 {
 		t.Fatalf("another product: %d", status)
 	}
 }
@@ -63,7 +63,7 @@ func TestRouteErrorShapes(t *testing.T) {
 			"SecurityGroupId": "sg-gone", "IpProtocol": "all", "PortRange": "-1/-1", "SourceCidrIp": "10.0.0.0/8"}
 		p["Signature"] = acs.V1Sign(acs.V1StringToSign("POST", p), "sk")
 		body, _ := json.Marshal(p)
-		req := httptest.NewRequest("POST", RoutePrefix+"Ecs/RevokeSecurityGroup", strings.NewReader(string(body)))
+		req := httptest.NewRequest(http.MethodPost, RoutePrefix+"Ecs/RevokeSecurityGroup", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("x-acs-organizationid", "org-1")
 		return do(api, req)

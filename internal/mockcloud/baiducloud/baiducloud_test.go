@@ -1,6 +1,8 @@
 package baiducloud
 
 import (
+	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -18,7 +20,7 @@ import (
 // the Go SDK's authorizeRule.
 func TestSignVectors(t *testing.T) {
 	const ak, sk = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	doc := httptest.NewRequest("PUT", "http://bj.bcebos.com/v1/test/myfolder/readme.txt?partNumber=9&uploadId=a44cc9bab11cbd156984767aad637851", strings.NewReader("12345678"))
+	doc := httptest.NewRequest(http.MethodPut, "http://bj.bcebos.com/v1/test/myfolder/readme.txt?partNumber=9&uploadId=a44cc9bab11cbd156984767aad637851", strings.NewReader("12345678"))
 	doc.Header.Set("Content-Type", "text/plain")
 	doc.Header.Set("Content-Length", "8")
 	doc.Header.Set("Content-Md5", "NFzcPqhviddjRNnSOGo4rw==")
@@ -29,7 +31,7 @@ func TestSignVectors(t *testing.T) {
 	}
 
 	body := `{"rule":{"sourceIp":"10.0.0.0/8","protocol":"tcp","portRange":"22","direction":"ingress"}}`
-	sdk := httptest.NewRequest("PUT", "http://127.0.0.1:34463/v2/securityGroup/g-test?clientToken=token-1&authorizeRule", strings.NewReader(body))
+	sdk := httptest.NewRequest(http.MethodPut, "http://127.0.0.1:34463/v2/securityGroup/g-test?clientToken=token-1&authorizeRule", strings.NewReader(body))
 	sdk.Header.Set("Content-Length", "90")
 	sdk.Header.Set("Content-Md5", "PJl0aoAxLirMDQ2difY2vw==")
 	sdk.Header.Set("Content-Type", "application/json;charset=utf-8")
@@ -55,7 +57,7 @@ func client(t *testing.T, secret string) (bce.Client, *store.Store) {
 }
 
 func code(err error) string {
-	if e, ok := err.(*bce.BceServiceError); ok {
+	if e := (*bce.BceServiceError)(nil); errors.As(err, &e) {
 		return e.Code
 	}
 	return ""
@@ -73,7 +75,7 @@ func TestTheVendorSDKWorksUnchanged(t *testing.T) {
 	}
 	// Another token: the 6-tuple exists, 409.
 	err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: ssh, ClientToken: "t-2"})
-	if e, ok := err.(*bce.BceServiceError); !ok || e.StatusCode != 409 {
+	if e := (*bce.BceServiceError)(nil); !errors.As(err, &e) || e.StatusCode != http.StatusConflict {
 		t.Fatalf("duplicate: %v", err)
 	}
 	// Another remark is another rule.

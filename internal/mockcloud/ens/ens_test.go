@@ -31,7 +31,7 @@ func call(t *testing.T, api http.Handler, n int, params map[string]string) (int,
 		q.Set(k, v)
 	}
 	w := httptest.NewRecorder()
-	api.ServeHTTP(w, httptest.NewRequest("POST", "/?"+q.Encode(), nil))
+	api.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?"+q.Encode(), nil))
 	var body map[string]any
 	_ = json.Unmarshal(w.Body.Bytes(), &body)
 	return w.Code, body

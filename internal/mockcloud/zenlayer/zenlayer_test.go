@@ -35,7 +35,7 @@ func newFixture() *fixture {
 // request builds a call signed the way the vendor's Go SDK signs it.
 func (f *fixture) request(action string, body any, secret string, at time.Time) *http.Request {
 	raw, _ := json.Marshal(body)
-	req := httptest.NewRequest("POST", "http://console.zenlayer.test"+Path, bytes.NewReader(raw))
+	req := httptest.NewRequest(http.MethodPost, "http://console.zenlayer.test"+Path, bytes.NewReader(raw))
 	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("content-type", "application/json")
 	req.Header.Set("x-zc-action", action)

@@ -41,7 +41,7 @@ func TestCommandPrintsItsAddress(t *testing.T) {
 			t.Fatalf("first line %q", line)
 		}
 		resp, err := http.Get(m[1] + "/_mock/state")
-		if err != nil || resp.StatusCode != 200 {
+		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET /_mock/state right after the line: %v", err)
 		}
 		resp.Body.Close()
