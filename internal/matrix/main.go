@@ -1,8 +1,9 @@
 // Command matrix runs the provider's acceptance tests under every CLI the
-// provider supports: Terraform 1.5.7 and 1.8.5, the terraform on PATH, and
-// OpenTofu 1.10 and 1.12. A CLI missing from the cache is built once from
-// the Go module proxy (Terraform with go install; OpenTofu, whose go.mod
-// has replace directives, from its module source). It prints a table of
+// provider supports: Terraform 1.5.7 and 1.8.5, the terraform on PATH,
+// Terraform 1.15.9 where the machine has its build, and OpenTofu 1.10 and
+// 1.12. A CLI missing from the cache is built once from the Go module
+// proxy (Terraform with go install; OpenTofu, whose go.mod has replace
+// directives, from its module source). It prints a table of
 // passed, failed and skipped tests per CLI, and fails when any test failed.
 //
 //	go run ./internal/matrix [-cache DIR] [-skip REGEXP] [-only NAME,...] [-build]
@@ -36,6 +37,12 @@ var clis = []cli{
 	{Name: "terraform-v1.5.7", Build: goInstallTerraform("v1.5.7")},
 	{Name: "terraform-v1.8.5", Build: goInstallTerraform("v1.8.5")},
 	{Name: "terraform (PATH)"},
+	// Terraform 1.9+ cannot be go installed (its go.mod replaces nested
+	// modules the module zip leaves out): 1.15.9 comes built from its
+	// public source, where a machine has it (../shared/cli in CI); a
+	// machine without it skips the row. It is the CLI of identity (1.12+)
+	// and terraform query (1.14+).
+	{Name: "terraform-v1.15.9", Build: unxz(sharedCLI("terraform-v1.15.9.xz"))},
 	// OpenTofu resolves an unqualified provider to registry.opentofu.org.
 	{Name: "tofu-v1.10.10", Build: buildTofu("v1.10.10"), Env: []string{"TF_ACC_PROVIDER_HOST=registry.opentofu.org"}},
 	{Name: "tofu-v1.12.6", Build: buildTofu("v1.12.6"), Env: []string{"TF_ACC_PROVIDER_HOST=registry.opentofu.org"}},
@@ -48,7 +55,12 @@ type result struct {
 	Passed, Failed, Skipped int
 	Took                    time.Duration
 	Err                     error
+	// Unavailable: this machine cannot have the CLI (not a failure).
+	Unavailable error
 }
+
+// errUnavailable marks a CLI this machine cannot build or find.
+var errUnavailable = errors.New("not available on this machine")
 
 func main() {
 	defaultCache, _ := os.UserCacheDir()
@@ -64,7 +76,7 @@ func main() {
 			continue
 		}
 		if *buildOnly {
-			if _, err := ensure(c, *cache); err != nil {
+			if _, err := ensure(c, *cache); err != nil && !errors.Is(err, errUnavailable) {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -80,6 +92,10 @@ func main() {
 	fmt.Println("|---|---|---|---|---|---|")
 	failed := false
 	for _, r := range results {
+		if r.Unavailable != nil {
+			fmt.Printf("| %s | | | | | skipped: %v |\n", r.CLI, r.Unavailable)
+			continue
+		}
 		if r.Err != nil {
 			failed = true
 			fmt.Printf("| %s | | | | | %v |\n", r.CLI, r.Err)
@@ -96,6 +112,11 @@ func main() {
 func run(c cli, cache, skip string) result {
 	r := result{CLI: c.Name}
 	path, err := ensure(c, cache)
+	if errors.Is(err, errUnavailable) {
+		fmt.Fprintf(os.Stderr, "== %s: %v\n", c.Name, err)
+		r.Unavailable = err
+		return r
+	}
 	if err != nil {
 		r.Err = err
 		return r
@@ -218,5 +239,42 @@ func buildTofu(version string) func(string) error {
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		return cmd.Run()
+	}
+}
+
+// sharedCLI is a CLI build the machine keeps beside the repository
+// (../shared/cli, or SECGROUP_SHARED_CLI).
+func sharedCLI(name string) string {
+	dir := os.Getenv("SECGROUP_SHARED_CLI")
+	if dir == "" {
+		dir = filepath.Join("..", "shared", "cli")
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return filepath.Join(dir, name)
+	}
+	return abs
+}
+
+// unxz takes the CLI from an xz-compressed build (xz -dc).
+func unxz(src string) func(string) error {
+	return func(path string) error {
+		if _, err := os.Stat(src); err != nil {
+			return fmt.Errorf("%w: no %s", errUnavailable, src)
+		}
+		out, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command("xz", "-dc", src)
+		cmd.Stdout, cmd.Stderr = out, os.Stderr
+		err = cmd.Run()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(path)
+		}
+		return err
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -26,7 +27,10 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 )
 
-var _ provider.Provider = &SecgroupProvider{}
+var (
+	_ provider.Provider                  = &SecgroupProvider{}
+	_ provider.ProviderWithListResources = &SecgroupProvider{}
+)
 
 // SecgroupProvider is the provider.
 type SecgroupProvider struct {
@@ -111,11 +115,17 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})
 	resp.ResourceData = conns
 	resp.DataSourceData = conns
+	resp.ListResourceData = conns
 }
 
 // Resources lists the resources.
 func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return NewRuleResource(p.registry) }}
+}
+
+// ListResources lists the list resources (terraform query, 1.14+).
+func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{func() list.ListResource { return NewRuleList(p.registry) }}
 }
 
 // DataSources lists the data sources.

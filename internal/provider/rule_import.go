@@ -5,14 +5,26 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// ImportState accepts both id forms; Read then fills in the rest.
+// ImportState accepts both id forms, and an identity (an import block's
+// identity = {...}, Terraform 1.12+), which names the same parts; Read
+// then fills in the rest.
 func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importID := req.ID
+	if importID == "" {
+		var diags diag.Diagnostics
+		importID, diags = idFromIdentity(req.Identity)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
+	req.ID = importID
 	id, err := rule.ParseID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
@@ -75,4 +87,5 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 	m := newRuleModel()
 	m.setObserved(id.Cloud, id.GroupID, matches[0])
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, m.ID.ValueString())
 }

@@ -52,4 +52,10 @@ func (r *RuleResource) moveState(ctx context.Context, req resource.MoveStateRequ
 	m := newRuleModel()
 	m.setObserved(def.Name, group, rl)
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	// The identity where the moved state already names the rule as the
+	// cloud does; else (the vendor's state has no rule id) the refresh
+	// that follows gives it, once the rule's id is read.
+	if rl.NativeID != "" || !def.Capabilities.NativeIDs {
+		setIdentity(ctx, resp.TargetIdentity, m.ID.ValueString())
+	}
 }

@@ -64,6 +64,10 @@ func NewRuleResource(registry *cloud.Registry) resource.Resource {
 // Metadata names the resource.
 func (r *RuleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_rule"
+	// A rule deleted and made again out of band under a new id is still
+	// the declared rule, adopted on refresh with its new id (Read): the
+	// remote object, and so the identity, changed.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 // Schema describes the portable attributes and the vendor-only ones.
@@ -288,6 +292,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// is recorded (Terraform taints it and replaces it next time).
 		plan.setObserved(cloudName, group, created)
 		resp.State.Raw = raw.with(plan, req.Plan.Raw.Type())
+		setIdentity(ctx, resp.Identity, plan.ID.ValueString())
 		addRuleError(&resp.Diagnostics, "Rule Created but Not Confirmed", group, plan.toRule(), err)
 		return
 	case err != nil:
@@ -297,6 +302,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	plan.setObserved(cloudName, group, created)
 	tflog.Trace(ctx, "created security group rule", map[string]any{"id": plan.ID.ValueString()})
 	resp.State.Raw = raw.with(plan, req.Plan.Raw.Type())
+	setIdentity(ctx, resp.Identity, plan.ID.ValueString())
 }
 
 // Read describes the group and finds the rule; a rule gone out of band
@@ -326,6 +332,9 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	state.setObserved(state.Cloud.ValueString(), group, observed)
 	resp.State.Raw = raw.with(state, req.State.Raw.Type())
+	// A state written before identity gains it here, from the id the
+	// read confirms; no further call.
+	setIdentity(ctx, resp.Identity, state.ID.ValueString())
 }
 
 // Update changes the description in place; every other change replaces the
@@ -351,6 +360,7 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.ID.ValueString())
 }
 
 // Delete revokes the rule; a rule or group already gone is success.

@@ -99,6 +99,13 @@ func SupportMatrix(r *cloud.Registry) string {
 		}
 		return "content (no rule ids)"
 	})
+	row("identity (Terraform 1.12+)", func(c cloud.Capabilities) string {
+		if c.NativeIDs {
+			return "cloud, group, rule id"
+		}
+		return "cloud, group, content key"
+	})
+	row("`terraform query` (Terraform 1.14+)", func(cloud.Capabilities) string { return "yes: the `secgroup_rule` list resource" })
 	row("rule quota at plan time", func(c cloud.Capabilities) string {
 		switch {
 		case c.Quota == 0:

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+var _ resource.ResourceWithIdentity = &RuleResource{}
+
+// The identity of a rule (Terraform 1.12+, OpenTofu 1.12+) is its import
+// id in three parts: the cloud, the group, and the rule as the id names
+// it, which is the cloud's own rule id where the cloud has them and the
+// content key where it has not (ENS). It names the remote rule: every
+// change but a description replaces the rule, and the id form a cloud
+// gives a rule stays (rule ids are read back on create). It changes only
+// when the rule is deleted and made again out of band under a new id,
+// which Read adopts; the resource says so (MutableIdentity in Metadata).
+const (
+	identityCloud = "cloud"
+	identityGroup = "security_group_id"
+	identityRule  = "rule"
+)
+
+// IdentitySchema declares the identity; import blocks name a rule by it.
+func (r *RuleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			identityCloud: identityschema.StringAttribute{RequiredForImport: true,
+				Description: "The cloud: " + strings.Join(r.registry.Names(), ", ") + "."},
+			identityGroup: identityschema.StringAttribute{RequiredForImport: true,
+				Description: "The security group's id."},
+			identityRule: identityschema.StringAttribute{RequiredForImport: true,
+				Description: "The rule as its import id names it: the cloud's rule id where the cloud has rule ids " +
+					"(`sgr-…` on Alibaba Cloud ECS and Apsara Stack, the rule id on Zenlayer and Baidu BCC), else its content key " +
+					"`<direction>,<protocol>,<port_range>,<cidr>[,name=value...]` (ENS)."},
+		},
+	}
+}
+
+// identityValue is the identity of the rule whose resource id is id
+// ("<cloud>/<group>/<rule>"), as a value of the identity's type t.
+func identityValue(t tftypes.Type, id string) tftypes.Value {
+	parts := strings.SplitN(id, "/", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return tftypes.NewValue(t, map[string]tftypes.Value{
+		identityCloud: tftypes.NewValue(tftypes.String, parts[0]),
+		identityGroup: tftypes.NewValue(tftypes.String, parts[1]),
+		identityRule:  tftypes.NewValue(tftypes.String, parts[2]),
+	})
+}
+
+// setIdentity writes the identity of the rule whose resource id is id.
+// A client without identity support gets it too and ignores it.
+func setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, id string) {
+	if target == nil || id == "" {
+		return
+	}
+	target.Raw = identityValue(target.Schema.Type().TerraformType(ctx), id)
+}
+
+// idFromIdentity is the import id an import block's identity names.
+func idFromIdentity(identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if identity == nil || identity.Raw.IsNull() || identity.Raw.As(&attrs) != nil {
+		diags.AddError("Invalid Import Identity", "Give the rule's import id, or its identity: cloud, security_group_id and rule.")
+		return "", diags
+	}
+	parts := make([]string, 0, 3)
+	for _, name := range []string{identityCloud, identityGroup, identityRule} {
+		var s string
+		if v, ok := attrs[name]; !ok || !v.IsKnown() || v.IsNull() || v.As(&s) != nil || s == "" {
+			diags.AddError("Invalid Import Identity",
+				fmt.Sprintf("The identity needs %s: cloud, security_group_id and rule (the cloud's rule id, or the rule's content key on a cloud without rule ids).", name))
+			return "", diags
+		}
+		parts = append(parts, s)
+	}
+	if strings.Contains(parts[1], "/") {
+		diags.AddError("Invalid Import Identity", fmt.Sprintf("security_group_id %q holds a \"/\", which no group id does.", parts[1]))
+		return "", diags
+	}
+	return strings.Join(parts, "/"), diags
+}

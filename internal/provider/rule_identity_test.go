@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// identityCase is one cloud's rule for the identity tests.
+type identityCase struct {
+	cloud, group, body string
+	// content is the rule part of the identity on a cloud without rule
+	// ids; empty where the cloud has ids (the identity then holds rule_id).
+	content string
+}
+
+// identityCaseRule is the rule of every identity case's body.
+var identityCaseRule = rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
+
+var identityCases = []identityCase{
+	{cloud: "alicloud", group: "sg-web", body: tcpRule("r", "alicloud", "sg-web", "22", "10.0.0.0/8")},
+	{cloud: "zenlayer", group: "zl-web", body: tcpRule("r", "zenlayer", "zl-web", "22", "10.0.0.0/8")},
+	{cloud: "baiducloud", group: "g-web", body: tcpRule("r", "baiducloud", "g-web", "22", "10.0.0.0/8")},
+	{cloud: "apsarastack", group: "sg-as-web", body: tcpRule("r", "apsarastack", "sg-as-web", "22", "10.0.0.0/8")},
+	{cloud: "ens", group: "sg-ens-web", body: tcpRule("r", "ens", "sg-ens-web", "22", "10.0.0.0/8"),
+		content: "ingress,tcp,22,10.0.0.0/8,policy=accept,priority=1"},
+}
+
+// expectRuleIdentity checks the identity of secgroup_rule.r: the cloud,
+// the group, and the rule as the resource's id names it.
+func expectRuleIdentity(tc identityCase) []statecheck.StateCheck {
+	var rulePart knownvalue.Check = knownvalue.StringRegexp(regexp.MustCompile(`^[^,/]+$`))
+	if tc.content != "" {
+		rulePart = knownvalue.StringExact(tc.content)
+	}
+	checks := []statecheck.StateCheck{statecheck.ExpectIdentity("secgroup_rule.r", map[string]knownvalue.Check{
+		"cloud": knownvalue.StringExact(tc.cloud), "security_group_id": knownvalue.StringExact(tc.group), "rule": rulePart,
+	})}
+	if tc.content == "" {
+		checks = append(checks, statecheck.ExpectIdentityValueMatchesStateAtPath("secgroup_rule.r", tfjsonpath.New("rule"), tfjsonpath.New("rule_id")))
+	}
+	return checks
+}
+
+// Identity on every cloud (Terraform 1.12+): set on create, following the
+// rule when it is made again out of band, and an import block naming the
+// rule by identity imports it.
+func TestAccRule_identity(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range identityCases {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			config := mocktest.ProviderConfig(m) + tc.body
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{Config: config, ConfigStateChecks: expectRuleIdentity(tc), Check: mocktest.CheckRuleCount(m, tc.cloud, tc.group, 1)},
+					{
+						// Deleted and made again out of band: the same rule
+						// under a new id on clouds with ids, adopted with no
+						// change, its identity following the id.
+						PreConfig: func() {
+							revokeAllInMock(t, m, tc.cloud, tc.group)
+							authorizeInMock(t, m, tc.cloud, tc.group, identityCaseRule)
+						},
+						Config:            config,
+						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: expectRuleIdentity(tc),
+					},
+					{
+						Config: config, ResourceName: "secgroup_rule.r", ImportState: true,
+						ImportStateKind: resource.ImportBlockWithResourceIdentity,
+					},
+				},
+			})
+		})
+	}
+}
+
+// A state written by a release before identity gains it on the first
+// refresh, with an empty plan and no call but describes.
+func TestAccRule_identityForEarlierState(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range identityCases {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			config := mocktest.ProviderConfig(m) + tc.body
+			var before int
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+				CheckDestroy:           mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{ProtoV6ProviderFactories: withoutIdentity, Config: config, Check: mocktest.CheckRuleCount(m, tc.cloud, tc.group, 1)},
+					{
+						PreConfig:                func() { before = len(m.Store.Calls()) },
+						ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+						Config:                   config,
+						ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks:        expectRuleIdentity(tc),
+						Check: func(*terraform.State) error {
+							for _, c := range m.Store.Calls()[before:] {
+								if !describeActions[c.Action] {
+									return fmt.Errorf("gaining identity called %s %s", c.Cloud, c.Action)
+								}
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// describeActions are the five clouds' reads of a group, as mockcloud
+// logs them (BCC's GET /v2/securityGroup/{id} as getSecurityGroup).
+var describeActions = map[string]bool{"DescribeSecurityGroupAttribute": true, "DescribeSecurityGroups": true, "getSecurityGroup": true}
+
+// withoutIdentity serves the provider as releases before identity did:
+// no identity schema, and no identity in any answer.
+var withoutIdentity = map[string]func() (tfprotov6.ProviderServer, error){
+	"secgroup": func() (tfprotov6.ProviderServer, error) {
+		s, err := providerserver.NewProtocol6WithError(newWith("test", testGroups())())()
+		return preIdentityServer{s}, err
+	},
+}
+
+// preIdentityServer hides identity from Terraform.
+type preIdentityServer struct{ tfprotov6.ProviderServer }
+
+func (s preIdentityServer) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
+}
+
+func (s preIdentityServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+func (s preIdentityServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		resp.PlannedIdentity = nil
+	}
+	return resp, err
+}
+
+func (s preIdentityServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+func (s preIdentityServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp, err := s.ProviderServer.ImportResourceState(ctx, req)
+	if resp != nil {
+		for i := range resp.ImportedResources {
+			resp.ImportedResources[i].Identity = nil
+		}
+	}
+	return resp, err
+}

@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+var (
+	_ list.ListResource              = &RuleList{}
+	_ list.ListResourceWithConfigure = &RuleList{}
+)
+
+// RuleList is the secgroup_rule list resource (Terraform 1.14+): the rules
+// of one group, found for `terraform query`, each with its identity, so
+// that `terraform query -generate-config-out` writes a resource and an
+// import block for each. It reads the group once, through the same shared
+// reads as the resource.
+type RuleList struct {
+	registry *cloud.Registry
+	conns    *engine.Connections
+}
+
+// NewRuleList builds the list resource for the given clouds.
+func NewRuleList(registry *cloud.Registry) list.ListResource {
+	return &RuleList{registry: registry}
+}
+
+// ruleListConfig is the list block's config: the group, and filters.
+type ruleListConfig struct {
+	Cloud           types.String `tfsdk:"cloud"`
+	SecurityGroupID types.String `tfsdk:"security_group_id"`
+	Direction       types.String `tfsdk:"direction"`
+	Protocol        types.String `tfsdk:"protocol"`
+	CIDR            types.String `tfsdk:"cidr"`
+}
+
+// Metadata names the list resource as the resource it finds.
+func (l *RuleList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_rule"
+}
+
+// ListResourceConfigSchema takes the resource's own attribute names.
+func (l *RuleList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The rules of one security group, for `terraform query`: each result carries the rule's identity " +
+			"and, with `include_resource`, the whole `secgroup_rule`, so that `terraform query -generate-config-out=FILE` " +
+			"writes a resource block and an import block for each rule. One describe of the group, however many rules.",
+		Attributes: map[string]schema.Attribute{
+			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(l.registry.Names(), "`, `") + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(l.registry.Names()...)}},
+			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}},
+			"direction": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.",
+				Validators: []validator.String{stringvalidator.OneOf(rule.Directions...)}},
+			"protocol": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it (`tcp`, `udp`, `icmp`, `all`, ...)."},
+			"cidr":     schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128)."},
+		},
+	}
+}
+
+// Configure takes the provider's connections.
+func (l *RuleList) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	conns, ok := req.ProviderData.(*engine.Connections)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected List Resource Configure Type",
+			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	l.conns = conns
+}
+
+// List reads the group and streams its rules that pass the filters. A
+// group that cannot be read is an error, never an empty list.
+func (l *RuleList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg ruleListConfig
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	rules, diags := l.read(ctx, cfg)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	name, group := cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString()
+	stream.Results = func(push func(list.ListResult) bool) {
+		var sent int64
+		for _, o := range rules {
+			if req.Limit > 0 && sent >= req.Limit {
+				return
+			}
+			result := req.NewListResult(ctx)
+			m := newRuleModel()
+			m.setObserved(name, group, o)
+			id := m.ID.ValueString()
+			result.DisplayName = displayName(o)
+			result.Identity.Raw = identityValue(result.Identity.Schema.Type().TerraformType(ctx), id)
+			if req.IncludeResource {
+				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+			}
+			sent++
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// read lists the group's rules that pass the config's filters.
+func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if l.conns == nil {
+		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
+		return nil, diags
+	}
+	wantCIDR := ""
+	if s := cfg.CIDR.ValueString(); s != "" {
+		c, err := rule.CanonicalCIDR(s)
+		if err != nil {
+			diags.AddAttributeError(path.Root("cidr"), "Invalid CIDR", fmt.Sprintf("cidr %q: %v", s, err))
+			return nil, diags
+		}
+		wantCIDR = c
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	name, group := cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString()
+	c, err := l.conns.Client(ctx, name)
+	if err != nil {
+		diags.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
+		return nil, diags
+	}
+	all, err := c.List(l.conns.MaskSecrets(ctx), group)
+	if err != nil {
+		addCloudError(&diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
+		return nil, diags
+	}
+	var out []rule.Rule
+	for _, o := range all {
+		switch {
+		case cfg.Direction.ValueString() != "" && o.Direction != cfg.Direction.ValueString():
+		case cfg.Protocol.ValueString() != "" && !strings.EqualFold(o.Protocol, cfg.Protocol.ValueString()):
+		case wantCIDR != "" && o.CIDR != wantCIDR:
+		default:
+			out = append(out, o)
+		}
+	}
+	return out, diags
+}
+
+// displayName says what a rule does, as a reviewer reads it: direction,
+// protocol, ports, peer, policy, and the cloud's id where it has one
+// ("ingress tcp 22 from 10.0.0.0/8 accept (sgr-1)").
+func displayName(o rule.Rule) string {
+	s := o.Direction + " " + o.Protocol
+	if !o.Ports.IsZero() {
+		s += " " + o.Ports.String()
+	}
+	if o.Direction == rule.Egress {
+		s += " to " + o.Peer()
+	} else {
+		s += " from " + o.Peer()
+	}
+	if o.Policy != "" {
+		s += " " + o.Policy
+	}
+	if o.Description != "" {
+		s += " \"" + o.Description + "\""
+	}
+	if o.NativeID != "" {
+		s += " (" + o.NativeID + ")"
+	}
+	return s
+}

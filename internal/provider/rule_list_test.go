@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	mockzenlayer "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// adoption is one cloud's group holding rules made outside Terraform, of
+// every kind the cloud has: what `terraform query` must find and adopt.
+type adoption struct {
+	cloud, group string
+	rules        []rule.Rule
+	// seed adds rules the cloud's API would refuse to create (Zenlayer's
+	// drop rules, made in its console) straight into the mock.
+	seed func(m *mockcloud.Server)
+	// display are the display names the query must show, one per rule.
+	display []string
+}
+
+func ports(from, to int) rule.PortRange { return rule.PortRange{From: from, To: to} }
+
+var adoptions = []adoption{
+	{cloud: "alicloud", group: "sg-web", rules: []rule.Rule{
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "ssh"},
+		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/64"},
+		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(5432, 5432), PeerGroupID: "sg-app", NicType: "intranet"},
+		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(123, 123), PrefixListID: "pl-ntp"},
+		{Direction: rule.Ingress, Protocol: rule.All, CIDR: "192.0.2.0/24", Policy: rule.Drop, Priority: 2},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept \(sgr-`,
+		`^egress tcp 5432 to group sg-app accept \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept \(sgr-`, `^ingress all from 192.0.2.0/24 drop \(sgr-`}},
+	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
+		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
+	}, seed: func(m *mockcloud.Server) {
+		m.Store.Atomically(func(tx *store.Tx) {
+			g := tx.Group("zenlayer", "zl-web")
+			g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: tx.NextNumber(), Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
+		})
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept \(\d+\)$`, `^egress udp 53 to 192.0.2.53/32 accept \(\d+\)$`, `^ingress tcp 23 from 0.0.0.0/0 drop \(\d+\)$`}},
+	{cloud: "baiducloud", group: "g-web", rules: []rule.Rule{
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "ssh"},
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(80, 443), CIDR: "2001:db8::/32"},
+		{Direction: rule.Egress, Protocol: rule.All, PeerGroupID: "g-app"},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 "ssh" \(`, `^ingress tcp 80-443 from 2001:db8::/32 \(`, `^egress all to group g-app \(`}},
+	{cloud: "apsarastack", group: "sg-as-web", rules: []rule.Rule{
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
+		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
+		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), PeerGroupID: "sg-as-app", NicType: "intranet"},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept`, `^ingress icmpv6 from 2001:db8::/32 accept "ping6"`, `^egress tcp 443 to group sg-as-app accept`}},
+	{cloud: "ens", group: "sg-ens-web", rules: []rule.Rule{
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
+		{Direction: rule.Egress, Protocol: rule.GRE, CIDR: "192.0.2.1/32", Policy: rule.Drop, Priority: 7},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept$`, `^egress gre to 192.0.2.1/32 drop$`}},
+}
+
+// start seeds a fresh mock with the adoption's rules, as other tools made
+// them.
+func (a adoption) start(t *testing.T) *mockcloud.Server {
+	t.Helper()
+	m := mocktest.Start(t, "")
+	for _, r := range a.rules {
+		authorizeInMock(t, m, a.cloud, a.group, r)
+	}
+	if a.seed != nil {
+		a.seed(m)
+	}
+	return m
+}
+
+// listBlock is a list block over the adoption's group.
+func (a adoption) listBlock(name string, filters ...string) string {
+	return fmt.Sprintf("list \"secgroup_rule\" %q {\n  provider         = secgroup\n  include_resource = true\n  config {\n    cloud             = %q\n    security_group_id = %q\n    %s\n  }\n}\n",
+		name, a.cloud, a.group, strings.Join(filters, "\n    "))
+}
+
+// terraform query finds every rule of a group on every cloud, each with
+// its identity and a display name a reviewer can read, in one describe;
+// a filter narrows it; a group that does not exist is an error.
+func TestAccRuleList_query(t *testing.T) {
+	testAccPreCheck(t)
+	for _, a := range adoptions {
+		t.Run(a.cloud, func(t *testing.T) {
+			m := a.start(t)
+			var checks []querycheck.QueryResultCheck
+			checks = append(checks, querycheck.ExpectLength("secgroup_rule.all", len(a.display)))
+			for _, d := range a.display {
+				checks = append(checks, querycheck.ExpectResourceDisplayName("secgroup_rule.all",
+					queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(d))), knownvalue.StringRegexp(regexp.MustCompile(d))))
+			}
+			checks = append(checks, querycheck.ExpectIdentity("secgroup_rule.all", map[string]knownvalue.Check{
+				"cloud": knownvalue.StringExact(a.cloud), "security_group_id": knownvalue.StringExact(a.group),
+				"rule": knownvalue.StringRegexp(regexp.MustCompile(`.`)),
+			}))
+			ingress := 0
+			for _, d := range a.display {
+				if strings.HasPrefix(d, "^ingress") {
+					ingress++
+				}
+			}
+			var before int
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						PreConfig:         func() { before = len(m.Store.Calls()) },
+						Query:             true,
+						Config:            mocktest.ProviderConfig(m) + a.listBlock("all"),
+						QueryResultChecks: checks,
+					},
+					{
+						PreConfig: func() {
+							// One describe of the group (two on a classic
+							// network, none here), whatever the rule count.
+							if n := len(m.Store.Calls()) - before; n > 1 {
+								t.Errorf("the query made %d calls, want one describe", n)
+							}
+						},
+						Query:             true,
+						Config:            mocktest.ProviderConfig(m) + a.listBlock("all", `direction = "ingress"`),
+						QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("secgroup_rule.all", ingress)},
+					},
+					{
+						Query:       true,
+						Config:      mocktest.ProviderConfig(m) + strings.Replace(a.listBlock("all"), a.group, missingGroup[a.cloud], 1),
+						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*` + missingGroup[a.cloud]),
+					},
+				},
+			})
+		})
+	}
+}
+
+// missingGroup is a group id of the cloud's shape that no mock holds.
+var missingGroup = map[string]string{"alicloud": "sg-missing", "zenlayer": "zl-missing", "baiducloud": "g-missing", "apsarastack": "sg-as-missing", "ens": "sg-ens-missing"}
+
+// Adoption in one step through the real CLI, on every cloud: `terraform
+// query -generate-config-out` writes a resource and an import block per
+// rule, which plan as imports only, apply without a call that writes,
+// and then plan nothing.
+func TestAccRuleList_generateConfig(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	if !cliAtLeast(t, cli, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or newer")
+	}
+	for _, a := range adoptions {
+		t.Run(a.cloud, func(t *testing.T) {
+			t.Parallel()
+			m := a.start(t)
+			want := len(mocktest.Rules(m, a.cloud, a.group))
+			dir := filepath.Join(work, a.cloud)
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)))
+			if err := os.WriteFile(filepath.Join(dir, "adopt.tfquery.hcl"), []byte(a.listBlock("all")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			run := func(args ...string) string {
+				t.Helper()
+				out, code := runCLI(t, cli, dir, append(args, "-no-color")...)
+				if code != 0 {
+					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
+				}
+				return out
+			}
+			run("query", "-generate-config-out=adopted.tf")
+			generated, err := os.ReadFile(filepath.Join(dir, "adopted.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(string(generated), "import {"); n != want {
+				t.Fatalf("%d import blocks for %d rules:\n%s", n, want, generated)
+			}
+			before := len(m.Store.Calls())
+			if out := run("plan", "-input=false"); !strings.Contains(out, fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", want)) {
+				t.Fatalf("the generated configuration does not plan as %d imports:\n%s\n%s", want, clirun.Tail(out, 4000), generated)
+			}
+			run("apply", "-input=false", "-auto-approve")
+			if out := run("plan", "-input=false"); !strings.Contains(out, "No changes.") {
+				t.Fatalf("the plan after the import is not empty:\n%s", clirun.Tail(out, 4000))
+			}
+			for _, c := range m.Store.Calls()[before:] {
+				if !describeActions[c.Action] {
+					t.Fatalf("adopting the rules called %s %s", c.Cloud, c.Action)
+				}
+			}
+			if got := len(mocktest.Rules(m, a.cloud, a.group)); got != want {
+				t.Fatalf("the group holds %d rules after adoption, want %d", got, want)
+			}
+		})
+	}
+}
+
+// cliAtLeast reports whether the CLI is at least major.minor (OpenTofu
+// counts by its own numbers).
+func cliAtLeast(t *testing.T, cli *clirun.CLI, major, minor int) bool {
+	t.Helper()
+	out, err := cli.Command(t.TempDir(), "version", "-json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
+		t.Fatalf("version %q: %v", v.Version, err)
+	}
+	return gotMajor > major || gotMajor == major && gotMinor >= minor
+}
