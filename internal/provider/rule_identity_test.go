@@ -181,3 +181,39 @@ func (s preIdentityServer) ImportResourceState(ctx context.Context, req *tfproto
 	}
 	return resp, err
 }
+
+// A rule taken from a vendor's provider by a `moved` block has its
+// identity after the move: at once where the vendor's state names the
+// rule id, else from the refresh that follows; the plan is empty either
+// way.
+func TestAccRule_identityAfterMove(t *testing.T) {
+	testAccPreCheck(t)
+	for _, withID := range []bool{true, false} {
+		t.Run(fmt.Sprintf("rule id in the vendor's state %v", withID), func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			id := authorizeInMock(t, m, "alicloud", "sg-web", identityCaseRule)
+			source := map[string]string{"security_group_id": "sg-web", "type": "ingress", "ip_protocol": "tcp", "port_range": "22/22",
+				"cidr_ip": "10.0.0.0/8", "policy": "accept", "priority": "1", "nic_type": "intranet"}
+			if withID {
+				source["security_group_rule_id"] = id
+			}
+			target := map[string]string{"cloud": "alicloud", "security_group_id": "sg-web", "direction": "ingress", "protocol": "tcp",
+				"port_range": "22", "cidr": "10.0.0.0/8"}
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+				ProtoV6ProviderFactories: moveFactories(),
+				CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
+				Steps: []resource.TestStep{
+					{Config: mocktest.ProviderConfig(m) + resourceBlock("alicloud_security_group_rule", "x", source)},
+					{
+						Config:           mocktest.ProviderConfig(m) + "moved {\n  from = alicloud_security_group_rule.x\n  to   = secgroup_rule.r\n}\n" + resourceBlock("secgroup_rule", "r", target),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity("secgroup_rule.r", map[string]knownvalue.Check{
+							"cloud": knownvalue.StringExact("alicloud"), "security_group_id": knownvalue.StringExact("sg-web"), "rule": knownvalue.StringExact(id),
+						})},
+					},
+				},
+			})
+		})
+	}
+}

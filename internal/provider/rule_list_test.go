@@ -17,6 +17,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	mockzenlayer "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
@@ -93,7 +94,8 @@ func (a adoption) listBlock(name string, filters ...string) string {
 
 // terraform query finds every rule of a group on every cloud, each with
 // its identity and a display name a reviewer can read, in one describe;
-// a filter narrows it; a group that does not exist is an error.
+// a filter narrows it; a group that does not exist and refused
+// credentials are errors, never an empty list.
 func TestAccRuleList_query(t *testing.T) {
 	testAccPreCheck(t)
 	for _, a := range adoptions {
@@ -142,6 +144,13 @@ func TestAccRuleList_query(t *testing.T) {
 						Query:       true,
 						Config:      mocktest.ProviderConfig(m) + strings.Replace(a.listBlock("all"), a.group, missingGroup[a.cloud], 1),
 						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*` + missingGroup[a.cloud]),
+					},
+					{
+						// Refused credentials: an error naming the setting,
+						// the secret nowhere in it.
+						Query:       true,
+						Config:      strings.ReplaceAll(mocktest.ProviderConfig(m), frontend.DefaultSecretKey, "wrong-secret") + a.listBlock("all"),
+						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*(secret_key|access_key)`),
 					},
 				},
 			})
