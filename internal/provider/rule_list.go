@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -55,35 +53,24 @@ func (l *RuleList) Metadata(_ context.Context, req resource.MetadataRequest, res
 
 // ListResourceConfigSchema takes the resource's own attribute names.
 func (l *RuleList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	cloudDesc, cloudValidators := cloudAttribute(l.registry, "Cloud of the group")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The rules of one security group, for `terraform query`: each result carries the rule's identity " +
 			"and, with `include_resource`, the whole `secgroup_rule`, so that `terraform query -generate-config-out=FILE` " +
 			"writes a resource block and an import block for each rule. One describe of the group, however many rules.",
 		Attributes: map[string]schema.Attribute{
-			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(l.registry.Names(), "`, `") + "`.",
-				Validators: []validator.String{stringvalidator.OneOf(l.registry.Names()...)}},
-			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}},
-			"direction": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.",
-				Validators: []validator.String{stringvalidator.OneOf(rule.Directions...)}},
-			"protocol": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it (`tcp`, `udp`, `icmp`, `all`, ...)."},
-			"cidr":     schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128)."},
+			"cloud":             schema.StringAttribute{Required: true, MarkdownDescription: cloudDesc, Validators: cloudValidators},
+			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators},
+			"direction":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.", Validators: directionValidators},
+			"protocol":          schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it (`tcp`, `udp`, `icmp`, `all`, ...)."},
+			"cidr":              schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128)."},
 		},
 	}
 }
 
 // Configure takes the provider's connections.
 func (l *RuleList) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	conns, ok := req.ProviderData.(*engine.Connections)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected List Resource Configure Type",
-			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	l.conns = conns
+	l.conns = connectionsFrom(req.ProviderData, "List Resource", &resp.Diagnostics)
 }
 
 // List reads the group and streams its rules that pass the filters. A
@@ -126,10 +113,6 @@ func (l *RuleList) List(ctx context.Context, req list.ListRequest, stream *list.
 // read lists the group's rules that pass the config's filters.
 func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if l.conns == nil {
-		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
-		return nil, diags
-	}
 	wantCIDR := ""
 	if s := cfg.CIDR.ValueString(); s != "" {
 		c, err := rule.CanonicalCIDR(s)
@@ -139,17 +122,8 @@ func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, d
 		}
 		wantCIDR = c
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
-	name, group := cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString()
-	c, err := l.conns.Client(ctx, name)
-	if err != nil {
-		diags.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
-		return nil, diags
-	}
-	all, err := c.List(l.conns.MaskSecrets(ctx), group)
-	if err != nil {
-		addCloudError(&diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
+	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString())
+	if diags.HasError() {
 		return nil, diags
 	}
 	var out []rule.Rule

@@ -95,7 +95,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"security_group_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the security group the rule belongs to.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")},
+				Validators:          groupIDValidators,
 				PlanModifiers:       replace,
 			},
 			"direction": schema.StringAttribute{
@@ -226,16 +226,7 @@ func (r *RuleResource) UpgradeState(ctx context.Context) map[int64]resource.Stat
 
 // Configure takes the provider's connections.
 func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	conns, ok := req.ProviderData.(*engine.Connections)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	r.conns = conns
+	r.conns = connectionsFrom(req.ProviderData, "Resource", &resp.Diagnostics)
 }
 
 // begin prepares one operation: a context bounded by the operation's

@@ -2,19 +2,13 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
-	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 var (
@@ -52,16 +46,14 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	str := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
+	cloudDesc, cloudValidators := cloudAttribute(d.registry, "Cloud of the group")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The rules of one security group as the cloud reports them, in the attributes of `secgroup_rule`, each with the id that `terraform import` takes.",
 		Attributes: map[string]schema.Attribute{
-			"id": str("`<cloud>/<security_group_id>`."),
-			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: "Cloud of the group: one of `" + strings.Join(d.registry.Names(), "`, `") + "`.",
-				Validators: []validator.String{stringvalidator.OneOf(d.registry.Names()...)}},
-			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}},
-			"direction": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.",
-				Validators: []validator.String{stringvalidator.OneOf(rule.Directions...)}},
+			"id":                str("`<cloud>/<security_group_id>`."),
+			"cloud":             schema.StringAttribute{Required: true, MarkdownDescription: cloudDesc, Validators: cloudValidators},
+			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators},
+			"direction":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.", Validators: directionValidators},
 			"rules": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The rules, in the order the cloud lists them.",
@@ -90,16 +82,7 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 
 // Configure takes the provider's connections.
 func (d *RulesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	conns, ok := req.ProviderData.(*engine.Connections)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *engine.Connections, got: %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	d.conns = conns
+	d.conns = connectionsFrom(req.ProviderData, "Data Source", &resp.Diagnostics)
 }
 
 // Read lists the group's rules.
@@ -109,22 +92,9 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.conns == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The secgroup provider was not configured.")
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
 	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
-	c, err := d.conns.Client(ctx, name)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
-		return
-	}
-	ctx = d.conns.MaskSecrets(ctx)
-	rules, err := c.List(ctx, group)
-	if err != nil {
-		addCloudError(&resp.Diagnostics, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
+	rules, diags := readGroup(ctx, d.conns, name, group)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	m.ID = types.StringValue(name + "/" + group)
