@@ -315,6 +315,10 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddWarning("Rule No Longer Exists",
 			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state, and Terraform plans to create it again.", err))
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every Read without an
+		// error, the dropped rule's included (a state without one, from
+		// an earlier release or a CLI before 1.12, has none to keep).
+		setIdentity(ctx, resp.Identity, state.ID.ValueString())
 		return
 	}
 	if err != nil {
