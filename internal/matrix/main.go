@@ -6,7 +6,7 @@
 // directives, from its module source). It prints a table of
 // passed, failed and skipped tests per CLI, and fails when any test failed.
 //
-//	go run ./internal/matrix [-cache DIR] [-skip REGEXP] [-only NAME,...] [-build]
+//	go run ./internal/matrix [-cache DIR] [-skip REGEXP] [-only NAME,...] [-jobs N] [-build]
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -68,25 +69,40 @@ func main() {
 	skip := flag.String("skip", "", "go test -skip: tests to leave out under every CLI")
 	only := flag.String("only", "", "comma-separated CLI names to run (default: all)")
 	buildOnly := flag.Bool("build", false, "only build the missing CLIs into the cache")
+	jobs := flag.Int("jobs", 1, "CLIs whose tests run at once (each run keeps about one core busy)")
 	flag.Parse()
 
-	var results []result
+	var chosen []cli
 	for _, c := range clis {
 		if *only != "" && !slices.Contains(strings.Split(*only, ","), c.Name) {
 			continue
 		}
-		if *buildOnly {
-			if _, err := ensure(c, *cache); err != nil && !errors.Is(err, errUnavailable) {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-			continue
+		chosen = append(chosen, c)
+	}
+	// CLIs are built one at a time (builds use every core); their tests
+	// then run up to jobs at once.
+	for _, c := range chosen {
+		if _, err := ensure(c, *cache); err != nil && !errors.Is(err, errUnavailable) && *buildOnly {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
 		}
-		results = append(results, run(c, *cache, *skip))
 	}
 	if *buildOnly {
 		return
 	}
+	results := make([]result, len(chosen))
+	slots := make(chan struct{}, max(1, *jobs))
+	var wg sync.WaitGroup
+	for i, c := range chosen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			results[i] = run(c, *cache, *skip)
+		}()
+	}
+	wg.Wait()
 	fmt.Println()
 	fmt.Println("| CLI | version | passed | failed | skipped | time |")
 	fmt.Println("|---|---|---|---|---|---|")
@@ -141,7 +157,7 @@ func run(c cli, cache, skip string) result {
 		r.Err = err
 		return r
 	}
-	r.Passed, r.Failed, r.Skipped = tally(stdout)
+	r.Passed, r.Failed, r.Skipped = tally(stdout, c.Name)
 	err = cmd.Wait()
 	r.Took = time.Since(start)
 	var exit *exec.ExitError
@@ -155,8 +171,9 @@ func run(c cli, cache, skip string) result {
 }
 
 // tally counts the top-level tests of go test -json output by outcome,
-// echoing the failures' output.
-func tally(stream io.Reader) (passed, failed, skipped int) {
+// echoing each failure's output whole, under the CLI's name (CLIs may run
+// at once).
+func tally(stream io.Reader, cliName string) (passed, failed, skipped int) {
 	output := map[string][]string{}
 	sc := bufio.NewScanner(stream)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
@@ -174,7 +191,7 @@ func tally(stream io.Reader) (passed, failed, skipped int) {
 			skipped++
 		case "fail":
 			failed++
-			fmt.Fprint(os.Stderr, strings.Join(output[ev.Test], ""))
+			fmt.Fprintf(os.Stderr, "== %s: %s failed\n%s", cliName, ev.Test, strings.Join(output[ev.Test], ""))
 		}
 	}
 	return passed, failed, skipped
