@@ -94,7 +94,7 @@ func (a adoption) listBlock(name string, filters ...string) string {
 
 // terraform query finds every rule of a group on every cloud, each with
 // its identity and a display name a reviewer can read, in one describe;
-// a filter narrows it; a group that does not exist and refused
+// filters (direction, protocol, cidr) narrow it; a group that does not exist and refused
 // credentials are errors, never an empty list.
 func TestAccRuleList_query(t *testing.T) {
 	testAccPreCheck(t)
@@ -139,6 +139,17 @@ func TestAccRuleList_query(t *testing.T) {
 						Query:             true,
 						Config:            mocktest.ProviderConfig(m) + a.listBlock("all", `direction = "ingress"`),
 						QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("secgroup_rule.all", ingress)},
+					},
+					{
+						// Every adoption's first rule, and only it, is tcp
+						// from 10.0.0.0/8 (a bare address would be its /32).
+						Query:  true,
+						Config: mocktest.ProviderConfig(m) + a.listBlock("all", `protocol = "TCP"`, `cidr = "10.0.0.0/8"`),
+						QueryResultChecks: []querycheck.QueryResultCheck{
+							querycheck.ExpectLength("secgroup_rule.all", 1),
+							querycheck.ExpectResourceDisplayName("secgroup_rule.all", queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(a.display[0]))),
+								knownvalue.StringRegexp(regexp.MustCompile(a.display[0]))),
+						},
 					},
 					{
 						Query:       true,
