@@ -249,9 +249,11 @@ func (g *group) revoke(chunk []*op) {
 	rules := rulesOf(chunk)
 	token := chunkToken(chunk)
 	tflog.Debug(ctx, "revoking rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
-	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
+	retryCtx, cancelRetry := withConfirmReserve(ctx)
+	err := Retry(retryCtx, c.backoff, func(ctx context.Context) error {
 		return c.backend.Revoke(ctx, g.id, rules, token)
 	})
+	cancelRetry()
 	gone := err == nil || cloud.KindOf(err) == cloud.KindGroupGone || len(chunk) == 1 && cloud.IsGone(err)
 	g.mu.Lock()
 	g.gen++
@@ -283,6 +285,19 @@ func (g *group) revoke(chunk []*op) {
 			o.finish(o.rule, err)
 		}
 	}
+}
+
+// withConfirmReserve bounds a revoke's retries so that the last stretch of
+// its time (an eighth, at most 5 s) is left for absentNow's read: a
+// revoke that kept failing until its timeout would otherwise have no time
+// left to learn that the rule is gone all the same.
+func withConfirmReserve(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	reserve := min(time.Until(deadline)/8, 5*time.Second)
+	return context.WithDeadline(ctx, deadline.Add(-reserve))
 }
 
 // absentNow reads the group after a revoke whose outcome is unknown (it

@@ -159,3 +159,29 @@ func TestCreateOfARuleMadeBeforeTheAuthorize(t *testing.T) {
 		t.Fatalf("Create = %+v, %v", got, err)
 	}
 }
+
+// stallingRevoke is a cloud whose revokes never answer: each hangs until
+// its context ends, as a call lost on the way does.
+type stallingRevoke struct{ *countingBackend }
+
+func (s stallingRevoke) Revoke(ctx context.Context, _ string, rules []rule.Rule, _ string) error {
+	s.count("revoke", len(rules))
+	<-ctx.Done()
+	return cloud.NoAnswer("fake", "Revoke", ctx.Err())
+}
+
+// A revoke whose every attempt hangs until the timeout still learns, in
+// the time kept for it, that the group no longer holds the rule: the
+// delete succeeds rather than failing with the timeout.
+func TestRevokeKeepsTimeToConfirmTheRuleIsGone(t *testing.T) {
+	b := newCounting()
+	c := NewClient(cloud.Cloud{Name: "fake"}, stallingRevoke{b}, "scope", NewGroups(Settings{Backoff: fast}))
+	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancel()
+	if err := c.Delete(ctx, "sg", tcp(22)); err != nil {
+		t.Fatalf("delete of a rule the group does not hold: %v", err)
+	}
+	if b.calls["revoke"] == 0 || b.calls["describe"] == 0 {
+		t.Fatalf("calls %v: want the hanging revoke, then a describe", b.calls)
+	}
+}
