@@ -79,27 +79,40 @@ func main() {
 		}
 		chosen = append(chosen, c)
 	}
-	// CLIs are built one at a time (builds use every core); their tests
-	// then run up to jobs at once.
-	for _, c := range chosen {
-		if _, err := ensure(c, *cache); err != nil && !errors.Is(err, errUnavailable) && *buildOnly {
+	// CLIs are built one at a time (builds use every core), once each;
+	// their tests then run up to jobs at once.
+	paths := make([]string, len(chosen))
+	results := make([]result, len(chosen))
+	for i, c := range chosen {
+		path, err := ensure(c, *cache)
+		if err != nil && !errors.Is(err, errUnavailable) && *buildOnly {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
+		}
+		paths[i] = path
+		results[i] = result{CLI: c.Name}
+		if errors.Is(err, errUnavailable) {
+			fmt.Fprintf(os.Stderr, "== %s: %v\n", c.Name, err)
+			results[i].Unavailable = err
+		} else {
+			results[i].Err = err
 		}
 	}
 	if *buildOnly {
 		return
 	}
-	results := make([]result, len(chosen))
 	slots := make(chan struct{}, max(1, *jobs))
 	var wg sync.WaitGroup
 	for i, c := range chosen {
+		if results[i].Unavailable != nil || results[i].Err != nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			results[i] = run(c, *cache, *skip)
+			results[i] = run(c, paths[i], *skip)
 		}()
 	}
 	wg.Wait()
@@ -125,18 +138,9 @@ func main() {
 	}
 }
 
-func run(c cli, cache, skip string) result {
+// run tests the provider under the CLI at path.
+func run(c cli, path, skip string) result {
 	r := result{CLI: c.Name}
-	path, err := ensure(c, cache)
-	if errors.Is(err, errUnavailable) {
-		fmt.Fprintf(os.Stderr, "== %s: %v\n", c.Name, err)
-		r.Unavailable = err
-		return r
-	}
-	if err != nil {
-		r.Err = err
-		return r
-	}
 	out, _ := exec.Command(path, "version").Output()
 	r.Version = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
 	fmt.Fprintf(os.Stderr, "== %s (%s)\n", c.Name, r.Version)
