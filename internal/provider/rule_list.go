@@ -2,14 +2,13 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -63,7 +62,8 @@ func (l *RuleList) ListResourceConfigSchema(_ context.Context, _ list.ListResour
 			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators},
 			"direction":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.", Validators: directionValidators},
 			"protocol":          schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it (`tcp`, `udp`, `icmp`, `all`, ...)."},
-			"cidr":              schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128)."},
+			"cidr": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128).",
+				Validators: []validator.String{cidrValidator()}},
 		},
 	}
 }
@@ -112,16 +112,8 @@ func (l *RuleList) List(ctx context.Context, req list.ListRequest, stream *list.
 
 // read lists the group's rules that pass the config's filters.
 func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	wantCIDR := ""
-	if s := cfg.CIDR.ValueString(); s != "" {
-		c, err := rule.CanonicalCIDR(s)
-		if err != nil {
-			diags.AddAttributeError(path.Root("cidr"), "Invalid CIDR", fmt.Sprintf("cidr %q: %v", s, err))
-			return nil, diags
-		}
-		wantCIDR = c
-	}
+	// cidrValidator refused a malformed cidr before the list ran.
+	wantCIDR, _ := rule.CanonicalCIDR(cfg.CIDR.ValueString())
 	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString())
 	if diags.HasError() {
 		return nil, diags
