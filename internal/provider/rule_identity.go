@@ -36,12 +36,27 @@ func (r *RuleResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 				Description: "The cloud: " + strings.Join(r.registry.Names(), ", ") + "."},
 			identityGroup: identityschema.StringAttribute{RequiredForImport: true,
 				Description: "The security group's id."},
-			identityRule: identityschema.StringAttribute{RequiredForImport: true,
-				Description: "The rule as its import id names it: the cloud's rule id where the cloud has rule ids " +
-					"(`sgr-…` on Alibaba Cloud ECS and Apsara Stack, the rule id on Zenlayer and Baidu BCC), else its content key " +
-					"`<direction>,<protocol>,<port_range>,<cidr>[,name=value...]` (ENS)."},
+			identityRule: identityschema.StringAttribute{RequiredForImport: true, Description: r.identityRuleDescription()},
 		},
 	}
+}
+
+// identityRuleDescription says what `rule` holds on each cloud, read from
+// the clouds' capabilities (whether they have rule ids).
+func (r *RuleResource) identityRuleDescription() string {
+	var withIDs, without []string
+	for _, c := range r.registry.All() {
+		if c.Capabilities.NativeIDs {
+			withIDs = append(withIDs, c.Name)
+		} else {
+			without = append(without, c.Name)
+		}
+	}
+	d := "The rule as its import id names it: the cloud's rule id (" + strings.Join(withIDs, ", ") + ")"
+	if len(without) > 0 {
+		d += ", or its content key `<direction>,<protocol>,<port_range>,<cidr>[,name=value...]` where the cloud has no rule ids (" + strings.Join(without, ", ") + ")"
+	}
+	return d + "."
 }
 
 // identityValue is the identity of the rule whose resource id is id
