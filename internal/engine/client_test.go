@@ -50,6 +50,25 @@ func TestRetryStopsAtDeadline(t *testing.T) {
 	}
 }
 
+// An attempt the timeout cuts short says only "deadline exceeded": the error
+// reported is the cloud's answer before it, which says why the retries ran.
+func TestRetryReportsTheAnswerBeforeTheTimeout(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	calls := 0
+	err := Retry(ctx, fast, func(ctx context.Context) error {
+		calls++
+		if calls == 1 {
+			return &cloud.Error{Kind: cloud.KindTransient, Code: "GroupNotAvailable"}
+		}
+		<-ctx.Done()
+		return &cloud.Error{Kind: cloud.KindTransient, Code: "Transport", Err: ctx.Err()}
+	})
+	if err == nil || !strings.Contains(err.Error(), "GroupNotAvailable") || !strings.Contains(err.Error(), "gave up after 2 attempts") {
+		t.Fatalf("want the give-up error to carry the answer before the timeout, got %v", err)
+	}
+}
+
 func TestBackoffGrowsAndIsBounded(t *testing.T) {
 	b := Backoff{Initial: 100 * time.Millisecond, Max: time.Second, Jitter: func() float64 { return 0.999999 }}
 	prev := time.Duration(0)

@@ -39,11 +39,14 @@ func (b Backoff) delay(n int) time.Duration {
 // KindBusy errors are retried, at most MaxAttempts times when the error
 // sets it. When time runs out, the last error is returned with the number
 // of attempts, so the user sees why. A Retry-After the cloud sent is
-// waited out when it is longer than the backoff. Each retry is logged at DEBUG with
+// waited out when it is longer than the backoff. When the timeout cuts the
+// last attempt short, the error reported is the cloud's previous answer: that
+// one says why the provider kept retrying, "deadline exceeded" does not. Each retry is logged at DEBUG with
 // its reason, and a success or failure after retries at INFO with the
 // attempts and the time spent waiting.
 func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error {
 	var waited time.Duration
+	var previous error
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		if err == nil {
@@ -52,6 +55,10 @@ func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error
 			}
 			return nil
 		}
+		if ctx.Err() != nil && previous != nil {
+			return gaveUp(ctx, attempt, waited, ", the timeout ended the last one", previous)
+		}
+		previous = err
 		if k := cloud.KindOf(err); k != cloud.KindTransient && k != cloud.KindBusy {
 			return err
 		}
