@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,6 +48,27 @@ var groupIDValidators = []validator.String{stringvalidator.LengthAtLeast(1), str
 // directionValidators check a `direction` filter.
 var directionValidators = []validator.String{stringvalidator.OneOf(rule.Directions...)}
 
+// begin prepares one operation: a context bounded by the operation's
+// timeout (from the timeouts attribute, else the default), with secrets
+// masked in logs, and the cloud's client. A nil client means the error is
+// in diags.
+func begin(ctx context.Context, conns *engine.Connections, cloudName string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *engine.Client) {
+	d, tdiags := timeout(ctx, def)
+	diags.Append(tdiags...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	if conns == nil {
+		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
+		return ctx, cancel, nil
+	}
+	c, err := conns.Client(ctx, cloudName)
+	if err != nil {
+		diags.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
+		return ctx, cancel, nil
+	}
+	return conns.MaskSecrets(ctx), cancel, c
+}
+
 // readGroup lists a group's rules through the shared reads: one describe
 // per group, whoever asks. Every failure is a diagnostic.
 func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group string) ([]rule.Rule, diag.Diagnostics) {
@@ -67,4 +90,48 @@ func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group 
 		return nil, diags
 	}
 	return rules, diags
+}
+
+// displayName says what a rule does, as a reviewer reads it, every part
+// that tells two rules of one cloud apart included: direction, protocol,
+// ports, peer (and its owner), the group's own side where the rule
+// narrows it, policy, priority, description, and the cloud's id where it
+// has one (the NIC type is left out: only clouds with rule ids have one)
+// ("ingress tcp 22 from 10.0.0.0/8 accept priority 1 \"ssh\" (sgr-1)").
+// secgroup_rules_exclusive's plan lists the rules it revokes in it, and
+// its apply revokes only rules that still read the same.
+func displayName(o rule.Rule) string {
+	s := o.Direction + " " + o.Protocol
+	if !o.Ports.IsZero() {
+		s += " " + o.Ports.String()
+	}
+	if o.Direction == rule.Egress {
+		s += " to " + o.Peer()
+	} else {
+		s += " from " + o.Peer()
+	}
+	for _, owner := range []string{o.PeerGroupOwnerAccount, o.PeerGroupOwnerID} {
+		if owner != "" {
+			s += " of " + owner
+		}
+	}
+	if o.LocalCIDR != "" {
+		s += " at " + o.LocalCIDR
+	}
+	if !o.SourcePorts.IsZero() {
+		s += " source ports " + o.SourcePorts.String()
+	}
+	if o.Policy != "" {
+		s += " " + o.Policy
+	}
+	if o.Priority != 0 {
+		s += " priority " + strconv.Itoa(o.Priority)
+	}
+	if o.Description != "" {
+		s += " " + strconv.Quote(o.Description)
+	}
+	if o.NativeID != "" {
+		s += " (" + o.NativeID + ")"
+	}
+	return s
 }

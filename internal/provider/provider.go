@@ -120,7 +120,10 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 
 // Resources lists the resources.
 func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return NewRuleResource(p.registry) }}
+	return []func() resource.Resource{
+		func() resource.Resource { return NewRuleResource(p.registry) },
+		func() resource.Resource { return NewRulesExclusive(p.registry) },
+	}
 }
 
 // ListResources lists the list resources (terraform query, 1.14+).

@@ -130,28 +130,3 @@ func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, d
 	}
 	return out, diags
 }
-
-// displayName says what a rule does, as a reviewer reads it: direction,
-// protocol, ports, peer, policy, and the cloud's id where it has one
-// ("ingress tcp 22 from 10.0.0.0/8 accept (sgr-1)").
-func displayName(o rule.Rule) string {
-	s := o.Direction + " " + o.Protocol
-	if !o.Ports.IsZero() {
-		s += " " + o.Ports.String()
-	}
-	if o.Direction == rule.Egress {
-		s += " to " + o.Peer()
-	} else {
-		s += " from " + o.Peer()
-	}
-	if o.Policy != "" {
-		s += " " + o.Policy
-	}
-	if o.Description != "" {
-		s += " \"" + o.Description + "\""
-	}
-	if o.NativeID != "" {
-		s += " (" + o.NativeID + ")"
-	}
-	return s
-}

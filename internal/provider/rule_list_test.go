@@ -45,8 +45,8 @@ var adoptions = []adoption{
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(5432, 5432), PeerGroupID: "sg-app", NicType: "intranet"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(123, 123), PrefixListID: "pl-ntp"},
 		{Direction: rule.Ingress, Protocol: rule.All, CIDR: "192.0.2.0/24", Policy: rule.Drop, Priority: 2},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept \(sgr-`,
-		`^egress tcp 5432 to group sg-app accept \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept \(sgr-`, `^ingress all from 192.0.2.0/24 drop \(sgr-`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept priority 1 \(sgr-`,
+		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`}},
 	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
@@ -55,7 +55,7 @@ var adoptions = []adoption{
 			g := tx.Group("zenlayer", "zl-web")
 			g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: tx.NextNumber(), Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
 		})
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept \(\d+\)$`, `^egress udp 53 to 192.0.2.53/32 accept \(\d+\)$`, `^ingress tcp 23 from 0.0.0.0/0 drop \(\d+\)$`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(\d+\)$`, `^egress udp 53 to 192.0.2.53/32 accept priority 5 \(\d+\)$`, `^ingress tcp 23 from 0.0.0.0/0 drop priority 100 \(\d+\)$`}},
 	{cloud: "baiducloud", group: "g-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "ssh"},
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(80, 443), CIDR: "2001:db8::/32"},
@@ -65,11 +65,11 @@ var adoptions = []adoption{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), PeerGroupID: "sg-as-app", NicType: "intranet"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept`, `^ingress icmpv6 from 2001:db8::/32 accept "ping6"`, `^egress tcp 443 to group sg-as-app accept`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`}},
 	{cloud: "ens", group: "sg-ens-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.GRE, CIDR: "192.0.2.1/32", Policy: rule.Drop, Priority: 7},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept$`, `^egress gre to 192.0.2.1/32 drop$`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1$`, `^egress gre to 192.0.2.1/32 drop priority 7$`}},
 }
 
 // start seeds a fresh mock with the adoption's rules, as other tools made

@@ -229,27 +229,6 @@ func (r *RuleResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.conns = connectionsFrom(req.ProviderData, "Resource", &resp.Diagnostics)
 }
 
-// begin prepares one operation: a context bounded by the operation's
-// timeout (from the timeouts attribute, else the default), with secrets
-// masked in logs, and the cloud's client. A nil client means the error is
-// in diags.
-func (r *RuleResource) begin(ctx context.Context, cloudName string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *engine.Client) {
-	d, tdiags := timeout(ctx, def)
-	diags.Append(tdiags...)
-	ctx, cancel := context.WithTimeout(ctx, d)
-	if r.conns == nil {
-		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
-		return ctx, cancel, nil
-	}
-	c, err := r.conns.Client(ctx, cloudName)
-	if err != nil {
-		diags.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
-		return ctx, cancel, nil
-	}
-	return r.conns.MaskSecrets(ctx), cancel, c
-}
-
 // Create authorizes the rule.
 func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	raw, ok := readRaw(req.Plan.Raw, "Invalid Plan", &resp.Diagnostics)
@@ -257,7 +236,7 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	plan := raw.model()
-	ctx, cancel, c := r.begin(ctx, plan.Cloud.ValueString(), raw.timeouts(ctx).Create, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, c := begin(ctx, r.conns, plan.Cloud.ValueString(), raw.timeouts(ctx).Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -304,7 +283,7 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	state := raw.model()
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeouts(ctx).Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, c := begin(ctx, r.conns, state.Cloud.ValueString(), raw.timeouts(ctx).Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return
@@ -342,7 +321,7 @@ func (r *RuleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	if plan.Description.ValueString() != state.Description.ValueString() {
-		ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+		ctx, cancel, c := begin(ctx, r.conns, state.Cloud.ValueString(), plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 		defer cancel()
 		if c == nil {
 			return
@@ -365,7 +344,7 @@ func (r *RuleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	state := raw.model()
-	ctx, cancel, c := r.begin(ctx, state.Cloud.ValueString(), raw.timeouts(ctx).Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, c := begin(ctx, r.conns, state.Cloud.ValueString(), raw.timeouts(ctx).Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if c == nil {
 		return

@@ -1,0 +1,512 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+var (
+	_ resource.Resource                   = &RulesExclusive{}
+	_ resource.ResourceWithConfigure      = &RulesExclusive{}
+	_ resource.ResourceWithImportState    = &RulesExclusive{}
+	_ resource.ResourceWithValidateConfig = &RulesExclusive{}
+	_ resource.ResourceWithModifyPlan     = &RulesExclusive{}
+)
+
+// RulesExclusive is secgroup_rules_exclusive: a group holds the rules its
+// keep-lists name and no others. It owns no cloud object of its own.
+//
+// Its `rules` attribute is the group as the refresh read it (one describe,
+// shared with the group's secgroup_rule refreshes), by rule id, each with
+// a line a reviewer reads. A plan removes from it every rule outside the
+// keep-lists, so the plan shows each revoke as a removed entry, and the
+// apply revokes exactly the removed entries that still read the same.
+// The plan is worked out from the refreshed state and the configuration
+// only, never from a read of its own: Terraform plans again during apply
+// and wants the same answer, whatever another tool did to the group in
+// between.
+//
+// Creating the resource (nothing refreshed yet) revokes nothing: it
+// records the group, and the next plan lists what it would revoke. An
+// import block instead of a create does both in one apply.
+type RulesExclusive struct {
+	registry *cloud.Registry
+	conns    *engine.Connections
+}
+
+// NewRulesExclusive builds the resource for the given clouds.
+func NewRulesExclusive(registry *cloud.Registry) resource.Resource {
+	return &RulesExclusive{registry: registry}
+}
+
+type rulesExclusiveModel struct {
+	ID              types.String   `tfsdk:"id"`
+	Cloud           types.String   `tfsdk:"cloud"`
+	SecurityGroupID types.String   `tfsdk:"security_group_id"`
+	RuleIDs         types.Set      `tfsdk:"rule_ids"`
+	TolerateRuleIDs types.Set      `tfsdk:"tolerated_rule_ids"`
+	Direction       types.String   `tfsdk:"direction"`
+	AllowEmpty      types.Bool     `tfsdk:"allow_empty"`
+	Rules           types.Map      `tfsdk:"rules"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// Metadata names the resource.
+func (r *RulesExclusive) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_rules_exclusive"
+}
+
+// Schema describes the resource.
+func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	cloudDesc, cloudValidators := cloudAttribute(r.registry, "Cloud of the group")
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Makes one security group hold exactly the rules `rule_ids` and `tolerated_rule_ids` name: " +
+			"each plan removes from `rules` every other rule of the group, and apply revokes them. " +
+			"Apply revokes only rules its plan showed that still read the same; creating the resource revokes nothing " +
+			"(the next plan shows what it would), and destroying it revokes nothing.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Import id: `<cloud>/<security_group_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"cloud": schema.StringAttribute{Required: true, MarkdownDescription: cloudDesc, Validators: cloudValidators, PlanModifiers: replace},
+			"security_group_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators, PlanModifiers: replace,
+			},
+			"rule_ids": schema.SetAttribute{
+				Required:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The rules the group keeps: the `id` of `secgroup_rule` resources of this group " +
+					"(`[for r in secgroup_rule.web : r.id]`). Every other rule of the group (of `direction`, when set) is revoked. " +
+					"An empty set is refused unless `allow_empty` is true.",
+			},
+			"tolerated_rule_ids": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Further rules the group keeps that this configuration does not manage, for example rules " +
+					"another tool owns: their ids as `secgroup_rule`'s `id`, the `secgroup_rules` data source and " +
+					"`terraform query` give them.",
+			},
+			"direction": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only rules of this direction are made exclusive: `ingress` or `egress`. Left out, both are.",
+				Validators:          directionValidators,
+			},
+			"allow_empty": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Allows an empty `rule_ids`, which revokes every rule of the group (of `direction`) " +
+					"but the tolerated ones. Off by default, so a reference that comes out empty by mistake cannot empty a group.",
+			},
+			"rules": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The rules of the group as the last refresh found them: each rule's id " +
+					"(`<cloud>/<security_group_id>/<rule>`, as `secgroup_rule`'s `id`) to a line a reviewer reads " +
+					"(direction, protocol, ports, peer, policy, priority, description, the cloud's id). " +
+					"A plan removes the rules apply will revoke.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
+		},
+	}
+}
+
+// Configure takes the provider's connections.
+func (r *RulesExclusive) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.conns = connectionsFrom(req.ProviderData, "Resource", &resp.Diagnostics)
+}
+
+// ValidateConfig checks the keep-lists' ids (their form, and that they
+// name rules of this group) and refuses an empty rule_ids without
+// allow_empty.
+func (r *RulesExclusive) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m rulesExclusiveModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
+		return
+	}
+	_, diags := r.exclusionOf(m)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(checkNotEmpty(m)...)
+}
+
+// checkNotEmpty refuses a known, empty rule_ids unless allow_empty is
+// true: applying it would revoke every rule of the group.
+func checkNotEmpty(m rulesExclusiveModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.RuleIDs.IsNull() || m.RuleIDs.IsUnknown() || len(m.RuleIDs.Elements()) > 0 || m.AllowEmpty.IsUnknown() || m.AllowEmpty.ValueBool() {
+		return diags
+	}
+	diags.AddAttributeError(path.Root("rule_ids"), "Empty Keep-List",
+		fmt.Sprintf("rule_ids is empty, so applying it would revoke every rule of security group %s (but tolerated_rule_ids). "+
+			"If the group is meant to hold no rules, set allow_empty = true. Otherwise check the expression that builds rule_ids: "+
+			"a for expression over a resource with count = 0 or an empty for_each gives an empty set.", m.SecurityGroupID.ValueString()))
+	return diags
+}
+
+// exclusion is what a group keeps: the rules the keep-lists name, and
+// every rule of the other direction when one is set.
+type exclusion struct {
+	keep      []rule.Rule
+	direction string
+	identity  rule.Identity
+	// complete: every id is known. A rule this apply creates has no id
+	// yet; on a cloud with rule ids it cannot be a rule the group holds
+	// now, on one without (ENS), whose ids are the content, it can.
+	complete bool
+}
+
+// exclusionOf reads the model's keep-lists. Ids of another cloud or
+// group, and ids of the form the cloud does not give its rules, are
+// errors on their attribute.
+func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	def, found := r.registry.Get(m.Cloud.ValueString())
+	ex := exclusion{direction: m.Direction.ValueString(), identity: def.Capabilities.Identity,
+		complete: !m.Direction.IsUnknown() && !m.RuleIDs.IsUnknown() && !m.TolerateRuleIDs.IsUnknown()}
+	for _, attribute := range []string{"rule_ids", "tolerated_rule_ids"} {
+		set := m.RuleIDs
+		if attribute == "tolerated_rule_ids" {
+			set = m.TolerateRuleIDs
+		}
+		for _, e := range set.Elements() {
+			v, ok := e.(types.String)
+			if !ok || v.IsUnknown() {
+				ex.complete = false
+				continue
+			}
+			if v.IsNull() {
+				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", attribute+" holds a null id: every element must be a secgroup_rule id.")
+				continue
+			}
+			id, err := rule.ParseID(v.ValueString())
+			switch {
+			case err != nil:
+				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
+			case known(m.Cloud) && known(m.SecurityGroupID) && (id.Cloud != m.Cloud.ValueString() || id.GroupID != m.SecurityGroupID.ValueString()):
+				diags.AddAttributeError(path.Root(attribute), "Rule Id of Another Group",
+					fmt.Sprintf("%s holds %q, a rule of %s security group %s; this resource makes %s security group %s exclusive. "+
+						"List only rules of that group (one secgroup_rules_exclusive per group).",
+						attribute, v.ValueString(), id.Cloud, id.GroupID, m.Cloud.ValueString(), m.SecurityGroupID.ValueString()))
+			case found && id.IsNative() != def.Capabilities.NativeIDs:
+				form := "by its content (" + m.Cloud.ValueString() + "/<group>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...])"
+				if def.Capabilities.NativeIDs {
+					form = "by its rule id (" + m.Cloud.ValueString() + "/<group>/<rule id>)"
+				}
+				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id",
+					fmt.Sprintf("%s holds %q: %s names a rule %s, as the id of secgroup_rule, the secgroup_rules data source and terraform query do.",
+						attribute, v.ValueString(), def.Title, form))
+			default:
+				ex.keep = append(ex.keep, id.Rule)
+			}
+		}
+	}
+	return ex, diags
+}
+
+// keeps reports whether the group keeps the rule an id and line name.
+func (ex exclusion) keeps(id rule.ID, line string) bool {
+	if ex.direction != "" && !strings.HasPrefix(line, ex.direction+" ") {
+		return true
+	}
+	return slices.ContainsFunc(ex.keep, func(k rule.Rule) bool { return ex.identity.Match(k, id.Rule) })
+}
+
+// kept is the entries of a rules map the exclusion keeps. An entry whose
+// key is not a rule id (a state edited by hand) is kept.
+func (ex exclusion) kept(rules map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, line := range rules {
+		id, err := rule.ParseID(k)
+		if err != nil || ex.keeps(id, line) {
+			out[k] = line
+		}
+	}
+	return out
+}
+
+// rulesMap is the group's rules as the rules attribute holds them.
+func rulesMap(cloudName, group string, rules []rule.Rule) map[string]string {
+	out := make(map[string]string, len(rules))
+	for _, o := range rules {
+		out[rule.ID{Cloud: cloudName, GroupID: group, Rule: o}.String()] = displayName(o)
+	}
+	return out
+}
+
+func mapValue(m map[string]string) types.Map {
+	values := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		values[k] = types.StringValue(v)
+	}
+	return types.MapValueMust(types.StringType, values)
+}
+
+func mapOf(v types.Map) map[string]string {
+	out := map[string]string{}
+	for k, e := range v.Elements() {
+		if s, ok := e.(types.String); ok {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// ModifyPlan plans rules as the refreshed state has them, less every rule
+// outside the keep-lists: each removed entry is a revoke. It reads nothing
+// itself (see RulesExclusive), but for a create, where it reads the group
+// to fail early on a group that does not exist and to say what the next
+// plan will revoke. Where the plan cannot say which rules stay, rules is
+// unknown and the apply revokes nothing.
+func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state rulesExclusiveModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if known(plan.Cloud) && known(plan.SecurityGroupID) {
+		plan.ID = types.StringValue(plan.Cloud.ValueString() + "/" + plan.SecurityGroupID.ValueString())
+	}
+	ex, diags := r.exclusionOf(plan)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	def, _ := r.registry.Get(plan.Cloud.ValueString())
+	plan.Rules = types.MapUnknown(types.StringType)
+	if req.State.Raw.IsNull() {
+		r.foresee(ctx, plan, ex, &resp.Diagnostics)
+	} else if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() &&
+		!state.Rules.IsUnknown() && (ex.complete || def.Capabilities.NativeIDs) {
+		plan.Rules = mapValue(ex.kept(mapOf(state.Rules)))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// foresee reads the group a create makes exclusive: a group that does not
+// exist fails the plan; rules outside the keep-lists are named in a
+// warning, for the next plan to revoke.
+func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, ex exclusion, diags *diag.Diagnostics) {
+	if r.conns == nil || !known(plan.Cloud) || !known(plan.SecurityGroupID) {
+		return
+	}
+	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
+	rules, d := readGroup(ctx, r.conns, cloudName, group)
+	if diags.Append(d...); d.HasError() {
+		return
+	}
+	all := rulesMap(cloudName, group, rules)
+	kept := ex.kept(all)
+	var lines []string
+	for k, line := range all {
+		if _, ok := kept[k]; !ok {
+			lines = append(lines, "  "+line)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	slices.Sort(lines)
+	diags.AddAttributeWarning(path.Root("rule_ids"), "Rules to Revoke on the Next Apply",
+		fmt.Sprintf("Security group %s holds %d rules outside rule_ids. Creating secgroup_rules_exclusive revokes nothing: "+
+			"it records the group, and the next plan lists these rules for revoking:\n\n%s\n\n"+
+			"To revoke them in this apply, import the resource instead of creating it:\n\n"+
+			"  import {\n    to = secgroup_rules_exclusive.<name>\n    id = %q\n  }",
+			group, len(lines), strings.Join(lines, "\n"), cloudName+"/"+group))
+}
+
+// Create records the group's rules, as they are now, and revokes nothing.
+func (r *RulesExclusive) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan rulesExclusiveModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if resp.Diagnostics.Append(checkNotEmpty(plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, c := begin(ctx, r.conns, plan.Cloud.ValueString(), plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if c == nil || !r.record(ctx, c, &plan, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// record reads the group into rules.
+func (r *RulesExclusive) record(ctx context.Context, c *engine.Client, m *rulesExclusiveModel, diags *diag.Diagnostics) bool {
+	group := m.SecurityGroupID.ValueString()
+	rules, err := c.List(ctx, group)
+	if err != nil {
+		addCloudError(diags, "Could Not Read Security Group", fmt.Errorf("security group %s: %w", group, err))
+		return false
+	}
+	m.Rules = mapValue(rulesMap(m.Cloud.ValueString(), group, rules))
+	return true
+}
+
+// Update revokes the rules the plan removed from rules that the group
+// still holds, reading the same, and does not keep now that every id is
+// known; a rule added after the plan is left for the next plan to show.
+// The revokes go out together, so the engine batches them where the cloud
+// allows. A plan that could not say which rules stay (rules unknown)
+// revokes nothing and records the group. On failure the state stays as it
+// was; the next refresh reads the group again.
+func (r *RulesExclusive) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state rulesExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if resp.Diagnostics.Append(checkNotEmpty(plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, c := begin(ctx, r.conns, plan.Cloud.ValueString(), plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if c == nil {
+		return
+	}
+	if plan.Rules.IsUnknown() {
+		if r.record(ctx, c, &plan, &resp.Diagnostics) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		}
+		return
+	}
+	removed := mapOf(state.Rules)
+	for k := range mapOf(plan.Rules) {
+		delete(removed, k)
+	}
+	if len(removed) > 0 && !r.revoke(ctx, c, plan, removed, &resp.Diagnostics) {
+		resp.State.Raw = req.State.Raw
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// revoke revokes the group's rules that removed names with the same line
+// and the exclusion does not keep. It reports whether every revoke
+// succeeded.
+func (r *RulesExclusive) revoke(ctx context.Context, c *engine.Client, plan rulesExclusiveModel, removed map[string]string, diags *diag.Diagnostics) bool {
+	ex, d := r.exclusionOf(plan)
+	if diags.Append(d...); diags.HasError() {
+		return false
+	}
+	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
+	rules, err := c.List(ctx, group)
+	if err != nil {
+		addCloudError(diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
+		return false
+	}
+	var targets []rule.Rule
+	for _, o := range rules {
+		id, line := rule.ID{Cloud: cloudName, GroupID: group, Rule: o}, displayName(o)
+		if shown, ok := removed[id.String()]; ok && shown == line && !ex.keeps(id, line) {
+			targets = append(targets, o)
+		}
+	}
+	tflog.Info(ctx, "revoking the rules outside the keep-lists", map[string]any{
+		"security_group_id": group, "planned": len(removed), "revoking": len(targets), "planned_rules": slices.Sorted(maps.Values(removed))})
+	errs := make([]error, len(targets))
+	var wg sync.WaitGroup
+	for i, o := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A context of its own: tflog masks a context's fields in
+			// place, so goroutines must not share one.
+			errs[i] = c.Delete(tflog.SetField(ctx, "revoke", displayName(o)), group, o)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			addRuleError(diags, "Could Not Revoke Rule", group, targets[i], err)
+		}
+	}
+	return !diags.HasError()
+}
+
+// Read records the group's rules. After an import (no keep-list yet) the
+// keep-list is every rule the group holds.
+func (r *RulesExclusive) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state rulesExclusiveModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, c := begin(ctx, r.conns, state.Cloud.ValueString(), state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if c == nil {
+		return
+	}
+	group := state.SecurityGroupID.ValueString()
+	rules, err := c.List(ctx, group)
+	if cloud.KindOf(err) == cloud.KindGroupGone {
+		resp.Diagnostics.AddWarning("Security Group No Longer Exists",
+			fmt.Sprintf("%s. It was deleted outside Terraform, so secgroup_rules_exclusive is dropped from the state.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addCloudError(&resp.Diagnostics, "Could Not Read Security Group", fmt.Errorf("security group %s: %w", group, err))
+		return
+	}
+	observed := rulesMap(state.Cloud.ValueString(), group, rules)
+	state.Rules = mapValue(observed)
+	if state.RuleIDs.IsNull() {
+		ids := make([]attr.Value, 0, len(observed))
+		for k := range observed {
+			ids = append(ids, types.StringValue(k))
+		}
+		state.RuleIDs = types.SetValueMust(types.StringType, ids)
+	}
+	if state.AllowEmpty.IsNull() {
+		state.AllowEmpty = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete revokes nothing: the rules stay as they are, and the group
+// accepts other rules again.
+func (r *RulesExclusive) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "secgroup_rules_exclusive removed from Terraform; no rule was revoked")
+}
+
+// ImportState takes `<cloud>/<security_group_id>`; Read then takes every
+// rule the group holds as its keep-list.
+func (r *RulesExclusive) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	cloudName, group, ok := strings.Cut(req.ID, "/")
+	if !ok || cloudName == "" || !plainID.MatchString(group) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not a secgroup_rules_exclusive id; expected \"<cloud>/<security_group_id>\".", req.ID))
+		return
+	}
+	if _, found := r.registry.Get(cloudName); !found {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, cloudName, strings.Join(r.registry.Names(), ", ")))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cloud"), cloudName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
+}

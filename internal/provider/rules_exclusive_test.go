@@ -1,0 +1,447 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+		"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
+)
+
+// exclusiveBlock is a secgroup_rules_exclusive over a group keeping
+// ruleIDs (HCL expressions), with further attributes.
+func exclusiveBlock(cloudName, group, ruleIDs string, attrs ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"secgroup_rules_exclusive\" \"x\" {\n  cloud             = %q\n  security_group_id = %q\n  rule_ids          = %s\n", cloudName, group, ruleIDs)
+	for _, a := range attrs {
+		b.WriteString("  " + a + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// managedPair is one ingress and one egress rule that no adoption holds.
+func managedPair(cloudName, group string) string {
+	return tcpRule("in", cloudName, group, "8443", "172.16.0.0/12") +
+		ruleBlock("out", cloudName, group, "egress", `protocol = "tcp"`, `port_range = "9000"`, `cidr = "172.16.0.0/12"`)
+}
+
+// holdsExactly checks that the mock's group holds the rules of the named
+// secgroup_rule resources, as state names them, plus extra rules made out
+// of band, and nothing else.
+func holdsExactly(t *testing.T, m *mockcloud.Server, cloudName, group string, extra []rule.Rule, names ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rules, err := outOfBand(t, m, cloudName).Describe(context.Background(), group)
+		if err != nil {
+			return err
+		}
+		def, _ := Clouds().Get(cloudName)
+		for _, name := range names {
+			rs, ok := s.RootModule().Resources[name]
+			if !ok {
+				return fmt.Errorf("%s is not in the state", name)
+			}
+			id, err := rule.ParseID(rs.Primary.ID)
+			if err != nil {
+				return err
+			}
+			if def.Capabilities.Identity.Find(rules, id.Rule) < 0 {
+				return fmt.Errorf("the managed rule %s (%s) was revoked; the group holds %v", name, rs.Primary.ID, rules)
+			}
+		}
+		for _, r := range extra {
+			if rule.Find(rules, r) < 0 {
+				return fmt.Errorf("the rule %s, made out of band after the plan, was revoked", r)
+			}
+		}
+		if want := len(names) + len(extra); len(rules) != want {
+			return fmt.Errorf("the group holds %d rules, want %d: %v", len(rules), want, rules)
+		}
+		return nil
+	}
+}
+
+// revokes checks what a plan revokes: the entries it removes from the
+// exclusive resource's rules, one per pattern.
+func revokes(patterns ...string) plancheck.PlanCheck { return revokeCheck(patterns) }
+
+type revokeCheck []string
+
+func (want revokeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != "secgroup_rules_exclusive.x" {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		prior, _ := before["rules"].(map[string]any)
+		planned, _ := after["rules"].(map[string]any)
+		var removed []string
+		for k, v := range prior {
+			if _, ok := planned[k]; !ok {
+				removed = append(removed, fmt.Sprint(v))
+			}
+		}
+		if _, unknown := rc.Change.AfterUnknown.(map[string]any)["rules"]; unknown && len(want) > 0 {
+			resp.Error = fmt.Errorf("the plan does not know which rules stay; want it to revoke %q", want)
+			return
+		}
+		if len(removed) != len(want) {
+			resp.Error = fmt.Errorf("the plan revokes %d rules %q, want %d %q", len(removed), removed, len(want), want)
+			return
+		}
+		for _, p := range want {
+			re := regexp.MustCompile(p)
+			if !slices.ContainsFunc(removed, re.MatchString) {
+				resp.Error = fmt.Errorf("the plan revokes %q, none of them %s", removed, p)
+				return
+			}
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("no change of secgroup_rules_exclusive.x in the plan")
+}
+
+// On every cloud: creating the resource revokes nothing and the next plan
+// names the rules other tools made (every kind the cloud has), which its
+// apply revokes, the managed ones (created by the same first apply)
+// untouched; a rule made after a plan survives that apply and shows in the
+// next plan; a plan with nothing to revoke is empty; import by group; an
+// empty keep-list is refused; destroying the resource revokes nothing.
+func TestAccRulesExclusive(t *testing.T) {
+	testAccPreCheck(t)
+	for _, a := range adoptions {
+		t.Run(a.cloud, func(t *testing.T) {
+			m := a.start(t)
+			theirs := len(mocktest.Rules(m, a.cloud, a.group))
+			managed := managedPair(a.cloud, a.group)
+			config := mocktest.ProviderConfig(m) + managed +
+				exclusiveBlock(a.cloud, a.group, "[secgroup_rule.in.id, secgroup_rule.out.id]")
+			drift := rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: ports(5353, 5353), CIDR: "198.51.100.0/24"}
+			late := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(2222, 2222), CIDR: "198.51.100.0/24"}
+			after := rule.Rule{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(514, 514), CIDR: "198.51.100.0/24"}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("secgroup_rules_exclusive.x", plancheck.ResourceActionCreate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{revokes(a.display...)},
+						},
+						Check:              mocktest.CheckRuleCount(m, a.cloud, a.group, theirs+2),
+						ExpectNonEmptyPlan: true,
+					},
+					{
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("secgroup_rules_exclusive.x", plancheck.ResourceActionUpdate),
+							revokes(a.display...),
+						}},
+						Check: holdsExactly(t, m, a.cloud, a.group, nil, "secgroup_rule.in", "secgroup_rule.out"),
+					},
+					{
+						// Drift shows in the next plan; a rule made between
+						// that plan and its apply is not revoked by it.
+						PreConfig: func() { authorizeInMock(t, m, a.cloud, a.group, drift) },
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								revokes(`^ingress udp 5353 from 198\.51\.100\.0/24`),
+								beforeApply(func() { authorizeInMock(t, m, a.cloud, a.group, late) }),
+							},
+							PostApplyPostRefresh: []plancheck.PlanCheck{revokes(`^ingress tcp 2222 from 198\.51\.100\.0/24`)},
+						},
+						Check:              holdsExactly(t, m, a.cloud, a.group, []rule.Rule{late}, "secgroup_rule.in", "secgroup_rule.out"),
+						ExpectNonEmptyPlan: true,
+					},
+					{
+						Config: config,
+						Check:  holdsExactly(t, m, a.cloud, a.group, nil, "secgroup_rule.in", "secgroup_rule.out"),
+					},
+					{
+						// Import by group: the keep-list is what the group holds.
+						ResourceName:      "secgroup_rules_exclusive.x",
+						ImportState:       true,
+						ImportStateId:     a.cloud + "/" + a.group,
+						ImportStateVerify: true,
+					},
+					{
+						Config: mocktest.ProviderConfig(m) + managed + exclusiveBlock(a.cloud, a.group, "[]"),
+						ExpectError: regexp.MustCompile(`(?s)Empty Keep-List.*` +
+							spaced(`rule_ids is empty, so applying it would revoke every rule of security group `+a.group) + `.*allow_empty = true`),
+					},
+					{
+						// Destroying the exclusive resource revokes nothing.
+						PreConfig: func() { authorizeInMock(t, m, a.cloud, a.group, after) },
+						Config:    mocktest.ProviderConfig(m) + managed,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("secgroup_rules_exclusive.x", plancheck.ResourceActionDestroy),
+						}},
+						Check: holdsExactly(t, m, a.cloud, a.group, []rule.Rule{after}, "secgroup_rule.in", "secgroup_rule.out"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// An import block instead of a create revokes in the first apply: the
+// import reads the group, and the plan revokes from it.
+func TestAccRulesExclusive_importBlockRevokesAtOnce(t *testing.T) {
+	testAccPreCheck(t)
+	a := adoptions[0]
+	m := a.start(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: mocktest.ProviderConfig(m) + managedPair(a.cloud, a.group)},
+			{
+				Config: mocktest.ProviderConfig(m) + managedPair(a.cloud, a.group) +
+					exclusiveBlock(a.cloud, a.group, "[secgroup_rule.in.id, secgroup_rule.out.id]") +
+					fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", a.cloud+"/"+a.group),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{revokes(a.display...)}},
+				Check:            holdsExactly(t, m, a.cloud, a.group, nil, "secgroup_rule.in", "secgroup_rule.out"),
+			},
+		},
+	})
+}
+
+// Bad keep-lists fail the plan, naming the attribute and the fix, before
+// any call reaches the cloud.
+func TestAccRulesExclusive_planErrors(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	for _, tc := range []struct{ name, ids, extra, want string }{
+		{"another group", `["alicloud/sg-app/sgr-1"]`, "", `Rule Id of Another Group.*` + spaced(`rule_ids holds "alicloud/sg-app/sgr-1", a rule of alicloud security group sg-app`)},
+		{"another cloud", `["ens/sg-web/ingress,tcp,22,10.0.0.0/8"]`, "", `Rule Id of Another Group.*ens\s+security\s+group\s+sg-web`},
+		{"not an id", `["sgr-1"]`, "", `Invalid Rule Id.*` + spaced(`"sgr-1" is not a secgroup_rule id`)},
+		{"tolerated", `["alicloud/sg-web/sgr-1"]`, `tolerated_rule_ids = ["alicloud/sg-web/ingress,tcp,0,10.0.0.0/8"]`, `Invalid Rule Id.*tolerated_rule_ids`},
+		{"empty", `[]`, "", `Empty Keep-List`},
+		{"empty, allowed, bad direction", `[]`, `allow_empty = true` + "\n" + `direction = "in"`, `direction.*ingress`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      mocktest.ProviderConfig(m) + exclusiveBlock("alicloud", "sg-web", tc.ids, tc.extra),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)` + tc.want),
+				}},
+			})
+		})
+	}
+	if n := len(m.Store.Calls()); n != 0 {
+		t.Fatalf("plan-time errors reached the cloud: %d calls", n)
+	}
+}
+
+// A group that does not exist is a clear error at plan; tolerated rules
+// and direction narrow what is revoked; an empty keep-list with
+// allow_empty empties the group.
+func TestAccRulesExclusive_toleratedAndDirection(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	theirs := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "bastion"}
+	theirsID := authorizeInMock(t, m, "alicloud", "sg-web", theirs)
+	outbound := rule.Rule{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), CIDR: "0.0.0.0/0"}
+	authorizeInMock(t, m, "alicloud", "sg-web", outbound)
+	stray := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3389, 3389), CIDR: "0.0.0.0/0"}
+	authorizeInMock(t, m, "alicloud", "sg-web", stray)
+	base := mocktest.ProviderConfig(m) + tcpRule("in", "alicloud", "sg-web", "443", "10.0.0.0/8")
+	narrowed := base + exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.in.id]",
+		`tolerated_rule_ids = ["alicloud/sg-web/`+theirsID+`"]`, `direction = "ingress"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      base + exclusiveBlock("alicloud", "sg-missing", "[]", "allow_empty = true"),
+				ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*sg-missing`),
+			},
+			{
+				Config:             narrowed,
+				Check:              mocktest.CheckRuleCount(m, "alicloud", "sg-web", 4),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: narrowed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					revokes(`^ingress tcp 3389 from 0\.0\.0\.0/0 .*\(sgr-`),
+				}},
+				Check: holdsExactly(t, m, "alicloud", "sg-web", []rule.Rule{theirs, outbound}, "secgroup_rule.in"),
+			},
+			{
+				// secgroup_rule.in goes too: destroyed and revoked at once,
+				// each finds it gone or revokes it.
+				Config: mocktest.ProviderConfig(m) + exclusiveBlock("alicloud", "sg-web", "[]", "allow_empty = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					revokes(`^egress tcp 443 to 0\.0\.0\.0/0`, `^ingress tcp 22 from 10\.0\.0\.0/8 .*"bastion" \(sgr-`, `^ingress tcp 443 from 10\.0\.0\.0/8 `),
+				}},
+				Check: mocktest.CheckRuleCount(m, "alicloud", "sg-web", 0),
+			},
+		},
+	})
+}
+
+// Beside 100 secgroup_rule in one group (one block per direction, by
+// count), with another tool adding rules at random while the applies run:
+// no managed rule is ever revoked, rules made after a plan outlive its
+// apply, and the next apply leaves exactly the managed rules.
+func TestAccRulesExclusive_manyRulesWhileOthersWrite(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	m.Store.SetLatency(callLatency)
+	config := mocktest.ProviderConfig(m) + `
+resource "secgroup_rule" "in" {
+  count             = 50
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = tostring(1000 + count.index)
+  cidr              = "10.0.0.0/8"
+}
+resource "secgroup_rule" "out" {
+  count             = 50
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  direction         = "egress"
+  protocol          = "udp"
+  port_range        = tostring(2000 + count.index)
+  cidr              = "10.0.0.0/8"
+}
+` + exclusiveBlock("alicloud", "sg-web", "concat(secgroup_rule.in[*].id, secgroup_rule.out[*].id)")
+	var names []string
+	for i := range 50 {
+		names = append(names, fmt.Sprintf("secgroup_rule.in.%d", i), fmt.Sprintf("secgroup_rule.out.%d", i))
+	}
+	// The other tool: a rule now and then, at random, until stopped.
+	b := outOfBand(t, m, "alicloud")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var made int
+	writer := func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Duration(20+rand.IntN(200)) * time.Millisecond):
+				}
+				r := rule.Rule{Direction: rule.Directions[rand.IntN(2)], Protocol: rule.TCP, Ports: ports(30000+made, 30000+made), CIDR: "192.0.2.0/24"}
+				if _, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
+					t.Errorf("out-of-band authorize: %v", err)
+					return
+				}
+				made++
+			}
+		}()
+	}
+	halt := func() { close(stop); wg.Wait() }
+	// late is a rule made between a plan and its apply, for certain.
+	late := func(n int) rule.Rule {
+		return rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: ports(40000+n, 40000+n), CIDR: "192.0.2.0/24"}
+	}
+	// ids are the managed rules' cloud ids after the first apply: a rule
+	// revoked and made again would come back under another.
+	ids := map[string]string{}
+	record := func(s *terraform.State) error {
+		for _, n := range names {
+			ids[n] = s.RootModule().Resources[n].Primary.ID
+		}
+		return nil
+	}
+	unchanged := func(s *terraform.State) error {
+		for _, n := range names {
+			if got := s.RootModule().Resources[n].Primary.ID; got != ids[n] {
+				return fmt.Errorf("%s was made again (%s, was %s): it had been revoked", n, got, ids[n])
+			}
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: writer,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					beforeApply(func() { authorizeInMock(t, m, "alicloud", "sg-web", late(1)) }),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					holdsAtLeast(t, m, names...), survived(t, m, late(1)), record),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					beforeApply(func() { authorizeInMock(t, m, "alicloud", "sg-web", late(2)) }),
+				}},
+				Check:              resource.ComposeAggregateTestCheckFunc(holdsAtLeast(t, m, names...), survived(t, m, late(2)), unchanged),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: halt,
+				Config:    config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					holdsExactly(t, m, "alicloud", "sg-web", nil, names...), unchanged,
+					func(*terraform.State) error {
+						if made == 0 {
+							return fmt.Errorf("the other tool made no rule")
+						}
+						return nil
+					}),
+			},
+		},
+	})
+}
+
+// survived checks that a rule made out of band is still in alicloud's
+// sg-web.
+func survived(t *testing.T, m *mockcloud.Server, r rule.Rule) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		rules, err := outOfBand(t, m, "alicloud").Describe(context.Background(), "sg-web")
+		if err != nil {
+			return err
+		}
+		if rule.Find(rules, r) < 0 {
+			return fmt.Errorf("the rule %s, made after the plan, was revoked by its apply", r)
+		}
+		return nil
+	}
+}
+
+// holdsAtLeast checks that every named managed rule is still in
+// alicloud's sg-web.
+func holdsAtLeast(t *testing.T, m *mockcloud.Server, names ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rules, err := outOfBand(t, m, "alicloud").Describe(context.Background(), "sg-web")
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			id, err := rule.ParseID(s.RootModule().Resources[n].Primary.ID)
+			if err != nil {
+				return err
+			}
+			if rule.Find(rules, id.Rule) < 0 {
+				return fmt.Errorf("the managed rule %s (%s) was revoked", n, id)
+			}
+		}
+		return nil
+	}
+}
