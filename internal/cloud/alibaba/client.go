@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -24,11 +25,20 @@ import (
 // V1 signature, endpoint resolution and transport, with every action a
 // CommonRequest. Retries are ours (engine.Retry, bounded by the resource's
 // timeouts), so the SDK's own are off.
+//
+// The SDK's client is not safe for concurrent calls: each call writes its
+// timeouts into the client's http.Client and transport
+// (sdk.Client.setTimeout). So a call takes a client no other call holds,
+// from a free list that grows to the calls in flight at once; each client
+// keeps its own connections.
 type RPC struct {
 	cloud                    string
-	client                   *sdk.Client
 	product, version, region string
 	scheme, domain           string
+
+	connect func() (*sdk.Client, error)
+	mu      sync.Mutex
+	idle    []*sdk.Client
 }
 
 // API names an Alibaba RPC API.
@@ -56,17 +66,45 @@ func NewRPC(api API, s map[string]string) (*RPC, error) {
 		}
 		scheme, domain = u.Scheme, u.Host
 	}
-	// The SDK's own transport would be Go's bare one, keeping 2 idle
-	// connections.
-	config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme)).WithHttpTransport(cloud.NewHTTPTransport())
-	client, err := sdk.NewClientWithOptions(api.Region, config, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
+	rpc := &RPC{cloud: api.Cloud, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}
+	rpc.connect = func() (*sdk.Client, error) {
+		// The SDK's own transport would be Go's bare one, keeping 2 idle
+		// connections.
+		config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme)).WithHttpTransport(cloud.NewHTTPTransport())
+		client, err := sdk.NewClientWithOptions(api.Region, config, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
+		if err != nil {
+			return nil, err
+		}
+		client.EndpointMap, client.EndpointType = api.EndpointMap, "regional"
+		client.SetConnectTimeout(10 * time.Second)
+		client.SetReadTimeout(60 * time.Second)
+		return client, nil
+	}
+	first, err := rpc.connect()
 	if err != nil {
 		return nil, err
 	}
-	client.EndpointMap, client.EndpointType = api.EndpointMap, "regional"
-	client.SetConnectTimeout(10 * time.Second)
-	client.SetReadTimeout(60 * time.Second)
-	return &RPC{cloud: api.Cloud, client: client, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}, nil
+	rpc.idle = []*sdk.Client{first}
+	return rpc, nil
+}
+
+// take returns a client no other call holds; put gives it back.
+func (c *RPC) take() (*sdk.Client, error) {
+	c.mu.Lock()
+	if n := len(c.idle); n > 0 {
+		client := c.idle[n-1]
+		c.idle = c.idle[:n-1]
+		c.mu.Unlock()
+		return client, nil
+	}
+	c.mu.Unlock()
+	return c.connect()
+}
+
+func (c *RPC) put(client *sdk.Client) {
+	c.mu.Lock()
+	c.idle = append(c.idle, client)
+	c.mu.Unlock()
 }
 
 // Call sends one action with its parameters in the query string, as the
@@ -110,7 +148,12 @@ func (c *RPC) send(ctx context.Context, r cloud.Request, out any) (time.Time, er
 	for k, v := range r.Params {
 		req.QueryParams[k] = v
 	}
-	resp, err := c.client.ProcessCommonRequest(req)
+	client, err := c.take()
+	if err != nil {
+		return time.Time{}, err
+	}
+	resp, err := client.ProcessCommonRequest(req)
+	c.put(client)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -1,0 +1,58 @@
+package alibaba
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+)
+
+// Calls at once each take an SDK client of their own: the SDK writes a
+// call's timeouts into its client, so a shared one races (go test -race
+// fails here without the free list), and the free list keeps the clients
+// for the next calls rather than making one per call.
+func TestRPCCallsAtOnceTakeClientsOfTheirOwn(t *testing.T) {
+	var inFlight, most atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"RequestId":"r"}`))
+	}))
+	defer srv.Close()
+	rpc, err := NewRPC(API{Cloud: "alicloud", Product: "Ecs", Version: "2014-05-26", Region: "cn-hangzhou"},
+		map[string]string{"access_key": "ak", "secret_key": "sk", "endpoint": srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	classify := func(cloud.Request, *cloud.Error) {}
+	for round := 0; round < 2; round++ {
+		var wg sync.WaitGroup
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i)*time.Second)
+				defer cancel()
+				if _, err := rpc.Call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: "sg-1"}, nil, classify); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if most.Load() < 2 {
+		t.Fatalf("the calls went out one at a time (%d at most)", most.Load())
+	}
+	if n := len(rpc.idle); n > 8 {
+		t.Fatalf("%d clients kept for 8 calls at once", n)
+	}
+}
