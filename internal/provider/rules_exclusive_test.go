@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 		"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -443,5 +445,54 @@ func holdsAtLeast(t *testing.T, m *mockcloud.Server, names ...string) resource.T
 			}
 		}
 		return nil
+	}
+}
+
+// Through the real CLI and the provider as a plugin binary, on every
+// cloud: the plan a reviewer reads names each rule the apply revokes, and
+// after the apply the group holds the managed rules only and the next
+// plan is empty. The exclusive resource comes in by an import block, so
+// the first apply revokes.
+func TestAccRulesExclusive_planTextCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	for _, a := range adoptions {
+		t.Run(a.cloud, func(t *testing.T) {
+			t.Parallel()
+			m := a.start(t)
+			dir := filepath.Join(work, a.cloud)
+			run := func(args ...string) string {
+				t.Helper()
+				out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
+				if code != 0 {
+					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
+				}
+				return out
+			}
+			managed := cliConfig(mocktest.ProviderConfig(m) + managedPair(a.cloud, a.group))
+			writeConfig(t, dir, managed)
+			run("apply", "-auto-approve")
+			writeConfig(t, dir, managed+exclusiveBlock(a.cloud, a.group, "[secgroup_rule.in.id, secgroup_rule.out.id]")+
+				fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", a.cloud+"/"+a.group))
+			plan := run("plan")
+			for _, d := range a.display {
+				// Each removed entry: - "<id>" = "<line>" -> null.
+				line := strings.TrimSuffix(strings.TrimPrefix(strings.ReplaceAll(d, `"`, `\\"`), "^"), "$")
+				re := regexp.MustCompile(`(?m)^\s+- "` + regexp.QuoteMeta(a.cloud+"/"+a.group+"/") + `[^"]+"\s+= "` + line + `[^"]*" -> null$`)
+				if !re.MatchString(plan) {
+					t.Errorf("the plan does not name the rule %s:\n%s", d, clirun.Tail(plan, 4000))
+				}
+			}
+			if !strings.Contains(plan, "Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.") {
+				t.Fatalf("want one import and one change:\n%s", clirun.Tail(plan, 4000))
+			}
+			run("apply", "-auto-approve")
+			if got := len(mocktest.Rules(m, a.cloud, a.group)); got != 2 {
+				t.Errorf("the group holds %d rules after the apply, want the 2 managed", got)
+			}
+			if out := run("plan"); !strings.Contains(out, "No changes.") {
+				t.Fatalf("the plan after the apply is not empty:\n%s", clirun.Tail(out, 4000))
+			}
+		})
 	}
 }

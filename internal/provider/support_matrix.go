@@ -106,6 +106,12 @@ func SupportMatrix(r *cloud.Registry) string {
 		return "cloud, group, content key"
 	})
 	row("`terraform query` (Terraform 1.14+)", func(cloud.Capabilities) string { return "yes: the `secgroup_rule` list resource" })
+	row("exclusive rules (`secgroup_rules_exclusive`)", func(c cloud.Capabilities) string {
+		if c.NativeIDs {
+			return "yes, by rule id"
+		}
+		return "yes, by content"
+	})
 	row("rule quota at plan time", func(c cloud.Capabilities) string {
 		switch {
 		case c.Quota == 0:
