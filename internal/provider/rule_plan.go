@@ -13,6 +13,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
@@ -91,6 +92,13 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	if replace {
 		recomputeOnReplace(config, &plan, caps)
+	}
+	// Where rules have no ids of their own (ENS) the id is the content,
+	// known at plan once the content is: what refers to it
+	// (secgroup_rules_exclusive's rule_ids) then knows it too, a
+	// replacement by an equal rule included.
+	if !caps.NativeIDs && plan.ID.IsUnknown() && known(plan.Cloud) && known(plan.SecurityGroupID) && !rawPlan.anyUnknown(ruleContent...) {
+		plan.ID = types.StringValue(rule.ID{Cloud: plan.Cloud.ValueString(), GroupID: plan.SecurityGroupID.ValueString(), Rule: plan.toRule()}.String())
 	}
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)

@@ -172,10 +172,12 @@ type exclusion struct {
 	keep      []rule.Rule
 	direction string
 	identity  rule.Identity
-	// complete: every id is known. A rule this apply creates has no id
-	// yet; on a cloud with rule ids it cannot be a rule the group holds
-	// now, on one without (ENS), whose ids are the content, it can.
-	complete bool
+	// known: the keep-lists and direction are known values (a set built
+	// from a resource whose count is not known yet is not). Unknown ids in
+	// a known set are rules this apply creates: no rule the group holds
+	// now (a created rule's id is new; on ENS, whose ids are contents,
+	// secgroup_rule plans the id once the content is known).
+	known bool
 }
 
 // exclusionOf reads the model's keep-lists. Ids of another cloud or
@@ -185,7 +187,7 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 	var diags diag.Diagnostics
 	def, found := r.registry.Get(m.Cloud.ValueString())
 	ex := exclusion{direction: m.Direction.ValueString(), identity: def.Capabilities.Identity,
-		complete: !m.Direction.IsUnknown() && !m.RuleIDs.IsUnknown() && !m.TolerateRuleIDs.IsUnknown()}
+		known: !m.Direction.IsUnknown() && !m.RuleIDs.IsUnknown() && !m.TolerateRuleIDs.IsUnknown()}
 	for _, attribute := range []string{"rule_ids", "tolerated_rule_ids"} {
 		set := m.RuleIDs
 		if attribute == "tolerated_rule_ids" {
@@ -194,7 +196,6 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 		for _, e := range set.Elements() {
 			v, ok := e.(types.String)
 			if !ok || v.IsUnknown() {
-				ex.complete = false
 				continue
 			}
 			if v.IsNull() {
@@ -295,13 +296,25 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	def, _ := r.registry.Get(plan.Cloud.ValueString())
 	plan.Rules = types.MapUnknown(types.StringType)
-	if req.State.Raw.IsNull() {
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	switch {
+	case req.State.Raw.IsNull():
 		r.foresee(ctx, plan, ex, &resp.Diagnostics)
-	} else if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() &&
-		!state.Rules.IsUnknown() && (ex.complete || def.Capabilities.NativeIDs) {
+	case resp.Diagnostics.HasError() || state.Rules.IsUnknown():
+	case ex.known:
 		plan.Rules = mapValue(ex.kept(mapOf(state.Rules)))
+	default:
+		// Terraform plans again during apply, with the keep-lists known;
+		// the apply then revokes from the rules this refresh found, never
+		// a rule added after it, but the reviewer cannot see them now.
+		resp.Diagnostics.AddAttributeWarning(path.Root("rule_ids"), "Rules to Revoke Not Known Yet",
+			fmt.Sprintf("rule_ids, tolerated_rule_ids or direction is not known until apply (a count or for_each that depends on it), "+
+				"so this plan cannot list which rules of security group %s the apply revokes: rules shows (known after apply). "+
+				"The apply revokes the rules this plan's refresh found that the keep-lists leave out once known, never a rule added after it. "+
+				"To review them first, apply the resources rule_ids refers to (-target) and plan again.", plan.SecurityGroupID.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
