@@ -7,16 +7,23 @@ import (
 	"strings"
 )
 
-// ruleBlock is one secgroup_rule resource block: its name, cloud, group
-// and direction, then any other attributes as HCL lines ("protocol = \"tcp\"").
-func ruleBlock(name, cloudName, group, direction string, attrs ...string) string {
+// groupBlock is a block over one group: its header ("resource
+// \"secgroup_rule\" \"x\""), cloud and group, then any other attributes as
+// HCL lines ("protocol = \"tcp\"").
+func groupBlock(header, cloudName, group string, attrs ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"secgroup_rule\" %q {\n  cloud             = %q\n  security_group_id = %q\n  direction         = %q\n", name, cloudName, group, direction)
+	fmt.Fprintf(&b, "%s {\n  cloud             = %q\n  security_group_id = %q\n", header, cloudName, group)
 	for _, a := range attrs {
 		b.WriteString("  " + a + "\n")
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// ruleBlock is one secgroup_rule resource block: its name, cloud, group
+// and direction, then any other attributes.
+func ruleBlock(name, cloudName, group, direction string, attrs ...string) string {
+	return groupBlock(fmt.Sprintf("resource \"secgroup_rule\" %q", name), cloudName, group, append([]string{fmt.Sprintf("direction         = %q", direction)}, attrs...)...)
 }
 
 // tcpRule is an ingress tcp rule: the most common block of the tests.
@@ -26,13 +33,7 @@ func tcpRule(name, cloudName, group, ports, cidr string, attrs ...string) string
 
 // rulesData is a secgroup_rules data source block over one group.
 func rulesData(name, cloudName, group string, attrs ...string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "data \"secgroup_rules\" %q {\n  cloud             = %q\n  security_group_id = %q\n", name, cloudName, group)
-	for _, a := range attrs {
-		b.WriteString("  " + a + "\n")
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return groupBlock(fmt.Sprintf("data \"secgroup_rules\" %q", name), cloudName, group, attrs...)
 }
 
 // lines is attribute lines for a block's body.

@@ -26,13 +26,7 @@ import (
 // exclusiveBlock is a secgroup_rules_exclusive over a group keeping
 // ruleIDs (HCL expressions), with further attributes.
 func exclusiveBlock(cloudName, group, ruleIDs string, attrs ...string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"secgroup_rules_exclusive\" \"x\" {\n  cloud             = %q\n  security_group_id = %q\n  rule_ids          = %s\n", cloudName, group, ruleIDs)
-	for _, a := range attrs {
-		b.WriteString("  " + a + "\n")
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return groupBlock(`resource "secgroup_rules_exclusive" "x"`, cloudName, group, append([]string{"rule_ids          = " + ruleIDs}, attrs...)...)
 }
 
 // managedPair is one ingress and one egress rule that no adoption holds.
