@@ -263,6 +263,7 @@ func TestAccRulesExclusive_planErrors(t *testing.T) {
 		{"another group", `["alicloud/sg-app/sgr-1"]`, "", `Rule Id of Another Group.*` + spaced(`rule_ids holds "alicloud/sg-app/sgr-1", a rule of alicloud security group sg-app`)},
 		{"another cloud", `["ens/sg-web/ingress,tcp,22,10.0.0.0/8"]`, "", `Rule Id of Another Group.*ens\s+security\s+group\s+sg-web`},
 		{"not an id", `["sgr-1"]`, "", `Invalid Rule Id.*` + spaced(`"sgr-1" is not a secgroup_rule id`)},
+		{"content id where rules have ids", `["alicloud/sg-web/ingress,tcp,22,10.0.0.0/8"]`, "", `Invalid Rule Id.*` + spaced(regexp.QuoteMeta(`names a rule by its rule id (alicloud/<group>/<rule id>)`))},
 		{"tolerated", `["alicloud/sg-web/sgr-1"]`, `tolerated_rule_ids = ["alicloud/sg-web/ingress,tcp,0,10.0.0.0/8"]`, `Invalid Rule Id.*tolerated_rule_ids`},
 		{"empty", `[]`, "", `Empty Keep-List`},
 		{"empty, allowed, bad direction", `[]`, `allow_empty = true` + "\n" + `direction = "in"`, `direction.*ingress`},
