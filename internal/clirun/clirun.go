@@ -36,7 +36,9 @@ type CLI struct {
 func Setup(root, work, path string, tags ...string) (*CLI, error) {
 	bin := filepath.Join(work, "bin")
 	out := filepath.Join(bin, "terraform-provider-secgroup")
-	build := exec.Command("go", "build", "-trimpath", "-tags", strings.Join(tags, ","), "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
+	// No -trimpath (release builds have it): without it the build reuses
+	// the packages go test and go build already compiled.
+	build := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := build.CombinedOutput(); err != nil {

@@ -144,9 +144,11 @@ func run(c cli, path, skip string) result {
 	out, _ := exec.Command(path, "version").Output()
 	r.Version = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
 	fmt.Fprintf(os.Stderr, "== %s (%s)\n", c.Name, r.Version)
-	// -short: the matrix tests CLIs, not clouds, so tests that play one
-	// CLI scenario on every cloud play it on the clouds that differ in what
-	// the CLI sees (see cliAdoptions in the provider's tests).
+	// -short: the matrix tests CLIs, not clouds. Tests whose outcome the
+	// provider's dealings with the clouds decide skip (cliIndependent in
+	// the provider's tests), and tests that play one CLI scenario on every
+	// cloud play it on the clouds that differ in what the CLI sees
+	// (cliAdoptions).
 	args := []string{"test", "-count=1", "-short", "-json", "-timeout", "30m"}
 	if skip != "" {
 		args = append(args, "-skip", skip)

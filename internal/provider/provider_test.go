@@ -33,3 +33,18 @@ func testAccPreCheck(t *testing.T) {
 		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
 	}
 }
+
+// cliIndependent marks an acceptance test whose outcome the provider's
+// dealings with the cloud decide (wire details, error codes, retries,
+// tokens, clocks, quotas, call counts), not the CLI driving it. make test
+// runs it under the newest CLI; the CLI matrix, which runs go test -short
+// to test CLIs, skips it. What the CLI decides (plans, applies,
+// replacements, import, moved, identity, query, saved plans, interrupts,
+// state from earlier releases) stays in the matrix.
+func cliIndependent(t *testing.T) {
+	t.Helper()
+	testAccPreCheck(t)
+	if testing.Short() {
+		t.Skip("its outcome does not depend on the CLI: make test runs it under the newest (-short is the CLI matrix)")
+	}
+}

@@ -91,7 +91,7 @@ func TestAccAlicloud_lifecycle(t *testing.T) {
 // Every direction and protocol family, IPv6, peers of every kind, and the
 // data source listing them.
 func TestAccAlicloud_everyKind(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
 		tcpRule("https_range", "alicloud", "sg-web", "80/443", "192.168.1.0/24") +
@@ -201,7 +201,7 @@ func TestAccAlicloud_duplicateThenImport(t *testing.T) {
 
 // Bad credentials are a clear error and write nothing.
 func TestAccAlicloud_badCredentials(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -229,7 +229,7 @@ provider "secgroup" {
 // Throttling, 5xx and dropped connections on every call converge, and a
 // write whose answer was lost is not repeated as a second rule.
 func TestAccAlicloud_faultsConverge(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
 		ruleBlock("x", "alicloud", "sg-web", "egress", `protocol = "tcp"`, `port_range = "443"`, `cidr = "0.0.0.0/0"`, `description = "first"`)
@@ -267,7 +267,7 @@ func TestAccAlicloud_faultsConverge(t *testing.T) {
 // Naming a cloud whose block and environment give no credentials is an
 // error that names what is missing.
 func TestAccAlicloud_missingCredentials(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
 		t.Setenv(v, "")
 	}

@@ -99,7 +99,7 @@ func TestAccApsarastack_lifecycle(t *testing.T) {
 // needs it) are clear errors and write nothing; the endpoint is required
 // (every stack has its own).
 func TestAccApsarastack_settings(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	for _, v := range []string{"APSARASTACK_ENDPOINT", "APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"} {
 		t.Setenv(v, "")

@@ -82,7 +82,7 @@ func TestAccBaiducloud_lifecycle(t *testing.T) {
 // write (VersionMismatch) is re-read and retried on create; a destroy
 // without a read costs one revoke; out-of-band deletion is planned again.
 func TestAccBaiducloud_concurrentChangesAndDisappearance(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
 		tcpRule("x", "baiducloud", "g-db", "5432", "10.0.0.0/16")
@@ -153,7 +153,7 @@ func TestAccBaiducloud_concurrentChangesAndDisappearance(t *testing.T) {
 // Bad credentials are a clear error and write nothing; what BCC lacks
 // fails at plan time.
 func TestAccBaiducloud_credentialsAndPlanTime(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -52,7 +52,7 @@ func TestAccRule_importNamesOneRuleOfAGroup(t *testing.T) {
 
 // A delete error names the group and the rule.
 func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -74,7 +74,7 @@ func TestAccRule_deleteErrorNamesTheRule(t *testing.T) {
 // No description and an empty one: neither plans a change against the
 // other, on a cloud where a description change replaces the rule.
 func TestAccRule_emptyDescriptionIsNone(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	// Every cloud, ENS among them: it has no descriptions, and "" is what
 	// its state and the secgroup_rules data source hold.
 	for _, tc := range everyCloud {

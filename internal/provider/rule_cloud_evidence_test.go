@@ -42,7 +42,7 @@ func checkMock(m *mockcloud.Server, cloudName, group string, rules int) resource
 // ClientToken) made the second destroy a repeat of the first, answered
 // success with the rules left open.
 func TestAccRule_applyDestroyTwice(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range everyCloud {
 		t.Run(tc.cloud, func(t *testing.T) {
 			m := mocktest.Start(t, "")
@@ -68,7 +68,7 @@ func TestAccRule_applyDestroyTwice(t *testing.T) {
 // empty and the destroy empties the group. Whether a rule existed before
 // the create is decided by the cloud's own times, never this machine's.
 func TestAccRule_cloudClockOff(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, offset := range []time.Duration{-(15*time.Minute - 20*time.Second), 15*time.Minute - 20*time.Second} {
 		for _, tc := range everyCloud {
 			t.Run(fmt.Sprintf("%s %+.0fs", tc.cloud, offset.Seconds()), func(t *testing.T) {

@@ -29,7 +29,7 @@ func endpointConfig(cloudName, endpoint string) string {
 // the setting: a certificate this machine does not trust, an HTTP server
 // behind an https endpoint, a port where nothing listens.
 func TestAccRule_permanentTransportErrorsFailAtOnce(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
 	t.Cleanup(untrusted.Close)
 	plain := httptest.NewServer(http.NotFoundHandler())
@@ -66,7 +66,7 @@ func TestAccRule_permanentTransportErrorsFailAtOnce(t *testing.T) {
 // A plan that cannot apply fails at plan time: missing credentials or
 // region, an endpoint with a path, for the clouds the planned rules name.
 func TestAccRule_settingsCheckedAtPlan(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
 		"BAIDUCLOUD_REGION", "ZENLAYERCLOUD_ENDPOINT", "ZENLAYERCLOUD_DOMAIN"} {
 		t.Setenv(v, "")

@@ -74,7 +74,7 @@ func TestAccEns_lifecycle(t *testing.T) {
 // A rule that exists already is the duplicate error with the import
 // command; a full group is a quota error that says what to do.
 func TestAccEns_duplicateAndQuota(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	ssh := `
 ` +
@@ -133,7 +133,7 @@ func TestAccEns_duplicateAndQuota(t *testing.T) {
 // Bad credentials are a clear error and write nothing; what ENS lacks
 // fails at plan time.
 func TestAccEns_credentialsAndPlanTime(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

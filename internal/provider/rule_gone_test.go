@@ -34,7 +34,7 @@ func mockControl(t *testing.T, m *mockcloud.Server, method, path string) {
 // the cloud says they are gone, and the destroy succeeds, on every cloud
 // and in every answer shape of Apsara Stack's gateway.
 func TestAccRule_destroyWhatIsAlreadyGone(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	cases := []struct {
 		name, cloud, kept, deleted string
 		behavior                   map[string]string

@@ -23,7 +23,7 @@ var ownerRounds = map[string]int{"alicloud": 6, "apsarastack": 6, "zenlayer": 2,
 // the state holds the one and names the cloud's rule; destroying it leaves
 // the group empty.
 func TestAccRule_oneOwnerAcrossPluginProcesses(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	cli, work := setupCLI(t)
 	for _, tc := range everyCloud {
 		t.Run(tc.cloud, func(t *testing.T) {

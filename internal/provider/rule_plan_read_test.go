@@ -14,7 +14,7 @@ import (
 // the plan there, naming the setting or the group, on every cloud, as
 // the apply would fail: a wrong secret key, a group that does not exist.
 func TestAccRule_planFailsWhenItsReadFails(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	wrongSecret := strings.ReplaceAll(mocktest.ProviderConfig(m), `"mock-secret-key"`, `"not-the-secret"`)
 	for _, tc := range everyCloud {

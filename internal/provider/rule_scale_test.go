@@ -116,7 +116,7 @@ func (c *calls) atMostOf(actions []string, limit int) error {
 // batched writes and shared read-backs, refreshed with one describe per
 // group, and destroyed with batched revokes.
 func TestAccRule_manyRulesInTwoGroups(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range []struct {
 		name, cloud, describe string
 		authorize, revoke     []string
@@ -230,7 +230,7 @@ func TestAccRule_outOfBandBetweenPlanAndApply(t *testing.T) {
 // in flight: our rules land once each, theirs stay, and the plan after is
 // empty.
 func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.SetLatency(callLatency)
 	done := make(chan error, 1)
@@ -267,7 +267,7 @@ func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 // batch are created and in state, and the error names the bad rule's
 // attribute.
 func TestAccRule_oneBadRuleInABatch(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.SetLatency(2 * callLatency)
 	config := mocktest.ProviderConfig(m) + countedRules("alicloud", 19, []string{"sg-web"}, false) +

@@ -13,7 +13,7 @@ import (
 
 // The provider reaches an HTTPS endpoint, as real clouds are by default.
 func TestAccRule_tls(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := tlsMock
 	if !strings.HasPrefix(m.URL, "https://") {
 		t.Fatalf("TLS mock at %s", m.URL)
@@ -32,7 +32,7 @@ func TestAccRule_tls(t *testing.T) {
 // Retries stop at the resource's timeout with the last error, and a
 // failed create writes nothing to state or cloud.
 func TestAccRule_timeoutBoundsRetries(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", Throttle: 1000})
 	resource.ParallelTest(t, resource.TestCase{

@@ -19,7 +19,7 @@ import (
 // rule (an in-place change to "" would leave it, and plan forever); any
 // other change of it stays in place.
 func TestAccRule_descriptionRemovedReplaces(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
 		t.Run(tc.cloud, func(t *testing.T) {
 			m := mocktest.Start(t, "")
@@ -55,7 +55,7 @@ func TestAccRule_descriptionRemovedReplaces(t *testing.T) {
 // ENS answers the describe with ens.interface.error, which its own
 // provider reads as "not found".
 func TestAccRule_destroyAfterTheGroupWasDeleted(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range []struct{ cloud, group string }{
 		{"zenlayer", "zl-app"}, {"alicloud", "sg-app"}, {"baiducloud", "g-app"}, {"apsarastack", "sg-as-app"}, {"ens", "sg-ens-db"},
 	} {
@@ -96,7 +96,7 @@ func TestAccRule_destroyAfterTheGroupWasDeleted(t *testing.T) {
 // with an IPv6 one where the cloud names icmpv6, fail at plan, naming the
 // attribute; none reaches the cloud.
 func TestAccRule_icmpFamiliesAtPlan(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
 		expectPlanErrors(t, m, tc.cloud, tc.group, []planCase{
@@ -113,7 +113,7 @@ func TestAccRule_icmpFamiliesAtPlan(t *testing.T) {
 // is told the rule exists, rather than owning the first one's rule; a
 // priority change replaces the rule and leaves it alone in the group.
 func TestAccRule_priorityIsNotPartOfAnECSRule(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-web"}, {"apsarastack", "sg-as-web"}} {
 		t.Run(tc.cloud, func(t *testing.T) {
 			m := mocktest.Start(t, "")
@@ -147,7 +147,7 @@ func TestAccRule_priorityIsNotPartOfAnECSRule(t *testing.T) {
 // call, so they are confirmed on create, kept by the refresh (no plan)
 // and revoked on destroy, on ECS and Apsara Stack.
 func TestAccRule_classicGroupsIntranetRules(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-classic"}, {"apsarastack", "sg-as-classic"}} {
 		t.Run(tc.cloud, func(t *testing.T) {
 			m := mocktest.Start(t, "")
@@ -180,7 +180,7 @@ func TestAccRule_classicGroupsIntranetRules(t *testing.T) {
 // rule the group no longer holds counts as done once a describe shows it
 // gone.
 func TestAccApsarastack_systemError(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.SetBehavior("apsarastack", mockapsarastack.ErrorShape, mockapsarastack.ShapeSystemError)
 	config := mocktest.ProviderConfig(m) + tcpRule("x", "apsarastack", "sg-as-web", "22", "10.0.0.0/8", `timeouts = { delete = "8s" }`)
@@ -213,7 +213,7 @@ func TestAccApsarastack_systemError(t *testing.T) {
 // Baidu's 50 ingress and 50 egress rules per group are checked at plan,
 // as ECS's and Zenlayer's quotas are; rule_quota raises it.
 func TestAccBaiducloud_quotaAtPlanTime(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	rules := ruleBlock("r", "baiducloud", "g-app", "ingress", "count = 51", `protocol = "tcp"`, `port_range = tostring(1000 + count.index)`, `cidr = "10.0.0.0/8"`)
 	raised := strings.Replace(mocktest.ProviderConfig(m), "  baiducloud {\n", "  baiducloud {\n    rule_quota = \"60\"\n", 1)
@@ -238,7 +238,7 @@ func TestAccBaiducloud_quotaAtPlanTime(t *testing.T) {
 // single host, IPv4 and IPv6, are revoked with the spelling the describe
 // gave, and the destroy leaves the group empty.
 func TestAccBaiducloud_revokeSpelledAsTheCloudSpellsIt(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
 		tcpRule("host", "baiducloud", "g-web", "22", "10.0.0.1") +

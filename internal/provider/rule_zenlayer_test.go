@@ -89,7 +89,7 @@ func TestAccZenlayer_lifecycle(t *testing.T) {
 // A rule deleted outside Terraform is planned again; one recreated out of
 // band under a new rule id is adopted.
 func TestAccZenlayer_disappears(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	config := mocktest.ProviderConfig(m) +
 		ruleBlock("x", "zenlayer", "zl-app", "ingress", `protocol = "udp"`, `port_range = "53"`, `cidr = "10.0.0.0/16"`)
@@ -105,7 +105,7 @@ func TestAccZenlayer_disappears(t *testing.T) {
 // A group that is not Available yet (OPERATION_DENIED_SECURITY_GROUP_STATUS_NOT_AVAILABLE)
 // is waited for, within the create timeout.
 func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	mocktest.AddGroup(t, m, "zenlayer", "zl-new", "Creating")
 	// The group turns Available once the provider has been turned away,
@@ -140,7 +140,7 @@ func TestAccZenlayer_statusNotAvailableWaitedOut(t *testing.T) {
 // A group that stays unavailable ends in a clear error at the timeout, and
 // nothing is written.
 func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	mocktest.AddGroup(t, m, "zenlayer", "zl-stuck", "Creating")
 	resource.ParallelTest(t, resource.TestCase{
@@ -157,7 +157,7 @@ func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
 // Default groups cannot be edited: a clear error, nothing written. Their
 // rules can still be read (data source) and imported, drop rule included.
 func TestAccZenlayer_defaultGroup(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -238,7 +238,7 @@ func TestAccZenlayer_importDropRule(t *testing.T) {
 // Throttling (HTTP 429), 5xx and a lost answer converge on one rule,
 // although Zenlayer has no idempotency token.
 func TestAccZenlayer_faultsConverge(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "AuthorizeSecurityGroupRules", Throttle: 1, ServerError: 1, DropAfterCommit: 1})
 	m.Store.AddFault(store.Fault{Cloud: "zenlayer", Action: "DescribeSecurityGroups", Throttle: 1, Drop: 1})
@@ -275,7 +275,7 @@ func TestAccZenlayer_faultsConverge(t *testing.T) {
 // Bad credentials are a clear error that names the settings, and write
 // nothing; missing ones name the vendor's environment variables.
 func TestAccZenlayer_credentials(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_ID", "")
 	t.Setenv("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", "")
@@ -329,7 +329,7 @@ func TestAccZenlayer_planTimeValidation(t *testing.T) {
 // that exists and the id that imports it; a create_before_destroy
 // replacement says the cloud cannot hold both.
 func TestAccZenlayer_duplicatesByZenlayersIdentity(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	rule := func(name, extra string) string { return tcpRule(name, "zenlayer", "zl-web", "22", "10.0.0.0/8", extra) }
 	resource.ParallelTest(t, resource.TestCase{
@@ -355,7 +355,7 @@ func TestAccZenlayer_duplicatesByZenlayersIdentity(t *testing.T) {
 // A plan that would fill a group past its quota fails at plan time, not
 // halfway through the apply; rule_quota raises the documented default.
 func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	rules := func(n int) string {
 		return ruleBlock("r", "zenlayer", "zl-app", "ingress", fmt.Sprintf("count = %d", n), `protocol = "tcp"`, `port_range = tostring(1000 + count.index)`, `cidr = "10.0.0.0/8"`)

@@ -340,7 +340,7 @@ func TestAccRulesExclusive_toleratedAndDirection(t *testing.T) {
 // no managed rule is ever revoked, rules made after a plan outlive its
 // apply, and the next apply leaves exactly the managed rules.
 func TestAccRulesExclusive_manyRulesWhileOthersWrite(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	m := mocktest.Start(t, "")
 	m.Store.SetLatency(callLatency)
 	config := mocktest.ProviderConfig(m) +

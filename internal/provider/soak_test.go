@@ -43,7 +43,7 @@ func soakRules(t *testing.T) int {
 // declared rules after apply, the plan after it is empty, and nothing is
 // left after destroy.
 func TestAccSoak(t *testing.T) {
-	testAccPreCheck(t)
+	cliIndependent(t)
 	rules := soakRules(t)
 	m := mocktest.Start(t, "")
 	seed := int64(20261130)
