@@ -94,8 +94,9 @@ func (a adoption) listBlock(name string, filters ...string) string {
 
 // terraform query finds every rule of a group on every cloud, each with
 // its identity and a display name a reviewer can read, in one describe;
-// filters (direction, protocol, cidr) narrow it; a group that does not exist and refused
-// credentials are errors, never an empty list.
+// filters (direction, protocol, cidr) narrow it; throttled answers are
+// retried; a group that does not exist and refused credentials are errors,
+// never an empty list.
 func TestAccRuleList_query(t *testing.T) {
 	testAccPreCheck(t)
 	for _, a := range adoptions {
@@ -152,6 +153,28 @@ func TestAccRuleList_query(t *testing.T) {
 						},
 					},
 					{
+						// Throttled twice: retried, never read as an empty
+						// group.
+						PreConfig: func() {
+							before = len(m.Store.Calls())
+							m.Store.AddFault(store.Fault{Cloud: a.cloud, Throttle: 2})
+						},
+						Query:             true,
+						Config:            mocktest.ProviderConfig(m) + a.listBlock("all"),
+						QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("secgroup_rule.all", len(a.display))},
+					},
+					{
+						PreConfig: func() {
+							throttled := 0
+							for _, c := range m.Store.Calls()[before:] {
+								if c.Fault == store.Throttle {
+									throttled++
+								}
+							}
+							if throttled != 2 {
+								t.Errorf("the query met %d throttled answers, want 2", throttled)
+							}
+						},
 						Query:       true,
 						Config:      mocktest.ProviderConfig(m) + strings.Replace(a.listBlock("all"), a.group, missingGroup[a.cloud], 1),
 						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*` + missingGroup[a.cloud]),
