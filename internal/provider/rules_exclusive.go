@@ -366,6 +366,7 @@ func (r *RulesExclusive) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setGroupIdentity(ctx, resp.Identity, plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString())
 }
 
 // record reads the group into rules.
@@ -402,6 +403,7 @@ func (r *RulesExclusive) Update(ctx context.Context, req resource.UpdateRequest,
 	if c == nil {
 		return
 	}
+	setGroupIdentity(ctx, resp.Identity, plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString())
 	if plan.Rules.IsUnknown() {
 		if r.record(ctx, c, &plan, &resp.Diagnostics) {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -499,6 +501,8 @@ func (r *RulesExclusive) Read(ctx context.Context, req resource.ReadRequest, res
 		state.AllowEmpty = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// Also a state written before identity gains it here.
+	setGroupIdentity(ctx, resp.Identity, state.Cloud.ValueString(), group)
 }
 
 // Delete revokes nothing: the rules stay as they are, and the group
@@ -507,9 +511,17 @@ func (r *RulesExclusive) Delete(ctx context.Context, _ resource.DeleteRequest, _
 	tflog.Info(ctx, "secgroup_rules_exclusive removed from Terraform; no rule was revoked")
 }
 
-// ImportState takes `<cloud>/<security_group_id>`; Read then takes every
-// rule the group holds as its keep-list.
+// ImportState takes `<cloud>/<security_group_id>`, or an import block's
+// identity (Terraform 1.12+) naming the same; Read then takes every rule
+// the group holds as its keep-list.
 func (r *RulesExclusive) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		var diags diag.Diagnostics
+		req.ID, diags = groupIDFromIdentity(req.Identity)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
 	cloudName, group, ok := strings.Cut(req.ID, "/")
 	if !ok || cloudName == "" || !plainID.MatchString(group) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not a secgroup_rules_exclusive id; expected \"<cloud>/<security_group_id>\".", req.ID))
@@ -522,4 +534,5 @@ func (r *RulesExclusive) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cloud"), cloudName)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("security_group_id"), group)...)
+	setGroupIdentity(ctx, resp.Identity, cloudName, group)
 }

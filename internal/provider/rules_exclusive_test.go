@@ -13,9 +13,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
@@ -545,6 +548,54 @@ func TestAccRulesExclusive_keepListKnownAtApply(t *testing.T) {
 				}},
 				Check:              holdsExactly(t, m, "alicloud", "sg-web", []rule.Rule{late}, "secgroup_rule.in", "secgroup_rule.out"),
 				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// Identity (Terraform 1.12+): the group, gained by a state written before
+// identity on its first refresh with nothing planned, kept through an
+// update that revokes, and an import block naming the group by identity
+// imports it.
+func TestAccRulesExclusive_identity(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	stray := authorizeInMock(t, m, "alicloud", "sg-web", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3389, 3389), CIDR: "0.0.0.0/0"})
+	base := mocktest.ProviderConfig(m) + tcpRule("in", "alicloud", "sg-web", "443", "10.0.0.0/8")
+	keepAll := base + exclusiveBlock("alicloud", "sg-web", `[secgroup_rule.in.id, "alicloud/sg-web/`+stray+`"]`)
+	keepOne := base + exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.in.id]")
+	identity := []statecheck.StateCheck{statecheck.ExpectIdentity("secgroup_rules_exclusive.x", map[string]knownvalue.Check{
+		"cloud": knownvalue.StringExact("alicloud"), "security_group_id": knownvalue.StringExact("sg-web"),
+	})}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: withoutIdentity, Config: keepAll, Check: mocktest.CheckRuleCount(m, "alicloud", "sg-web", 2)},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   keepAll,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks:        identity,
+			},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   keepOne,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{revokes(`^ingress tcp 3389 from 0\.0\.0\.0/0 .*\(` + stray + `\)$`)}},
+				ConfigStateChecks:        identity,
+				Check:                    mocktest.CheckRuleCount(m, "alicloud", "sg-web", 1),
+			},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   keepOne, ResourceName: "secgroup_rules_exclusive.x", ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				// Nothing to do after the import. (With providers named
+				// per step, the harness's destroy after the test fails
+				// when an import step comes last.)
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   keepOne,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
