@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
 var _ resource.ResourceWithIdentity = &RuleResource{}
@@ -30,14 +32,19 @@ const (
 
 // IdentitySchema declares the identity; import blocks name a rule by it.
 func (r *RuleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			identityCloud: identityschema.StringAttribute{RequiredForImport: true,
-				Description: "The cloud: " + strings.Join(r.registry.Names(), ", ") + "."},
-			identityGroup: identityschema.StringAttribute{RequiredForImport: true,
-				Description: "The security group's id."},
-			identityRule: identityschema.StringAttribute{RequiredForImport: true, Description: r.identityRuleDescription()},
-		},
+	attrs := groupIdentityAttributes(r.registry)
+	attrs[identityRule] = identityschema.StringAttribute{RequiredForImport: true, Description: r.identityRuleDescription()}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
+}
+
+// groupIdentityAttributes are the identity attributes that name a group,
+// which both resources' identities begin with.
+func groupIdentityAttributes(registry *cloud.Registry) map[string]identityschema.Attribute {
+	return map[string]identityschema.Attribute{
+		identityCloud: identityschema.StringAttribute{RequiredForImport: true,
+			Description: "The cloud: " + strings.Join(registry.Names(), ", ") + "."},
+		identityGroup: identityschema.StringAttribute{RequiredForImport: true,
+			Description: "The security group's id."},
 	}
 }
 
@@ -66,11 +73,16 @@ func identityValue(t tftypes.Type, id string) tftypes.Value {
 	for len(parts) < 3 {
 		parts = append(parts, "")
 	}
-	return tftypes.NewValue(t, map[string]tftypes.Value{
-		identityCloud: tftypes.NewValue(tftypes.String, parts[0]),
-		identityGroup: tftypes.NewValue(tftypes.String, parts[1]),
-		identityRule:  tftypes.NewValue(tftypes.String, parts[2]),
-	})
+	return identityOf(t, []string{identityCloud, identityGroup, identityRule}, parts)
+}
+
+// identityOf is an identity of type t whose attributes names hold parts.
+func identityOf(t tftypes.Type, names, parts []string) tftypes.Value {
+	attrs := make(map[string]tftypes.Value, len(names))
+	for i, name := range names {
+		attrs[name] = tftypes.NewValue(tftypes.String, parts[i])
+	}
+	return tftypes.NewValue(t, attrs)
 }
 
 // setIdentity writes the identity of the rule whose resource id is id.
@@ -84,18 +96,25 @@ func setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, id string)
 
 // idFromIdentity is the import id an import block's identity names.
 func idFromIdentity(identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
+	return importIDFromIdentity(identity, []string{identityCloud, identityGroup, identityRule},
+		"the rule's import id", "cloud, security_group_id and rule (the cloud's rule id, or the rule's content key on a cloud without rule ids)")
+}
+
+// importIDFromIdentity joins an import block's identity attributes names
+// into an import id; what says what else to give, wants what the identity
+// needs.
+func importIDFromIdentity(identity *tfsdk.ResourceIdentity, names []string, what, wants string) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var attrs map[string]tftypes.Value
 	if identity == nil || identity.Raw.IsNull() || identity.Raw.As(&attrs) != nil {
-		diags.AddError("Invalid Import Identity", "Give the rule's import id, or its identity: cloud, security_group_id and rule.")
+		diags.AddError("Invalid Import Identity", "Give "+what+", or the identity: "+wants+".")
 		return "", diags
 	}
-	parts := make([]string, 0, 3)
-	for _, name := range []string{identityCloud, identityGroup, identityRule} {
+	parts := make([]string, 0, len(names))
+	for _, name := range names {
 		var s string
 		if v, ok := attrs[name]; !ok || !v.IsKnown() || v.IsNull() || v.As(&s) != nil || s == "" {
-			diags.AddError("Invalid Import Identity",
-				fmt.Sprintf("The identity needs %s: cloud, security_group_id and rule (the cloud's rule id, or the rule's content key on a cloud without rule ids).", name))
+			diags.AddError("Invalid Import Identity", fmt.Sprintf("The identity needs %s: %s.", name, wants))
 			return "", diags
 		}
 		parts = append(parts, s)

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -214,6 +217,54 @@ func TestAccRule_identityAfterMove(t *testing.T) {
 					},
 				},
 			})
+		})
+	}
+}
+
+// An import block's identity becomes the import id of either resource, or
+// an error saying what the identity needs.
+func TestImportIDFromIdentity(t *testing.T) {
+	t.Parallel()
+	identity := func(attrs map[string]string) *tfsdk.ResourceIdentity {
+		types := map[string]tftypes.Type{}
+		values := map[string]tftypes.Value{}
+		for k, v := range attrs {
+			types[k] = tftypes.String
+			values[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		return &tfsdk.ResourceIdentity{Raw: tftypes.NewValue(tftypes.Object{AttributeTypes: types}, values)}
+	}
+	for _, tc := range []struct {
+		name     string
+		identity *tfsdk.ResourceIdentity
+		group    bool // the exclusive resource's identity
+		want     string
+		err      string
+	}{
+		{name: "rule", identity: identity(map[string]string{"cloud": "alicloud", "security_group_id": "sg-1", "rule": "sgr-1"}), want: "alicloud/sg-1/sgr-1"},
+		{name: "group", group: true, identity: identity(map[string]string{"cloud": "ens", "security_group_id": "sg-1"}), want: "ens/sg-1"},
+		{name: "none", identity: nil, err: `Give the rule's import id, or the identity: cloud, security_group_id and rule`},
+		{name: "none for a group", group: true, identity: nil, err: `Give the import id "<cloud>/<security_group_id>", or the identity: cloud and security_group_id.`},
+		{name: "rule missing", identity: identity(map[string]string{"cloud": "alicloud", "security_group_id": "sg-1"}), err: "The identity needs rule"},
+		{name: "group empty", group: true, identity: identity(map[string]string{"cloud": "alicloud", "security_group_id": ""}), err: "The identity needs security_group_id"},
+		{name: "group with a slash", group: true, identity: identity(map[string]string{"cloud": "alicloud", "security_group_id": "sg-1/x"}), err: `holds a "/"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			from := idFromIdentity
+			if tc.group {
+				from = groupIDFromIdentity
+			}
+			got, diags := from(tc.identity)
+			if tc.err == "" {
+				if diags.HasError() || got != tc.want {
+					t.Fatalf("got %q, %v; want %q", got, diags, tc.want)
+				}
+				return
+			}
+			if !diags.HasError() || !strings.Contains(diags[0].Detail(), tc.err) {
+				t.Fatalf("got %q, %v; want an error saying %q", got, diags, tc.err)
+			}
 		})
 	}
 }
