@@ -30,6 +30,9 @@ const (
 	identityRule  = "rule"
 )
 
+// ruleIdentityNames are the identity's attributes in import-id order.
+var ruleIdentityNames = []string{identityCloud, identityGroup, identityRule}
+
 // IdentitySchema declares the identity; import blocks name a rule by it.
 func (r *RuleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	attrs := groupIdentityAttributes(r.registry)
@@ -73,7 +76,7 @@ func identityValue(t tftypes.Type, id string) tftypes.Value {
 	for len(parts) < 3 {
 		parts = append(parts, "")
 	}
-	return identityOf(t, []string{identityCloud, identityGroup, identityRule}, parts)
+	return identityOf(t, ruleIdentityNames, parts)
 }
 
 // identityOf is an identity of type t whose attributes names hold parts.
@@ -96,7 +99,7 @@ func setIdentity(ctx context.Context, target *tfsdk.ResourceIdentity, id string)
 
 // idFromIdentity is the import id an import block's identity names.
 func idFromIdentity(identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
-	return importIDFromIdentity(identity, []string{identityCloud, identityGroup, identityRule},
+	return importIDFromIdentity(identity, ruleIdentityNames,
 		"the rule's import id", "cloud, security_group_id and rule (the cloud's rule id, or the rule's content key on a cloud without rule ids)")
 }
 
