@@ -37,6 +37,17 @@ type Backend interface {
 	Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
 }
 
+// GuardedRevoker is implemented by backends whose cloud can make a revoke
+// conditional on the group being unchanged since a describe (Baidu's
+// sgVersion).
+type GuardedRevoker interface {
+	// RevokeUnchanged revokes one rule, named as the backend's last
+	// describe of the group gave it, only if the group has not changed
+	// since that describe; a KindBusy error when it has (or when there is
+	// no such describe): read the group again and choose again.
+	RevokeUnchanged(ctx context.Context, groupID string, r rule.Rule, clientToken string) error
+}
+
 // DescriptionUpdater is implemented by backends that change a rule's
 // description in place.
 type DescriptionUpdater interface {
@@ -128,6 +139,15 @@ type Capabilities struct {
 	DescriptionClearable bool
 	// NativeIDs: the cloud gives rules ids of their own (imports by it).
 	NativeIDs bool
+	// RepeatSucceeds: an authorize of a rule the group already holds
+	// succeeds and adds nothing (ECS), so only a describe made just before
+	// the write tells a rule that existed from the one the write made.
+	RepeatSucceeds bool
+	// ClientTokens: the cloud answers a write whose client token it has
+	// seen as it answered that token first, without acting again (ECS,
+	// Apsara Stack, Baidu): a retry never writes twice, and a "duplicate"
+	// answer to a retry means the earlier attempt did not land.
+	ClientTokens bool
 	// Identity is what tells two rules apart on the cloud: whether the
 	// description takes part, whether the priority does not.
 	Identity rule.Identity

@@ -37,6 +37,10 @@ func Capabilities() cloud.Capabilities {
 		// parameter".
 		DescriptionInPlace: true,
 		NativeIDs:          true,
+		// "Re-authorizing an existing rule succeeds and creates nothing"
+		// (AuthorizeSecurityGroup); ClientToken makes a write idempotent.
+		RepeatSucceeds: true,
+		ClientTokens:   true,
 		// The ECS RevokeSecurityGroup reference lists what determines a
 		// rule: IpProtocol, PortRange, SourcePortRange, NicType, Policy and
 		// the CIDRs or the peer group and its owner; not Priority. An
