@@ -23,9 +23,12 @@ type Client struct {
 	backend cloud.Backend
 	// scope keeps groups of equal ids on different clouds, accounts,
 	// regions or endpoints apart.
-	scope   string
-	groups  *Groups
-	backoff Backoff
+	scope string
+	// lockScope names what the machine locks of its groups are shared
+	// by: the cloud, endpoint and region (see MachineLocks).
+	lockScope string
+	groups    *Groups
+	backoff   Backoff
 	// quota is the rules a group may hold (Capabilities.Quota, or the
 	// block's rule_quota).
 	quota int
@@ -34,14 +37,14 @@ type Client struct {
 // NewClient wraps a backend. scope names the cloud, account, region and
 // endpoint; groups is shared by every client of the process.
 func NewClient(c cloud.Cloud, backend cloud.Backend, scope string, groups *Groups) *Client {
-	cl := &Client{Cloud: c, backend: backend, scope: scope, groups: groups, quota: c.Capabilities.Quota}
+	cl := &Client{Cloud: c, backend: backend, scope: scope, lockScope: scope, groups: groups, quota: c.Capabilities.Quota}
 	if groups != nil {
 		cl.backoff = groups.settings.Backoff
 	}
 	return cl
 }
 
-func (c *Client) group(id string) *group { return c.groups.group(c.scope, id) }
+func (c *Client) group(id string) *group { return c.groups.group(c.scope, c.lockScope, id) }
 
 // List returns every rule of a group. The result is shared: do not change
 // it.
@@ -90,4 +93,31 @@ func (c *Client) UpdateDescription(ctx context.Context, groupID string, r rule.R
 	}
 	_, err := c.group(groupID).write(newOp(ctx, c, opUpdate, r))
 	return err
+}
+
+// Target is a rule a plan named, for RevokeExact.
+type Target struct {
+	// Rule names the rule: its NativeID where the cloud has rule ids,
+	// else its content.
+	Rule rule.Rule
+	// Same reports whether the rule the group holds now is the one the
+	// plan showed (its content, description and creation time).
+	Same func(current rule.Rule) bool
+}
+
+// RevokeExact revokes the targets the group still holds as the plan
+// showed them, chosen from a describe made under the group's machine
+// lock, and returns each one's outcome: nil when revoked or gone already
+// (a read shows it absent), ErrChangedSincePlan when the group holds it
+// no longer as the plan showed it, else the error. They go out together,
+// batched where the cloud takes several rules per call.
+func (c *Client) RevokeExact(ctx context.Context, groupID string, targets []Target) []error {
+	ops := make([]*op, len(targets))
+	for i, t := range targets {
+		// A context each: tflog masks a context's fields in place.
+		o := newOp(tflog.SetField(ctx, "revoke", t.Rule.String()), c, opRevokeExact, t.Rule)
+		o.same = t.Same
+		ops[i] = o
+	}
+	return c.group(groupID).writeAll(ops)
 }

@@ -79,3 +79,21 @@ func carried(ctx context.Context) (context.Context, context.CancelFunc) {
 	}
 	return context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
 }
+
+// allEnded is a context that ends as soon as every one of ctxs has
+// ended, with no grace: for waits before anything is sent, such as the
+// wait for a group's machine lock.
+func allEnded(ctxs []context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for _, c := range ctxs {
+			select {
+			case <-c.Done():
+			case <-ctx.Done():
+				return
+			}
+		}
+		cancel()
+	}()
+	return ctx, cancel
+}

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -70,14 +72,15 @@ func (gs *Groups) epoch(scope string) uint64 {
 	return gs.epochs[scope]
 }
 
-// group returns the coordinator of one group.
-func (gs *Groups) group(scope, id string) *group {
+// group returns the coordinator of one group. lockScope names its
+// machine lock (Client.lockScope).
+func (gs *Groups) group(scope, lockScope, id string) *group {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
 	key := scope + "\x00" + id
 	g, ok := gs.groups[key]
 	if !ok {
-		g = &group{groups: gs, scope: scope, id: id}
+		g = &group{groups: gs, scope: scope, lockScope: lockScope, id: id}
 		gs.groups[key] = g
 	}
 	return g
@@ -89,6 +92,8 @@ func (gs *Groups) group(scope, id string) *group {
 type group struct {
 	groups    *Groups
 	scope, id string
+	// lockScope names the group's machine lock, scope its describes.
+	lockScope string
 
 	mu      sync.Mutex
 	running bool
@@ -113,6 +118,9 @@ type group struct {
 	// the worker touches held).
 	machineCount uint64
 	held         *machineLock
+	// lockWaiting: the worker waits for the machine lock, so the writes
+	// queued behind it wait for the lock too.
+	lockWaiting bool
 }
 
 type opKind int
@@ -121,7 +129,14 @@ const (
 	opCreate opKind = iota
 	opDelete
 	opUpdate
+	// opRevokeExact revokes a rule a plan named, if the group still holds
+	// it as the plan showed it (group.revokeExact).
+	opRevokeExact
 )
+
+func (k opKind) String() string {
+	return [...]string{"create", "revoke", "description change", "revoke"}[k]
+}
 
 // op is one resource's write.
 type op struct {
@@ -132,9 +147,13 @@ type op struct {
 	token  string
 
 	queued time.Time
-	// sentAt is the cloud's time when its authorize went out (zero when
-	// the cloud's answers carry no time).
-	sentAt time.Time
+	// same, for opRevokeExact, reports whether the rule the group holds
+	// now is the one the plan showed.
+	same func(current rule.Rule) bool
+	// respelled: the revoke was sent again naming the rule as a describe
+	// gave it, after the cloud answered that the rule as first named did
+	// not exist (group.settleRevoke); it is not sent a third time.
+	respelled bool
 	// twins are writes of the same rule that ride on this one (deletes
 	// of one rule declared twice) and end as it does.
 	twins []*op
@@ -175,19 +194,59 @@ func (o *op) finish(result rule.Rule, err error) {
 	})
 }
 
+// ended reports whether the op has its outcome.
+func (o *op) ended() bool {
+	select {
+	case <-o.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // write queues an op for the worker and waits for its outcome.
-// A write whose context ends while it waits in the queue leaves it with
-// the context's error. One the worker has taken is carried through: its
-// call may land, and a create that landed but is reported failed would
-// leave a rule the state does not know (Terraform ends in-flight calls
-// with StopProvider on Ctrl-C and records what they return).
 func (g *group) write(o *op) (rule.Rule, error) {
-	g.groups.enter(o.queued)
-	defer g.groups.leave()
+	g.enqueue(o)
+	return g.wait(o)
+}
+
+// writeAll queues ops together, so that they go out in one batch, and
+// waits for each.
+func (g *group) writeAll(ops []*op) []error {
+	g.enqueue(ops...)
+	errs := make([]error, len(ops))
+	var wg sync.WaitGroup
+	for i, o := range ops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = g.wait(o)
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+func (g *group) enqueue(ops ...*op) {
+	for _, o := range ops {
+		g.groups.enter(o.queued)
+	}
 	g.mu.Lock()
-	g.writes = append(g.writes, o)
+	g.writes = append(g.writes, ops...)
 	g.startWorker()
 	g.mu.Unlock()
+}
+
+// wait waits for a queued op's outcome. A write whose context ends while
+// it waits in the queue leaves it with the context's error, unsent; so
+// does one the worker has taken but not sent yet (it waits for the
+// group's machine lock, or behind other calls: see live). One that was
+// sent is carried through: its call may land, and a create that landed
+// but is reported failed would leave a rule the state does not know
+// (Terraform ends in-flight calls with StopProvider on Ctrl-C and
+// records what they return).
+func (g *group) wait(o *op) (rule.Rule, error) {
+	defer g.groups.leave()
 	select {
 	case <-o.done:
 	case <-o.ctx.Done():
@@ -196,13 +255,22 @@ func (g *group) write(o *op) (rule.Rule, error) {
 		if queued {
 			g.writes = slices.DeleteFunc(g.writes, func(x *op) bool { return x == o })
 		}
+		behindLock := g.lockWaiting
 		g.mu.Unlock()
-		if queued {
-			o.finish(o.rule, o.ctx.Err())
+		switch {
+		case queued && behindLock:
+			o.finish(o.rule, g.lockWaitError(g.groups.settings.Machine, o))
+		case queued:
+			o.finish(o.rule, notSent(o, o.ctx.Err()))
 		}
 		<-o.done
 	}
 	return o.result, o.err
+}
+
+// notSent is the error of a write that ended before it was sent.
+func notSent(o *op, err error) error {
+	return fmt.Errorf("the %s was not sent to the cloud: %w", o.kind, err)
 }
 
 // startWorker runs the worker unless it runs already. Called with mu held.
@@ -268,22 +336,58 @@ func (g *group) readingBack() bool {
 const gatherTick = 5 * time.Millisecond
 
 // lockMachine takes the group's machine lock for writes about to go out,
-// unless the worker holds it already. A count other than the one our
-// knowledge of the group is current with means another process wrote to
-// it: what we know is stale, and the next check reads the group again. An
-// error is the context's; a lock that cannot be had for another reason
-// (a folder not ours) leaves the writes to the cloud's evidence alone.
-func (g *group) lockMachine(ctx context.Context) error {
+// unless the worker holds it already, and returns the writes still to
+// send. Each write waits under its own context: one whose timeout passes
+// or that is interrupted while another process holds the lock ends then,
+// unsent, with an error that names the lock and its holder; the wait
+// ends when every write has. A count other than the one our knowledge of
+// the group is current with means another process wrote to it: what we
+// know is stale, and the next check reads the group again. A lock that
+// cannot be had for another reason (a lock file that fails its checks)
+// fails the writes: they never go out unlocked, but where the machine has
+// no safe folder for locks at all, which the provider's configuration
+// warns of (MachineLocks.Problem).
+func (g *group) lockMachine(ops []*op) []*op {
 	l := g.groups.settings.Machine
 	if l == nil || g.held != nil {
-		return nil
+		return live(ops)
 	}
-	m, err := l.acquire(ctx, g.scope, g.id)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	waitCtx, cancel := allEnded(opContexts(ops))
+	defer cancel()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, o := range ops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-o.ctx.Done():
+				o.finish(o.rule, g.lockWaitError(l, o))
+			case <-stop:
+			}
+		}()
+	}
+	g.mu.Lock()
+	g.lockWaiting = true
+	g.mu.Unlock()
+	m, err := l.acquire(waitCtx, g.lockScope, g.id)
+	g.mu.Lock()
+	g.lockWaiting = false
+	g.mu.Unlock()
+	close(stop)
+	wg.Wait()
+	switch {
+	case err == nil:
+	case waitCtx.Err() != nil:
+		// Every write ended while it waited, each with its own error.
+		return nil
+	case errors.Is(err, ErrNoLockFolder):
+		tflog.Warn(waitCtx, "writing without the machine lock", map[string]any{"reason": err.Error()})
+		return live(ops)
+	default:
+		for _, o := range ops {
+			o.finish(o.rule, fmt.Errorf("the %s was not sent: the machine lock of security group %s cannot be taken: %w", o.kind, g.id, err))
 		}
-		tflog.Debug(ctx, "writing without the machine lock", map[string]any{"reason": err.Error()})
 		return nil
 	}
 	g.held = m
@@ -292,7 +396,20 @@ func (g *group) lockMachine(ctx context.Context) error {
 		g.snap, g.known = nil, nil
 	}
 	g.mu.Unlock()
-	return nil
+	return live(ops)
+}
+
+// lockWaitError says why a write ended while it waited for the group's
+// machine lock, naming the lock file and what holds it.
+func (g *group) lockWaitError(l *MachineLocks, o *op) error {
+	file, holder := l.Describe(g.lockScope, g.id)
+	if holder == "" {
+		holder = "another provider process of this machine"
+	}
+	return fmt.Errorf("the %s was not sent: it waited %s for the machine lock of security group %s (%s), which %s holds: "+
+		"another provider configuration or Terraform run on this machine is writing to the group. "+
+		"If no such process runs, remove the lock file: %w",
+		o.kind, time.Since(o.queued).Round(time.Second), g.id, file, holder, o.ctx.Err())
 }
 
 // wroteUnderLock counts our writes in the held machine lock.
@@ -321,17 +438,18 @@ func (g *group) machineCountNow() uint64 {
 	case g.held != nil:
 		return g.held.count
 	case g.groups.settings.Machine != nil:
-		return g.groups.settings.Machine.peek(g.scope, g.id)
+		return g.groups.settings.Machine.peek(g.lockScope, g.id)
 	}
 	return 0
 }
 
-// live drops the ops whose resource gave up waiting.
+// live drops the ops whose resource gave up waiting (its timeout, or an
+// interrupt) before they were sent: they end unsent.
 func live(ops []*op) []*op {
 	var out []*op
 	for _, o := range ops {
-		if o.ctx.Err() != nil {
-			o.finish(o.rule, o.ctx.Err())
+		if err := o.ctx.Err(); err != nil {
+			o.finish(o.rule, notSent(o, err))
 			continue
 		}
 		out = append(out, o)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -25,8 +26,20 @@ type countingBackend struct {
 	held      chan struct{}
 	failWrite error // every write fails with it when set
 	failRead  error // every describe fails with it when set
-	// clock is the cloud's: its CreateTime and its answers' Date.
-	clock func() time.Time
+	// clock is the rule store's: its CreateTime, and its answers' Date
+	// but for dateSkew, which a gateway in front of it adds.
+	clock    func() time.Time
+	dateSkew time.Duration
+	// throttleOnce, when set, throttles the next authorize and runs
+	// first (another writer acting during our backoff, say).
+	throttleOnce func()
+	// landThenLose makes every authorize from the next on fail with a
+	// dropped connection, the first of them after it landed.
+	landThenLose bool
+	landed       bool
+	// denyRevoke answers "not found" for the revokes it picks, whatever
+	// the group holds (a rule named in a way the cloud does not take).
+	denyRevoke func(rule.Rule) bool
 	// tokens are the client tokens of the write calls, in order.
 	tokens []string
 }
@@ -38,7 +51,9 @@ func newCounting() *countingBackend {
 
 // answered is the cloud's time of an answer, whole seconds as a Date
 // header has it.
-func (f *countingBackend) answered() time.Time { return f.clock().Truncate(time.Second) }
+func (f *countingBackend) answered() time.Time {
+	return f.clock().Add(f.dateSkew).Truncate(time.Second)
+}
 
 func (f *countingBackend) count(action string, n int) {
 	f.mu.Lock()
@@ -67,6 +82,16 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 	if f.failWrite != nil {
 		return f.answered(), f.failWrite
 	}
+	if throttled := f.throttleOnce; throttled != nil {
+		f.throttleOnce = nil
+		f.mu.Unlock()
+		throttled()
+		f.mu.Lock()
+		return f.answered(), &cloud.Error{Kind: cloud.KindTransient, Code: "Throttling", Throttled: true}
+	}
+	if f.landThenLose && f.landed {
+		return time.Time{}, &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
+	}
 	for _, r := range rules {
 		if r.Ports.From == 666 {
 			return f.answered(), &cloud.Error{Kind: cloud.KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
@@ -80,6 +105,10 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 		f.next++
 		r.NativeID, r.Created = fmt.Sprintf("id-%d", f.next), f.clock().Truncate(time.Second)
 		f.rules = append(f.rules, r)
+	}
+	if f.landThenLose {
+		f.landed = true
+		return time.Time{}, &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
 	}
 	return f.answered(), nil
 }
@@ -103,7 +132,7 @@ func (f *countingBackend) Revoke(_ context.Context, _ string, rules []rule.Rule,
 		return f.failWrite
 	}
 	for _, r := range rules {
-		if rule.Find(f.rules, r) < 0 {
+		if rule.Find(f.rules, r) < 0 || f.denyRevoke != nil && f.denyRevoke(r) {
 			return &cloud.Error{Kind: cloud.KindRuleGone, Code: "InvalidGroupAuthItem.NotFound"}
 		}
 	}
@@ -127,7 +156,8 @@ func (f *countingBackend) callsOf(action string) int {
 	return f.calls[action]
 }
 
-var batchingCloud = cloud.Cloud{Name: "fake", Capabilities: cloud.Capabilities{NativeIDs: true}, WriteBatch: 100}
+// batchingCloud answers a repeated authorize with success, as ECS does.
+var batchingCloud = cloud.Cloud{Name: "fake", Capabilities: cloud.Capabilities{NativeIDs: true, RepeatSucceeds: true}, WriteBatch: 100}
 
 func tcp(port int) rule.Rule {
 	return rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: port, To: port}, CIDR: "10.0.0.0/8"}

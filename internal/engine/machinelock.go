@@ -126,3 +126,13 @@ func readCount(f *os.File) uint64 {
 
 // errLocked: another process holds the lock.
 var errLocked = errors.New("locked by another process")
+
+// ErrNoLockFolder: the machine has no folder where locks are safe.
+// TEMPORARY: replaced by the lockdir branch.
+var ErrNoLockFolder = errors.New("no safe folder for machine locks")
+
+// Describe names a group's lock file and what holds it, for messages.
+// TEMPORARY: replaced by the lockdir branch.
+func (l *MachineLocks) Describe(scope, id string) (file, holder string) {
+	return l.path(scope, id), ""
+}

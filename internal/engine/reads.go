@@ -2,17 +2,19 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// snapshot is one describe's result and when it started.
+// snapshot is one describe's result and when it started: in the epoch
+// and after the write generation, and by this machine's monotonic clock
+// (an age, never a date).
 type snapshot struct {
 	rules      []rule.Rule
 	epoch, gen uint64
+	started    time.Time
 }
 
 // satisfies reports whether the describe may answer a read that needs one
@@ -84,37 +86,22 @@ func (g *group) deliverCached() {
 }
 
 // readBack finishes a create whose rule the rules show, and reports
-// whether they did. A rule the cloud made before the authorize went out
-// was not made by it: clouds that accept a repeated authorize (ECS) answer
-// it with success, so another configuration or Terraform run that declares
-// the same rule would otherwise own it too. Both times are the cloud's
-// (its CreateTime, and its Date less the time the call took here), so
-// this machine's clock, however far off, plays no part; both are whole
-// seconds, so a rule made within a second before our write is taken as
-// ours (MachineLocks keeps this machine's other processes out of that
-// second).
+// whether they did. The rule is ours: the describe made just before the
+// authorize, under the group's machine lock, did not show it (else the
+// create ended as a duplicate, see checkBeforeSend), and it shows now.
+// No clock decides it, neither this machine's nor the cloud's: an
+// answer's Date is whatever server answered (a gateway, a proxy), and
+// no time can tell our write from another machine's in the window that
+// remains (DESIGN.md, "Who made a rule").
 func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	o := r.op
 	i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule)
 	if i < 0 {
 		return false
 	}
-	var err error
-	if made := rules[i].Created; madeBefore(made, o.sentAt) {
-		err = &cloud.Error{Cloud: o.client.Cloud.Name, Action: "create rule", Kind: cloud.KindDuplicate,
-			Message: fmt.Sprintf("security group %s already had the rule %s (made at %s) when this create was sent: another configuration or Terraform run declares it too",
-				g.id, rules[i], made.UTC().Format(time.RFC3339))}
-	}
-	o.finish(rules[i], err)
+	o.finish(rules[i], nil)
 	close(r.done)
 	return true
-}
-
-// madeBefore reports whether a rule the cloud says it made at made (a
-// whole second) surely existed before sent, the cloud's time a write went
-// out; unknown times say nothing.
-func madeBefore(made, sent time.Time) bool {
-	return !made.IsZero() && !sent.IsZero() && !made.Add(time.Second).After(sent)
 }
 
 // describe runs one describe for the readers and answers them: plain
@@ -175,6 +162,7 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	gen := g.gen // only this worker changes it
 	g.mu.Unlock()
 	count := g.machineCountNow()
+	started := time.Now()
 	var rules []rule.Rule
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		var err error
@@ -185,7 +173,7 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 		return nil, err
 	}
 	g.mu.Lock()
-	g.snap = &snapshot{rules: rules, epoch: epoch, gen: gen}
+	g.snap = &snapshot{rules: rules, epoch: epoch, gen: gen, started: started}
 	g.known = append([]rule.Rule(nil), rules...)
 	g.machineCount = count
 	g.mu.Unlock()

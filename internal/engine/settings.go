@@ -15,6 +15,24 @@ type Settings struct {
 	// Machine keeps this machine's other provider processes in step (see
 	// MachineLocks); nil when the coordinator is alone.
 	Machine *MachineLocks
+	// Fresh is how old the describe that decides a create may be, on a
+	// cloud that answers a repeated authorize with success: an older one
+	// is made again just before the authorize (see group.checkBeforeSend);
+	// zero means DefaultFresh.
+	Fresh time.Duration
+}
+
+// DefaultFresh is Fresh's default: a second covers the read-back of the
+// group's previous batch, which is what usually precedes a write when
+// Terraform keeps the provider busy, so it rarely costs a describe.
+const DefaultFresh = time.Second
+
+// fresh is s.Fresh or its default.
+func (s Settings) fresh() time.Duration {
+	if s.Fresh > 0 {
+		return s.Fresh
+	}
+	return DefaultFresh
 }
 
 // Production is what the provider uses against real clouds:

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,28 +19,30 @@ import (
 // runWrites makes a set of writes that waited together, under the
 // group's machine lock: revokes first (a rule destroyed and declared again
 // elsewhere in one apply must be gone before it is authorized), then
-// authorizes, then description changes.
+// authorizes, then description changes. A write is sent only while its
+// resource still waits for it (live): one whose timeout passed or that
+// was interrupted before its call went out ends unsent.
 func (g *group) runWrites(ops []*op) {
-	ctx, cancel := joined(opContexts(ops))
-	err := g.lockMachine(ctx)
-	cancel()
-	if err != nil {
-		for _, o := range ops {
-			o.finish(o.rule, err)
-		}
+	ops = g.lockMachine(ops)
+	if len(ops) == 0 {
 		return
 	}
 	defer g.wroteUnderLock()
-	var creates, deletes, updates []*op
+	var creates, deletes, exact, updates []*op
 	for _, o := range ops {
 		switch o.kind {
 		case opCreate:
 			creates = append(creates, o)
 		case opDelete:
 			deletes = append(deletes, o)
+		case opRevokeExact:
+			exact = append(exact, o)
 		default:
 			updates = append(updates, o)
 		}
+	}
+	if len(exact) > 0 {
+		g.revokeExact(exact)
 	}
 	for _, chunk := range chunks(collapse(deletes)) {
 		g.revoke(chunk)
@@ -46,7 +50,7 @@ func (g *group) runWrites(ops []*op) {
 	if len(creates) > 0 {
 		g.authorize(creates)
 	}
-	for _, o := range updates {
+	for _, o := range live(updates) {
 		g.update(o)
 	}
 }
@@ -69,7 +73,8 @@ func collapse(ops []*op) []*op {
 }
 
 // chunks splits ops into the calls the cloud takes: up to its batch size,
-// and one direction per call where its API says so.
+// and one direction per call where its API says so. A chunk is one call,
+// so it lands whole or not at all.
 func chunks(ops []*op) [][]*op {
 	if len(ops) == 0 {
 		return nil
@@ -119,78 +124,122 @@ func (g *group) knownValid() bool {
 	return g.snap != nil && g.snap.epoch == g.groups.epoch(g.scope)
 }
 
-// authorize checks creates against the group's rules (one describe shared
-// by all of them, or none when the last one and our writes since tell),
-// then authorizes the new ones in as few calls as the cloud takes.
+// authorize checks creates against the group's rules, then authorizes the
+// new ones in as few calls as the cloud takes. A later create of the
+// batch with the content of an earlier one is a duplicate of it.
 func (g *group) authorize(creates []*op) {
 	c := creates[0].client
 	ctx, cancel := joined(opContexts(creates))
 	defer cancel()
-	g.mu.Lock()
-	valid := g.knownValid()
-	g.mu.Unlock()
-	if !valid {
-		if _, err := g.fetch(ctx, c); err != nil {
-			for _, o := range creates {
-				o.finish(rule.Rule{}, err)
-			}
-			return
+	creates, err := g.checkBeforeSend(ctx, c, creates)
+	if err != nil {
+		for _, o := range creates {
+			o.finish(rule.Rule{}, err)
 		}
+		return
 	}
-	g.mu.Lock()
-	known := append([]rule.Rule(nil), g.known...)
-	g.mu.Unlock()
 	identity := c.Cloud.Capabilities.Identity
 	var send []*op
+	var sending []rule.Rule
 	for _, o := range creates {
-		if i := identity.Find(known, o.rule); i >= 0 {
-			o.finish(known[i], &cloud.Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: cloud.KindDuplicate,
-				Message: fmt.Sprintf("security group %s already has the rule %s", g.id, o.rule)})
+		if i := identity.Find(sending, o.rule); i >= 0 {
+			o.finish(sending[i], duplicate(c, g.id, o.rule))
 			continue
 		}
-		// A later create of the same batch with equal content is a
-		// duplicate of this one.
-		known = append(known, o.rule)
-		send = append(send, o)
+		send, sending = append(send, o), append(sending, o.rule)
 	}
 	for _, chunk := range chunks(send) {
 		g.authorizeChunk(chunk)
 	}
 }
 
+// checkBeforeSend returns the creates still to send: those whose resource
+// still waits (live) and whose rule the group does not hold; the others
+// end, as unsent or as duplicates. What the group holds is the last
+// describe of this epoch with our writes since, which the machine lock
+// keeps current against this machine's other processes (lockMachine). On
+// a cloud that answers a repeated authorize with success, that describe
+// must also be fresh (Settings.Fresh), else the group is read again now:
+// that a rule was absent from the describe made just before the write
+// and shows after it is what makes the rule ours (readBack). The window
+// that remains is the describe's age plus the call: a writer on another
+// machine that makes the same rule in it is taken for us.
+func (g *group) checkBeforeSend(ctx context.Context, c *Client, ops []*op) ([]*op, error) {
+	ops = live(ops)
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	g.mu.Lock()
+	valid := g.knownValid() && !(c.Cloud.Capabilities.RepeatSucceeds && time.Since(g.snap.started) > g.groups.settings.fresh())
+	g.mu.Unlock()
+	if !valid {
+		if _, err := g.fetch(ctx, c); err != nil {
+			return ops, err
+		}
+	}
+	g.mu.Lock()
+	known := slices.Clone(g.known)
+	g.mu.Unlock()
+	var out []*op
+	for _, o := range live(ops) {
+		if i := c.Cloud.Capabilities.Identity.Find(known, o.rule); i >= 0 {
+			o.finish(known[i], duplicate(c, g.id, o.rule))
+			continue
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// duplicate is the error of a create whose rule the group holds already.
+func duplicate(c *Client, groupID string, r rule.Rule) error {
+	return &cloud.Error{Cloud: c.Cloud.Name, Action: "create rule", Kind: cloud.KindDuplicate,
+		Message: fmt.Sprintf("security group %s already has the rule %s", groupID, r)}
+}
+
 // authorizeChunk sends one authorize call for the chunk, retried on
 // transient errors with one client token, so a retry of a write that
-// landed adds nothing. Clouds without client tokens answer such a retry
-// "duplicate": the rules were absent when the check ran, so that is our
-// own write, if an earlier attempt may have landed (its answer lost, a
-// server error); after throttling alone, which the cloud did not act on,
-// the rule is another writer's. A chunk that fails for a reason that may belong to one of its
+// landed adds nothing. While nothing sent may have landed (the cloud
+// refused for its rate, which it did not act on), each retry is a new
+// decision: writes whose resource gave up are dropped, and the group is
+// checked again when what we know of it has aged (checkBeforeSend), so a
+// rule another writer makes during the backoff is theirs. Once an attempt
+// may have landed (its answer lost, a server error), the chunk and its
+// token stay: clouds with client tokens answer the retry as they answered
+// the attempt that landed, and a "duplicate" answer then means it did not
+// land; clouds without them answer our own landed rule "duplicate", which
+// is ours. A chunk that fails for a reason that may belong to one of its
 // rules is sent again rule by rule, so each resource gets its own outcome.
+// One that keeps failing after an attempt that may have landed reads the
+// group before giving up (settleLostCreate).
 func (g *group) authorizeChunk(chunk []*op) {
 	c := chunk[0].client
 	ctx, cancel := joined(opContexts(chunk))
 	defer cancel()
-	rules := rulesOf(chunk)
-	token := chunkToken(chunk)
+	rules, token := rulesOf(chunk), chunkToken(chunk)
 	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
-	lost := false
-	// The cloud's time when the first attempt went out: its last answer's
-	// time less how long the attempts took by this machine's monotonic
-	// clock (an interval, never this machine's date).
-	start := time.Now()
-	var sentAt time.Time
-	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
-		answered, err := c.backend.Authorize(ctx, g.id, rules, token)
-		if !answered.IsZero() {
-			sentAt = answered.Add(-time.Since(start))
+	lost, attempt := false, 0
+	retryCtx, cancelRetry := withConfirmReserve(ctx)
+	err := Retry(retryCtx, c.backoff, func(ctx context.Context) error {
+		if attempt++; attempt > 1 && !lost {
+			var err error
+			if chunk, err = g.checkBeforeSend(ctx, c, chunk); err != nil || len(chunk) == 0 {
+				return err
+			}
+			rules, token = rulesOf(chunk), chunkToken(chunk)
 		}
-		if lost && cloud.KindOf(err) == cloud.KindDuplicate {
+		_, err := c.backend.Authorize(ctx, g.id, rules, token)
+		if lost && cloud.KindOf(err) == cloud.KindDuplicate && !c.Cloud.Capabilities.ClientTokens {
 			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
 			return nil
 		}
 		lost = lost || cloud.MayHaveLanded(err)
 		return err
 	})
+	cancelRetry()
+	if len(chunk) == 0 {
+		return
+	}
 	g.mu.Lock()
 	g.gen++
 	if err == nil {
@@ -200,7 +249,6 @@ func (g *group) authorizeChunk(chunk []*op) {
 	switch {
 	case err == nil:
 		for _, o := range chunk {
-			o.sentAt = sentAt
 			g.created(o)
 		}
 	case len(chunk) > 1 && splittable(err):
@@ -212,10 +260,34 @@ func (g *group) authorizeChunk(chunk []*op) {
 		// The cloud knows a rule equal to this one that the check did
 		// not (another writer, or a broader notion of equality).
 		chunk[0].finish(chunk[0].rule, err)
+	case lost:
+		g.settleLostCreate(ctx, c, chunk, err)
 	default:
 		for _, o := range chunk {
 			o.finish(rule.Rule{}, err)
 		}
+	}
+}
+
+// settleLostCreate ends creates whose authorize failed after an attempt
+// that may have landed: the group is read before giving up. A rule it
+// shows was made by that attempt (the group did not hold it when the
+// chunk was checked); one it does not show was not made, and the create
+// fails. When the group cannot be read, the create ends unconfirmed: the
+// rule may exist, so the state records it and the next refresh tells.
+func (g *group) settleLostCreate(ctx context.Context, c *Client, chunk []*op, err error) {
+	rules, ferr := g.fetch(ctx, c)
+	for _, o := range chunk {
+		if ferr != nil {
+			o.finish(o.rule, unconfirmed(err))
+			continue
+		}
+		if i := c.Cloud.Capabilities.Identity.Find(rules, o.rule); i >= 0 {
+			tflog.Info(ctx, "the create kept failing, but an attempt whose answer was lost made the rule", map[string]any{"rule": o.rule.String(), "reason": err.Error()})
+			o.finish(rules[i], nil)
+			continue
+		}
+		o.finish(rule.Rule{}, err)
 	}
 }
 
@@ -228,7 +300,7 @@ func (g *group) created(o *op) {
 		o.finish(o.rule, nil)
 		return
 	}
-	// The read-back is carried through as the write was (group.write).
+	// The read-back is carried through as the write was (group.wait).
 	ctx, cancel := carried(o.ctx)
 	go func() { <-o.done; cancel() }()
 	g.mu.Lock()
@@ -238,59 +310,266 @@ func (g *group) created(o *op) {
 }
 
 // revoke sends one revoke call for the chunk, retried on transient errors
-// with one client token, fresh for this chunk. A rule or group already
-// gone is success; a chunk failing for a reason that may belong to one
-// rule (one of them gone, a bad value) is sent again rule by rule, each
-// with its own token.
+// with one client token, fresh for this chunk. While nothing sent may have
+// landed, a retry leaves out the revokes whose resource gave up. A chunk
+// failing for a reason that may belong to one rule (a bad value) is sent
+// again rule by rule, each with its own token; every other failure,
+// "not found" included, is settled by a read of the group
+// (settleRevoke).
 func (g *group) revoke(chunk []*op) {
+	chunk = live(chunk)
+	if len(chunk) == 0 {
+		return
+	}
 	c := chunk[0].client
 	ctx, cancel := joined(opContexts(chunk))
 	defer cancel()
-	rules := rulesOf(chunk)
-	token := chunkToken(chunk)
+	rules, token := rulesOf(chunk), chunkToken(chunk)
 	tflog.Debug(ctx, "revoking rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
+	lost, attempt := false, 0
 	retryCtx, cancelRetry := withConfirmReserve(ctx)
 	err := Retry(retryCtx, c.backoff, func(ctx context.Context) error {
-		return c.backend.Revoke(ctx, g.id, rules, token)
+		if attempt++; attempt > 1 && !lost {
+			if chunk = live(chunk); len(chunk) == 0 {
+				return nil
+			}
+			rules, token = rulesOf(chunk), chunkToken(chunk)
+		}
+		err := c.backend.Revoke(ctx, g.id, rules, token)
+		lost = lost || cloud.MayHaveLanded(err)
+		return err
 	})
 	cancelRetry()
-	gone := err == nil || cloud.KindOf(err) == cloud.KindGroupGone || len(chunk) == 1 && cloud.IsGone(err)
+	if len(chunk) == 0 {
+		return
+	}
 	g.mu.Lock()
 	g.gen++
-	if gone {
+	if err == nil {
 		g.known = removeRules(g.known, rules, c.Cloud.Capabilities.Identity)
 	}
 	g.mu.Unlock()
 	switch {
-	case gone:
-		if err != nil {
-			tflog.Info(ctx, "rule already gone", map[string]any{"reason": err.Error()})
-		}
+	case err == nil:
 		for _, o := range chunk {
 			o.finish(o.rule, nil)
 		}
-	case len(chunk) > 1 && splittable(err):
+	case len(chunk) > 1 && splittable(err) && !readFor(err):
 		tflog.Debug(ctx, "a batch failed; revoking its rules one by one", map[string]any{"reason": err.Error()})
 		for _, o := range chunk {
 			g.revoke([]*op{o})
 		}
 	default:
-		absent := g.absentNow(ctx, c, chunk, err)
+		g.settleRevoke(ctx, c, chunk, err)
+	}
+}
+
+// readFor reports whether a failed revoke is settled by reading the
+// group: "not found" (the rule or its group gone), which counts only once
+// a read shows it, and outcomes nothing explains (the call kept failing
+// on the cloud's side, or with an unknown error).
+func readFor(err error) bool {
+	switch cloud.KindOf(err) {
+	case cloud.KindRuleGone, cloud.KindGroupGone, cloud.KindTransient, cloud.KindBusy, cloud.KindUnknown:
+		return true
+	}
+	return false
+}
+
+// settleRevoke ends the revokes of a chunk whose call failed. Refusals
+// that say why (credentials, a bad value) end with the refusal. Otherwise
+// the group is read: a rule it no longer holds is gone, whatever the
+// answer was; a group that is gone holds none. A rule it still holds
+// after a "not found" was named in a way the cloud did not recognise (an
+// owner left out, say): it is revoked again as the read names it, once,
+// and is an error if the cloud still denies it — a destroy never reports
+// a rule gone that the cloud still holds. One still held after any other
+// failure ends with that failure.
+func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err error) {
+	if !readFor(err) {
 		for _, o := range chunk {
-			if absent[o] {
-				tflog.Info(ctx, "the revoke failed, but the group no longer holds the rule", map[string]any{"rule": o.rule.String(), "reason": err.Error()})
-				o.finish(o.rule, nil)
-				continue
-			}
 			o.finish(o.rule, err)
+		}
+		return
+	}
+	rules, ferr := g.fetch(ctx, c)
+	if cloud.KindOf(ferr) == cloud.KindGroupGone {
+		tflog.Info(ctx, "the security group is gone, and its rules with it", map[string]any{"reason": err.Error()})
+		for _, o := range chunk {
+			o.finish(o.rule, nil)
+		}
+		return
+	}
+	if ferr != nil {
+		for _, o := range chunk {
+			o.finish(o.rule, fmt.Errorf("%w; reading security group %s to learn whether the rule is gone failed too: %v", err, g.id, ferr))
+		}
+		return
+	}
+	identity := c.Cloud.Capabilities.Identity
+	var held []*op
+	for _, o := range chunk {
+		i := identity.Find(rules, o.rule)
+		if i < 0 {
+			tflog.Info(ctx, "the rule is gone: a read of the group no longer shows it", map[string]any{"rule": o.rule.String(), "answer": err.Error()})
+			o.finish(o.rule, nil)
+			continue
+		}
+		if !cloud.IsGone(err) {
+			o.finish(o.rule, err)
+			continue
+		}
+		held = append(held, o)
+		if len(chunk) == 1 && !o.respelled && !sameWire(rules[i], o.rule) {
+			// Named again as the cloud spells it, by the same id or content.
+			o.respelled, o.rule = true, rules[i]
+			g.revoke([]*op{o})
+			return
+		}
+		if len(chunk) == 1 {
+			o.finish(o.rule, notRevoked(g.id, rules[i], err))
+		}
+	}
+	switch {
+	case len(chunk) == 1 || len(held) == 0:
+	case len(held) < len(chunk):
+		// The read found the rules of the batch that were gone: the
+		// rest go out again together.
+		g.revoke(held)
+	default:
+		// One of the batch is named in a way the cloud does not take:
+		// each goes out on its own, to learn which.
+		for _, o := range held {
+			g.revoke([]*op{o})
 		}
 	}
 }
 
-// withConfirmReserve bounds a revoke's retries so that the last stretch of
-// its time (an eighth, at most 5 s) is left for absentNow's read: a
-// revoke that kept failing until its timeout would otherwise have no time
-// left to learn that the rule is gone all the same.
+// sameWire reports whether two rules name the same values to a cloud,
+// but for when the cloud made them.
+func sameWire(a, b rule.Rule) bool {
+	a.Created, b.Created = time.Time{}, time.Time{}
+	return a == b
+}
+
+// notRevoked is the error of a revoke the cloud answered "not found"
+// although it still holds the rule.
+func notRevoked(groupID string, held rule.Rule, answer error) error {
+	id := ""
+	if held.NativeID != "" {
+		id = " (" + held.NativeID + ")"
+	}
+	return fmt.Errorf("the cloud answered that the rule does not exist (%v), but a read of security group %s made after that answer still shows it: %s%s. It was not revoked; "+
+		"check that the rule's attributes in the state match the cloud (a refresh updates them), then destroy again", answer, groupID, held, id)
+}
+
+// ErrChangedSincePlan is the outcome of an exact revoke (Client.RevokeExact)
+// whose rule the group holds no longer as the plan showed it: it was not
+// revoked.
+var ErrChangedSincePlan = errors.New("the rule changed since the plan, so it was not revoked")
+
+// revokeExact revokes rules a plan named by what it saw of them (the
+// exclusive resource): each op's rule names one rule by the cloud's id,
+// or by its content where the cloud has no ids, and op.same says whether
+// the rule the group holds now is the one the plan showed (its content,
+// description and creation time). The targets are chosen from a describe
+// made now, under the group's machine lock, never from a cached one: a
+// rule made again after the plan (another id, another creation time) is
+// not the one the plan named, and is left alone. A target the describe
+// no longer shows is gone. Where the cloud makes a revoke conditional on
+// the group's version (cloud.GuardedRevoker: Baidu's sgVersion), each
+// revoke carries the version of the describe that chose it, so a change
+// in between is refused and the rule chosen again; elsewhere the time
+// between the describe and the revoke call remains (DESIGN.md).
+func (g *group) revokeExact(ops []*op) {
+	c := ops[0].client
+	ctx, cancel := joined(opContexts(ops))
+	defer cancel()
+	guard, guarded := c.backend.(cloud.GuardedRevoker)
+	for retries := 0; ; retries++ {
+		if ops = live(ops); len(ops) == 0 {
+			return
+		}
+		rules, err := g.fetch(ctx, c)
+		switch {
+		case cloud.KindOf(err) == cloud.KindGroupGone:
+			for _, o := range ops {
+				o.finish(o.rule, nil)
+			}
+			return
+		case err != nil:
+			for _, o := range ops {
+				o.finish(o.rule, err)
+			}
+			return
+		}
+		var send []*op
+		for _, o := range ops {
+			i := findExact(c.Cloud.Capabilities, rules, o.rule)
+			switch {
+			case i < 0:
+				o.finish(o.rule, nil)
+			case !o.same(rules[i]):
+				o.finish(rules[i], ErrChangedSincePlan)
+			default:
+				o.rule = rules[i]
+				send = append(send, o)
+			}
+		}
+		if !guarded {
+			for _, chunk := range chunks(collapse(send)) {
+				g.revoke(chunk)
+			}
+			return
+		}
+		if len(send) == 0 {
+			return
+		}
+		// One revoke per describe: the version moves with each.
+		o := send[0]
+		err = guard.RevokeUnchanged(ctx, g.id, o.rule, o.token)
+		g.mu.Lock()
+		g.gen++
+		g.mu.Unlock()
+		switch k := cloud.KindOf(err); {
+		case err == nil:
+			o.finish(o.rule, nil)
+		case cloud.IsGone(err) && o.respelled:
+			// Denied twice while every describe shows it.
+			o.finish(o.rule, notRevoked(g.id, o.rule, err))
+		case k == cloud.KindBusy || k == cloud.KindTransient || cloud.IsGone(err):
+			o.respelled = o.respelled || cloud.IsGone(err)
+			// Changed since the describe, or an outcome the next
+			// describe tells.
+			o.token = cloud.NewToken()
+			wait := time.NewTimer(c.backoff.delay(min(retries, 10)))
+			select {
+			case <-wait.C:
+			case <-ctx.Done():
+				wait.Stop()
+				o.finish(o.rule, err)
+			}
+		default:
+			o.finish(o.rule, err)
+		}
+		ops = slices.DeleteFunc(send, (*op).ended)
+	}
+}
+
+// findExact finds the rule a plan named: by the cloud's id where it has
+// ids (never by content: another rule of the same content is another
+// rule), else by content.
+func findExact(caps cloud.Capabilities, rules []rule.Rule, r rule.Rule) int {
+	if caps.NativeIDs {
+		return slices.IndexFunc(rules, func(o rule.Rule) bool { return r.NativeID != "" && o.NativeID == r.NativeID })
+	}
+	return caps.Identity.Find(rules, r)
+}
+
+// withConfirmReserve bounds a write's retries so that the last stretch of
+// its time (an eighth, at most 5 s) is left for the read that settles it:
+// a write that kept failing until its timeout would otherwise have no
+// time left to learn whether it landed (settleLostCreate, settleRevoke).
 func withConfirmReserve(ctx context.Context) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -298,33 +577,6 @@ func withConfirmReserve(ctx context.Context) (context.Context, context.CancelFun
 	}
 	reserve := min(time.Until(deadline)/8, 5*time.Second)
 	return context.WithDeadline(ctx, deadline.Add(-reserve))
-}
-
-// absentNow reads the group after a revoke whose outcome is unknown (it
-// kept failing on the cloud's side, or with an error nothing explains)
-// and returns the ops whose rule it no longer holds: gone is gone,
-// whatever the revoke's answer. Refusals that say why (credentials, a bad
-// value) are not read for.
-func (g *group) absentNow(ctx context.Context, c *Client, chunk []*op, err error) map[*op]bool {
-	switch cloud.KindOf(err) {
-	case cloud.KindTransient, cloud.KindBusy, cloud.KindUnknown:
-	default:
-		return nil
-	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	rules, ferr := g.fetch(ctx, c)
-	if ferr != nil {
-		return nil
-	}
-	absent := map[*op]bool{}
-	for _, o := range chunk {
-		if c.Cloud.Capabilities.Identity.Find(rules, o.rule) < 0 {
-			absent[o] = true
-		}
-	}
-	return absent
 }
 
 // update changes one rule's description in place.

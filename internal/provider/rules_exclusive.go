@@ -2,11 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -31,7 +31,13 @@ var (
 	_ resource.ResourceWithImportState    = &RulesExclusive{}
 	_ resource.ResourceWithValidateConfig = &RulesExclusive{}
 	_ resource.ResourceWithModifyPlan     = &RulesExclusive{}
+	_ resource.ResourceWithUpgradeState   = &RulesExclusive{}
 )
+
+// rulesExclusiveVersion is the resource's state version, which versions
+// the lines of its rules attribute (exclusiveLine): 1 adds each rule's
+// creation time.
+const rulesExclusiveVersion = 1
 
 // RulesExclusive is secgroup_rules_exclusive: a group holds the rules its
 // keep-lists name and no others. It owns no cloud object of its own.
@@ -81,6 +87,7 @@ func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	cloudDesc, cloudValidators := cloudAttribute(r.registry, "Cloud of the group")
 	resp.Schema = schema.Schema{
+		Version: rulesExclusiveVersion,
 		MarkdownDescription: "Makes one security group hold exactly the rules `rule_ids` and `tolerated_rule_ids` name: " +
 			"each plan removes from `rules` every other rule of the group, and apply revokes them. " +
 			"Apply revokes only rules its plan showed that still read the same; creating the resource revokes nothing " +
@@ -130,6 +137,29 @@ func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"A plan removes the rules apply will revoke.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
+		},
+	}
+}
+
+// UpgradeState takes state of version 0, whose rules lines carry no
+// creation time, as it is: those lines match no rule the cloud gives a
+// creation time, so nothing is revoked from them, and the next refresh
+// writes version 1 lines (see exclusiveLine).
+func (r *RulesExclusive) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
+	var s resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &s)
+	prior := s.Schema
+	prior.Version = 0
+	return map[int64]resource.StateUpgrader{
+		0: {
+			PriorSchema: &prior,
+			StateUpgrader: func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+				var m rulesExclusiveModel
+				if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); resp.Diagnostics.HasError() {
+					return
+				}
+				resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			},
 		},
 	}
 }
@@ -252,7 +282,7 @@ func (ex exclusion) kept(rules map[string]string) map[string]string {
 func rulesMap(cloudName, group string, rules []rule.Rule) map[string]string {
 	out := make(map[string]string, len(rules))
 	for _, o := range rules {
-		out[rule.ID{Cloud: cloudName, GroupID: group, Rule: o}.String()] = displayName(o)
+		out[rule.ID{Cloud: cloudName, GroupID: group, Rule: o}.String()] = exclusiveLine(o)
 	}
 	return out
 }
@@ -421,44 +451,41 @@ func (r *RulesExclusive) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// revoke revokes the group's rules that removed names with the same line
-// and the exclusion does not keep. It reports whether every revoke
-// succeeded.
+// revoke revokes the rules the plan removed from rules that the
+// exclusion does not keep, if the group still holds them as the plan
+// showed them. The engine chooses them from a describe made under the
+// group's lock, by the cloud's rule id where it has ids (a rule made
+// again after the plan, under a new id, is another rule) and by the line
+// the plan showed, creation time included (engine.Client.RevokeExact). A
+// rule that changed since the plan is left, with a warning: the next plan
+// shows it. It reports whether no revoke failed.
 func (r *RulesExclusive) revoke(ctx context.Context, c *engine.Client, plan rulesExclusiveModel, removed map[string]string, diags *diag.Diagnostics) bool {
 	ex, d := r.exclusionOf(plan)
 	if diags.Append(d...); diags.HasError() {
 		return false
 	}
-	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
-	rules, err := c.List(ctx, group)
-	if err != nil {
-		addCloudError(diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
-		return false
-	}
-	var targets []rule.Rule
-	for _, o := range rules {
-		id, line := rule.ID{Cloud: cloudName, GroupID: group, Rule: o}, displayName(o)
-		if shown, ok := removed[id.String()]; ok && shown == line && !ex.keeps(id, line) {
-			targets = append(targets, o)
+	group := plan.SecurityGroupID.ValueString()
+	var targets []engine.Target
+	var lines []string
+	for _, key := range slices.Sorted(maps.Keys(removed)) {
+		line := removed[key]
+		id, err := rule.ParseID(key)
+		if err != nil || ex.keeps(id, line) {
+			continue
 		}
+		targets = append(targets, engine.Target{Rule: id.Rule, Same: func(current rule.Rule) bool { return exclusiveLine(current) == line }})
+		lines = append(lines, line)
 	}
 	tflog.Info(ctx, "revoking the rules outside the keep-lists", map[string]any{
-		"security_group_id": group, "planned": len(removed), "revoking": len(targets), "planned_rules": slices.Sorted(maps.Values(removed))})
-	errs := make([]error, len(targets))
-	var wg sync.WaitGroup
-	for i, o := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A context of its own: tflog masks a context's fields in
-			// place, so goroutines must not share one.
-			errs[i] = c.Delete(tflog.SetField(ctx, "revoke", displayName(o)), group, o)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			addRuleError(diags, "Could Not Revoke Rule", group, targets[i], err)
+		"security_group_id": group, "planned": len(removed), "revoking": len(targets), "planned_rules": lines})
+	for i, err := range c.RevokeExact(ctx, group, targets) {
+		switch {
+		case errors.Is(err, engine.ErrChangedSincePlan):
+			diags.AddWarning("Rule Changed Since the Plan",
+				fmt.Sprintf("Security group %s's rule %q was not revoked: the group no longer holds it as the plan showed it "+
+					"(it was changed, or revoked and made again, after the plan). The next plan shows it as it is now.", group, lines[i]))
+		case err != nil:
+			addCloudError(diags, "Could Not Revoke Rule", fmt.Errorf("security group %s, rule %s: %w", group, lines[i], err))
 		}
 	}
 	return !diags.HasError()

@@ -39,7 +39,10 @@ func Definition() cloud.Cloud {
 			// rules that differ only in it are two rules.
 			Description: true,
 			NativeIDs:   true,
-			Identity:    identity,
+			// clientToken on every write (the BCC references' idempotence);
+			// a repeated 6-tuple is refused (HTTP 409).
+			ClientTokens: true,
+			Identity:     identity,
 			// Baidu's VPC documents allow 50 ingress and 50 egress rules
 			// per group.
 			Quota:             50,
@@ -135,14 +138,19 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 // RevokeSecurityGroupRule reference): it names its rule by the literal
 // 6-tuple, so a change elsewhere in the group cannot make it remove another
 // rule, and another writer never costs it a retry.
-func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string) (time.Time, error) {
+//
+// at, when set, is the sgVersion a revoke carries (RevokeUnchanged).
+func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string, at *int64) (time.Time, error) {
 	params := map[string]string{action: ""}
 	if action == "authorizeRule" {
 		v, err := b.version(ctx, groupID)
 		if err != nil {
 			return time.Time{}, err
 		}
-		params["sgVersion"] = strconv.FormatInt(v, 10)
+		at = &v
+	}
+	if at != nil {
+		params["sgVersion"] = strconv.FormatInt(*at, 10)
 	}
 	if clientToken != "" {
 		params["clientToken"] = clientToken
@@ -163,7 +171,7 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r *api.Secu
 // same batch reuses the same tokens.
 func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
 	for i, r := range rules {
-		if answered, err = b.write(ctx, "authorizeRule", groupID, toWire(r), cloud.ItemToken(clientToken, i, len(rules))); err != nil {
+		if answered, err = b.write(ctx, "authorizeRule", groupID, toWire(r), cloud.ItemToken(clientToken, i, len(rules)), nil); err != nil {
 			return answered, err
 		}
 	}
@@ -190,9 +198,29 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 		if !ok {
 			w = toWire(r)
 		}
-		_, err := b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)))
+		_, err := b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)), nil)
 		return err
 	})
+}
+
+// RevokeUnchanged revokes one rule as the group's last read spelled it,
+// with that read's sgVersion (optional on the BCC RevokeSecurityGroupRule
+// reference): BCC refuses it with VersionMismatch when the group changed
+// since. Without a read of the group since our last write to it, or one
+// that does not show the rule, it is KindBusy: read again, choose again.
+// Only the engine's worker of the group reads and writes it, so the read
+// is the one the engine chose the rule from.
+func (b *Backend) RevokeUnchanged(ctx context.Context, groupID string, r rule.Rule, clientToken string) error {
+	b.mu.Lock()
+	v, read := b.versions[groupID]
+	b.mu.Unlock()
+	w, found, _ := b.spelled(groupID, r)
+	if !read || !found {
+		return &cloud.Error{Cloud: Name, Action: "revokeRule", Kind: cloud.KindBusy,
+			Message: "no read of security group " + groupID + " since the last write shows the rule " + r.String()}
+	}
+	_, err := b.write(ctx, "revokeRule", groupID, w, clientToken, &v)
+	return err
 }
 
 // spelled returns the rule r names as the group's last read spelled it,
