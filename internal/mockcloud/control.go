@@ -124,13 +124,19 @@ func controlAPI(st *store.Store) http.Handler {
 	})
 	mux.HandleFunc("POST /_mock/clock", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
-			OffsetSeconds *float64 `json:"offset_seconds"`
+			OffsetSeconds   *float64 `json:"offset_seconds"`
+			DateSkewSeconds *float64 `json:"date_skew_seconds"`
 		}
-		if err := decode(r, &in); err != nil || in.OffsetSeconds == nil {
-			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"offset_seconds": N} (negative: the cloud's clock behind this machine's): %w`, err))
+		if err := decode(r, &in); err != nil || in.OffsetSeconds == nil && in.DateSkewSeconds == nil {
+			controlError(w, http.StatusBadRequest, fmt.Errorf(`want {"offset_seconds": N, "date_skew_seconds": M}, either or both (negative: behind): %w`, err))
 			return
 		}
-		st.SetClockOffset(time.Duration(*in.OffsetSeconds * float64(time.Second)))
+		if in.OffsetSeconds != nil {
+			st.SetClockOffset(time.Duration(*in.OffsetSeconds * float64(time.Second)))
+		}
+		if in.DateSkewSeconds != nil {
+			st.SetDateSkew(time.Duration(*in.DateSkewSeconds * float64(time.Second)))
+		}
 		frontend.WriteJSON(w, http.StatusOK, clockView(st))
 	})
 	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +148,8 @@ func controlAPI(st *store.Store) http.Handler {
 
 // clockView is the cloud's clock as the control API shows it.
 func clockView(st *store.Store) map[string]any {
-	return map[string]any{"now": st.Now().Format(time.RFC3339Nano), "offset_seconds": st.ClockOffset().Seconds()}
+	return map[string]any{"now": st.Now().Format(time.RFC3339Nano), "offset_seconds": st.ClockOffset().Seconds(),
+		"date_skew_seconds": st.DateSkew().Seconds()}
 }
 
 func readBody(r *http.Request) ([]byte, error) {

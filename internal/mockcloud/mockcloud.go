@@ -42,6 +42,9 @@ type Options struct {
 	// ClockOffset sets the cloud's clock this far from this machine's,
 	// across resets.
 	ClockOffset time.Duration
+	// DateSkew moves the Date of answers this far from the cloud's clock
+	// (its rules' creation times), as a gateway with its own clock would.
+	DateSkew time.Duration
 }
 
 // Server is a mock cloud.
@@ -65,6 +68,7 @@ func New(opts Options) *Server {
 	s.Store.SetLatency(opts.Latency)
 	s.Store.SetJitter(opts.Jitter)
 	s.Store.SetBaseClockOffset(opts.ClockOffset)
+	s.Store.SetBaseDateSkew(opts.DateSkew)
 	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
 	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := alicloud.New(cfg)
@@ -84,11 +88,12 @@ func New(opts Options) *Server {
 }
 
 // dated gives every answer a Date header by the cloud's clock, as a real
-// cloud's answers carry its own time: Go's server would stamp this
-// machine's.
+// cloud's answers carry its own time (Go's server would stamp this
+// machine's), moved by the date skew: the clock of the gateway or proxy
+// that answers in front of the rule store, which need not be the store's.
 func dated(st *store.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Date", st.Now().Format(http.TimeFormat))
+		w.Header().Set("Date", st.Now().Add(st.DateSkew()).Format(http.TimeFormat))
 		next.ServeHTTP(w, r)
 	})
 }

@@ -283,3 +283,39 @@ func TestClockOffset(t *testing.T) {
 		t.Fatalf("a reset returns to the flag's offset, got %v", got)
 	}
 }
+
+// The date skew moves answers' Date alone, as a gateway with its own clock
+// stamps them: the rules the store writes keep the cloud's clock.
+func TestDateSkew(t *testing.T) {
+	s := New(Options{DateSkew: 5 * time.Second})
+	if err := s.Start("127.0.0.1:0", ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	skewOf := func() time.Duration {
+		t.Helper()
+		resp, err := http.Get(s.URL + "/v2/securityGroup/g-web")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		date, err := http.ParseTime(resp.Header.Get("Date"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return date.Sub(s.Store.Now()).Round(time.Second)
+	}
+	if got := skewOf(); got != 5*time.Second {
+		t.Fatalf("the option's skew: Date is %v from the cloud's clock", got)
+	}
+	if status, out := call(t, http.DefaultClient, "POST", s.URL+"/_mock/clock", `{"date_skew_seconds": -120}`); status != 200 || out["date_skew_seconds"] != -120.0 || out["offset_seconds"] != 0.0 {
+		t.Fatalf("set the skew: %d %v", status, out)
+	}
+	if got := skewOf(); got != -2*time.Minute {
+		t.Fatalf("after the control call: %v", got)
+	}
+	call(t, http.DefaultClient, "POST", s.URL+"/_mock/reset", "")
+	if got := skewOf(); got != 5*time.Second {
+		t.Fatalf("a reset returns to the option's skew, got %v", got)
+	}
+}

@@ -74,6 +74,14 @@ type Store struct {
 	// baseOffset is the server setting (mockcloud --clock-offset) a reset
 	// returns to.
 	offset, baseOffset atomic.Int64
+	// dateSkew is how far the Date of answers is from the rule store's
+	// clock, as a gateway or proxy with its own clock stamps them;
+	// baseDateSkew the server setting (mockcloud --date-skew).
+	dateSkew, baseDateSkew atomic.Int64
+	// OnCall, when set, runs after each vendor call is recorded and
+	// before its answer leaves: tests act there as another writer would,
+	// at a known point of a command. Set it before the calls it sees.
+	OnCall func(Call)
 	// Now is the mock's clock (UTC): this machine's moved by the offset;
 	// tests may replace it.
 	Now func() time.Time
@@ -102,10 +110,25 @@ func (s *Store) SetBaseClockOffset(d time.Duration) {
 	s.offset.Store(int64(d))
 }
 
+// DateSkew is how far the Date of answers runs ahead of the rule store's
+// clock (behind, when negative): the clock of whatever server answers in
+// front of the store.
+func (s *Store) DateSkew() time.Duration { return time.Duration(s.dateSkew.Load()) }
+
+// SetDateSkew sets DateSkew until the next reset.
+func (s *Store) SetDateSkew(d time.Duration) { s.dateSkew.Store(int64(d)) }
+
+// SetBaseDateSkew is the skew kept across resets.
+func (s *Store) SetBaseDateSkew(d time.Duration) {
+	s.baseDateSkew.Store(int64(d))
+	s.dateSkew.Store(int64(d))
+}
+
 // Reset restores the fixtures and clears calls, faults, behaviours and
-// the clock offset set since the start.
+// the clock offset and date skew set since the start.
 func (s *Store) Reset() {
 	s.offset.Store(s.baseOffset.Load())
+	s.dateSkew.Store(s.baseDateSkew.Load())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups = s.fixtures(s.Now())
@@ -279,11 +302,15 @@ func (s *Store) SetBehavior(cloud, name, value string) {
 	s.behavior[cloud+"."+name] = value
 }
 
-// Record appends a call to the log.
+// Record appends a call to the log, then runs OnCall.
 func (s *Store) Record(c Call) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls = append(s.calls, c)
+	hook := s.OnCall
+	s.mu.Unlock()
+	if hook != nil {
+		hook(c)
+	}
 }
 
 // Calls returns the call log, oldest first.

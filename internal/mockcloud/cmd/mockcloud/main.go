@@ -1,7 +1,7 @@
 // Command mockcloud serves the five vendor security group APIs on one
 // address for tests without cloud accounts.
 //
-//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--jitter 0.5] [--faults JSON] [--seed N] [--clock-offset 10m]
+//	go run ./internal/mockcloud/cmd/mockcloud --listen 127.0.0.1:0 [--tls CA_FILE] [--latency 20ms] [--jitter 0.5] [--faults JSON] [--seed N] [--clock-offset 10m] [--date-skew 5s]
 //
 // It prints "mockcloud listening on http://ADDR" once it accepts
 // connections.
@@ -31,6 +31,7 @@ func main() {
 	jitter := flag.Float64("jitter", 0, "spread --latency evenly over ±this fraction of it (0.5: 10 to 30 ms around 20 ms)")
 	faultsJSON := flag.String("faults", "", `faults kept across resets: one fault object or a list, as POST /_mock/faults takes, e.g. '{"cloud":"*","throttle_rate":0.2}'`)
 	seed := flag.Int64("seed", 1, "seed of the fault rates, so a run can be repeated")
+	dateSkew := flag.Duration("date-skew", 0, "stamp answers' Date this far ahead of the cloud's clock (negative: behind), as a gateway with its own clock does")
 	clockOffset := flag.Duration("clock-offset", 0, "run the cloud's clock this far ahead of this machine's (negative: behind), as a client with a clock off by as much sees a real cloud")
 	flag.Parse()
 
@@ -38,7 +39,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("mockcloud: --faults: %v", err)
 	}
-	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Jitter: *jitter, Faults: faults, Seed: *seed, ClockOffset: *clockOffset})
+	srv := mockcloud.New(mockcloud.Options{AccessKey: *accessKey, SecretKey: *secretKey, Latency: *latency, Jitter: *jitter, Faults: faults, Seed: *seed, ClockOffset: *clockOffset, DateSkew: *dateSkew})
 	if err := srv.Start(*listen, *caFile); err != nil {
 		log.Fatalf("mockcloud: %v", err)
 	}
