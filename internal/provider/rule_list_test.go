@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -29,9 +30,10 @@ import (
 type adoption struct {
 	cloud, group string
 	rules        []rule.Rule
-	// seed adds rules the cloud's API would refuse to create (Zenlayer's
-	// drop rules, made in its console) straight into the mock.
-	seed func(m *mockcloud.Server)
+	// seed adds rules the provider cannot create as the cloud holds them:
+	// Zenlayer's drop rules (made in its console, straight into the mock),
+	// Baidu's address "all" (made through Baidu's SDK).
+	seed func(t *testing.T, m *mockcloud.Server)
 	// display are the display names the query must show, one per rule.
 	display []string
 }
@@ -50,7 +52,7 @@ var adoptions = []adoption{
 	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
-	}, seed: func(m *mockcloud.Server) {
+	}, seed: func(_ *testing.T, m *mockcloud.Server) {
 		m.Store.Atomically(func(tx *store.Tx) {
 			g := tx.Group("zenlayer", "zl-web")
 			g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: tx.NextNumber(), Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
@@ -60,7 +62,10 @@ var adoptions = []adoption{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "ssh"},
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(80, 443), CIDR: "2001:db8::/32"},
 		{Direction: rule.Egress, Protocol: rule.All, PeerGroupID: "g-app"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 "ssh" \(`, `^ingress tcp 80-443 from 2001:db8::/32 \(`, `^egress all to group g-app \(`}},
+	}, seed: func(t *testing.T, m *mockcloud.Server) {
+		authorizeAsBaidu(t, m, "g-web", &api.SecurityGroupRuleModel{Direction: "ingress", Ethertype: "IPv4", Protocol: "tcp", PortRange: "443", SourceIp: "all", Remark: "open"})
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 "ssh" \(`, `^ingress tcp 80-443 from 2001:db8::/32 \(`, `^egress all to group g-app \(`,
+		`^ingress tcp 443 from 0\.0\.0\.0/0 "open" \(`}},
 	{cloud: "apsarastack", group: "sg-as-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
@@ -81,7 +86,7 @@ func (a adoption) start(t *testing.T) *mockcloud.Server {
 		authorizeInMock(t, m, a.cloud, a.group, r)
 	}
 	if a.seed != nil {
-		a.seed(m)
+		a.seed(t, m)
 	}
 	return m
 }
