@@ -47,8 +47,10 @@ var adoptions = []adoption{
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(5432, 5432), PeerGroupID: "sg-app", NicType: "intranet"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(123, 123), PrefixListID: "pl-ntp"},
 		{Direction: rule.Ingress, Protocol: rule.All, CIDR: "192.0.2.0/24", Policy: rule.Drop, Priority: 2},
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-db", PeerGroupOwnerID: unknownAccount},
 	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept priority 1 \(sgr-`,
-		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`}},
+		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`,
+		`^ingress tcp 3306 from group sg-db of ` + unknownAccount + ` accept priority 1 \(sgr-`}},
 	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
@@ -70,7 +72,9 @@ var adoptions = []adoption{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), PeerGroupID: "sg-as-app", NicType: "intranet"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`}},
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-as-db", PeerGroupOwnerAccount: "partner@example.net"},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`,
+		`^ingress tcp 3306 from group sg-as-db of partner@example\.net of 1122334455667788 accept priority 1 \(sgr-`}},
 	{cloud: "ens", group: "sg-ens-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.GRE, CIDR: "192.0.2.1/32", Policy: rule.Drop, Priority: 7},
