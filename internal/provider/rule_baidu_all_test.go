@@ -132,8 +132,11 @@ func TestAccBaiducloud_allAddresses(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					Check: func(s *terraform.State) error {
 						rules, err := outOfBand(t, m, "baiducloud").Describe(context.Background(), "g-app")
-						if err != nil || len(rules) != 1 {
-							return fmt.Errorf("the group holds %v (%v)", rules, err)
+						if err != nil {
+							return err
+						}
+						if len(rules) != 1 {
+							return fmt.Errorf("the group holds %v, want the one rule", rules)
 						}
 						if got := s.RootModule().Resources["secgroup_rule.x"].Primary.Attributes["rule_id"]; got != rules[0].NativeID {
 							return fmt.Errorf("rule_id %s, want the new id %s", got, rules[0].NativeID)
