@@ -55,7 +55,8 @@ func revokedAsAll(m *mockcloud.Server, field string) error {
 // A BCC rule whose address is "all", made by Baidu's own provider or
 // console, is the rule a configuration of 0.0.0.0/0 (::/0 for IPv6)
 // declares: taken over by `moved` from baiducloud_security_group_rule or
-// by import, its refresh keeps it and the plan is empty; the data source
+// by import (its rule id or its content id), its refresh keeps it and the
+// plan is empty; the data source
 // reports its cidr as 0.0.0.0/0; destroy revokes it, spelled "all". (On
 // the old main the refresh after the move dropped it as "removed outside
 // Terraform", the import planned a replacement, the data source reported
@@ -143,6 +144,11 @@ func TestAccBaiducloud_allAddresses(t *testing.T) {
 						}
 						return nil
 					},
+				},
+				{
+					// Its content id names it too.
+					ResourceName: "secgroup_rule.x", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+					ImportStateId: "baiducloud/g-app/egress,all,,::/0",
 				},
 			},
 		})
