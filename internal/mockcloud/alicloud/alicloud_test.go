@@ -290,37 +290,6 @@ func TestClientTokens(t *testing.T) {
 // and never matches such a rule; one that names an owner must give it as
 // the rule has it, in each field it sends.
 func TestPeerGroupOwners(t *testing.T) {
-	api, st := newAPI()
-	send := func(action string, params map[string]string) (int, string) {
-		// sg-app, in sg-web's VPC: a revoke naming no owner is not refused
-		// as InvalidSourceGroupId.Mismatch before it is matched.
-		p := map[string]string{"Action": action, "SecurityGroupId": "sg-web", "IpProtocol": "tcp", "PortRange": "22/22", "SourceGroupId": "sg-app"}
-		for k, v := range params {
-			p[k] = v
-		}
-		status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", p, "sk").Encode(), nil))
-		code, _ := body["Code"].(string)
-		return status, code
-	}
-	held := func() []permission {
-		g, _ := st.FindGroup(Cloud, "sg-web")
-		var out []permission
-		for _, r := range g.Rules {
-			out = append(out, *r.(*permission))
-		}
-		return out
-	}
-	described := func() []map[string]any {
-		status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", map[string]string{"Action": "DescribeSecurityGroupAttribute", "SecurityGroupId": "sg-web"}, "sk").Encode(), nil))
-		if status != 200 {
-			t.Fatalf("describe: %d %v", status, body)
-		}
-		var out []map[string]any
-		for _, p := range body["Permissions"].(map[string]any)["Permission"].([]any) {
-			out = append(out, p.(map[string]any))
-		}
-		return out
-	}
 	for _, tc := range []struct {
 		name                string
 		authorize           map[string]string
@@ -347,6 +316,37 @@ func TestPeerGroupOwners(t *testing.T) {
 			matches: []map[string]string{nil}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			api, st := newAPI()
+			send := func(action string, params map[string]string) (int, string) {
+				// sg-app, in sg-web's VPC: a revoke naming no owner is not refused
+				// as InvalidSourceGroupId.Mismatch before it is matched.
+				p := map[string]string{"Action": action, "SecurityGroupId": "sg-web", "IpProtocol": "tcp", "PortRange": "22/22", "SourceGroupId": "sg-app"}
+				for k, v := range params {
+					p[k] = v
+				}
+				status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", p, "sk").Encode(), nil))
+				code, _ := body["Code"].(string)
+				return status, code
+			}
+			held := func() []permission {
+				g, _ := st.FindGroup(Cloud, "sg-web")
+				var out []permission
+				for _, r := range g.Rules {
+					out = append(out, *r.(*permission))
+				}
+				return out
+			}
+			described := func() []map[string]any {
+				status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", map[string]string{"Action": "DescribeSecurityGroupAttribute", "SecurityGroupId": "sg-web"}, "sk").Encode(), nil))
+				if status != 200 {
+					t.Fatalf("describe: %d %v", status, body)
+				}
+				var out []map[string]any
+				for _, p := range body["Permissions"].(map[string]any)["Permission"].([]any) {
+					out = append(out, p.(map[string]any))
+				}
+				return out
+			}
 			for i, revoke := range append(tc.misses, tc.matches...) {
 				if i == 0 || i > len(tc.misses) {
 					if s, c := send("AuthorizeSecurityGroup", tc.authorize); s != 200 {
