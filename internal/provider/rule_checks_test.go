@@ -132,3 +132,50 @@ func TestReplacedOnCloud(t *testing.T) {
 		})
 	}
 }
+
+// What a plan holds for the owners of the peer group that the
+// configuration leaves out: what the cloud reported while the peer group
+// stays, what it reports after apply for a new peer group, nothing where
+// there is no peer group or the cloud names no owners; a configured owner
+// is the configuration's.
+func TestPlanOwners(t *testing.T) {
+	ecs, baidu := cloudNamed(t, "alicloud").Capabilities, cloudNamed(t, "baiducloud").Capabilities
+	reported := map[string]any{"peer_security_group_id": "sg-peer", "peer_group_owner_account": "peer@example.com", "peer_group_owner_id": "1234567890"}
+	for _, tc := range []struct {
+		name          string
+		caps          cloud.Capabilities
+		config, state map[string]any
+		want          string
+	}{
+		{"create, owners left out", ecs, map[string]any{"peer_security_group_id": "sg-peer"}, nil, "<unknown> <unknown>"},
+		{"create, owner id set", ecs, map[string]any{"peer_security_group_id": "sg-peer", "peer_group_owner_id": "1234567890"}, nil, `<unknown> "1234567890"`},
+		{"create, a CIDR", ecs, map[string]any{"cidr": "10.0.0.0/8"}, nil, "<null> <null>"},
+		{"create, a cloud without owners", baidu, map[string]any{"peer_security_group_id": "g-peer"}, nil, "<null> <null>"},
+		{"imported, owners left out", ecs, map[string]any{"peer_security_group_id": "sg-peer"}, reported, `"peer@example.com" "1234567890"`},
+		{"imported, owner id set", ecs, map[string]any{"peer_security_group_id": "sg-peer", "peer_group_owner_id": "1234567890"}, reported, `"peer@example.com" "1234567890"`},
+		{"another peer group", ecs, map[string]any{"peer_security_group_id": "sg-app"}, reported, "<unknown> <unknown>"},
+		{"a peer group not known yet", ecs, map[string]any{"peer_security_group_id": tftypes.UnknownValue}, reported, "<unknown> <unknown>"},
+		{"a CIDR instead", ecs, map[string]any{"cidr": "10.0.0.0/8"}, reported, "<null> <null>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			config := checkModel(tc.config)
+			// The schema's plan: the configuration, or the state's value
+			// (UseStateForUnknown) where it leaves an owner out.
+			plan := config
+			var state *ruleModel
+			if tc.state != nil {
+				s := checkModel(tc.state)
+				state = &s
+				for _, o := range []struct{ plan, state *types.String }{{&plan.PeerGroupOwnerAccount, &s.PeerGroupOwnerAccount}, {&plan.PeerGroupOwnerID, &s.PeerGroupOwnerID}} {
+					if o.plan.IsNull() {
+						*o.plan = *o.state
+					}
+				}
+			}
+			planOwners(config, &plan, state, tc.caps)
+			if got := plan.PeerGroupOwnerAccount.String() + " " + plan.PeerGroupOwnerID.String(); got != tc.want {
+				t.Fatalf("planned %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -29,9 +30,10 @@ import (
 type adoption struct {
 	cloud, group string
 	rules        []rule.Rule
-	// seed adds rules the cloud's API would refuse to create (Zenlayer's
-	// drop rules, made in its console) straight into the mock.
-	seed func(m *mockcloud.Server)
+	// seed adds rules the provider cannot create as the cloud holds them:
+	// Zenlayer's drop rules (made in its console, straight into the mock),
+	// Baidu's address "all" (made through Baidu's SDK).
+	seed func(t *testing.T, m *mockcloud.Server)
 	// display are the display names the query must show, one per rule.
 	display []string
 }
@@ -45,12 +47,14 @@ var adoptions = []adoption{
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(5432, 5432), PeerGroupID: "sg-app", NicType: "intranet"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(123, 123), PrefixListID: "pl-ntp"},
 		{Direction: rule.Ingress, Protocol: rule.All, CIDR: "192.0.2.0/24", Policy: rule.Drop, Priority: 2},
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-db", PeerGroupOwnerID: unknownAccount},
 	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept priority 1 \(sgr-`,
-		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`}},
+		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`,
+		`^ingress tcp 3306 from group sg-db of ` + unknownAccount + ` accept priority 1 \(sgr-`}},
 	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
-	}, seed: func(m *mockcloud.Server) {
+	}, seed: func(_ *testing.T, m *mockcloud.Server) {
 		m.Store.Atomically(func(tx *store.Tx) {
 			g := tx.Group("zenlayer", "zl-web")
 			g.Rules = append(g.Rules, &mockzenlayer.RuleInfo{RuleID: tx.NextNumber(), Direction: "ingress", Policy: "drop", Priority: 100, IPProtocol: "tcp", PortRange: "23/23", CidrIP: "0.0.0.0/0"})
@@ -60,12 +64,17 @@ var adoptions = []adoption{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", Description: "ssh"},
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(80, 443), CIDR: "2001:db8::/32"},
 		{Direction: rule.Egress, Protocol: rule.All, PeerGroupID: "g-app"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 "ssh" \(`, `^ingress tcp 80-443 from 2001:db8::/32 \(`, `^egress all to group g-app \(`}},
+	}, seed: func(t *testing.T, m *mockcloud.Server) {
+		authorizeAsBaidu(t, m, "g-web", &api.SecurityGroupRuleModel{Direction: "ingress", Ethertype: "IPv4", Protocol: "tcp", PortRange: "443", SourceIp: "all", Remark: "open"})
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 "ssh" \(`, `^ingress tcp 80-443 from 2001:db8::/32 \(`, `^egress all to group g-app \(`,
+		`^ingress tcp 443 from 0\.0\.0\.0/0 "open" \(`}},
 	{cloud: "apsarastack", group: "sg-as-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), PeerGroupID: "sg-as-app", NicType: "intranet"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`}},
+		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-as-db", PeerGroupOwnerAccount: "partner@example.net"},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`,
+		`^ingress tcp 3306 from group sg-as-db of partner@example\.net of 1122334455667788 accept priority 1 \(sgr-`}},
 	{cloud: "ens", group: "sg-ens-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.GRE, CIDR: "192.0.2.1/32", Policy: rule.Drop, Priority: 7},
@@ -81,7 +90,7 @@ func (a adoption) start(t *testing.T) *mockcloud.Server {
 		authorizeInMock(t, m, a.cloud, a.group, r)
 	}
 	if a.seed != nil {
-		a.seed(m)
+		a.seed(t, m)
 	}
 	return m
 }

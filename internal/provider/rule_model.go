@@ -105,7 +105,34 @@ func (m *ruleAttrs) setObserved(cloudName, groupID string, o rule.Rule) {
 	// No description and an empty one are one value.
 	m.Description = types.StringValue(o.Description)
 	m.RuleID = optional(o.NativeID)
-	m.ID = types.StringValue(rule.ID{Cloud: cloudName, GroupID: groupID, Rule: o}.String())
+	m.ID = types.StringValue(stableID(m.ID, rule.ID{Cloud: cloudName, GroupID: groupID, Rule: o}))
+}
+
+// stableID is the id to record for a rule: its own, or the recorded one
+// where that is the rule's content id written before the peer group's
+// owner was read (releases before this one did not read ECS's owner id):
+// a content id is compared later (keep-lists, identities), so it stays
+// while it names the same rule. Ids of the native form never change so.
+func stableID(prior types.String, id rule.ID) string {
+	own := id.String()
+	if !known(prior) || prior.ValueString() == own || id.IsNative() {
+		return own
+	}
+	p, err := rule.ParseID(prior.ValueString())
+	if err != nil || p.IsNative() || p.Cloud != id.Cloud || p.GroupID != id.GroupID {
+		return own
+	}
+	o := id.Rule
+	if p.Rule.PeerGroupOwnerAccount == "" {
+		o.PeerGroupOwnerAccount = ""
+	}
+	if p.Rule.PeerGroupOwnerID == "" {
+		o.PeerGroupOwnerID = ""
+	}
+	if rule.ContentKey(p.Rule) == rule.ContentKey(o) {
+		return prior.ValueString()
+	}
+	return own
 }
 
 func optional(v string) types.String {

@@ -93,6 +93,13 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if replace {
 		recomputeOnReplace(config, &plan, caps)
 	}
+	if req.State.Raw.IsNull() {
+		planOwners(config, &plan, nil, caps)
+	} else {
+		planOwners(config, &plan, &state, caps)
+	}
+	rawPlan.setString("peer_group_owner_account", plan.PeerGroupOwnerAccount)
+	rawPlan.setString("peer_group_owner_id", plan.PeerGroupOwnerID)
 	// Where rules have no ids of their own (ENS) the id is the content,
 	// known at plan once the content is: what refers to it
 	// (secgroup_rules_exclusive's rule_ids) then knows it too, a
@@ -109,7 +116,42 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	rawPlan.setString("description", plan.Description)
 	resp.Plan.Raw = rawPlan.value(req.Plan.Raw.Type())
 	// The plan's rule, with the defaults filled, in the group's tally.
-	r.planQuota(ctx, req.State.Raw.IsNull(), replace, state, plan, rawPlan.anyUnknown(ruleContent...), &resp.Diagnostics)
+	// An owner left for the cloud to report leaves the rule known to the
+	// quota's count: the peer group names it.
+	contentUnknown := rawPlan.anyUnknown(slices.DeleteFunc(slices.Clone(ruleContent), isOwner)...) ||
+		rawConfig.anyUnknown("peer_group_owner_account", "peer_group_owner_id")
+	r.planQuota(ctx, req.State.Raw.IsNull(), replace, state, plan, contentUnknown, &resp.Diagnostics)
+}
+
+func isOwner(attr string) bool {
+	return attr == "peer_group_owner_account" || attr == "peer_group_owner_id"
+}
+
+// planOwners plans the owner fields of the peer group that the
+// configuration leaves out: none without a peer group or where the cloud
+// names no owners; the state's, which the cloud reported, while the peer
+// group stays (so a replacement for another reason names the same owner);
+// otherwise what the cloud reports after the apply. state is nil on
+// create.
+func planOwners(config ruleModel, plan, state *ruleModel, caps cloud.Capabilities) {
+	for _, owner := range []struct {
+		config types.String
+		plan   *types.String
+		state  func(*ruleModel) types.String
+	}{
+		{config.PeerGroupOwnerAccount, &plan.PeerGroupOwnerAccount, func(m *ruleModel) types.String { return m.PeerGroupOwnerAccount }},
+		{config.PeerGroupOwnerID, &plan.PeerGroupOwnerID, func(m *ruleModel) types.String { return m.PeerGroupOwnerID }},
+	} {
+		switch {
+		case !owner.config.IsNull():
+		case plan.PeerSecurityGroupID.IsNull() || !caps.PeerGroupOwner:
+			*owner.plan = types.StringNull()
+		case state != nil && known(plan.PeerSecurityGroupID) && plan.PeerSecurityGroupID.Equal(state.PeerSecurityGroupID):
+			*owner.plan = owner.state(state)
+		default:
+			*owner.plan = types.StringUnknown()
+		}
+	}
 }
 
 func defaultString(v string) types.String {

@@ -73,6 +73,9 @@ func (r *RuleResource) Metadata(_ context.Context, req resource.MetadataRequest,
 // Schema describes the portable attributes and the vendor-only ones.
 func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	// A value left out keeps the state's; a configured one that differs
+	// replaces the rule.
+	ownerModifiers := []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}
 	respell := func(canon func(string) (string, error)) []planmodifier.String {
 		return []planmodifier.String{sameMeaning{canon: canon}, stringplanmodifier.RequiresReplace()}
 	}
@@ -128,17 +131,24 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       replace,
 			},
+			// The owners are Computed too: the cloud reports the owner of
+			// another account's group, in both fields whichever one the
+			// rule was made with, and a configuration that leaves one out
+			// (or both: an import, a move) must not plan a replacement for
+			// it (see planOwners).
 			"peer_group_owner_account": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Account (login name) owning `peer_security_group_id`, for a group of another account (ECS `SourceGroupOwnerAccount` / `DestGroupOwnerAccount`).",
+				Computed:            true,
+				MarkdownDescription: "Account (login name) owning `peer_security_group_id`, for a group of another account (ECS `SourceGroupOwnerAccount` / `DestGroupOwnerAccount`). Left out, it is what the cloud reports.",
 				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("peer_security_group_id"))},
-				PlanModifiers:       replace,
+				PlanModifiers:       ownerModifiers,
 			},
 			"peer_group_owner_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Account id owning `peer_security_group_id` (ECS `SourceGroupOwnerId` / `DestGroupOwnerId`).",
+				Computed:            true,
+				MarkdownDescription: "Account id owning `peer_security_group_id`, for a group of another account (ECS `SourceGroupOwnerId` / `DestGroupOwnerId`). Left out, it is what the cloud reports.",
 				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("peer_security_group_id")), stringvalidator.RegexMatches(digits, "must be a numeric account id")},
-				PlanModifiers:       replace,
+				PlanModifiers:       ownerModifiers,
 			},
 			"prefix_list_id": schema.StringAttribute{
 				Optional:            true,

@@ -75,7 +75,11 @@ func Permissions(rules []rule.Rule, withDescription bool) map[string]string {
 
 // FromWire reads a rule as DescribeSecurityGroupAttribute returns it. ECS
 // answers protocols and policies in upper or title case ("TCP", "Accept"),
-// so they are lower-cased; addresses are canonicalised.
+// so they are lower-cased; addresses are canonicalised. A peer group's
+// owner is read in both fields the answer gives (account and id): a
+// revoke names a rule of another account's group only with its owner
+// (the ECS RevokeSecurityGroup reference), so a rule read without it
+// could not be revoked.
 func FromWire(p Permission) rule.Rule {
 	r := rule.Rule{
 		NativeID:    p.SecurityGroupRuleId.String(),
@@ -91,16 +95,18 @@ func FromWire(p Permission) rule.Rule {
 		r.Ports, _ = rule.ParsePortRange(p.PortRange.String())
 		r.SourcePorts, _ = rule.ParsePortRange(p.SourcePortRange.String())
 	}
-	peerV4, peerV6, group, account, list := p.SourceCidrIp, p.Ipv6SourceCidrIp, p.SourceGroupId, p.SourceGroupOwnerAccount, p.SourcePrefixListId
+	peerV4, peerV6, group, account, owner, list := p.SourceCidrIp, p.Ipv6SourceCidrIp, p.SourceGroupId, p.SourceGroupOwnerAccount, p.SourceGroupOwnerId, p.SourcePrefixListId
 	localV4, localV6 := p.DestCidrIp, p.Ipv6DestCidrIp
 	if r.Direction == rule.Egress {
-		peerV4, peerV6, group, account, list = p.DestCidrIp, p.Ipv6DestCidrIp, p.DestGroupId, p.DestGroupOwnerAccount, p.DestPrefixListId
+		peerV4, peerV6, group, account, owner, list = p.DestCidrIp, p.Ipv6DestCidrIp, p.DestGroupId, p.DestGroupOwnerAccount, p.DestGroupOwnerId, p.DestPrefixListId
 		localV4, localV6 = p.SourceCidrIp, p.Ipv6SourceCidrIp
 	}
 	r.CIDR = rule.NormalizeCIDR(first(peerV4.String(), peerV6.String()))
 	if r.CIDR == "" {
-		r.PeerGroupID, r.PeerGroupOwnerAccount = group.String(), account.String()
-		if r.PeerGroupID == "" {
+		r.PeerGroupID = group.String()
+		if r.PeerGroupID != "" {
+			r.PeerGroupOwnerAccount, r.PeerGroupOwnerID = account.String(), owner.String()
+		} else {
 			r.PrefixListID = list.String()
 		}
 	}

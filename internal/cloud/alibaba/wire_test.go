@@ -34,3 +34,47 @@ func TestPermissionReadsAnySpelling(t *testing.T) {
 		t.Fatal("a broken string must not read")
 	}
 }
+
+// A peer group's owner is read in both fields on either direction, so a
+// revoke built from the rule (Params) names the rule of another account
+// as the ECS RevokeSecurityGroup reference wants it; a rule whose peer is
+// a CIDR or a prefix list has no owner, whatever fields the answer fills.
+func TestFromWireReadsPeerGroupOwners(t *testing.T) {
+	var a DescribeAnswer
+	raw := `{"Permissions":{"Permission":[
+	  {"SecurityGroupRuleId":"sgr-in","Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22","SourceGroupId":"sg-peer","SourceGroupOwnerAccount":"peer@example.com","SourceGroupOwnerId":"1234567890","DestGroupOwnerId":"1","Policy":"Accept","Priority":"1","NicType":"intranet"},
+	  {"SecurityGroupRuleId":"sgr-out","Direction":"egress","IpProtocol":"UDP","PortRange":"53/53","DestGroupId":"sg-peer","DestGroupOwnerAccount":"","DestGroupOwnerId":1122334455667788,"SourceGroupOwnerId":"1","Policy":"Drop","Priority":"2"},
+	  {"SecurityGroupRuleId":"sgr-cidr","Direction":"ingress","IpProtocol":"ALL","PortRange":"-1/-1","SourceCidrIp":"10.0.0.0/8","SourceGroupOwnerAccount":"peer@example.com","SourceGroupOwnerId":"1234567890"},
+	  {"SecurityGroupRuleId":"sgr-list","Direction":"egress","IpProtocol":"ALL","PortRange":"-1/-1","DestPrefixListId":"pl-1","DestGroupOwnerId":"1234567890"}]}}`
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		t.Fatal(err)
+	}
+	p := a.Permissions.Permission
+	in, out, cidr, list := FromWire(p[0]), FromWire(p[1]), FromWire(p[2]), FromWire(p[3])
+	if in.PeerGroupID != "sg-peer" || in.PeerGroupOwnerAccount != "peer@example.com" || in.PeerGroupOwnerID != "1234567890" {
+		t.Errorf("ingress %s: owner %q, id %q", in, in.PeerGroupOwnerAccount, in.PeerGroupOwnerID)
+	}
+	if out.PeerGroupID != "sg-peer" || out.PeerGroupOwnerAccount != "" || out.PeerGroupOwnerID != "1122334455667788" {
+		t.Errorf("egress %s: owner %q, id %q", out, out.PeerGroupOwnerAccount, out.PeerGroupOwnerID)
+	}
+	if cidr.CIDR != "10.0.0.0/8" || cidr.PeerGroupOwnerAccount != "" || cidr.PeerGroupOwnerID != "" {
+		t.Errorf("a CIDR peer has no owner: %s of %q %q", cidr, cidr.PeerGroupOwnerAccount, cidr.PeerGroupOwnerID)
+	}
+	if list.PrefixListID != "pl-1" || list.PeerGroupOwnerID != "" {
+		t.Errorf("a prefix list has no owner: %s of %q", list, list.PeerGroupOwnerID)
+	}
+	for r, want := range map[*rule.Rule]map[string]string{
+		&in:  {"SourceGroupId": "sg-peer", "SourceGroupOwnerAccount": "peer@example.com", "SourceGroupOwnerId": "1234567890"},
+		&out: {"DestGroupId": "sg-peer", "DestGroupOwnerId": "1122334455667788"},
+	} {
+		sent := Params(*r, false)
+		for k, v := range want {
+			if sent[k] != v {
+				t.Errorf("the revoke of %s sends %s=%q, want %q", r, k, sent[k], v)
+			}
+		}
+		if _, ok := sent["DestGroupOwnerAccount"]; ok && r == &out {
+			t.Errorf("the revoke of %s sends an empty owner account", r)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
 // types of a classic-network group (alibaba.DescribeAll).
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	return alibaba.DescribeAll(ctx, b.client.call, groupID, b.PageSize, fromWire)
+	return alibaba.DescribeAll(ctx, b.client.call, groupID, b.PageSize, alibaba.FromWire)
 }
 
 // ruleCall is one rule's authorize or revoke (base names the ingress
@@ -115,22 +115,4 @@ func ruleCall(base, groupID string, r rule.Rule, withDescription bool, token str
 		p["ClientToken"] = token
 	}
 	return cloud.Request{Action: alibaba.ActionFor(base, r.Direction), Group: groupID, Direction: r.Direction, Params: p}
-}
-
-// fromWire reads a described Permission as ECS does, plus the peer
-// group's owner id, which Apsara Stack answers and ECS's SDK type lacks.
-func fromWire(p alibaba.Permission) rule.Rule {
-	r := alibaba.FromWire(p)
-	if r.PeerGroupID != "" {
-		r.PeerGroupOwnerID = ownerID(p, r.Direction)
-	}
-	return r
-}
-
-// ownerID is the peer group's owner id in a described rule.
-func ownerID(p alibaba.Permission, direction string) string {
-	if direction == rule.Egress {
-		return p.DestGroupOwnerId.String()
-	}
-	return p.SourceGroupOwnerId.String()
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baidubce/bce-sdk-go/services/bcc/api"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
@@ -133,5 +135,51 @@ func TestRevokeReadsTheGroupOnce(t *testing.T) {
 	}
 	if n := mocktest.Calls(m, Name, "getSecurityGroup", -1); n != 1 {
 		t.Fatalf("%d reads of the group for three revokes, want 1", n)
+	}
+}
+
+// "all", Baidu's own spelling of every address (its documents, its
+// provider), reads as 0.0.0.0/0, or ::/0 for IPv6, so such a rule is the
+// one a configuration of 0.0.0.0/0 declares; its revoke still spells it
+// "all", as the detail did, since BCC matches the 6-tuple letter for
+// letter.
+func TestAllIsEveryAddress(t *testing.T) {
+	for _, c := range []struct {
+		vo   api.SecurityGroupRuleVo
+		cidr string
+	}{
+		{api.SecurityGroupRuleVo{Direction: "ingress", Protocol: "tcp", PortRange: "443", SourceIp: "all", Ethertype: "IPv4"}, "0.0.0.0/0"},
+		{api.SecurityGroupRuleVo{Direction: "ingress", Protocol: "tcp", PortRange: "443", SourceIp: "all"}, "0.0.0.0/0"},
+		{api.SecurityGroupRuleVo{Direction: "ingress", Protocol: "tcp", PortRange: "443", SourceIp: "all", Ethertype: "IPv6"}, "::/0"},
+		{api.SecurityGroupRuleVo{Direction: "egress", Protocol: "", DestIp: "all", Ethertype: "IPv4"}, "0.0.0.0/0"},
+		{api.SecurityGroupRuleVo{Direction: "egress", Protocol: "all", DestIp: "ALL", Ethertype: "ipv6"}, "::/0"},
+		{api.SecurityGroupRuleVo{Direction: "egress", Protocol: "all", DestIp: "0.0.0.0/0", Ethertype: "IPv4"}, "0.0.0.0/0"},
+	} {
+		if got := fromWire(c.vo); got.CIDR != c.cidr || got.PeerGroupID != "" {
+			t.Errorf("%+v read as %s, want the peer %s", c.vo, got, c.cidr)
+		}
+	}
+
+	m := mocktest.Start(t, "")
+	b := connect(t, m, "mock-secret-key")
+	ctx := context.Background()
+	// Made as the vendor's provider makes it.
+	made := &api.SecurityGroupRuleModel{Direction: "ingress", Ethertype: "IPv4", Protocol: "tcp", PortRange: "443", SourceIp: "all", Remark: "web"}
+	if err := api.AuthorizeSecurityGroupRule(b.client.bce, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: made}); err != nil {
+		t.Fatal(err)
+	}
+	declared := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 443, To: 443}, CIDR: "0.0.0.0/0", Description: "web"}
+	got, err := b.Describe(ctx, "g-web")
+	if err != nil || identity.Find(got, declared) < 0 {
+		t.Fatalf("%s not found in %v (%v)", declared, got, err)
+	}
+	if err := b.Revoke(ctx, "g-web", []rule.Rule{declared}, "revoke-all"); err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Store.CallsOf(Name, "revokeRule")[0].Params["rule"].(map[string]any); w["sourceIp"] != "all" {
+		t.Fatalf("the revoke spelled the address %v, want all as described", w["sourceIp"])
+	}
+	if rules := mocktest.Rules(m, Name, "g-web"); len(rules) != 0 {
+		t.Fatalf("the rule stays: %v", rules)
 	}
 }

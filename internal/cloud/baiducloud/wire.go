@@ -36,7 +36,10 @@ func toWire(r rule.Rule) *api.SecurityGroupRuleModel {
 
 // fromWire reads a rule of the group detail. An empty protocol means all;
 // icmp and all carry no ports whatever the cloud spells ("" or
-// "1-65535").
+// "1-65535"); the address "all" is every address of the ethertype
+// (0.0.0.0/0, or ::/0 for IPv6), as Baidu's documents and its own provider
+// write it. A revoke still spells the rule as the detail did (see
+// Backend.described).
 func fromWire(w api.SecurityGroupRuleVo) rule.Rule {
 	r := rule.Rule{
 		NativeID:    w.SecurityGroupRuleId,
@@ -55,6 +58,9 @@ func fromWire(w api.SecurityGroupRuleVo) rule.Rule {
 		ip, group = w.DestIp, w.DestGroupId
 	}
 	r.CIDR = rule.NormalizeCIDR(ip)
+	if strings.EqualFold(ip, "all") {
+		r.CIDR = everyAddress(w.Ethertype)
+	}
 	if r.CIDR == "" {
 		r.PeerGroupID = group
 	}
@@ -96,14 +102,20 @@ var move = cloud.Move{
 				return "", r, fmt.Errorf("the state has neither %s nor %s", ip, peer)
 			}
 		case "all":
-			r.CIDR = "0.0.0.0/0"
-			if cloud.MovedAttr(attrs, "ether_type") == "IPv6" {
-				r.CIDR = "::/0"
-			}
+			r.CIDR = everyAddress(cloud.MovedAttr(attrs, "ether_type"))
 		default:
 			r.CIDR = rule.NormalizeCIDR(addr)
 		}
 		r.Description = cloud.MovedAttr(attrs, "remark")
 		return group, r, nil
 	},
+}
+
+// everyAddress is what the address "all" means for an ethertype: IPv4
+// unless it says IPv6 (BCC's default ethertype is IPv4).
+func everyAddress(ethertype string) string {
+	if strings.EqualFold(ethertype, "IPv6") {
+		return "::/0"
+	}
+	return "0.0.0.0/0"
 }

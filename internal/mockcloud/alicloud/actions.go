@@ -137,7 +137,7 @@ func authorize(direction string) handler {
 
 func containsIdentity(list []*permission, p permission) bool {
 	for _, o := range list {
-		if o.identity(true) == p.identity(true) {
+		if o.identity(true) == p.identity(true) && sameOwner(*o, p) {
 			return true
 		}
 	}

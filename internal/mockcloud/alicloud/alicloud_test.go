@@ -282,3 +282,89 @@ func TestClientTokens(t *testing.T) {
 		t.Fatalf("a token of a refused call must stay free: %d, %d rules", s, held())
 	}
 }
+
+// The owner of a peer group of another account, as the ECS
+// RevokeSecurityGroup reference has it: describes carry the owner account
+// and id (both, for an account the mock knows, whichever the authorize
+// named); a revoke that names no owner is for the caller's own account
+// and never matches such a rule; one that names an owner must give it as
+// the rule has it, in each field it sends.
+func TestPeerGroupOwners(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		authorize           map[string]string
+		wantAccount, wantID string
+		misses, matches     []map[string]string
+	}{
+		{name: "known account by id", authorize: map[string]string{"SourceGroupOwnerId": "1234567890"},
+			wantAccount: "peer@example.com", wantID: "1234567890",
+			misses: []map[string]string{nil, {"SourceGroupOwnerId": "1122334455667788"}, {"SourceGroupOwnerAccount": "partner@example.net"},
+				{"SourceGroupOwnerAccount": "partner@example.net", "SourceGroupOwnerId": "1234567890"}},
+			matches: []map[string]string{{"SourceGroupOwnerAccount": "peer@example.com", "SourceGroupOwnerId": "1234567890"},
+				{"SourceGroupOwnerId": "1234567890"}, {"SourceGroupOwnerAccount": "peer@example.com"}}},
+		{name: "known account by login", authorize: map[string]string{"SourceGroupOwnerAccount": "partner@example.net"},
+			wantAccount: "partner@example.net", wantID: "1122334455667788",
+			misses:  []map[string]string{nil, {"SourceGroupOwnerId": "1234567890"}},
+			matches: []map[string]string{{"SourceGroupOwnerId": "1122334455667788"}}},
+		{name: "unknown account", authorize: map[string]string{"SourceGroupOwnerId": "999"},
+			wantID: "999",
+			// The mock cannot tell which login an unknown id has.
+			misses:  []map[string]string{nil, {"SourceGroupOwnerAccount": "someone@example.org", "SourceGroupOwnerId": "999"}},
+			matches: []map[string]string{{"SourceGroupOwnerId": "999"}}},
+		{name: "own account", authorize: nil,
+			misses:  []map[string]string{{"SourceGroupOwnerId": "1234567890"}},
+			matches: []map[string]string{nil}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api, st := newAPI()
+			send := func(action string, params map[string]string) (int, string) {
+				// sg-app, in sg-web's VPC: a revoke naming no owner is not refused
+				// as InvalidSourceGroupId.Mismatch before it is matched.
+				p := map[string]string{"Action": action, "SecurityGroupId": "sg-web", "IpProtocol": "tcp", "PortRange": "22/22", "SourceGroupId": "sg-app"}
+				for k, v := range params {
+					p[k] = v
+				}
+				status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", p, "sk").Encode(), nil))
+				code, _ := body["Code"].(string)
+				return status, code
+			}
+			held := func() []permission {
+				g, _ := st.FindGroup(Cloud, "sg-web")
+				var out []permission
+				for _, r := range g.Rules {
+					out = append(out, *r.(*permission))
+				}
+				return out
+			}
+			described := func() []map[string]any {
+				status, body := do(api, httptest.NewRequest(http.MethodPost, "/?"+v1("POST", map[string]string{"Action": "DescribeSecurityGroupAttribute", "SecurityGroupId": "sg-web"}, "sk").Encode(), nil))
+				if status != 200 {
+					t.Fatalf("describe: %d %v", status, body)
+				}
+				var out []map[string]any
+				for _, p := range body["Permissions"].(map[string]any)["Permission"].([]any) {
+					out = append(out, p.(map[string]any))
+				}
+				return out
+			}
+			for i, revoke := range append(tc.misses, tc.matches...) {
+				if i == 0 || i > len(tc.misses) {
+					if s, c := send("AuthorizeSecurityGroup", tc.authorize); s != 200 {
+						t.Fatalf("authorize: %d %s", s, c)
+					}
+					d := described()
+					if len(d) != 1 || d[0]["SourceGroupOwnerAccount"] != tc.wantAccount || d[0]["SourceGroupOwnerId"] != tc.wantID {
+						t.Fatalf("described %v, want owner %q %q", d, tc.wantAccount, tc.wantID)
+					}
+				}
+				if s, c := send("RevokeSecurityGroup", revoke); i < len(tc.misses) {
+					if s != 400 || c != "InvalidSecurityGroupRule.RuleNotExist" || len(held()) != 1 {
+						t.Errorf("revoke naming %v: %d %s, %d rules; want the rule not found, and kept", revoke, s, c, len(held()))
+					}
+				} else if s != 200 || len(held()) != 0 {
+					t.Errorf("revoke naming %v: %d %s, %d rules; want the rule revoked", revoke, s, c, len(held()))
+				}
+			}
+		})
+	}
+}

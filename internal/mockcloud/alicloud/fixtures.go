@@ -26,6 +26,15 @@ func Fixtures(time.Time) []*store.Group {
 	return []*store.Group{NewGroup("sg-web"), NewGroup("sg-app"), NewGroup("sg-db"), other, bj, classic}
 }
 
+// Accounts are the other Alibaba Cloud accounts the mock knows, by id:
+// their logins. A peer-group rule authorized with either field of one of
+// them is described with both (knownOwner). Peer groups themselves are
+// the mock's own groups, whatever owner a rule names.
+var Accounts = map[string]string{
+	"1234567890":       "peer@example.com",
+	"1122334455667788": "partner@example.net",
+}
+
 // NewGroup is an empty Available group beside sg-web: cn-hangzhou, VPC
 // vpc-main.
 func NewGroup(id string) *store.Group {

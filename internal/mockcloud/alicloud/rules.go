@@ -190,14 +190,34 @@ func normalize(tx *store.Tx, g *store.Group, direction string, q requested, forR
 		}
 		// Owners only count for group peers; with a CIDR ECS ignores them.
 		if peerCIDR == "" && peerV6 == "" {
+			account, id := q[side+"GroupOwnerAccount"], q[side+"GroupOwnerId"]
+			if !forRevoke {
+				account, id = knownOwner(account, id)
+			}
 			if direction == "egress" {
-				p.DestGroupOwnerAccount, p.DestGroupOwnerId = q["DestGroupOwnerAccount"], q["DestGroupOwnerId"]
+				p.DestGroupOwnerAccount, p.DestGroupOwnerId = account, id
 			} else {
-				p.SourceGroupOwnerAccount, p.SourceGroupOwnerId = q["SourceGroupOwnerAccount"], q["SourceGroupOwnerId"]
+				p.SourceGroupOwnerAccount, p.SourceGroupOwnerId = account, id
 			}
 		}
 	}
 	return p, nil
+}
+
+// knownOwner completes a peer group's owner that an authorize names by
+// one field: an account of Accounts is described with both its login and
+// its id, as ECS reports the account it resolved. An account the mock
+// does not know stays as the request gave it.
+func knownOwner(account, id string) (string, string) {
+	for knownID, login := range Accounts {
+		switch {
+		case id == "" && account == login:
+			return account, knownID
+		case account == "" && id == knownID:
+			return login, id
+		}
+	}
+	return account, id
 }
 
 // PortRange checks and normalises an ECS-family port range: "start/end"
@@ -230,9 +250,9 @@ func cidr(v string, v6 bool) (string, bool) {
 
 // identity is what makes two ECS rules the same rule: the groups of
 // parameters of the ECS RevokeSecurityGroup reference (protocol, ports,
-// source ports, NIC type, policy, the addresses or the peer group and its
-// owner), without the priority. withNic false (a revoke that does not name
-// a NIC type) leaves the NIC type out.
+// source ports, NIC type, policy, the addresses or the peer group), without
+// the priority, and the peer group's owner (sameOwner). withNic false (a
+// revoke that does not name a NIC type) leaves the NIC type out.
 func (p permission) identity(withNic bool) string {
 	nic := ""
 	if withNic {
@@ -240,14 +260,29 @@ func (p permission) identity(withNic bool) string {
 	}
 	return strings.Join([]string{p.Direction, p.IpProtocol, p.PortRange, p.SourcePortRange, p.Policy, nic,
 		p.SourceCidrIp, p.DestCidrIp, p.Ipv6SourceCidrIp, p.Ipv6DestCidrIp, p.SourceGroupId, p.DestGroupId,
-		p.SourceGroupOwnerAccount, p.SourceGroupOwnerId, p.DestGroupOwnerAccount, p.DestGroupOwnerId,
 		p.SourcePrefixListId, p.DestPrefixListId}, "|")
+}
+
+// sameOwner reports whether a request names the owner of a stored rule's
+// peer group. Naming none is the caller's own account (the ECS
+// RevokeSecurityGroup reference: without SourceGroupOwnerAccount and
+// SourceGroupOwnerId the revoke is "for security groups of the same
+// account"), which never matches a rule of another account's group; a
+// request that names an owner must give it as the rule has it, in each
+// field it sends.
+func sameOwner(stored, asked permission) bool {
+	account, id := stored.SourceGroupOwnerAccount+stored.DestGroupOwnerAccount, stored.SourceGroupOwnerId+stored.DestGroupOwnerId
+	askedAccount, askedID := asked.SourceGroupOwnerAccount+asked.DestGroupOwnerAccount, asked.SourceGroupOwnerId+asked.DestGroupOwnerId
+	if askedAccount == "" && askedID == "" {
+		return account == "" && id == ""
+	}
+	return (askedAccount == "" || askedAccount == account) && (askedID == "" || askedID == id)
 }
 
 // find returns the index of the stored rule that p names, or -1.
 func find(g *store.Group, p permission) int {
 	for i, r := range g.Rules {
-		if s := r.(*permission); s.identity(p.NicType != "") == p.identity(p.NicType != "") {
+		if s := r.(*permission); s.identity(p.NicType != "") == p.identity(p.NicType != "") && sameOwner(*s, p) {
 			return i
 		}
 	}
@@ -257,7 +292,7 @@ func find(g *store.Group, p permission) int {
 // findIgnoringNic finds a rule that differs from p at most in its NIC type.
 func findIgnoringNic(g *store.Group, p permission) int {
 	for i, r := range g.Rules {
-		if r.(*permission).identity(false) == p.identity(false) {
+		if s := r.(*permission); s.identity(false) == p.identity(false) && sameOwner(*s, p) {
 			return i
 		}
 	}

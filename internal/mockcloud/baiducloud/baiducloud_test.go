@@ -209,3 +209,51 @@ func TestClientTokensOnRevoke(t *testing.T) {
 		t.Fatalf("the token of a refused call must stay free: %q, %d rules", got, held())
 	}
 }
+
+// "all" as sourceIp or destIp, as Baidu's documents and its own provider
+// spell every address of the ethertype: taken, kept and described as
+// written. The 6-tuple is compared as stored, so "all" and "0.0.0.0/0"
+// are two rules and a revoke names each by its own spelling, while "all"
+// of IPv6 repeats "all" of IPv4 (the ethertype is not in the 6-tuple).
+func TestAllAddresses(t *testing.T) {
+	c, st := client(t, "sk")
+	everyone := &api.SecurityGroupRuleModel{Direction: "ingress", Protocol: "tcp", PortRange: "443", SourceIp: "all", Ethertype: "IPv4"}
+	out := &api.SecurityGroupRuleModel{Direction: "egress", Protocol: "all", DestIp: "all"}
+	for _, r := range []*api.SecurityGroupRuleModel{everyone, out} {
+		if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: r}); err != nil {
+			t.Fatalf("authorize %+v: %v", r, err)
+		}
+	}
+	d, err := api.GetSecurityGroupDetail(c, "g-web")
+	if err != nil || len(d.Rules) != 2 || d.Rules[0].SourceIp != "all" || d.Rules[1].DestIp != "all" || d.Rules[1].Ethertype != "IPv4" {
+		t.Fatalf("detail: %+v %v", d, err)
+	}
+	v6 := *everyone
+	v6.Ethertype = "IPv6"
+	if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: &v6}); code(err) != "SecurityGroup.RuleDuplicated" {
+		t.Fatalf("all of IPv6 beside all of IPv4: %v", err)
+	}
+	for _, bad := range []string{"ALL", "any", "all/0"} {
+		r := *everyone
+		r.SourceIp = bad
+		if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: &r}); code(err) != "SecurityGroup.RuleCIDRAddressError" {
+			t.Errorf("sourceIp %q: %v", bad, err)
+		}
+	}
+	spelled := *everyone
+	spelled.SourceIp = "0.0.0.0/0"
+	if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: &spelled}); code(err) != "SecurityGroup.RuleNotExist" {
+		t.Fatalf("revoke of \"all\" as 0.0.0.0/0: %v", err)
+	}
+	if err := api.AuthorizeSecurityGroupRule(c, "g-web", &api.AuthorizeSecurityGroupArgs{Rule: &spelled}); err != nil {
+		t.Fatalf("0.0.0.0/0 beside all: %v", err)
+	}
+	for _, r := range []*api.SecurityGroupRuleModel{everyone, out, &spelled} {
+		if err := api.RevokeSecurityGroupRule(c, "g-web", &api.RevokeSecurityGroupArgs{Rule: r}); err != nil {
+			t.Fatalf("revoke %+v: %v", r, err)
+		}
+	}
+	if g, _ := st.FindGroup(Cloud, "g-web"); len(g.Rules) != 0 {
+		t.Fatalf("left: %+v", g.Rules)
+	}
+}

@@ -43,7 +43,8 @@ type requested struct {
 
 // normalize checks a requested rule and returns it as stored: protocol ""
 // is all; ports "N" or "a-b" for tcp and udp ("N-N" stored "N"), "" for
-// the others (which take "" or "1-65535"); the address as a CIDR block.
+// the others (which take "" or "1-65535"); the address as a CIDR block,
+// or "all".
 // The three port codes are those of the BCC RevokeSecurityGroupRule reference.
 func normalize(in requested) (Rule, *apiError) {
 	r := Rule{Direction: in.Direction, Ethertype: in.Ethertype, Protocol: in.Protocol, Remark: in.Remark,
@@ -81,7 +82,9 @@ func normalize(in requested) (Rule, *apiError) {
 	if r.Ethertype != "IPv4" && r.Ethertype != "IPv6" {
 		return r, errorf(400, "BadRequest", "ethertype is invalid")
 	}
-	if peerIP != "" {
+	// "all" is every address of the ethertype, as Baidu's documents and its
+	// own provider spell it; kept and described as written.
+	if peerIP != "" && peerIP != "all" {
 		p, ok := frontend.Prefix(peerIP)
 		if !ok || p.Masked() != p || p.Addr().Is6() != (r.Ethertype == "IPv6") {
 			return r, errorf(400, "SecurityGroup.RuleCIDRAddressError", "Security group rule ip(cidr) address is incorrect.")
@@ -122,7 +125,10 @@ func portRange(s string) (string, *apiError) {
 
 // key is the 6-tuple that makes a rule unique in the BCC
 // RevokeSecurityGroupRule reference: remark, protocol, direction, portRange,
-// sourceIp|destIp and sourceGroupId|destGroupId.
+// sourceIp|destIp and sourceGroupId|destGroupId, as stored. The reference
+// gives no equivalence between spellings, so "all" and "0.0.0.0/0" are two
+// rules, and "all" of IPv4 and of IPv6 (the ethertype is not in the
+// 6-tuple) one.
 func (r Rule) key() [6]string {
 	return [6]string{r.Remark, r.Protocol, r.Direction, r.PortRange, r.SourceIP + r.DestIP, r.SourceGroupID + r.DestGroupID}
 }
