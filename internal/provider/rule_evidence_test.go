@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -201,5 +203,41 @@ func TestAccRulesExclusive_ruleMadeAgainIsNotRevoked(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// A revoke answered "not found" counts as done only once a read of the
+// group shows the rule absent. A cross-account peer rule whose state
+// lacks its owner (an earlier release did not read the owner id, and the
+// cloud may give no account) is revoked without it, which ECS answers "not found" while
+// the rule stays open: the read shows it, and it is revoked again named
+// as the cloud gives it. Through the real CLI with -refresh=false, so
+// nothing but the destroy's own read fixes the state. (destroy reported
+// success and left the rule in the group.)
+func TestAccRule_notFoundIsCheckedByARead(t *testing.T) {
+	cliIndependent(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+ruleBlock("x", "alicloud", "sg-web", "ingress",
+		`protocol = "tcp"`, `port_range = "22"`, `peer_security_group_id = "sg-app"`, `peer_group_owner_id = "1234567890"`)))
+	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply: %s", clirun.Tail(out, 3000))
+	}
+	if n := editState(t, filepath.Join(dir, "terraform.tfstate"), func(_ *float64, attrs map[string]any) {
+		attrs["peer_group_owner_id"], attrs["peer_group_owner_account"] = nil, nil
+	}); n != 1 {
+		t.Fatalf("%d rules in the state, want 1", n)
+	}
+	before := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup"))
+	if out, code := runCLI(t, cli, dir, "destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy: %s", clirun.Tail(out, 3000))
+	}
+	if rules := mocktest.Rules(m, "alicloud", "sg-web"); len(rules) != 0 {
+		t.Fatalf("destroy succeeded but the group still holds %v", rules)
+	}
+	revokes := m.Store.CallsOf("alicloud", "RevokeSecurityGroup")[before:]
+	if len(revokes) != 2 || revokes[0].Params["SourceGroupOwnerId"] != nil || fmt.Sprint(revokes[1].Params["SourceGroupOwnerId"]) != "1234567890" {
+		t.Fatalf("revokes %v: want one without the owner (not found), then one naming it", revokes)
 	}
 }
