@@ -181,8 +181,8 @@ type exclusion struct {
 }
 
 // exclusionOf reads the model's keep-lists. Ids of another cloud or
-// group, and ids of the form the cloud does not give its rules, are
-// errors on their attribute.
+// group, and ids not of the form the cloud gives its rules, are errors
+// on their element, one each.
 func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	def, found := r.registry.Get(m.Cloud.ValueString())
@@ -195,30 +195,32 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 		}
 		for _, e := range set.Elements() {
 			v, ok := e.(types.String)
-			if !ok || v.IsUnknown() {
+			if !ok {
+				continue
+			}
+			at := path.Root(attribute).AtSetValue(v)
+			if v.IsUnknown() {
 				continue
 			}
 			if v.IsNull() {
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", attribute+" holds a null id: every element must be a secgroup_rule id.")
+				diags.AddAttributeError(at, "Invalid Rule Id", attribute+" holds a null id: every element must be a secgroup_rule id.")
 				continue
 			}
 			id, err := rule.ParseID(v.ValueString())
 			switch {
+			case found && spaceInID(def, v.ValueString()) != "":
+				diags.AddAttributeError(at, "Invalid Rule Id",
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), spaceInID(def, v.ValueString())))
 			case err != nil:
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
+				diags.AddAttributeError(at, "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
 			case known(m.Cloud) && known(m.SecurityGroupID) && (id.Cloud != m.Cloud.ValueString() || id.GroupID != m.SecurityGroupID.ValueString()):
-				diags.AddAttributeError(path.Root(attribute), "Rule Id of Another Group",
+				diags.AddAttributeError(at, "Rule Id of Another Group",
 					fmt.Sprintf("%s holds %q, a rule of %s security group %s; this resource makes %s security group %s exclusive. "+
 						"List only rules of that group (one secgroup_rules_exclusive per group).",
 						attribute, v.ValueString(), id.Cloud, id.GroupID, m.Cloud.ValueString(), m.SecurityGroupID.ValueString()))
-			case found && id.IsNative() != def.Capabilities.NativeIDs:
-				form := "by its content (" + m.Cloud.ValueString() + "/<group>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...])"
-				if def.Capabilities.NativeIDs {
-					form = "by its rule id (" + m.Cloud.ValueString() + "/<group>/<rule id>)"
-				}
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id",
-					fmt.Sprintf("%s holds %q: %s names a rule %s, as the id of secgroup_rule, the secgroup_rules data source and terraform query do.",
-						attribute, v.ValueString(), def.Title, form))
+			case found && idFormProblem(def, id, false) != "":
+				diags.AddAttributeError(at, "Invalid Rule Id",
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), idFormProblem(def, id, false)))
 			default:
 				ex.keep = append(ex.keep, id.Rule)
 			}
