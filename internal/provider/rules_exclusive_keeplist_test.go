@@ -14,6 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
@@ -311,4 +314,22 @@ func TestAccRule_importIDForm(t *testing.T) {
 	if n := len(m.Store.Calls()) - from; n != 0 {
 		t.Errorf("imports of ids of no rule reached the cloud: %d calls", n)
 	}
+}
+
+// On ENS a new secgroup_rule's id, its content, is known at plan, the
+// policy and priority the cloud defaults included, so a keep-list that
+// refers to it still lists its revokes (an unknown id there would make
+// them unknown).
+func TestAccEns_newRuleIDKnownAtPlan(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: mocktest.ProviderConfig(m) + tcpRule("in", "ens", "sg-ens-web", "22", "10.0.0.0/8"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("secgroup_rule.in", tfjsonpath.New("id"), knownvalue.StringExact("ens/sg-ens-web/ingress,tcp,22,10.0.0.0/8,policy=accept,priority=1")),
+			}},
+		}},
+	})
 }
