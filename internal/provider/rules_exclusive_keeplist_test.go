@@ -289,6 +289,73 @@ func TestAccRulesExclusive_keepListIDFormsCLI(t *testing.T) {
 	}
 }
 
+// On ENS, whose rule ids are the rules' contents, a keep-list element
+// unknown at plan may come back as a rule the group holds now: here the
+// kept secgroup_rule is replaced, its cidr coming through terraform_data,
+// and comes back the same. The plan shows rules as known after apply with
+// the warning that says why, rather than planning to revoke that rule;
+// the apply keeps it, revokes the stray rule, and finishes without an
+// inconsistent final plan.
+func TestAccRulesExclusive_ensKeepListUnknownAtPlanCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	dir := filepath.Join(work, "ens")
+	m := mocktest.Start(t, "")
+	run := func(args ...string) string {
+		t.Helper()
+		out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
+		if code != 0 {
+			t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 6000))
+		}
+		return out
+	}
+	kept := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"}
+	stray := rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: ports(5353, 5353), CIDR: "198.51.100.0/24"}
+	exclusive := exclusiveBlock("ens", "sg-ens-web", "[secgroup_rule.in.id]")
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+tcpRule("in", "ens", "sg-ens-web", "22", "10.0.0.0/8")+exclusive))
+	run("apply", "-auto-approve")
+	authorizeInMock(t, m, "ens", "sg-ens-web", stray)
+
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+
+		ruleBlock("in", "ens", "sg-ens-web", "ingress", `protocol = "tcp"`, `port_range = "22"`, "cidr = terraform_data.cidr.output")+
+		"resource \"terraform_data\" \"cidr\" {\n  input = \"10.0.0.0/8\"\n}\n"+exclusive))
+	plan := run("plan")
+	flat := oneLine(plan)
+	for _, want := range []string{
+		"secgroup_rule.in must be replaced",
+		"Warning: Rules to Revoke Not Known Yet",
+		"An id in rule_ids or tolerated_rule_ids is not known until apply",
+		"on Alibaba ENS, whose rule ids are the rules' contents, it may name a rule the group holds now",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, clirun.Tail(plan, 6000))
+		}
+	}
+	if !regexp.MustCompile(`~ rules\s+= \{[^}]*\} -> \(known after apply\)`).MatchString(plan) {
+		t.Errorf("the plan does not show rules as known after apply:\n%s", clirun.Tail(plan, 6000))
+	}
+	if strings.Contains(plan, "-> null") {
+		t.Errorf("the plan revokes a rule before the keep-list is known:\n%s", clirun.Tail(plan, 6000))
+	}
+
+	if out := run("apply", "-auto-approve"); strings.Contains(out, "inconsistent") {
+		t.Errorf("the apply reports an inconsistent plan:\n%s", clirun.Tail(out, 6000))
+	}
+	rules, err := outOfBand(t, m, "ens").Describe(t.Context(), "sg-ens-web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 1 || rule.Find(rules, kept) < 0 {
+		t.Errorf("the group holds %v, want only the kept rule %s (the stray one revoked)", rules, kept)
+	}
+	if n := len(mocktest.Rules(m, "ens", "sg-ens-web")); n != 1 {
+		t.Errorf("the mock holds %d rules in sg-ens-web, want 1", n)
+	}
+	if out := run("plan"); !strings.Contains(out, "No changes.") {
+		t.Errorf("the plan after the apply is not empty:\n%s", clirun.Tail(out, 6000))
+	}
+}
+
 // secgroup_rule's import id is checked against the same forms: an id of
 // another form fails before any call, naming the form and the fix, where
 // it used to read the group and find no rule.
