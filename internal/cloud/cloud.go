@@ -9,6 +9,7 @@ package cloud
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"time"
 
@@ -148,6 +149,9 @@ type Capabilities struct {
 	// Apsara Stack, Baidu): a retry never writes twice, and a "duplicate"
 	// answer to a retry means the earlier attempt did not land.
 	ClientTokens bool
+	// RuleIDs is the form the vendor documents for those ids; the zero
+	// form where the cloud has none (NativeIDs false).
+	RuleIDs RuleIDForm
 	// Identity is what tells two rules apart on the cloud: whether the
 	// description takes part, whether the priority does not.
 	Identity rule.Identity
@@ -157,6 +161,21 @@ type Capabilities struct {
 	Quota             int
 	QuotaPerDirection bool
 }
+
+// RuleIDForm is the form of a cloud's own rule ids, as the vendor
+// documents them. An id of another form (a line ending kept from a file,
+// capitals, a stray character) names no rule of the cloud, so a keep-list
+// holding it keeps nothing: ids are checked against it at plan.
+type RuleIDForm struct {
+	// Pattern matches a whole id.
+	Pattern *regexp.Regexp
+	// Text says the form to a user, Example shows one from the vendor's
+	// documentation.
+	Text, Example string
+}
+
+// Matches reports whether id has the form.
+func (f RuleIDForm) Matches(id string) bool { return f.Pattern != nil && f.Pattern.MatchString(id) }
 
 // NicTypes returns every NIC type any cloud of the registry accepts.
 func (r *Registry) NicTypes() []string {

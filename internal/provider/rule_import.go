@@ -25,6 +25,14 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		}
 	}
 	req.ID = importID
+	// An id with a line ending or white space names no rule, whatever it
+	// parses as.
+	if cloudName, _, _ := strings.Cut(req.ID, "/"); cloudName != "" {
+		if def, ok := r.registry.Get(cloudName); ok && spaceInID(def, req.ID) != "" {
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q names no rule: %s.", req.ID, spaceInID(def, req.ID)))
+			return
+		}
+	}
 	id, err := rule.ParseID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
@@ -35,8 +43,10 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q names cloud %q; use one of %s.", req.ID, id.Cloud, strings.Join(r.registry.Names(), ", ")))
 		return
 	}
-	if id.IsNative() && !def.Capabilities.NativeIDs {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%s has no rule ids; import by content: %s/%s/<direction>,<protocol>,<port_range>,<cidr>[,name=value...].", def.Title, id.Cloud, id.GroupID))
+	// Both forms are the cloud's: its rule ids (of the form it documents)
+	// and the content. An id of another form names no rule.
+	if problem := idFormProblem(def, id, true); problem != "" {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q names no rule: %s.", req.ID, problem))
 		return
 	}
 	// The id must name exactly one rule of a group that exists: Terraform

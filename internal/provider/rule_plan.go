@@ -100,16 +100,16 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	rawPlan.setString("peer_group_owner_account", plan.PeerGroupOwnerAccount)
 	rawPlan.setString("peer_group_owner_id", plan.PeerGroupOwnerID)
-	// Where rules have no ids of their own (ENS) the id is the content,
-	// known at plan once the content is: what refers to it
-	// (secgroup_rules_exclusive's rule_ids) then knows it too, a
-	// replacement by an equal rule included.
-	if !caps.NativeIDs && plan.ID.IsUnknown() && known(plan.Cloud) && known(plan.SecurityGroupID) && !rawPlan.anyUnknown(ruleContent...) {
-		plan.ID = types.StringValue(rule.ID{Cloud: plan.Cloud.ValueString(), GroupID: plan.SecurityGroupID.ValueString(), Rule: plan.toRule()}.String())
-	}
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)
 	rawPlan.setInt64("priority", plan.Priority)
+	// Where rules have no ids of their own (ENS) the id is the content,
+	// known at plan once the content is, the defaults just planned
+	// included: what refers to it (secgroup_rules_exclusive's rule_ids)
+	// then knows it too, a replacement by an equal rule included.
+	if !caps.NativeIDs && plan.ID.IsUnknown() && known(plan.Cloud) && known(plan.SecurityGroupID) && !rawPlan.anyUnknown(ruleContent...) {
+		plan.ID = types.StringValue(rule.ID{Cloud: plan.Cloud.ValueString(), GroupID: plan.SecurityGroupID.ValueString(), Rule: plan.toRule()}.String())
+	}
 	rawPlan.setString("nic_type", plan.NicType)
 	rawPlan.setString("rule_id", plan.RuleID)
 	rawPlan.setString("id", plan.ID)

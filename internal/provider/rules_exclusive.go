@@ -202,17 +202,25 @@ type exclusion struct {
 	keep      []rule.Rule
 	direction string
 	identity  rule.Identity
-	// known: the keep-lists and direction are known values (a set built
-	// from a resource whose count is not known yet is not). Unknown ids in
-	// a known set are rules this apply creates: no rule the group holds
-	// now (a created rule's id is new; on ENS, whose ids are contents,
-	// secgroup_rule plans the id once the content is known).
+	// known: the plan can say which rules the group keeps. Not when the
+	// keep-lists or direction are unknown (a set built from a resource
+	// whose count is not known yet), nor, where rule ids are contents
+	// (ENS), when an id in them is: a replaced secgroup_rule may come back
+	// with the content, so the id, of a rule the group holds now. Where
+	// the cloud gives rules ids of their own, an unknown id in a known set
+	// is taken for a rule this apply creates (a secgroup_rule created or
+	// replaced gets a new id; one updated in place keeps its id known), so
+	// no rule the group holds now. An id that comes through another value
+	// unknown at plan (a terraform_data output, a data source read at
+	// apply) can name one: the plan then shows its revoke, and Terraform's
+	// plan at apply, which keeps it, fails as inconsistent before anything
+	// is revoked.
 	known bool
 }
 
 // exclusionOf reads the model's keep-lists. Ids of another cloud or
-// group, and ids of the form the cloud does not give its rules, are
-// errors on their attribute.
+// group, and ids not of the form the cloud gives its rules, are errors
+// on their element, one each.
 func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	def, found := r.registry.Get(m.Cloud.ValueString())
@@ -225,30 +233,35 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 		}
 		for _, e := range set.Elements() {
 			v, ok := e.(types.String)
-			if !ok || v.IsUnknown() {
+			if !ok {
+				continue
+			}
+			at := path.Root(attribute).AtSetValue(v)
+			if v.IsUnknown() {
+				// The cloud's own ids are new for an unknown element; contents
+				// may be those of a rule the group holds (see known).
+				ex.known = ex.known && found && def.Capabilities.NativeIDs
 				continue
 			}
 			if v.IsNull() {
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", attribute+" holds a null id: every element must be a secgroup_rule id.")
+				diags.AddAttributeError(at, "Invalid Rule Id", attribute+" holds a null id: every element must be a secgroup_rule id.")
 				continue
 			}
 			id, err := rule.ParseID(v.ValueString())
 			switch {
+			case found && spaceInID(def, v.ValueString()) != "":
+				diags.AddAttributeError(at, "Invalid Rule Id",
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), spaceInID(def, v.ValueString())))
 			case err != nil:
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
+				diags.AddAttributeError(at, "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
 			case known(m.Cloud) && known(m.SecurityGroupID) && (id.Cloud != m.Cloud.ValueString() || id.GroupID != m.SecurityGroupID.ValueString()):
-				diags.AddAttributeError(path.Root(attribute), "Rule Id of Another Group",
+				diags.AddAttributeError(at, "Rule Id of Another Group",
 					fmt.Sprintf("%s holds %q, a rule of %s security group %s; this resource makes %s security group %s exclusive. "+
 						"List only rules of that group (one secgroup_rules_exclusive per group).",
 						attribute, v.ValueString(), id.Cloud, id.GroupID, m.Cloud.ValueString(), m.SecurityGroupID.ValueString()))
-			case found && id.IsNative() != def.Capabilities.NativeIDs:
-				form := "by its content (" + m.Cloud.ValueString() + "/<group>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...])"
-				if def.Capabilities.NativeIDs {
-					form = "by its rule id (" + m.Cloud.ValueString() + "/<group>/<rule id>)"
-				}
-				diags.AddAttributeError(path.Root(attribute), "Invalid Rule Id",
-					fmt.Sprintf("%s holds %q: %s names a rule %s, as the id of secgroup_rule, the secgroup_rules data source and terraform query do.",
-						attribute, v.ValueString(), def.Title, form))
+			case found && idFormProblem(def, id, false) != "":
+				diags.AddAttributeError(at, "Invalid Rule Id",
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), idFormProblem(def, id, false)))
 			default:
 				ex.keep = append(ex.keep, id.Rule)
 			}
@@ -341,12 +354,25 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		// the apply then revokes from the rules this refresh found, never
 		// a rule added after it, but the reviewer cannot see them now.
 		resp.Diagnostics.AddAttributeWarning(path.Root("rule_ids"), "Rules to Revoke Not Known Yet",
-			fmt.Sprintf("rule_ids, tolerated_rule_ids or direction is not known until apply (a count or for_each that depends on it), "+
+			fmt.Sprintf("%s, "+
 				"so this plan cannot list which rules of security group %s the apply revokes: rules shows (known after apply). "+
 				"The apply revokes the rules this plan's refresh found that the keep-lists leave out once known, never a rule added after it. "+
-				"To review them first, apply the resources rule_ids refers to (-target) and plan again.", plan.SecurityGroupID.ValueString()))
+				"To review them first, apply the resources rule_ids refers to (-target) and plan again.", r.unknownReason(plan), plan.SecurityGroupID.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// unknownReason says why a plan cannot know which rules stay.
+func (r *RulesExclusive) unknownReason(m rulesExclusiveModel) string {
+	if m.Direction.IsUnknown() || m.RuleIDs.IsUnknown() || m.TolerateRuleIDs.IsUnknown() {
+		return "rule_ids, tolerated_rule_ids or direction is not known until apply (a count or for_each that depends on it)"
+	}
+	where := "where rule ids are the rules' contents"
+	if def, ok := r.registry.Get(m.Cloud.ValueString()); ok {
+		where = "on " + def.Title + ", whose rule ids are the rules' contents,"
+	}
+	return "An id in rule_ids or tolerated_rule_ids is not known until apply (a secgroup_rule whose content is known only then, " +
+		"such as one this apply replaces), and " + where + " it may name a rule the group holds now"
 }
 
 // foresee reads the group a create makes exclusive: a group that does not

@@ -99,6 +99,12 @@ func SupportMatrix(r *cloud.Registry) string {
 		}
 		return "content (no rule ids)"
 	})
+	row("rule ids (checked at plan)", func(c cloud.Capabilities) string {
+		if !c.NativeIDs {
+			return "none: rules are named by content"
+		}
+		return c.RuleIDs.Text + ", such as `" + c.RuleIDs.Example + "`"
+	})
 	row("identity (Terraform 1.12+)", func(c cloud.Capabilities) string {
 		if c.NativeIDs {
 			return "cloud, group, rule id"

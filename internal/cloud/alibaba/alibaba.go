@@ -9,6 +9,8 @@
 package alibaba
 
 import (
+	"regexp"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -41,6 +43,10 @@ func Capabilities() cloud.Capabilities {
 		// (AuthorizeSecurityGroup); ClientToken makes a write idempotent.
 		RepeatSucceeds: true,
 		ClientTokens:   true,
+		// SecurityGroupRuleId of DescribeSecurityGroupAttribute, e.g.
+		// sgr-bp12kewq32dfwrdi**** in the ECS reference.
+		RuleIDs: cloud.RuleIDForm{Pattern: regexp.MustCompile(`^sgr-[a-z0-9]+$`),
+			Text: "sgr- followed by lower-case letters and digits", Example: "sgr-bp12kewq32dfwrdi"},
 		// The ECS RevokeSecurityGroup reference lists what determines a
 		// rule: IpProtocol, PortRange, SourcePortRange, NicType, Policy and
 		// the CIDRs or the peer group and its owner; not Priority. An

@@ -44,8 +44,8 @@ func Definition() cloud.Cloud {
 	}
 }
 
-// capabilities are ECS's but for prefix lists, which the Apsara Stack
-// RevokeSecurityGroup reference lacks.
+// capabilities are ECS's, sgr- rule ids included, but for prefix lists,
+// which the Apsara Stack RevokeSecurityGroup reference lacks.
 func capabilities() cloud.Capabilities {
 	c := alibaba.Capabilities()
 	c.PrefixLists = false

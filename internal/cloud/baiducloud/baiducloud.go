@@ -8,6 +8,7 @@ package baiducloud
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -42,7 +43,13 @@ func Definition() cloud.Cloud {
 			// clientToken on every write (the BCC references' idempotence);
 			// a repeated 6-tuple is refused (HTTP 409).
 			ClientTokens: true,
-			Identity:     identity,
+			// securityGroupRuleId of the group's detail: r-rv2gdcz8bzzj in
+			// the reference's sample, which also names sgr-… ids; both
+			// prefixes are taken, since refusing a real id would fail
+			// every plan that keeps it.
+			RuleIDs: cloud.RuleIDForm{Pattern: regexp.MustCompile(`^(r|sgr)-[a-z0-9]+$`),
+				Text: "r- (or sgr-) followed by lower-case letters and digits", Example: "r-rv2gdcz8bzzj"},
+			Identity: identity,
 			// Baidu's VPC documents allow 50 ingress and 50 egress rules
 			// per group.
 			Quota:             50,

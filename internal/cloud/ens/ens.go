@@ -41,6 +41,11 @@ func Definition() cloud.Cloud {
 			DefaultPriority: 1,
 			DefaultPolicy:   rule.Accept,
 			SourcePortRange: true,
+			// No rule ids (none in DescribeSecurityGroupAttribute's
+			// answer, none among the revoke's parameters): rules are
+			// named by content, so RuleIDs stays the zero form.
+			NativeIDs: false,
+			RuleIDs:   cloud.RuleIDForm{},
 		},
 		Settings: []cloud.Setting{
 			{Name: "access_key", Description: "AccessKey ID.", EnvVars: []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"}, Sensitive: true, Required: true},

@@ -8,6 +8,7 @@ package zenlayer
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -37,8 +38,11 @@ func Definition() cloud.Cloud {
 			DefaultPriority:  defaultPriority,
 			DefaultPolicy:    rule.Accept,
 			Description:      true,
-			// ruleId, in DescribeSecurityGroups answers.
+			// ruleId, in DescribeSecurityGroups answers: an integer
+			// (the reference's sample: 120), read in decimal.
 			NativeIDs: true,
+			RuleIDs: cloud.RuleIDForm{Pattern: regexp.MustCompile(`^(0|[1-9][0-9]*)$`),
+				Text: "whole numbers (ruleId) in decimal digits", Example: "120"},
 			// Two rules that differ only in priority are a repeat
 			// (OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE).
 			Identity: rule.Identity{NoPriority: true},
