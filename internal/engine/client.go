@@ -22,10 +22,15 @@ type Client struct {
 	Cloud   cloud.Cloud
 	backend cloud.Backend
 	// scope keeps groups of equal ids on different clouds, accounts,
-	// regions or endpoints apart.
-	scope   string
-	groups  *Groups
-	backoff Backoff
+	// regions or endpoints apart: their describes are cached apart
+	// (credentials may differ in what they may see). lockScope names the
+	// groups' machine locks: the cloud, region and endpoint alone,
+	// canonically (lockScopeOf), so that one group is one lock whichever
+	// key of its account or spelling of its endpoint reaches it.
+	scope     string
+	lockScope string
+	groups    *Groups
+	backoff   Backoff
 	// quota is the rules a group may hold (Capabilities.Quota, or the
 	// block's rule_quota).
 	quota int
@@ -34,14 +39,14 @@ type Client struct {
 // NewClient wraps a backend. scope names the cloud, account, region and
 // endpoint; groups is shared by every client of the process.
 func NewClient(c cloud.Cloud, backend cloud.Backend, scope string, groups *Groups) *Client {
-	cl := &Client{Cloud: c, backend: backend, scope: scope, groups: groups, quota: c.Capabilities.Quota}
+	cl := &Client{Cloud: c, backend: backend, scope: scope, lockScope: scope, groups: groups, quota: c.Capabilities.Quota}
 	if groups != nil {
 		cl.backoff = groups.settings.Backoff
 	}
 	return cl
 }
 
-func (c *Client) group(id string) *group { return c.groups.group(c.scope, id) }
+func (c *Client) group(id string) *group { return c.groups.group(c.scope, c.lockScope, id) }
 
 // List returns every rule of a group. The result is shared: do not change
 // it.

@@ -70,14 +70,15 @@ func (gs *Groups) epoch(scope string) uint64 {
 	return gs.epochs[scope]
 }
 
-// group returns the coordinator of one group.
-func (gs *Groups) group(scope, id string) *group {
+// group returns the coordinator of one group; lockScope names its
+// machine lock (Client.lockScope).
+func (gs *Groups) group(scope, lockScope, id string) *group {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
 	key := scope + "\x00" + id
 	g, ok := gs.groups[key]
 	if !ok {
-		g = &group{groups: gs, scope: scope, id: id}
+		g = &group{groups: gs, scope: scope, lockScope: lockScope, id: id}
 		gs.groups[key] = g
 	}
 	return g
@@ -89,6 +90,7 @@ func (gs *Groups) group(scope, id string) *group {
 type group struct {
 	groups    *Groups
 	scope, id string
+	lockScope string
 
 	mu      sync.Mutex
 	running bool
@@ -278,7 +280,7 @@ func (g *group) lockMachine(ctx context.Context) error {
 	if l == nil || g.held != nil {
 		return nil
 	}
-	m, err := l.acquire(ctx, g.scope, g.id)
+	m, err := l.acquire(ctx, g.lockScope, g.id)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -321,7 +323,7 @@ func (g *group) machineCountNow() uint64 {
 	case g.held != nil:
 		return g.held.count
 	case g.groups.settings.Machine != nil:
-		return g.groups.settings.Machine.peek(g.scope, g.id)
+		return g.groups.settings.Machine.peek(g.lockScope, g.id)
 	}
 	return 0
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
@@ -54,5 +56,26 @@ func TestRPCCallsAtOnceTakeClientsOfTheirOwn(t *testing.T) {
 	}
 	if n := len(rpc.idle); n > 8 {
 		t.Fatalf("%d clients kept for 8 calls at once", n)
+	}
+}
+
+// A regional API's default endpoint is the SDK's: its table for the
+// product where it has the region, its rule otherwise.
+func TestRegionalEndpoint(t *testing.T) {
+	table := map[string]string{"cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com"}
+	if got := RegionalEndpoint("Ecs", "cn-hangzhou", table); got != "https://ecs-cn-hangzhou.aliyuncs.com" {
+		t.Errorf("in the table: %s", got)
+	}
+	client, err := sdk.NewClientWithAccessKey("cn-shanghai", "ak", "sk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.EndpointType = "regional"
+	rule, err := client.GetEndpointRules("cn-shanghai", "Ecs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := RegionalEndpoint("Ecs", "cn-shanghai", table); got != "https://"+rule {
+		t.Errorf("by the rule: %s, the SDK's %s", got, rule)
 	}
 }
