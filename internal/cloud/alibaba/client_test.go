@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
@@ -66,7 +67,7 @@ func TestRegionalEndpoint(t *testing.T) {
 	if got := RegionalEndpoint("Ecs", "cn-hangzhou", table); got != "https://ecs-cn-hangzhou.aliyuncs.com" {
 		t.Errorf("in the table: %s", got)
 	}
-	client, err := sdk.NewClientWithAccessKey("cn-shanghai", "ak", "sk")
+	client, err := sdk.NewClientWithOptions("cn-shanghai", sdk.NewConfig(), credentials.NewAccessKeyCredential("ak", "sk"))
 	if err != nil {
 		t.Fatal(err)
 	}
