@@ -30,7 +30,7 @@ func newLockEnv(t *testing.T) lockEnv {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Chmod(e.tmp, 0o1777|fs.ModeSticky); err != nil {
+	if err := os.Chmod(e.tmp, 0o777|fs.ModeSticky); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("TMPDIR", e.tmp)
