@@ -73,6 +73,11 @@ type Cloud struct {
 	// Connect builds a backend from resolved settings (block value, else
 	// environment, else default).
 	Connect func(ctx context.Context, settings map[string]string) (Backend, error)
+	// DefaultEndpoint is the endpoint a client of the resolved settings
+	// connects to when they name none, "scheme://host" (it may depend on
+	// the region); "" where the cloud has no default (Apsara Stack). See
+	// Endpoint.
+	DefaultEndpoint func(settings map[string]string) string
 	// MovesFrom are the vendor's own rule resources whose state a `moved`
 	// block takes into secgroup_rule (Terraform 1.8+).
 	MovesFrom []Move

@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -25,4 +26,33 @@ func ParseEndpoint(raw, fallback string) (*url.URL, error) {
 		return nil, fmt.Errorf("endpoint %q must look like https://host[:port]", raw)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// Endpoint is the endpoint a client of the resolved settings connects to:
+// theirs, else the cloud's default, read by ParseEndpoint as each cloud's
+// client reads it (with the same DefaultEndpoint).
+func (c Cloud) Endpoint(settings map[string]string) (*url.URL, error) {
+	fallback := ""
+	if c.DefaultEndpoint != nil {
+		fallback = c.DefaultEndpoint(settings)
+	}
+	return ParseEndpoint(settings["endpoint"], fallback)
+}
+
+// CanonicalEndpoint spells an endpoint one way, so that two spellings of
+// one ("HTTPS://Ecs.Example.com:443/", "https://ecs.example.com") name it
+// alike: scheme and host in lower case, without a final dot, the scheme's
+// default port dropped, no path.
+func CanonicalEndpoint(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" || strings.Contains(host, ":") {
+		host = net.JoinHostPort(host, port)
+		host = strings.TrimSuffix(host, ":")
+	}
+	return scheme + "://" + host
 }

@@ -22,10 +22,12 @@ type Client struct {
 	Cloud   cloud.Cloud
 	backend cloud.Backend
 	// scope keeps groups of equal ids on different clouds, accounts,
-	// regions or endpoints apart.
-	scope string
-	// lockScope names what the machine locks of its groups are shared
-	// by: the cloud, endpoint and region (see MachineLocks).
+	// regions or endpoints apart: their describes are cached apart
+	// (credentials may differ in what they may see). lockScope names the
+	// groups' machine locks: the cloud, region and endpoint alone,
+	// canonically (lockScopeOf), so that one group is one lock whichever
+	// key of its account or spelling of its endpoint reaches it.
+	scope     string
 	lockScope string
 	groups    *Groups
 	backoff   Backoff

@@ -53,6 +53,30 @@ func scopeOf(name string, settings map[string]string) string {
 	return name + "/" + hex.EncodeToString(account[:8]) + "/" + settings["region"] + "/" + settings["endpoint"]
 }
 
+// lockScopeOf names what a group's machine lock is taken within: the
+// cloud, its region and its endpoint (the one its client connects to,
+// spelled canonically: cloud.CanonicalEndpoint), but not the account. A
+// security group id is unique within a cloud's endpoint and region, so the
+// group id names the account: two provider configurations that reach one
+// group through two users' keys of its account, or through two spellings
+// of its endpoint (left empty beside the default written out, a trailing
+// slash, upper case, :443 on https), take one lock. An endpoint that does
+// not parse stays as written: its client cannot connect anyway.
+func lockScopeOf(def cloud.Cloud, settings map[string]string) string {
+	endpoint := settings["endpoint"]
+	if u, err := def.Endpoint(settings); err == nil {
+		endpoint = cloud.CanonicalEndpoint(u)
+	}
+	return def.Name + "\x00" + strings.ToLower(strings.TrimSpace(settings["region"])) + "\x00" + endpoint
+}
+
+// LockFileName is the name of the machine lock file of a group reached
+// with a cloud's resolved settings, in whichever folder the locks are kept
+// (MachineLocks.Dir): for tests that look at it.
+func LockFileName(def cloud.Cloud, settings map[string]string, groupID string) string {
+	return lockFileName(lockScopeOf(def, settings), groupID)
+}
+
 // Resolve returns a cloud's settings (block, then environment, then
 // default) and the names of required settings still missing.
 func (c *Connections) Resolve(cl cloud.Cloud) (map[string]string, []string) {
@@ -103,6 +127,7 @@ func (c *Connections) Client(ctx context.Context, name string) (*Client, error) 
 		return nil, fmt.Errorf("connecting to %s: %w", def.Title, err)
 	}
 	cl := NewClient(def, backend, scopeOf(name, settings), c.groups)
+	cl.lockScope = lockScopeOf(def, settings)
 	if q := settings["rule_quota"]; q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 {

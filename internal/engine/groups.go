@@ -379,9 +379,13 @@ func (g *group) lockMachine(ops []*op) []*op {
 	switch {
 	case err == nil:
 	case waitCtx.Err() != nil:
-		// Every write ended while it waited, each with its own error.
+		// Every write ended while it waited, each with its own error
+		// (finish keeps the first, where its watcher gave it already).
+		for _, o := range ops {
+			o.finish(o.rule, g.lockWaitError(l, o))
+		}
 		return nil
-	case errors.Is(err, ErrNoLockFolder):
+	case errors.Is(err, errNoLockFolder):
 		tflog.Warn(waitCtx, "writing without the machine lock", map[string]any{"reason": err.Error()})
 		return live(ops)
 	default:
@@ -403,13 +407,9 @@ func (g *group) lockMachine(ops []*op) []*op {
 // machine lock, naming the lock file and what holds it.
 func (g *group) lockWaitError(l *MachineLocks, o *op) error {
 	file, holder := l.Describe(g.lockScope, g.id)
-	if holder == "" {
-		holder = "another provider process of this machine"
-	}
-	return fmt.Errorf("the %s was not sent: it waited %s for the machine lock of security group %s (%s), which %s holds: "+
-		"another provider configuration or Terraform run on this machine is writing to the group. "+
-		"If no such process runs, remove the lock file: %w",
-		o.kind, time.Since(o.queued).Round(time.Second), g.id, file, holder, o.ctx.Err())
+	return fmt.Errorf("the %s was not sent after %s: %w. Another provider configuration or Terraform run on this machine is writing to the group; "+
+		"if no such process runs, remove the lock file", o.kind, time.Since(o.queued).Round(time.Second),
+		&LockWaitError{Group: g.id, File: file, Holder: holder, Err: o.ctx.Err()})
 }
 
 // wroteUnderLock counts our writes in the held machine lock.

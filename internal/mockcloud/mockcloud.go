@@ -30,7 +30,8 @@ import (
 // Options configure a mock cloud.
 type Options struct {
 	// AccessKey and SecretKey are the credentials every vendor API accepts;
-	// empty means the documented defaults.
+	// empty means the documented defaults. A second user's
+	// (frontend.SecondAccessKey) are accepted too.
 	AccessKey, SecretKey string
 	// Latency delays every vendor call, as a real cloud's round trip does.
 	Latency time.Duration
@@ -70,7 +71,7 @@ func New(opts Options) *Server {
 	s.Store.SetBaseClockOffset(opts.ClockOffset)
 	s.Store.SetBaseDateSkew(opts.DateSkew)
 	s.Store.SetBaseFaults(opts.Faults, opts.Seed)
-	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey}, ClockSkew: 15 * time.Minute}
+	cfg := frontend.Config{Store: s.Store, Credentials: map[string]string{opts.AccessKey: opts.SecretKey, frontend.SecondAccessKey: frontend.SecondSecretKey}, ClockSkew: 15 * time.Minute}
 	ecsAPI := alicloud.New(cfg)
 
 	mux := http.NewServeMux()

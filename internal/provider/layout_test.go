@@ -16,7 +16,8 @@ import (
 // and a mockcloud front-end named as it is, so that a sixth cloud is
 // added by copying any of them. The shape is roles, each in its file:
 // <name>.go describes the cloud and holds its Backend, client.go sends
-// one call in the calling convention every cloud shares (cloud.Call), and
+// one call in the calling convention every cloud shares (cloud.Call) and
+// knows the endpoint it calls when the settings name none, and
 // errors.go holds the table of the vendor's codes and the classify that
 // sorts a refusal by it. A wire.go, where a cloud has wire types of its
 // own, is optional.
@@ -38,6 +39,7 @@ func TestCloudPackagesShareOneShape(t *testing.T) {
 			{name + ".go", "func (*Backend) Revoke", "func(ctx context.Context, groupID string, rules []rule.Rule, _ string) error"},
 			{"client.go", "type client", ""},
 			{"client.go", "func newClient", "func(s map[string]string) (*client, error)"},
+			{"client.go", "func defaultEndpoint", "func(s map[string]string) string"},
 			{"client.go", "func (*client) call", "func(ctx context.Context, req cloud.Request, out any) (time.Time, error)"},
 			{"errors.go", "var codes", ""},
 			{"errors.go", "func classify", "func(req cloud.Request, e *cloud.Error)"},
@@ -51,6 +53,11 @@ func TestCloudPackagesShareOneShape(t *testing.T) {
 			case role.signature != "" && normalSignature(got.signature) != normalSignature(role.signature):
 				t.Errorf("internal/cloud/%s: %s is %s, want %s", name, role.decl, got.signature, role.signature)
 			}
+		}
+		// The client and the machine lock's scope read the endpoint
+		// alike (cloud.Cloud.Endpoint).
+		if def, _ := Clouds().Get(name); def.DefaultEndpoint == nil {
+			t.Errorf("internal/cloud/%s: Definition sets no DefaultEndpoint (its defaultEndpoint)", name)
 		}
 		mock := goFiles(t, filepath.Join("..", "mockcloud", name))
 		for _, want := range []string{name + ".go", "fixtures.go"} {

@@ -110,6 +110,12 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Once per configuration, not per resource: a lock folder refused,
+	// with where the locks are kept instead, or locking off and what is
+	// lost.
+	if summary, detail := p.groups.MachineLockProblem(); summary != "" {
+		resp.Diagnostics.AddWarning(summary, detail)
+	}
 	conns := engine.NewConnections(p.registry, values, p.groups)
 	ctx = conns.MaskSecrets(ctx)
 	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})

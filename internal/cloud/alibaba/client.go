@@ -48,34 +48,40 @@ type API struct {
 	Product, Version string
 	// Region goes out as RegionId with every call, when set.
 	Region string
-	// Domain is the API's endpoint when the settings give none; empty
-	// means the regional endpoint (EndpointMap, else
-	// <product>.<region>.aliyuncs.com).
-	Domain      string
-	EndpointMap map[string]string
+	// DefaultEndpoint is the API's endpoint when the settings give none
+	// (the cloud's cloud.Cloud.DefaultEndpoint; RegionalEndpoint for a
+	// regional API): every call names it, so the SDK resolves none.
+	DefaultEndpoint string
+}
+
+// RegionalEndpoint is a regional API's public endpoint over HTTPS as the
+// vendor's SDK resolves it (sdk.Client's regional endpoint type, public
+// network): the product's table (services/<product>.GetEndpointMap), else
+// <product>.<region>.aliyuncs.com.
+func RegionalEndpoint(product, region string, table map[string]string) string {
+	host := table[region]
+	if host == "" {
+		host = strings.ToLower(product) + "." + region + ".aliyuncs.com"
+	}
+	return "https://" + host
 }
 
 // NewRPC connects with resolved settings: access_key, secret_key and
 // optionally endpoint (scheme://host[:port], or a bare host for HTTPS).
 func NewRPC(api API, s map[string]string) (*RPC, error) {
-	scheme, domain := "https", api.Domain
-	if ep := s["endpoint"]; ep != "" {
-		u, err := cloud.ParseEndpoint(ep, "")
-		if err != nil {
-			return nil, err
-		}
-		scheme, domain = u.Scheme, u.Host
+	u, err := cloud.ParseEndpoint(s["endpoint"], api.DefaultEndpoint)
+	if err != nil {
+		return nil, err
 	}
-	rpc := &RPC{cloud: api.Cloud, product: api.Product, version: api.Version, region: api.Region, scheme: scheme, domain: domain}
+	rpc := &RPC{cloud: api.Cloud, product: api.Product, version: api.Version, region: api.Region, scheme: u.Scheme, domain: u.Host}
 	rpc.connect = func() (*sdk.Client, error) {
 		// The SDK's own transport would be Go's bare one, keeping 2 idle
 		// connections.
-		config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(scheme)).WithHttpTransport(cloud.NewHTTPTransport())
+		config := sdk.NewConfig().WithAutoRetry(false).WithScheme(strings.ToUpper(u.Scheme)).WithHttpTransport(cloud.NewHTTPTransport())
 		client, err := sdk.NewClientWithOptions(api.Region, config, credentials.NewAccessKeyCredential(s["access_key"], s["secret_key"]))
 		if err != nil {
 			return nil, err
 		}
-		client.EndpointMap, client.EndpointType = api.EndpointMap, "regional"
 		client.SetConnectTimeout(10 * time.Second)
 		client.SetReadTimeout(60 * time.Second)
 		return client, nil

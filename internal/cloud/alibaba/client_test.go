@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 )
 
@@ -54,5 +57,26 @@ func TestRPCCallsAtOnceTakeClientsOfTheirOwn(t *testing.T) {
 	}
 	if n := len(rpc.idle); n > 8 {
 		t.Fatalf("%d clients kept for 8 calls at once", n)
+	}
+}
+
+// A regional API's default endpoint is the SDK's: its table for the
+// product where it has the region, its rule otherwise.
+func TestRegionalEndpoint(t *testing.T) {
+	table := map[string]string{"cn-hangzhou": "ecs-cn-hangzhou.aliyuncs.com"}
+	if got := RegionalEndpoint("Ecs", "cn-hangzhou", table); got != "https://ecs-cn-hangzhou.aliyuncs.com" {
+		t.Errorf("in the table: %s", got)
+	}
+	client, err := sdk.NewClientWithOptions("cn-shanghai", sdk.NewConfig(), credentials.NewAccessKeyCredential("ak", "sk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.EndpointType = "regional"
+	rule, err := client.GetEndpointRules("cn-shanghai", "Ecs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := RegionalEndpoint("Ecs", "cn-shanghai", table); got != "https://"+rule {
+		t.Errorf("by the rule: %s, the SDK's %s", got, rule)
 	}
 }

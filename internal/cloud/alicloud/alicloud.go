@@ -37,7 +37,8 @@ func Definition() cloud.Cloud {
 			{Name: "region", Description: "Region of the security groups, e.g. `cn-hangzhou`.", EnvVars: []string{"ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"}, Required: true},
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to the region's public ECS endpoint over HTTPS.", EnvVars: []string{"ALICLOUD_ECS_ENDPOINT"}},
 		},
-		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		DefaultEndpoint: defaultEndpoint,
 		// alicloud_security_group_rule of the vendor's provider
 		// (aliyun/alicloud) holds ECS's rule, read by alibaba.MoveRule.
 		MovesFrom: []cloud.Move{{TypeNames: []string{"alicloud_security_group_rule"}, Provider: "alicloud", Rule: alibaba.MoveRule}},

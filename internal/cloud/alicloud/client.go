@@ -16,12 +16,17 @@ type client struct {
 	rpc *alibaba.RPC
 }
 
+// defaultEndpoint is the region's public ECS endpoint over HTTPS, as the
+// vendor's SDK resolves it: its table for ECS (services/ecs), else
+// ecs.<region>.aliyuncs.com (cloud.Cloud's DefaultEndpoint).
+func defaultEndpoint(s map[string]string) string {
+	return alibaba.RegionalEndpoint("Ecs", s["region"], ecs.GetEndpointMap())
+}
+
 // newClient connects with resolved settings: access_key, secret_key,
-// region and optionally endpoint. Without an endpoint, the region's public
-// ECS endpoint over HTTPS: the SDK's table for ECS (services/ecs), else
-// ecs.<region>.aliyuncs.com.
+// region and optionally endpoint (default: defaultEndpoint).
 func newClient(s map[string]string) (*client, error) {
-	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ecs", Version: apiVersion, Region: s["region"], EndpointMap: ecs.GetEndpointMap()}, s)
+	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ecs", Version: apiVersion, Region: s["region"], DefaultEndpoint: defaultEndpoint(s)}, s)
 	if err != nil {
 		return nil, err
 	}

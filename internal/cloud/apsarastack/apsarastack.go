@@ -36,7 +36,8 @@ func Definition() cloud.Cloud {
 			{Name: "organization_id", Description: "Organization (department) id, sent as `x-acs-organizationid` when set; a gateway that needs it refuses calls without it.", EnvVars: []string{"APSARASTACK_ORGANIZATION_ID", "APSARASTACK_DEPARTMENT"}},
 			{Name: "resource_group_id", Description: "Resource group id, sent as `x-acs-resourcegroupid`.", EnvVars: []string{"APSARASTACK_RESOURCE_GROUP_ID", "APSARASTACK_RESOURCE_GROUP"}},
 		},
-		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		DefaultEndpoint: defaultEndpoint,
 		MovesFrom: []cloud.Move{
 			{TypeNames: []string{"apsarastack_security_group_rule"}, Provider: "apsarastack", Rule: alibaba.MoveRule},
 			{TypeNames: []string{"alibabacloudstack_security_group_rule"}, Provider: "alibabacloudstack", Rule: alibaba.MoveRule},

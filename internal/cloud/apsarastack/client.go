@@ -39,11 +39,15 @@ type client struct {
 	now                         func() time.Time
 }
 
+// defaultEndpoint is none (cloud.Cloud's DefaultEndpoint): every Apsara
+// Stack has its own gateway.
+func defaultEndpoint(map[string]string) string { return "" }
+
 // newClient connects with resolved settings: access_key, secret_key,
 // region, endpoint (the stack's gateway; there is no default) and the
 // optional organization_id and resource_group_id.
 func newClient(s map[string]string) (*client, error) {
-	u, err := cloud.ParseEndpoint(s["endpoint"], "")
+	u, err := cloud.ParseEndpoint(s["endpoint"], defaultEndpoint(s))
 	if err != nil {
 		return nil, err
 	}

@@ -61,8 +61,9 @@ func Definition() cloud.Cloud {
 			{Name: "region", Description: "Region of the security groups, e.g. `bj`, `gz`, `su`, `hkg`, `fwh`, `bd`.", EnvVars: []string{"BAIDUCLOUD_REGION"}, Required: true},
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to `https://bcc.<region>.baidubce.com`.", EnvVars: []string{"BAIDUCLOUD_BCC_ENDPOINT"}},
 		},
-		Connect:   func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
-		MovesFrom: []cloud.Move{move},
+		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		DefaultEndpoint: defaultEndpoint,
+		MovesFrom:       []cloud.Move{move},
 	}
 }
 

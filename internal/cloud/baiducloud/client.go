@@ -19,10 +19,16 @@ type client struct {
 	bce *bce.BceClient
 }
 
+// defaultEndpoint is the region's BCC endpoint (cloud.Cloud's
+// DefaultEndpoint).
+func defaultEndpoint(s map[string]string) string {
+	return "https://bcc." + s["region"] + ".baidubce.com"
+}
+
 // newClient connects with resolved settings: access_key, secret_key,
 // region and optionally endpoint (default https://bcc.<region>.baidubce.com).
 func newClient(s map[string]string) (*client, error) {
-	u, err := cloud.ParseEndpoint(s["endpoint"], "https://bcc."+s["region"]+".baidubce.com")
+	u, err := cloud.ParseEndpoint(s["endpoint"], defaultEndpoint(s))
 	if err != nil {
 		return nil, err
 	}

@@ -8,20 +8,21 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
 )
 
-// defaultDomain is ENS's one central endpoint.
-const defaultDomain = "ens.aliyuncs.com"
-
 // client sends ENS actions through the core of the vendor's SDK
 // (alibaba.RPC) and classifies their errors.
 type client struct {
 	rpc *alibaba.RPC
 }
 
+// defaultEndpoint is ENS's one central endpoint (cloud.Cloud's
+// DefaultEndpoint).
+func defaultEndpoint(map[string]string) string { return "https://ens.aliyuncs.com" }
+
 // newClient connects with resolved settings: access_key, secret_key and
 // optionally endpoint. ENS's rule calls take no region: none is sent, and
 // the endpoint is ENS's central one unless set.
 func newClient(s map[string]string) (*client, error) {
-	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ens", Version: apiVersion, Domain: defaultDomain}, s)
+	rpc, err := alibaba.NewRPC(alibaba.API{Cloud: Name, Product: "Ens", Version: apiVersion, DefaultEndpoint: defaultEndpoint(s)}, s)
 	if err != nil {
 		return nil, err
 	}

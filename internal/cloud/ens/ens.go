@@ -52,7 +52,8 @@ func Definition() cloud.Cloud {
 			{Name: "secret_key", Description: "AccessKey secret.", EnvVars: []string{"ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}, Sensitive: true, Required: true},
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`; defaults to `https://ens.aliyuncs.com`.", EnvVars: []string{"ALICLOUD_ENS_ENDPOINT"}},
 		},
-		Connect: func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		DefaultEndpoint: defaultEndpoint,
 	}
 }
 

@@ -17,9 +17,8 @@ import (
 // Wire constants of Zenlayer Cloud API 2.0 for the VM product
 // (the vendor SDK's common request headers and its VM service).
 const (
-	defaultEndpoint = "https://console.zenlayer.com"
-	path            = "/api/v2/vm"
-	service         = "vm"
+	path    = "/api/v2/vm"
+	service = "vm"
 	// apiVersion is the VM API version of the vendor's Terraform provider.
 	apiVersion  = "2023-03-13"
 	contentType = "application/json"
@@ -35,11 +34,15 @@ type client struct {
 	now               func() time.Time
 }
 
+// defaultEndpoint is Zenlayer's one public endpoint (cloud.Cloud's
+// DefaultEndpoint).
+func defaultEndpoint(map[string]string) string { return "https://console.zenlayer.com" }
+
 // newClient connects with resolved settings: access_key, secret_key and
 // optionally endpoint (a bare host means HTTPS, as the vendor's
 // ZENLAYERCLOUD_DOMAIN).
 func newClient(s map[string]string) (*client, error) {
-	u, err := cloud.ParseEndpoint(s["endpoint"], defaultEndpoint)
+	u, err := cloud.ParseEndpoint(s["endpoint"], defaultEndpoint(s))
 	if err != nil {
 		return nil, err
 	}

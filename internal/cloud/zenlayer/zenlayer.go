@@ -61,8 +61,9 @@ func Definition() cloud.Cloud {
 			{Name: "endpoint", Description: "API endpoint as `scheme://host[:port]`, or a bare host for HTTPS; defaults to `https://console.zenlayer.com`.",
 				EnvVars: []string{"ZENLAYERCLOUD_ENDPOINT", "ZENLAYERCLOUD_DOMAIN"}},
 		},
-		Connect:   func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
-		MovesFrom: []cloud.Move{move},
+		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
+		DefaultEndpoint: defaultEndpoint,
+		MovesFrom:       []cloud.Move{move},
 	}
 }
 

@@ -207,13 +207,13 @@ func TestEndpoints(t *testing.T) {
 		"http://127.0.0.1:8080":    "http://127.0.0.1:8080",
 		"https://api.example.com/": "https://api.example.com",
 	} {
-		u, err := cloud.ParseEndpoint(in, defaultEndpoint)
+		u, err := cloud.ParseEndpoint(in, defaultEndpoint(nil))
 		if err != nil || u.String() != want {
 			t.Errorf("%q: %v %v, want %s", in, u, err, want)
 		}
 	}
 	for _, bad := range []string{"ftp://x", "http://x/api/v2/vm", "http://", "https://x?y=1"} {
-		if _, err := cloud.ParseEndpoint(bad, defaultEndpoint); err == nil {
+		if _, err := cloud.ParseEndpoint(bad, defaultEndpoint(nil)); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}

@@ -19,6 +19,14 @@ const (
 	DefaultSecretKey = "mock-secret-key"
 )
 
+// The credentials of a second user of the same account, accepted beside
+// the given ones: configurations that reach one group with two users'
+// keys.
+const (
+	SecondAccessKey = "mock-access-key-2"
+	SecondSecretKey = "mock-secret-key-2"
+)
+
 // Config is what each front-end is built with.
 type Config struct {
 	Store *store.Store

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+)
+
+// A group's machine lock is named by its cloud, region and endpoint,
+// canonically, and its id: configurations that reach one group through
+// two spellings of one endpoint (the default left empty beside it written
+// out, a trailing slash, upper case, :443 on https, a bare host) or two
+// keys of one account take one lock file; another region, endpoint, cloud
+// or group takes another.
+func TestLockScopeIsCanonical(t *testing.T) {
+	registry := Clouds()
+	lockFile := func(cloudName, group string, settings map[string]string) string {
+		def, ok := registry.Get(cloudName)
+		if !ok {
+			t.Fatalf("no cloud %s", cloudName)
+		}
+		return engine.LockFileName(def, settings, group)
+	}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		s := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			s[kv[i]] = kv[i+1]
+		}
+		return s
+	}
+	ecs := map[string]string{"access_key": "key-of-alice", "secret_key": "secret-of-alice", "region": "cn-hangzhou"}
+	bcc := map[string]string{"access_key": "ak", "secret_key": "sk", "region": "bj"}
+	zen := map[string]string{"access_key": "ak", "secret_key": "sk"}
+	stack := map[string]string{"access_key": "ak", "secret_key": "sk", "region": "cn-qingdao-env", "endpoint": "http://10.0.0.1:8080"}
+
+	for _, tc := range []struct {
+		name   string
+		cloud  string
+		spells []map[string]string
+	}{
+		{"ECS: default, written out, upper case, :443, slash, bare host, another user's key", "alicloud", []map[string]string{
+			ecs,
+			with(ecs, "endpoint", "https://ecs-cn-hangzhou.aliyuncs.com"),
+			with(ecs, "endpoint", "HTTPS://ECS-CN-HANGZHOU.ALIYUNCS.COM:443/"),
+			with(ecs, "endpoint", "ecs-cn-hangzhou.aliyuncs.com"),
+			with(ecs, "access_key", "key-of-bob", "secret_key", "secret-of-bob"),
+			with(ecs, "access_key", ""),
+		}},
+		{"ECS through a mock: slash and upper-case scheme, region spelled apart", "alicloud", []map[string]string{
+			with(ecs, "endpoint", "http://127.0.0.1:8080"),
+			with(ecs, "endpoint", "HTTP://127.0.0.1:8080/"),
+			with(ecs, "endpoint", "http://127.0.0.1:8080", "region", " CN-Hangzhou "),
+		}},
+		{"BCC: the region's default written out", "baiducloud", []map[string]string{
+			bcc,
+			with(bcc, "endpoint", "https://bcc.bj.baidubce.com"),
+			with(bcc, "endpoint", "https://BCC.BJ.baidubce.com:443/"),
+		}},
+		{"Zenlayer: default, bare host, upper case", "zenlayer", []map[string]string{
+			zen,
+			with(zen, "endpoint", "console.zenlayer.com"),
+			with(zen, "endpoint", "https://Console.Zenlayer.com/"),
+		}},
+		{"ENS: default, final dot", "ens", []map[string]string{
+			zen,
+			with(zen, "endpoint", "https://ens.aliyuncs.com."),
+		}},
+		{"Apsara Stack: upper case, slash, another key", "apsarastack", []map[string]string{
+			stack,
+			with(stack, "endpoint", "HTTP://10.0.0.1:8080/"),
+			with(stack, "access_key", "another"),
+		}},
+	} {
+		want := lockFile(tc.cloud, "sg-1", tc.spells[0])
+		for i, s := range tc.spells[1:] {
+			if got := lockFile(tc.cloud, "sg-1", s); got != want {
+				t.Errorf("%s: spelling %d (%v) locks %s, the first %s", tc.name, i+1, s, got, want)
+			}
+		}
+	}
+
+	apart := map[string]string{}
+	for _, tc := range []struct {
+		name, cloud, group string
+		settings           map[string]string
+	}{
+		{"ECS", "alicloud", "sg-1", ecs},
+		{"ECS, another group", "alicloud", "sg-2", ecs},
+		{"ECS, another region", "alicloud", "sg-1", with(ecs, "region", "cn-shanghai")},
+		{"ECS, another endpoint", "alicloud", "sg-1", with(ecs, "endpoint", "https://ecs.example.com")},
+		{"ECS, http", "alicloud", "sg-1", with(ecs, "endpoint", "http://ecs-cn-hangzhou.aliyuncs.com")},
+		{"ECS, another port", "alicloud", "sg-1", with(ecs, "endpoint", "https://ecs-cn-hangzhou.aliyuncs.com:8443")},
+		{"ENS, the same id", "ens", "sg-1", zen},
+		{"Apsara Stack", "apsarastack", "sg-1", stack},
+		{"ECS at Apsara Stack's endpoint and region", "alicloud", "sg-1", with(ecs, "endpoint", stack["endpoint"], "region", stack["region"])},
+		{"BCC", "baiducloud", "sg-1", bcc},
+		{"BCC, another region", "baiducloud", "sg-1", with(bcc, "region", "gz")},
+		{"Zenlayer", "zenlayer", "sg-1", zen},
+	} {
+		f := lockFile(tc.cloud, tc.group, tc.settings)
+		if other, ok := apart[f]; ok {
+			t.Errorf("%s and %s take one lock file", tc.name, other)
+		}
+		apart[f] = tc.name
+	}
+}
