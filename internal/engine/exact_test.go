@@ -116,7 +116,7 @@ func (g *guardedBackend) RevokeUnchanged(ctx context.Context, id string, r rule.
 		g.count("revoke", 1)
 		return &cloud.Error{Kind: cloud.KindBusy, Code: "VersionMismatch"}
 	}
-	err := g.countingBackend.Revoke(ctx, id, []rule.Rule{r}, token)
+	err := g.Revoke(ctx, id, []rule.Rule{r}, token)
 	g.mu.Lock()
 	g.version++
 	g.mu.Unlock()

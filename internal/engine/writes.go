@@ -170,7 +170,8 @@ func (g *group) checkBeforeSend(ctx context.Context, c *Client, ops []*op) ([]*o
 		return nil, nil
 	}
 	g.mu.Lock()
-	valid := g.knownValid() && !(c.Cloud.Capabilities.RepeatSucceeds && time.Since(g.snap.started) > g.groups.settings.fresh())
+	aged := c.Cloud.Capabilities.RepeatSucceeds && g.snap != nil && time.Since(g.snap.started) > g.groups.settings.fresh()
+	valid := g.knownValid() && !aged
 	g.mu.Unlock()
 	if !valid {
 		if _, err := g.fetch(ctx, c); err != nil {
@@ -402,7 +403,7 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 	}
 	if ferr != nil {
 		for _, o := range chunk {
-			o.finish(o.rule, fmt.Errorf("%w; reading security group %s to learn whether the rule is gone failed too: %v", err, g.id, ferr))
+			o.finish(o.rule, fmt.Errorf("%w; reading security group %s to learn whether the rule is gone failed too: %w", err, g.id, ferr))
 		}
 		return
 	}
