@@ -49,7 +49,8 @@ import (
 // last holder wrote: one that died holding the lock leaves its record.
 //
 // Writers on other machines (another Terraform run, another tool) are not
-// serialised by it; for them the cloud's own times decide (group.readBack).
+// serialised by it; for them the describe made just before each write
+// decides, with the window DESIGN.md ("Who made a rule") states.
 type MachineLocks struct {
 	// folders lists the folders the locks may live in, best first.
 	folders func() []folderChoice
