@@ -78,6 +78,11 @@ type Cloud struct {
 	// the region); "" where the cloud has no default (Apsara Stack). See
 	// Endpoint.
 	DefaultEndpoint func(settings map[string]string) string
+	// VendorDomains are the vendor's own API domains: every endpoint under
+	// them (public, VPC, regional, over HTTP or HTTPS) reaches the cloud's
+	// one store of rules for the region, so the machine locks name the
+	// cloud alone there (engine.lockScopeOf). Empty for private clouds.
+	VendorDomains []string
 	// MovesFrom are the vendor's own rule resources whose state a `moved`
 	// block takes into secgroup_rule (Terraform 1.8+).
 	MovesFrom []Move

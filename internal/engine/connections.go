@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -54,20 +56,44 @@ func scopeOf(name string, settings map[string]string) string {
 }
 
 // lockScopeOf names what a group's machine lock is taken within: the
-// cloud, its region and its endpoint (the one its client connects to,
-// spelled canonically: cloud.CanonicalEndpoint), but not the account. A
-// security group id is unique within a cloud's endpoint and region, so the
-// group id names the account: two provider configurations that reach one
-// group through two users' keys of its account, or through two spellings
-// of its endpoint (left empty beside the default written out, a trailing
-// slash, upper case, :443 on https), take one lock. An endpoint that does
-// not parse stays as written: its client cannot connect anyway.
+// cloud, its region and its endpoint (lockEndpoint), but not the account.
+// A security group id is unique within a cloud's endpoint and region, so
+// the group id names the account: two provider configurations that reach
+// one group through two users' keys of its account, or through two
+// spellings of its endpoint, take one lock. An endpoint that does not
+// parse stays as written: its client cannot connect anyway.
 func lockScopeOf(def cloud.Cloud, settings map[string]string) string {
 	endpoint := settings["endpoint"]
 	if u, err := def.Endpoint(settings); err == nil {
-		endpoint = cloud.CanonicalEndpoint(u)
+		endpoint = lockEndpoint(def, u)
 	}
 	return def.Name + "\x00" + strings.ToLower(strings.TrimSpace(settings["region"])) + "\x00" + endpoint
+}
+
+// lockEndpoint is an endpoint as a lock names it. Every endpoint under the
+// vendor's own domains reaches its one store of rules (public beside VPC
+// endpoints, http beside https, the default left out beside it written
+// out), so they are one; names of this machine (localhost, 127.0.0.1,
+// ::1) are one; any other is spelled canonically (cloud.CanonicalEndpoint:
+// case, default port, final slash). Two host names of one private
+// endpoint (a CNAME) stay two: telling them alike would need DNS, which
+// may answer each process differently.
+func lockEndpoint(def cloud.Cloud, u *url.URL) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	for _, d := range def.VendorDomains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return "the vendor's endpoints"
+		}
+	}
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		v := *u
+		v.Host = "loopback"
+		if port := u.Port(); port != "" {
+			v.Host += ":" + port
+		}
+		return cloud.CanonicalEndpoint(&v)
+	}
+	return cloud.CanonicalEndpoint(u)
 }
 
 // LockFileName is the name of the machine lock file of a group reached

@@ -407,9 +407,11 @@ func (g *group) lockMachine(ops []*op) []*op {
 // machine lock, naming the lock file and what holds it.
 func (g *group) lockWaitError(l *MachineLocks, o *op) error {
 	file, holder := l.Describe(g.lockScope, g.id)
-	return fmt.Errorf("the %s was not sent after %s: %w. Another provider configuration or Terraform run on this machine is writing to the group; "+
-		"if no such process runs, remove the lock file", o.kind, time.Since(o.queued).Round(time.Second),
-		&LockWaitError{Group: g.id, File: file, Holder: holder, Err: o.ctx.Err()})
+	return fmt.Errorf("the %s was not sent after %s: %w. Another provider configuration or Terraform run on this machine is writing to the group: "+
+		"let it finish, or stop it. The lock is the process's own and ends with it (the operating system releases it), so a wait means a "+
+		"process holds it now; the record names the last holder, which may have ended since if another took the lock without a record (an earlier release). "+
+		"Do not remove the lock file: a process that waits on it would then share the group with one that locks a new file",
+		o.kind, time.Since(o.queued).Round(time.Second), &LockWaitError{Group: g.id, File: file, Holder: holder, Err: o.ctx.Err()})
 }
 
 // wroteUnderLock counts our writes in the held machine lock.

@@ -148,7 +148,7 @@ func (l *MachineLocks) Problem() (summary, detail string) {
 	if err != nil {
 		return "Machine locks off: no private folder for them",
 			"The secgroup provider found no folder for its lock files that only this user can write into:" + l.refusals() +
-				"\n\nSo writes to one security group from several provider configurations (aliases) on this machine are not taken in turns, " +
+				"\n\nWithout the locks, writes to one security group from several provider configurations (aliases) on this machine are not taken in turns, " +
 				"so two configurations that declare the same rule could both own it. " +
 				"To fix it, remove the first folder (its owner or root can) or make one of the others usable (XDG_RUNTIME_DIR or XDG_CACHE_HOME naming a folder of this user's)."
 	}

@@ -57,7 +57,7 @@ func TestAccRule_oneOwnerAcrossPluginProcesses(t *testing.T) {
 }
 
 // Two provider configurations reach one ECS group with two spellings of
-// one endpoint ("http://127.0.0.1:PORT" and "HTTP://127.0.0.1:PORT/") and
+// one endpoint ("http://127.0.0.1:PORT" and "HTTP://LOCALHOST:PORT/") and
 // two users' keys of the account, and declare the same rule, through the
 // real CLI with the provider as a real plugin binary. Their writes take
 // one machine lock, named by the group and its cloud, region and endpoint
@@ -69,7 +69,8 @@ func TestAccRule_oneOwnerAcrossEndpointSpellings(t *testing.T) {
 	cli, work := setupCLI(t)
 	m := mocktest.Start(t, "")
 	first := mocktest.Settings("alicloud", m.URL)
-	second := mocktest.Settings("alicloud", strings.Replace(m.URL, "http://", "HTTP://", 1)+"/")
+	// Another name of this machine, upper case, a final slash.
+	second := mocktest.Settings("alicloud", strings.Replace(m.URL, "http://127.0.0.1", "HTTP://LOCALHOST", 1)+"/")
 	second["access_key"], second["secret_key"] = frontend.SecondAccessKey, frontend.SecondSecretKey
 	config := cliConfig("provider \"secgroup\" {\n" + mocktest.Block("alicloud", first) + "}\n" +
 		"provider \"secgroup\" {\n  alias = \"second\"\n" + mocktest.Block("alicloud", second) + "}\n" +

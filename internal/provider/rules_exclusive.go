@@ -249,6 +249,9 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 			}
 			id, err := rule.ParseID(v.ValueString())
 			switch {
+			case v.ValueString() == "":
+				diags.AddAttributeError(at, "Invalid Rule Id",
+					attribute+` holds an empty id: every element must be a secgroup_rule id. A list read from a file ending in a line break has an empty last element: wrap it in compact().`)
 			case found && spaceInID(def, v.ValueString()) != "":
 				diags.AddAttributeError(at, "Invalid Rule Id",
 					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), spaceInID(def, v.ValueString())))
@@ -349,6 +352,7 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	case resp.Diagnostics.HasError() || state.Rules.IsUnknown():
 	case ex.known:
 		plan.Rules = mapValue(ex.kept(mapOf(state.Rules)))
+		r.warnUnheld(plan, mapOf(state.Rules), &resp.Diagnostics)
 	default:
 		// Terraform plans again during apply, with the keep-lists known;
 		// the apply then revokes from the rules this refresh found, never
@@ -360,6 +364,39 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 				"To review them first, apply the resources rule_ids refers to (-target) and plan again.", r.unknownReason(plan), plan.SecurityGroupID.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// warnUnheld warns of keep-list ids that name no rule the group held at
+// refresh, where the cloud gives rules ids of their own: such an id is
+// not a rule this apply creates (those are unknown at plan), so it is a
+// typo or a rule gone, and the rule it was meant to keep may be among the
+// plan's revokes. (On clouds whose ids are contents, a known id may be a
+// rule this apply creates.)
+func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]string, diags *diag.Diagnostics) {
+	def, ok := r.registry.Get(m.Cloud.ValueString())
+	if !ok || !def.Capabilities.NativeIDs {
+		return
+	}
+	ids := map[string]bool{}
+	for k := range held {
+		if id, err := rule.ParseID(k); err == nil {
+			ids[id.Rule.NativeID] = true
+		}
+	}
+	for attribute, set := range map[string]types.Set{"rule_ids": m.RuleIDs, "tolerated_rule_ids": m.TolerateRuleIDs} {
+		for _, e := range set.Elements() {
+			v, ok := e.(types.String)
+			if !ok || !known(v) {
+				continue
+			}
+			if id, err := rule.ParseID(v.ValueString()); err == nil && !ids[id.Rule.NativeID] {
+				diags.AddAttributeWarning(path.Root(attribute).AtSetValue(v), "Rule Id Names No Rule of the Group",
+					fmt.Sprintf("%s holds %q, but security group %s held no rule of that id when this plan read it: "+
+						"a typo, or a rule deleted since. The rule it was meant to keep is revoked if the plan removes it from rules: check the removals.",
+						attribute, v.ValueString(), m.SecurityGroupID.ValueString()))
+			}
+		}
+	}
 }
 
 // unknownReason says why a plan cannot know which rules stay.

@@ -39,6 +39,7 @@ func Definition() cloud.Cloud {
 		},
 		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
 		DefaultEndpoint: defaultEndpoint,
+		VendorDomains:   []string{"aliyuncs.com"},
 		// alicloud_security_group_rule of the vendor's provider
 		// (aliyun/alicloud) holds ECS's rule, read by alibaba.MoveRule.
 		MovesFrom: []cloud.Move{{TypeNames: []string{"alicloud_security_group_rule"}, Provider: "alicloud", Rule: alibaba.MoveRule}},

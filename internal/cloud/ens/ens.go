@@ -54,6 +54,7 @@ func Definition() cloud.Cloud {
 		},
 		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
 		DefaultEndpoint: defaultEndpoint,
+		VendorDomains:   []string{"aliyuncs.com"},
 	}
 }
 

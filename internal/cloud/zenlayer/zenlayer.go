@@ -63,6 +63,7 @@ func Definition() cloud.Cloud {
 		},
 		Connect:         func(_ context.Context, s map[string]string) (cloud.Backend, error) { return New(s) },
 		DefaultEndpoint: defaultEndpoint,
+		VendorDomains:   []string{"zenlayer.com"},
 		MovesFrom:       []cloud.Move{move},
 	}
 }
