@@ -61,6 +61,11 @@ type Error struct {
 	// Throttled: the cloud refused the call for its rate, before acting
 	// on it, so a write so answered did not land.
 	Throttled bool
+	// Inferred: Kind is a reading of an answer the vendor's document
+	// leaves ambiguous (ENS's back-end error on a describe, which its own
+	// provider reads as a group that is gone). Good enough to drop a
+	// rule from state on refresh; not to count a revoke done.
+	Inferred bool
 }
 
 // MayHaveLanded reports whether a failed write may have been made all the
@@ -108,6 +113,13 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return KindUnknown
+}
+
+// ConfirmsGone reports whether err says for certain that the group is
+// gone: a group-gone answer that is not an inference (Error.Inferred).
+func ConfirmsGone(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == KindGroupGone && !e.Inferred
 }
 
 // IsGone reports whether err says the rule (or its whole group) is gone.

@@ -320,6 +320,9 @@ func (g *group) work() {
 			time.Sleep(min(gather, gatherTick))
 			continue
 		}
+		// Nothing waits: the read-backs that held the lock may have
+		// ended with their contexts (liveReaders).
+		g.releaseMachine()
 		g.running = false
 		g.mu.Unlock()
 		return

@@ -8,12 +8,25 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // Without the Unix checks of owners and modes, the locks live in the
-// temporary folder's folder for the user, as they always have here.
+// user's own cache folder (%LocalAppData% on Windows: a folder of the
+// user's profile that other users cannot write into), never in a
+// temporary folder another user may share (services, CI agents); os.Getuid
+// is -1 there, so a temporary folder named for the user would be every
+// user's. Where the system has no file locks the provider uses, locking is
+// off, and the provider's configuration says so (Problem).
 func lockFolders() []folderChoice {
-	return []folderChoice{{path: tempLockFolder(os.Getuid()), parents: true}}
+	if !fileLocks {
+		return []folderChoice{{path: "(no folder)", refused: "this system (" + runtime.GOOS + ") has no file locks the provider uses"}}
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return []folderChoice{{path: "the user's cache folder", refused: errText(err)}}
+	}
+	return []folderChoice{{path: filepath.Join(dir, "terraform-provider-secgroup", "locks"), parents: true}}
 }
 
 // lockFolder is a folder in use.

@@ -9,6 +9,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// fileLocks: LockFileEx takes the machine locks.
+const fileLocks = true
+
 // The locked byte lies far past the count: Windows locks are mandatory,
 // and a peek at the count must not fail.
 func lockRange() *windows.Overlapped { return &windows.Overlapped{OffsetHigh: 1} }

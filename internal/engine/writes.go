@@ -124,20 +124,12 @@ func (g *group) knownValid() bool {
 	return g.snap != nil && g.snap.epoch == g.groups.epoch(g.scope)
 }
 
-// authorize checks creates against the group's rules, then authorizes the
-// new ones in as few calls as the cloud takes. A later create of the
-// batch with the content of an earlier one is a duplicate of it.
+// authorize authorizes creates in as few calls as the cloud takes, each
+// call's rules checked against the group just before it goes
+// (authorizeChunk). A later create of the batch with the content of an
+// earlier one is a duplicate of it.
 func (g *group) authorize(creates []*op) {
 	c := creates[0].client
-	ctx, cancel := joined(opContexts(creates))
-	defer cancel()
-	creates, err := g.checkBeforeSend(ctx, c, creates)
-	if err != nil {
-		for _, o := range creates {
-			o.finish(rule.Rule{}, err)
-		}
-		return
-	}
 	identity := c.Cloud.Capabilities.Identity
 	var send []*op
 	var sending []rule.Rule
@@ -200,11 +192,12 @@ func duplicate(c *Client, groupID string, r rule.Rule) error {
 
 // authorizeChunk sends one authorize call for the chunk, retried on
 // transient errors with one client token, so a retry of a write that
-// landed adds nothing. While nothing sent may have landed (the cloud
-// refused for its rate, which it did not act on), each retry is a new
-// decision: writes whose resource gave up are dropped, and the group is
-// checked again when what we know of it has aged (checkBeforeSend), so a
-// rule another writer makes during the backoff is theirs. Once an attempt
+// landed adds nothing. Each attempt while nothing sent may have landed
+// (the first, and those after the cloud refused for its rate, which it
+// did not act on) is a new decision: writes whose resource gave up are
+// dropped, and the group is checked again when what we know of it has
+// aged (checkBeforeSend), so a rule another writer makes before the call,
+// or during a backoff, is theirs. Once an attempt
 // may have landed (its answer lost, a server error), the chunk and its
 // token stay: clouds with client tokens answer the retry as they answered
 // the attempt that landed, and a "duplicate" answer then means it did not
@@ -217,12 +210,13 @@ func (g *group) authorizeChunk(chunk []*op) {
 	c := chunk[0].client
 	ctx, cancel := joined(opContexts(chunk))
 	defer cancel()
-	rules, token := rulesOf(chunk), chunkToken(chunk)
-	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(rules)})
-	lost, attempt := false, 0
+	var rules []rule.Rule
+	var token string
+	tflog.Debug(ctx, "authorizing rules", map[string]any{"cloud": c.Cloud.Name, "security_group_id": g.id, "rules": len(chunk)})
+	lost := false
 	retryCtx, cancelRetry := withConfirmReserve(ctx)
 	err := Retry(retryCtx, c.backoff, func(ctx context.Context) error {
-		if attempt++; attempt > 1 && !lost {
+		if !lost {
 			var err error
 			if chunk, err = g.checkBeforeSend(ctx, c, chunk); err != nil || len(chunk) == 0 {
 				return err
@@ -394,7 +388,7 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 		return
 	}
 	rules, ferr := g.fetch(ctx, c)
-	if cloud.KindOf(ferr) == cloud.KindGroupGone {
+	if cloud.ConfirmsGone(ferr) {
 		tflog.Info(ctx, "the security group is gone, and its rules with it", map[string]any{"reason": err.Error()})
 		for _, o := range chunk {
 			o.finish(o.rule, nil)
@@ -407,10 +401,9 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 		}
 		return
 	}
-	identity := c.Cloud.Capabilities.Identity
 	var held []*op
 	for _, o := range chunk {
-		i := identity.Find(rules, o.rule)
+		i := heldNow(c.Cloud.Capabilities, rules, o.rule)
 		if i < 0 {
 			tflog.Info(ctx, "the rule is gone: a read of the group no longer shows it", map[string]any{"rule": o.rule.String(), "answer": err.Error()})
 			o.finish(o.rule, nil)
@@ -444,6 +437,17 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 			g.revoke([]*op{o})
 		}
 	}
+}
+
+// heldNow finds, in a read made after a revoke, the rule the revoke
+// named: by the cloud's id where the rule has one (a rule of the same
+// content made since is another rule, and is not revoked in its place),
+// else by content.
+func heldNow(caps cloud.Capabilities, rules []rule.Rule, r rule.Rule) int {
+	if caps.NativeIDs && r.NativeID != "" {
+		return findExact(caps, rules, r)
+	}
+	return caps.Identity.Find(rules, r)
 }
 
 // sameWire reports whether two rules name the same values to a cloud,
@@ -493,7 +497,7 @@ func (g *group) revokeExact(ops []*op) {
 		}
 		rules, err := g.fetch(ctx, c)
 		switch {
-		case cloud.KindOf(err) == cloud.KindGroupGone:
+		case cloud.ConfirmsGone(err):
 			for _, o := range ops {
 				o.finish(o.rule, nil)
 			}

@@ -111,3 +111,23 @@ func TestLockScopeIsCanonical(t *testing.T) {
 		apart[f] = tc.name
 	}
 }
+
+// README promises that "two spellings of one endpoint take one
+// lock", and lockscope_test spells ECS's default as the SDK's table host
+// (ecs-cn-hangzhou.aliyuncs.com). The host ECS documents for a region is
+// ecs.<region>.aliyuncs.com (vendor-wire.md 2.1), and ecs.aliyuncs.com
+// serves every region (RegionId names it): a configuration that writes
+// either beside one that leaves the endpoint to its default takes another
+// lock, so both can own one rule of group sg-1 (ECS group ids are unique
+// per region: the host adds nothing to what the lock must tell apart).
+func TestECSDocumentedHostsShareTheDefaultsLock(t *testing.T) {
+	def, _ := Clouds().Get("alicloud")
+	base := map[string]string{"access_key": "a", "secret_key": "s", "region": "cn-hangzhou"}
+	want := engine.LockFileName(def, base, "sg-1")
+	for _, ep := range []string{"https://ecs.cn-hangzhou.aliyuncs.com", "https://ecs.aliyuncs.com"} {
+		s := map[string]string{"access_key": "a", "secret_key": "s", "region": "cn-hangzhou", "endpoint": ep}
+		if got := engine.LockFileName(def, s, "sg-1"); got != want {
+			t.Errorf("endpoint %s locks %s; the default endpoint of the same region %s", ep, got, want)
+		}
+	}
+}

@@ -37,7 +37,7 @@ func classify(req cloud.Request, e *cloud.Error) {
 	// (terraform-provider-alicloud DescribeEnsSecurityGroup), the
 	// document being silent.
 	if e.Code == "ens.interface.error" && req.Action == "DescribeSecurityGroupAttribute" {
-		e.Kind, e.Attribute = cloud.KindGroupGone, "security_group_id"
+		e.Kind, e.Attribute, e.Inferred = cloud.KindGroupGone, "security_group_id", true
 		e.Hint = "Check security_group_id: ENS could not describe the group, which its own provider reads as a group that does not exist"
 	}
 	if field, ok := strings.CutPrefix(e.Code, "InvalidParameter."); ok {
