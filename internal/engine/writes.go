@@ -415,8 +415,10 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 		}
 		held = append(held, o)
 		if len(chunk) == 1 && !o.respelled && !sameWire(rules[i], o.rule) {
-			// Named again as the cloud spells it, by the same id or content.
-			o.respelled, o.rule = true, rules[i]
+			// Named again as the cloud spells it, by the same id or content,
+			// with a token of its own: the cloud did not act on the first
+			// (not found), and a token names one request's parameters.
+			o.respelled, o.rule, o.token = true, rules[i], cloud.NewToken()
 			g.revoke([]*op{o})
 			return
 		}
