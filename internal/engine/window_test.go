@@ -146,7 +146,7 @@ func TestAnInterruptedChunkIsNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := <-second
-	rules, _ := b.countingBackend.Describe(ctx, "sg")
+	rules, _ := b.Describe(ctx, "sg")
 	if rule.Find(rules, tcp(23)) >= 0 {
 		t.Errorf("tcp 23 was authorized after its resource was interrupted (create returned %v); want it left unsent", err)
 	}
@@ -181,7 +181,7 @@ func TestSettleRevokeDoesNotRespellOntoANewRule(t *testing.T) {
 		} else {
 			err = c.Delete(ctx, "sg", planned)
 		}
-		rules, _ := b.countingBackend.Describe(ctx, "sg")
+		rules, _ := b.Describe(ctx, "sg")
 		if len(rules) != 1 || rules[0].NativeID != "id-new" {
 			t.Errorf("exact=%v: outcome %v, %d revokes, left %v: the rule made again under a new id was revoked", exact, err, b.callsOf("revoke"), rules)
 		}
