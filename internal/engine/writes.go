@@ -388,7 +388,9 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 		return
 	}
 	rules, ferr := g.fetch(ctx, c)
-	if cloud.ConfirmsGone(ferr) {
+	// The group is gone when the read says so for certain, or says so by
+	// inference after the revoke said so for certain: two answers agree.
+	if cloud.ConfirmsGone(ferr) || cloud.KindOf(ferr) == cloud.KindGroupGone && cloud.ConfirmsGone(err) {
 		tflog.Info(ctx, "the security group is gone, and its rules with it", map[string]any{"reason": err.Error()})
 		for _, o := range chunk {
 			o.finish(o.rule, nil)
