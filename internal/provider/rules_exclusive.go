@@ -572,6 +572,10 @@ func (r *RulesExclusive) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.AddWarning("Security Group No Longer Exists",
 			fmt.Sprintf("%s. It was deleted outside Terraform, so secgroup_rules_exclusive is dropped from the state.", err))
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every Read without an
+		// error, the dropped resource's included (a state without one,
+		// from an earlier release or a CLI before 1.12, has none to keep).
+		setGroupIdentity(ctx, resp.Identity, state.Cloud.ValueString(), group)
 		return
 	}
 	if err != nil {

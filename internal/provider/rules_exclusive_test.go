@@ -605,3 +605,75 @@ func TestAccRulesExclusive_identity(t *testing.T) {
 		},
 	})
 }
+
+// A group deleted out of band, with a state written before identity
+// (Terraform before 1.12, OpenTofu): the refresh drops the resource with
+// a warning and still gives it an identity, so plan and destroy go on.
+func TestAccRulesExclusive_groupGoneWithoutIdentity(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	provider := mocktest.ProviderConfig(m)
+	config := provider + exclusiveBlock("alicloud", "sg-app", "[]", "allow_empty = true")
+	removeGroup := func() {
+		if !m.Store.RemoveGroup("alicloud", "sg-app") {
+			t.Fatal("no group sg-app to remove")
+		}
+	}
+	notInState := func(s *terraform.State) error {
+		if _, ok := s.RootModule().Resources["secgroup_rules_exclusive.x"]; ok {
+			return fmt.Errorf("the resource of the deleted group is still in the state")
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: withoutIdentity, Config: config},
+			{
+				PreConfig:                removeGroup,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   provider,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:                    notInState,
+			},
+		},
+	})
+}
+
+// Importing secgroup_rules_exclusive for a group that does not exist,
+// through the real CLI, by `terraform import`, by an import block with an
+// id and one with an identity: Terraform says there is nothing to import,
+// and nothing reaches the state.
+func TestAccRulesExclusive_importMissingGroupCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	if !cliAtLeast(t, cli, 1, 12) {
+		t.Skip("identity needs Terraform 1.12 or newer")
+	}
+	m := mocktest.Start(t, "")
+	config := cliConfig(mocktest.ProviderConfig(m) + exclusiveBlock("alicloud", "sg-missing", "[]", "allow_empty = true"))
+	for _, tc := range []struct{ name, extra string }{
+		{name: "import command"},
+		{name: "import block with id", extra: "import {\n  to = secgroup_rules_exclusive.x\n  id = \"alicloud/sg-missing\"\n}\n"},
+		{name: "import block with identity", extra: "import {\n  to = secgroup_rules_exclusive.x\n  identity = {\n    cloud = \"alicloud\"\n    security_group_id = \"sg-missing\"\n  }\n}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(work, strings.ReplaceAll(tc.name, " ", "-"))
+			writeConfig(t, dir, config+tc.extra)
+			args := []string{"plan", "-input=false", "-no-color"}
+			if tc.extra == "" {
+				args = []string{"import", "-input=false", "-no-color", "secgroup_rules_exclusive.x", "alicloud/sg-missing"}
+			}
+			out, code := runCLI(t, cli, dir, args...)
+			if code == 0 || !regexp.MustCompile(spaced(`Cannot import non-existent remote object`)).MatchString(out) {
+				t.Fatalf("%s (exit %d), want the import refused as of a group that does not exist:\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
+			}
+			if strings.Contains(out, "Missing Resource Identity") {
+				t.Fatalf("the import failed for want of an identity:\n%s", clirun.Tail(out, 4000))
+			}
+			if ids := stateRuleIDs(t, filepath.Join(dir, "terraform.tfstate")); len(ids) != 0 {
+				t.Fatalf("the state holds %v", ids)
+			}
+		})
+	}
+}
