@@ -41,12 +41,17 @@ func cloudAttribute(registry *cloud.Registry, what string) (string, []validator.
 		[]validator.String{stringvalidator.OneOf(registry.Names()...)}
 }
 
-// groupIDValidators check a `security_group_id`: the group's own id, which
-// an import id or identity can hold whole.
-var groupIDValidators = []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}
-
-// directionValidators check a `direction` filter.
-var directionValidators = []validator.String{stringvalidator.OneOf(rule.Directions...)}
+// The checks of the attributes that secgroup_rule shares with the filters
+// of the data source and the list resource, defined once: a filter takes
+// what the resource's attribute takes.
+var (
+	// groupIDValidators check a `security_group_id`: the group's own id,
+	// which an import id or identity can hold whole.
+	groupIDValidators   = []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}
+	directionValidators = []validator.String{stringvalidator.OneOf(rule.Directions...)}
+	protocolValidators  = []validator.String{stringvalidator.OneOf(rule.Protocols...)}
+	cidrValidators      = []validator.String{cidrValidator()}
+)
 
 // begin prepares one operation: a context bounded by the operation's
 // timeout (from the timeouts attribute, else the default), with secrets

@@ -7,8 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -17,8 +17,9 @@ import (
 )
 
 var (
-	_ list.ListResource              = &RuleList{}
-	_ list.ListResourceWithConfigure = &RuleList{}
+	_ list.ListResource                   = &RuleList{}
+	_ list.ListResourceWithConfigure      = &RuleList{}
+	_ list.ListResourceWithValidateConfig = &RuleList{}
 )
 
 // RuleList is the secgroup_rule list resource (Terraform 1.14+): the rules
@@ -61,9 +62,10 @@ func (l *RuleList) ListResourceConfigSchema(_ context.Context, _ list.ListResour
 			"cloud":             schema.StringAttribute{Required: true, MarkdownDescription: cloudDesc, Validators: cloudValidators},
 			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators},
 			"direction":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.", Validators: directionValidators},
-			"protocol":          schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it (`tcp`, `udp`, `icmp`, `all`, ...)."},
-			"cidr": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128).",
-				Validators: []validator.String{cidrValidator()}},
+			"protocol": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this protocol, as `secgroup_rule` spells it: one of `" + strings.Join(rule.Protocols, "`, `") + "` that the cloud has.",
+				Validators: protocolValidators},
+			"cidr": schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules whose peer is this CIDR block (`10.0.0.0/8`; a bare address is its /32 or /128), of an address family the cloud has.",
+				Validators: cidrValidators},
 		},
 	}
 }
@@ -71,6 +73,30 @@ func (l *RuleList) ListResourceConfigSchema(_ context.Context, _ list.ListResour
 // Configure takes the provider's connections.
 func (l *RuleList) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	l.conns = connectionsFrom(req.ProviderData, "List Resource", &resp.Diagnostics)
+}
+
+// filterChecks are secgroup_rule's checks of its protocol and peer against
+// the cloud, which the filters meet as the resource's attributes do: a
+// filter no rule of the cloud can match is a mistake, not "no rules".
+var filterChecks = []configCheck{checkProtocolOnCloud, checkAddressesOnCloud}
+
+// ValidateListResourceConfig runs filterChecks.
+func (l *RuleList) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	var cfg ruleListConfig
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() || !known(cfg.Cloud) {
+		return
+	}
+	def, ok := l.registry.Get(cfg.Cloud.ValueString())
+	if !ok {
+		return // the cloud's own validator says so
+	}
+	m := newRuleModel()
+	m.Cloud, m.SecurityGroupID, m.Direction, m.Protocol, m.CIDR = cfg.Cloud, cfg.SecurityGroupID, cfg.Direction, cfg.Protocol, cfg.CIDR
+	for _, check := range filterChecks {
+		for _, p := range check(m, &def) {
+			resp.Diagnostics.AddAttributeError(path.Root(p.attr), p.summary, p.detail)
+		}
+	}
 }
 
 // List reads the group and streams its rules that pass the filters. A
@@ -112,7 +138,8 @@ func (l *RuleList) List(ctx context.Context, req list.ListRequest, stream *list.
 
 // read lists the group's rules that pass the config's filters.
 func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, diag.Diagnostics) {
-	// cidrValidator refused a malformed cidr before the list ran.
+	// The filters were checked before the list ran (cidrValidators,
+	// protocolValidators).
 	wantCIDR, _ := rule.CanonicalCIDR(cfg.CIDR.ValueString())
 	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString())
 	if diags.HasError() {
@@ -122,7 +149,7 @@ func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, d
 	for _, o := range all {
 		switch {
 		case cfg.Direction.ValueString() != "" && o.Direction != cfg.Direction.ValueString():
-		case cfg.Protocol.ValueString() != "" && !strings.EqualFold(o.Protocol, cfg.Protocol.ValueString()):
+		case cfg.Protocol.ValueString() != "" && o.Protocol != cfg.Protocol.ValueString():
 		case wantCIDR != "" && o.CIDR != wantCIDR:
 		default:
 			out = append(out, o)

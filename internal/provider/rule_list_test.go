@@ -154,7 +154,7 @@ func TestAccRuleList_query(t *testing.T) {
 						// Every adoption's first rule, and only it, is tcp
 						// from 10.0.0.0/8 (a bare address would be its /32).
 						Query:  true,
-						Config: mocktest.ProviderConfig(m) + a.listBlock("all", `protocol = "TCP"`, `cidr = "10.0.0.0/8"`),
+						Config: mocktest.ProviderConfig(m) + a.listBlock("all", `protocol = "tcp"`, `cidr = "10.0.0.0/8"`),
 						QueryResultChecks: []querycheck.QueryResultCheck{
 							querycheck.ExpectLength("secgroup_rule.all", 1),
 							querycheck.ExpectResourceDisplayName("secgroup_rule.all", queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(a.display[0]))),
@@ -198,6 +198,47 @@ func TestAccRuleList_query(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// Every filter of the list resource is checked as secgroup_rule's
+// attribute is, so a typo fails the query naming the filter rather than
+// returning no rules: the protocol, the direction and the cidr, alone and
+// against the chosen cloud. None of them reaches the cloud.
+func TestAccRuleList_filtersValidated(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	zenlayer := adoption{cloud: "zenlayer", group: "zl-web"}
+	alicloud := adoption{cloud: "alicloud", group: "sg-web"}
+	cases := []struct {
+		name string
+		list string
+		want string
+	}{
+		{"protocol typo", alicloud.listBlock("all", `protocol = "tpc"`), `Attribute protocol value must be one of: .*"tcp".*got: "tpc"`},
+		{"protocol no cloud has", alicloud.listBlock("all", `protocol = "sctp"`), `Attribute protocol value must be one of: .*got: "sctp"`},
+		{"protocol spelled otherwise than the resource takes it", alicloud.listBlock("all", `protocol = "TCP"`), `Attribute protocol value must be one of: .*got: "TCP"`},
+		{"protocol the cloud lacks", zenlayer.listBlock("all", `protocol = "gre"`), `Zenlayer Cloud VM does not support protocol "gre"`},
+		{"direction", alicloud.listBlock("all", `direction = "in"`), `Attribute direction value must be one of: .*got: "in"`},
+		{"cidr syntax", alicloud.listBlock("all", `cidr = "10.0.0.300/8"`), `cidr must be an IPv4 or IPv6 CIDR block or address`},
+		{"cidr the cloud lacks", zenlayer.listBlock("all", `cidr = "2001:db8::/32"`), `Zenlayer Cloud VM does not support IPv6`},
+		{"icmpv6 with an IPv4 cidr", alicloud.listBlock("all", `protocol = "icmpv6"`, `cidr = "10.0.0.0/8"`), `protocol "icmpv6" is ICMP for IPv6`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Query:       true,
+					Config:      mocktest.ProviderConfig(m) + tc.list,
+					ExpectError: regexp.MustCompile(`(?s)` + spaced(tc.want)),
+				}},
+			})
+		})
+	}
+	if calls := m.Store.Calls(); len(calls) != 0 {
+		t.Fatalf("invalid filters reached the cloud: %d calls, the first %s %s", len(calls), calls[0].Cloud, calls[0].Action)
 	}
 }
 

@@ -79,6 +79,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	respell := func(canon func(string) (string, error)) []planmodifier.String {
 		return []planmodifier.String{sameMeaning{canon: canon}, stringplanmodifier.RequiresReplace()}
 	}
+	cloudDesc, cloudValidators := cloudAttribute(r.registry, "Cloud of the group")
 	resp.Schema = schema.Schema{
 		Version: schemaVersion,
 		MarkdownDescription: "One security group rule on one of the supported clouds. Create authorizes the rule, " +
@@ -91,8 +92,8 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"cloud": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Cloud of the group: one of `" + strings.Join(r.registry.Names(), "`, `") + "`.",
-				Validators:          []validator.String{stringvalidator.OneOf(r.registry.Names()...)},
+				MarkdownDescription: cloudDesc,
+				Validators:          cloudValidators,
 				PlanModifiers:       replace,
 			},
 			"security_group_id": schema.StringAttribute{
@@ -104,13 +105,13 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"direction": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`ingress` (traffic into the group) or `egress` (traffic out of it).",
-				Validators:          []validator.String{stringvalidator.OneOf(rule.Directions...)},
+				Validators:          directionValidators,
 				PlanModifiers:       replace,
 			},
 			"protocol": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "One of `" + strings.Join(rule.Protocols, "`, `") + "`; each cloud accepts its own subset.",
-				Validators:          []validator.String{stringvalidator.OneOf(rule.Protocols...)},
+				Validators:          protocolValidators,
 				PlanModifiers:       replace,
 			},
 			"port_range": schema.StringAttribute{
@@ -122,7 +123,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"cidr": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Peer address range: an IPv4 or IPv6 CIDR block, or a bare address (a single host). The source of ingress rules, the destination of egress rules. Exactly one of `cidr`, `peer_security_group_id` and `prefix_list_id` is set.",
-				Validators:          []validator.String{cidrValidator()},
+				Validators:          cidrValidators,
 				PlanModifiers:       respell(rule.CanonicalCIDR),
 			},
 			"peer_security_group_id": schema.StringAttribute{
