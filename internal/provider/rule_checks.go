@@ -39,6 +39,7 @@ var configChecks = []configCheck{
 	checkAddressesOnCloud,
 	checkSupportedOnCloud,
 	checkValuesOnCloud,
+	checkPriority,
 }
 
 // ValidateConfig runs configChecks at plan time. Each error names the
@@ -204,14 +205,11 @@ func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 			out = append(out, invalid(a.name, "%s does not support %s: remove it.", def.Title, a.name))
 		}
 	}
-	if !m.Priority.IsNull() && !m.Priority.IsUnknown() && !caps.HasPriority() {
-		out = append(out, invalid("priority", "%s has no rule priorities: remove priority.", def.Title))
-	}
 	return out
 }
 
 // checkValuesOnCloud: the values the cloud takes for description length,
-// policy, nic_type and priority.
+// policy and nic_type.
 func checkValuesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	if def == nil {
 		return nil
@@ -227,10 +225,48 @@ func checkValuesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, m.NicType.ValueString()) {
 		out = append(out, invalid("nic_type", "%s does not support nic_type %q: use %s.", name, m.NicType.ValueString(), strings.Join(caps.NicTypes, " or ")))
 	}
-	if !m.Priority.IsNull() && !m.Priority.IsUnknown() && caps.HasPriority() {
-		if p := m.Priority.ValueInt64(); p < int64(caps.MinPriority) || p > int64(caps.MaxPriority) {
-			out = append(out, invalid("priority", "%s accepts priority %d to %d; %d is outside.", name, caps.MinPriority, caps.MaxPriority, p))
-		}
-	}
 	return out
+}
+
+// checkPriority: a whole number within the cloud's range, where the cloud
+// has priorities; one error whatever is wrong with it. While the cloud is
+// not known (terraform validate of a cloud from a variable) the range is
+// that of every cloud with priorities, and plan checks the cloud's.
+func checkPriority(m ruleModel, def *cloud.Cloud) []problem {
+	if m.Priority.IsNull() || m.Priority.IsUnknown() {
+		return nil
+	}
+	given := m.Priority.ValueBigFloat().Text('g', -1)
+	p, isWhole := whole(m.Priority)
+	if def == nil {
+		low, high := priorityBounds(Clouds())
+		if !isWhole || p < int64(low) || p > int64(high) {
+			return []problem{invalid("priority", "priority is a whole number from %d to %d where the cloud has priorities; %s is not one.", low, high, given)}
+		}
+		return nil
+	}
+	caps := def.Capabilities
+	switch {
+	case !caps.HasPriority():
+		return []problem{invalid("priority", "%s has no rule priorities: remove priority.", def.Title)}
+	case !isWhole || p < int64(caps.MinPriority) || p > int64(caps.MaxPriority):
+		return []problem{invalid("priority", "%s accepts priority %d to %d (whole numbers); %s is not one of them.", def.Title, caps.MinPriority, caps.MaxPriority, given)}
+	}
+	return nil
+}
+
+// priorityBounds is the lowest and the highest priority any of the clouds
+// accepts.
+func priorityBounds(registry *cloud.Registry) (low, high int) {
+	for _, c := range registry.All() {
+		caps := c.Capabilities
+		if !caps.HasPriority() {
+			continue
+		}
+		if low == 0 || caps.MinPriority < low {
+			low = caps.MinPriority
+		}
+		high = max(high, caps.MaxPriority)
+	}
+	return low, high
 }

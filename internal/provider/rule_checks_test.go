@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -12,8 +13,8 @@ import (
 )
 
 // checkModel is a configuration for one check: the attributes given
-// (strings, an int64 priority, or tftypes.UnknownValue), every other one
-// null.
+// (strings, a priority as an int64 or a float64, or
+// tftypes.UnknownValue), every other one null.
 func checkModel(attrs map[string]any) ruleModel {
 	a := rawAttrs{}
 	for name, v := range attrs {
@@ -21,7 +22,9 @@ func checkModel(attrs map[string]any) ruleModel {
 		case string:
 			a.setString(name, types.StringValue(v))
 		case int64:
-			a.setInt64(name, types.Int64Value(v))
+			a.setNumber(name, priorityValue(int(v)))
+		case float64:
+			a.setNumber(name, types.NumberValue(big.NewFloat(v)))
 		default:
 			if v == tftypes.UnknownValue {
 				a.setString(name, types.StringUnknown())
@@ -73,8 +76,14 @@ func TestConfigChecks(t *testing.T) {
 		{"prefix lists on Zenlayer", checkSupportedOnCloud, zenlayer, map[string]any{"prefix_list_id": "pl-1"}, "prefix_list_id", "does not support prefix_list_id: remove it"},
 		{"a description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": "web"}, "description", "remove it"},
 		{"an empty description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": ""}, "-", ""},
-		{"a priority on Baidu", checkSupportedOnCloud, baidu, map[string]any{"priority": int64(1)}, "priority", "has no rule priorities"},
-		{"priority out of range", checkValuesOnCloud, ecs, map[string]any{"priority": int64(101)}, "priority", "accepts priority 1 to 100; 101 is outside"},
+		{"a priority on Baidu", checkPriority, baidu, map[string]any{"priority": int64(1)}, "priority", "has no rule priorities"},
+		{"a fraction on Baidu", checkPriority, baidu, map[string]any{"priority": 1.5}, "priority", "has no rule priorities"},
+		{"priority out of range", checkPriority, ecs, map[string]any{"priority": int64(101)}, "priority", "accepts priority 1 to 100 (whole numbers); 101 is not one of them"},
+		{"priority zero", checkPriority, ecs, map[string]any{"priority": int64(0)}, "priority", "accepts priority 1 to 100 (whole numbers); 0 is not one of them"},
+		{"a fraction", checkPriority, ecs, map[string]any{"priority": 1.5}, "priority", "accepts priority 1 to 100 (whole numbers); 1.5 is not one of them"},
+		{"a priority in range", checkPriority, ecs, map[string]any{"priority": int64(100)}, "-", ""},
+		{"a fraction, no cloud", checkPriority, nil, map[string]any{"priority": 2.5}, "priority", "a whole number from 1 to 100 where the cloud has priorities; 2.5 is not one"},
+		{"a priority in range, no cloud", checkPriority, nil, map[string]any{"priority": int64(7)}, "-", ""},
 		{"a policy ECS cannot create", checkValuesOnCloud, ecs, map[string]any{"policy": "allow"}, "policy", `cannot create rules with policy "allow"`},
 		{"a nic_type ECS has not", checkValuesOnCloud, ecs, map[string]any{"nic_type": "public"}, "nic_type", `does not support nic_type "public"`},
 		{"a long description", checkValuesOnCloud, ecs, map[string]any{"description": strings.Repeat("é", 513)}, "description", "up to 512 characters; this one has 513"},

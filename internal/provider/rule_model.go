@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"math/big"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,7 +26,7 @@ type ruleAttrs struct {
 	SourcePortRange       types.String `tfsdk:"source_port_range"`
 	NicType               types.String `tfsdk:"nic_type"`
 	Policy                types.String `tfsdk:"policy"`
-	Priority              types.Int64  `tfsdk:"priority"`
+	Priority              types.Number `tfsdk:"priority"`
 	Description           types.String `tfsdk:"description"`
 }
 
@@ -56,7 +58,7 @@ func (m ruleAttrs) toRule() rule.Rule {
 		PrefixListID:          m.PrefixListID.ValueString(),
 		NicType:               m.NicType.ValueString(),
 		Policy:                m.Policy.ValueString(),
-		Priority:              int(m.Priority.ValueInt64()),
+		Priority:              int(wholeOrZero(m.Priority)),
 		Description:           m.Description.ValueString(),
 	}
 	r.Ports, _ = rule.ParsePortRange(m.PortRange.ValueString())
@@ -98,9 +100,9 @@ func (m *ruleAttrs) setObserved(cloudName, groupID string, o rule.Rule) {
 	m.NicType = unlessUnreported(m.NicType, o.NicType)
 	m.Policy = unlessUnreported(m.Policy, o.Policy)
 	if o.Priority != 0 {
-		m.Priority = types.Int64Value(int64(o.Priority))
+		m.Priority = priorityValue(o.Priority)
 	} else if m.Priority.IsUnknown() {
-		m.Priority = types.Int64Null()
+		m.Priority = types.NumberNull()
 	}
 	// No description and an empty one are one value.
 	m.Description = types.StringValue(o.Description)
@@ -133,6 +135,30 @@ func stableID(prior types.String, id rule.ID) string {
 		return prior.ValueString()
 	}
 	return own
+}
+
+// priorityValue is a priority as the priority attribute holds it. The
+// attribute is a number, not an integer: the framework refuses a fraction
+// in an integer attribute as a provider bug, before any check of ours can
+// say what the cloud accepts (checkPriority does).
+func priorityValue(p int) types.Number {
+	return types.NumberValue(new(big.Float).SetInt64(int64(p)))
+}
+
+// whole is v as an int64, if it is a known whole number that fits.
+func whole(v types.Number) (int64, bool) {
+	if v.IsNull() || v.IsUnknown() || v.ValueBigFloat() == nil {
+		return 0, false
+	}
+	n, acc := v.ValueBigFloat().Int64()
+	return n, acc == big.Exact
+}
+
+// wholeOrZero is v as an int64, 0 where it is none (unknown, null, or a
+// fraction the checks refused).
+func wholeOrZero(v types.Number) int64 {
+	n, _ := whole(v)
+	return n
 }
 
 func optional(v string) types.String {

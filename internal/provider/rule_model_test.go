@@ -20,7 +20,7 @@ func TestSetObserved(t *testing.T) {
 	var m ruleModel
 	m.PortRange, m.CIDR = types.StringValue("22-22"), types.StringValue("10.0.0.1")
 	m.NicType, m.PeerGroupOwnerID = types.StringValue("intranet"), types.StringUnknown()
-	m.Priority = types.Int64Unknown()
+	m.Priority = types.NumberUnknown()
 	m.setObserved("alicloud", "sg-1", observed)
 
 	for name, c := range map[string]struct{ got, want types.String }{
@@ -39,7 +39,7 @@ func TestSetObserved(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, c.got, c.want)
 		}
 	}
-	if m.Priority.ValueInt64() != 1 {
+	if wholeOrZero(m.Priority) != 1 {
 		t.Errorf("priority %v", m.Priority)
 	}
 	if want := (rule.ID{Cloud: "alicloud", GroupID: "sg-1", Rule: observed}).String(); m.ID.ValueString() != want {
@@ -56,7 +56,7 @@ func TestSetObserved(t *testing.T) {
 	}
 	// A cloud without priorities leaves an unknown priority null.
 	var baidu ruleAttrs
-	baidu.Priority = types.Int64Unknown()
+	baidu.Priority = types.NumberUnknown()
 	noPriority := observed
 	noPriority.Priority = 0
 	baidu.setObserved("baiducloud", "g-1", noPriority)

@@ -102,7 +102,7 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	rawPlan.setString("peer_group_owner_id", plan.PeerGroupOwnerID)
 	// Only the attributes this method decides are written back.
 	rawPlan.setString("policy", plan.Policy)
-	rawPlan.setInt64("priority", plan.Priority)
+	rawPlan.setNumber("priority", plan.Priority)
 	// Where rules have no ids of their own (ENS) the id is the content,
 	// known at plan once the content is, the defaults just planned
 	// included: what refers to it (secgroup_rules_exclusive's rule_ids)
@@ -234,9 +234,9 @@ func fillCloudDefaults(config ruleModel, plan *ruleModel, caps cloud.Capabilitie
 		plan.Policy = defaultString(caps.DefaultPolicy)
 	}
 	if config.Priority.IsNull() {
-		plan.Priority = types.Int64Null()
+		plan.Priority = types.NumberNull()
 		if caps.HasPriority() {
-			plan.Priority = types.Int64Value(int64(caps.DefaultPriority))
+			plan.Priority = priorityValue(caps.DefaultPriority)
 		}
 	}
 	if config.Description.IsNull() {

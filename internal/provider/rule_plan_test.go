@@ -238,7 +238,7 @@ func TestModifyPlan(t *testing.T) {
 			for name, want := range tc.planned {
 				var got attr.Value = plan.str(name)
 				if name == "priority" {
-					got = plan.int64(name)
+					got = plan.number(name)
 				}
 				if want == nil && !got.IsNull() || want != nil && got.String() != fmt.Sprint(want) && got.String() != fmt.Sprintf("%q", want) {
 					t.Errorf("%s planned %v, want %v", name, got, want)

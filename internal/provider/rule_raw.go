@@ -51,18 +51,17 @@ func (a rawAttrs) str(name string) types.String {
 	return types.StringValue(s)
 }
 
-func (a rawAttrs) int64(name string) types.Int64 {
+func (a rawAttrs) number(name string) types.Number {
 	v, ok := a[name]
 	switch {
 	case !ok || v.IsNull():
-		return types.Int64Null()
+		return types.NumberNull()
 	case !v.IsKnown():
-		return types.Int64Unknown()
+		return types.NumberUnknown()
 	}
-	var f big.Float
+	f := new(big.Float)
 	_ = v.As(&f)
-	n, _ := f.Int64()
-	return types.Int64Value(n)
+	return types.NumberValue(f)
 }
 
 // model reads the rule's attributes (not its timeouts).
@@ -73,7 +72,7 @@ func (a rawAttrs) model() ruleModel {
 			PortRange: a.str("port_range"), CIDR: a.str("cidr"), PeerSecurityGroupID: a.str("peer_security_group_id"),
 			PeerGroupOwnerAccount: a.str("peer_group_owner_account"), PeerGroupOwnerID: a.str("peer_group_owner_id"),
 			PrefixListID: a.str("prefix_list_id"), LocalCIDR: a.str("local_cidr"), SourcePortRange: a.str("source_port_range"),
-			NicType: a.str("nic_type"), Policy: a.str("policy"), Priority: a.int64("priority"), Description: a.str("description"),
+			NicType: a.str("nic_type"), Policy: a.str("policy"), Priority: a.number("priority"), Description: a.str("description"),
 		},
 		Cloud: a.str("cloud"), SecurityGroupID: a.str("security_group_id"),
 	}
@@ -100,14 +99,14 @@ func (a rawAttrs) setString(name string, v types.String) {
 	}
 }
 
-func (a rawAttrs) setInt64(name string, v types.Int64) {
+func (a rawAttrs) setNumber(name string, v types.Number) {
 	switch {
 	case v.IsNull():
 		a[name] = tftypes.NewValue(tftypes.Number, nil)
 	case v.IsUnknown():
 		a[name] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	default:
-		a[name] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(v.ValueInt64()))
+		a[name] = tftypes.NewValue(tftypes.Number, v.ValueBigFloat())
 	}
 }
 
@@ -123,7 +122,7 @@ func (a rawAttrs) with(m ruleModel, t tftypes.Type) tftypes.Value {
 	} {
 		a.setString(name, v)
 	}
-	a.setInt64("priority", m.Priority)
+	a.setNumber("priority", m.Priority)
 	return a.value(t)
 }
 

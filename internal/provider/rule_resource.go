@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -80,6 +79,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		return []planmodifier.String{sameMeaning{canon: canon}, stringplanmodifier.RequiresReplace()}
 	}
 	cloudDesc, cloudValidators := cloudAttribute(r.registry, "Cloud of the group")
+	lowPriority, highPriority := priorityBounds(r.registry)
 	resp.Schema = schema.Schema{
 		Version: schemaVersion,
 		MarkdownDescription: "One security group rule on one of the supported clouds. Create authorizes the rule, " +
@@ -183,12 +183,14 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{stringvalidator.OneOf(rule.Policies...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"priority": schema.Int64Attribute{
+			// A number rather than an integer, so that a fraction is an
+			// error of ours giving the range (checkPriority), not the
+			// framework's provider bug. Both are a number in state.
+			"priority": schema.NumberAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "Priority, where the cloud has priorities (smaller wins); defaults to 1 there.",
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				MarkdownDescription: fmt.Sprintf("Priority, where the cloud has priorities (smaller wins): a whole number from %d to %d (each cloud's range is in the support matrix); defaults to 1 there.", lowPriority, highPriority),
+				PlanModifiers:       []planmodifier.Number{numberplanmodifier.UseStateForUnknown()},
 			},
 			"description": schema.StringAttribute{
 				Optional: true,

@@ -29,7 +29,7 @@ func TestPlanTimeValidation(t *testing.T) {
 		{"bad ipv6", map[string]any{"protocol": "all", "cidr": "2001:db8:::/64"}, "cidr", `not a CIDR block`},
 		{"two peers", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "peer_security_group_id": "sg-app"}, "cidr", `(?i)cidr.*peer_security_group_id.*prefix_list_id`},
 		{"no peer", map[string]any{"protocol": "all"}, "", `(?i)cidr.*peer_security_group_id.*prefix_list_id`},
-		{"priority range", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "priority": 101}, "priority", `accepts priority 1 to 100; 101 is outside`},
+		{"priority range", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "priority": 101}, "priority", `accepts priority 1 to 100 \(whole numbers\); 101 is not one of them`},
 		{"unknown protocol", map[string]any{"protocol": "sctp", "cidr": "10.0.0.0/8"}, "protocol", `value must be one of: \["tcp" "udp" "icmp" "gre" "icmpv6"`},
 		{"owner without group", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "peer_group_owner_account": "a@example.com"}, "peer_group_owner_account", `peer_group_owner_account`},
 		{"mixed families", map[string]any{"protocol": "all", "cidr": "2001:db8::/32", "local_cidr": "10.0.0.0/8"}, "local_cidr", `both be IPv4 or both IPv6`},

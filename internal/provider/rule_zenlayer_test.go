@@ -318,7 +318,7 @@ func TestAccZenlayer_planTimeValidation(t *testing.T) {
 		{"gre", lines(`protocol = "gre"`, `cidr = "10.0.0.0/8"`), `protocol.*Zenlayer Cloud VM does not support protocol "gre": use one of tcp, udp, icmp, all`},
 		{"icmpv6", lines(`protocol = "icmpv6"`, `cidr = "10.0.0.0/8"`), `protocol.*does not support protocol "icmpv6"`},
 		{"peer group", lines(`protocol = "all"`, `peer_security_group_id = "zl-app"`), `peer_security_group_id.*Zenlayer Cloud VM does not support peer_security_group_id: remove it`},
-		{"priority", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `priority = 101`), `priority.*accepts priority 1 to 100; 101 is outside`},
+		{"priority", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `priority = 101`), `priority.*accepts priority 1 to 100 \(whole numbers\); 101 is not one of them`},
 		{"source ports", lines(`protocol = "tcp"`, `port_range = "22"`, `cidr = "10.0.0.0/8"`, `source_port_range = "1024-65535"`), `source_port_range.*does not support source_port_range`},
 		{"nic type", lines(`protocol = "all"`, `cidr = "10.0.0.0/8"`, `nic_type = "intranet"`), `nic_type.*does not support nic_type`},
 	})

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+)
+
+// mistake is one mistake in a configuration and the one error it must
+// give: the command that finds it (plan, or validate for values unknown
+// until plan), the resource blocks, and a regular expression of the
+// error (spaces match the CLI's line wrapping).
+type mistake struct {
+	name, command, body, want string
+}
+
+// expectOneError runs each mistake through the real CLI and the provider
+// as a plugin binary, as a user meets it: the command fails with exactly
+// one error, which matches want, and no provider bug; nothing reaches the
+// cloud.
+func expectOneError(t *testing.T, mistakes []mistake) {
+	t.Helper()
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	for i, tc := range mistakes {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(work, fmt.Sprint(i))
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+tc.body))
+			out, code := runCLI(t, cli, dir, tc.command, "-no-color")
+			if code == 0 {
+				t.Fatalf("terraform %s passed:\n%s", tc.command, clirun.Tail(out, 4000))
+			}
+			if n := strings.Count(out, "Error: "); n != 1 {
+				t.Errorf("%d errors for one mistake, want one:\n%s", n, clirun.Tail(out, 4000))
+			}
+			if strings.Contains(out, "always an error in the provider") || strings.Contains(out, "report this issue") {
+				t.Errorf("the mistake is reported as a provider bug:\n%s", clirun.Tail(out, 4000))
+			}
+			if !regexp.MustCompile(`(?s)` + spaced(tc.want)).MatchString(out) {
+				t.Errorf("the error does not match %q:\n%s", tc.want, clirun.Tail(out, 4000))
+			}
+		})
+	}
+	if calls := m.Store.Calls(); len(calls) != 0 {
+		t.Fatalf("mistakes reached the cloud: %d calls, the first %s %s", len(calls), calls[0].Cloud, calls[0].Action)
+	}
+}
+
+// cloudFromVariable is a configuration whose rule names its cloud through
+// a variable, unknown to terraform validate.
+func cloudFromVariable(attrs ...string) string {
+	return "variable \"cloud\" {\n  type = string\n}\n" +
+		strings.Replace(ruleBlock("x", "CLOUD", "sg-web", "ingress", attrs...), `"CLOUD"`, "var.cloud", 1)
+}
+
+// A fraction where a number is meant is the user's mistake, reported on
+// the attribute with the range the cloud accepts, never as a provider
+// bug, also while the cloud is not known yet.
+func TestAccRule_fractionsCLI(t *testing.T) {
+	testAccPreCheck(t)
+	allTCP := []string{`protocol = "all"`, `cidr = "10.0.0.0/8"`}
+	expectOneError(t, []mistake{
+		{"priority 1.5 on ECS", "plan", ruleBlock("x", "alicloud", "sg-web", "ingress", append(allTCP, "priority = 1.5")...),
+			`Error: Invalid Attribute Value .* priority .* Alibaba Cloud ECS accepts priority 1 to 100 \(whole numbers\); 1\.5 is not one of them`},
+		{"priority 1.5 on ENS", "plan", ruleBlock("x", "ens", "sg-ens-web", "ingress", append(allTCP, "priority = 1.5")...),
+			`Alibaba ENS accepts priority 1 to 100 \(whole numbers\); 1\.5 is not one of them`},
+		{"priority 1.5, the cloud not known yet", "validate", cloudFromVariable(append(allTCP, "priority = 1.5")...),
+			`Error: Invalid Attribute Value .* priority .* a whole number from 1 to 100 where the cloud has priorities; 1\.5 is not one`},
+		{"priority 1e30 on ECS", "plan", ruleBlock("x", "alicloud", "sg-web", "ingress", append(allTCP, "priority = 1e30")...),
+			`Alibaba Cloud ECS accepts priority 1 to 100 \(whole numbers\); 1e\+30 is not one of them`},
+	})
+}
