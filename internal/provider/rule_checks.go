@@ -39,6 +39,7 @@ var configChecks = []configCheck{
 	checkAddressesOnCloud,
 	checkSupportedOnCloud,
 	checkValuesOnCloud,
+	checkDescription,
 	checkPriority,
 }
 
@@ -177,9 +178,7 @@ func checkAddressesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 }
 
 // checkSupportedOnCloud: attributes the cloud has no notion of are not
-// set. No description and an empty one are one value on every cloud: the
-// empty one is what state and the secgroup_rules data source hold for a
-// cloud without descriptions (ENS).
+// set (not even to a value known only later: any value is one too many).
 func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	if def == nil {
 		return nil
@@ -198,7 +197,6 @@ func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 		{"local_cidr", m.LocalCIDR, caps.LocalCIDR},
 		{"source_port_range", m.SourcePortRange, caps.SourcePortRange},
 		{"nic_type", m.NicType, len(caps.NicTypes) > 0},
-		{"description", emptyIsNull(m.Description), caps.Description},
 		{"policy", m.Policy, len(caps.Policies) > 0},
 	} {
 		if !a.v.IsNull() && !a.supported {
@@ -208,17 +206,32 @@ func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	return out
 }
 
-// checkValuesOnCloud: the values the cloud takes for description length,
-// policy and nic_type.
+// checkDescription: a description the cloud can hold. No description and
+// an empty one are one value on every cloud: the empty one is what state
+// and the secgroup_rules data source hold for a cloud without
+// descriptions (ENS), so it passes there, and a value not known yet
+// (passed on from the data source) may be it: Create checks it again.
+func checkDescription(m ruleModel, def *cloud.Cloud) []problem {
+	if def == nil || !known(m.Description) {
+		return nil
+	}
+	caps, n := def.Capabilities, len([]rune(m.Description.ValueString()))
+	switch {
+	case n > 0 && !caps.Description:
+		return []problem{invalid("description", "%s does not support description: remove it, or leave it \"\" (no description).", def.Title)}
+	case caps.MaxDescription > 0 && n > caps.MaxDescription:
+		return []problem{invalid("description", "%s takes descriptions of up to %d characters; this one has %d.", def.Title, caps.MaxDescription, n)}
+	}
+	return nil
+}
+
+// checkValuesOnCloud: the values the cloud takes for policy and nic_type.
 func checkValuesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	if def == nil {
 		return nil
 	}
 	caps, name := def.Capabilities, def.Title
 	var out []problem
-	if n := len([]rune(m.Description.ValueString())); caps.MaxDescription > 0 && n > caps.MaxDescription {
-		out = append(out, invalid("description", "%s takes descriptions of up to %d characters; this one has %d.", name, caps.MaxDescription, n))
-	}
 	if p := m.Policy.ValueString(); known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, p) && !slices.Contains(caps.ExistingPolicies, p) {
 		out = append(out, invalid("policy", "%s cannot create rules with policy %q: use %s.", name, p, strings.Join(caps.Policies, " or ")))
 	}

@@ -74,8 +74,9 @@ func TestConfigChecks(t *testing.T) {
 		{"icmp with IPv6 on ECS", checkAddressesOnCloud, ecs, map[string]any{"protocol": "icmp", "cidr": "::/0"}, "cidr", `use protocol "icmpv6"`},
 		{"icmp with IPv6 on Baidu", checkAddressesOnCloud, baidu, map[string]any{"protocol": "icmp", "cidr": "::/0"}, "-", ""},
 		{"prefix lists on Zenlayer", checkSupportedOnCloud, zenlayer, map[string]any{"prefix_list_id": "pl-1"}, "prefix_list_id", "does not support prefix_list_id: remove it"},
-		{"a description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": "web"}, "description", "remove it"},
-		{"an empty description on ENS", checkSupportedOnCloud, ens, map[string]any{"description": ""}, "-", ""},
+		{"a description on ENS", checkDescription, ens, map[string]any{"description": "web"}, "description", "remove it"},
+		{"an empty description on ENS", checkDescription, ens, map[string]any{"description": ""}, "-", ""},
+		{"a description not known yet on ENS", checkDescription, ens, map[string]any{"description": tftypes.UnknownValue}, "-", ""},
 		{"a priority on Baidu", checkPriority, baidu, map[string]any{"priority": int64(1)}, "priority", "has no rule priorities"},
 		{"a fraction on Baidu", checkPriority, baidu, map[string]any{"priority": 1.5}, "priority", "has no rule priorities"},
 		{"priority out of range", checkPriority, ecs, map[string]any{"priority": int64(101)}, "priority", "accepts priority 1 to 100 (whole numbers); 101 is not one of them"},
@@ -86,7 +87,7 @@ func TestConfigChecks(t *testing.T) {
 		{"a priority in range, no cloud", checkPriority, nil, map[string]any{"priority": int64(7)}, "-", ""},
 		{"a policy ECS cannot create", checkValuesOnCloud, ecs, map[string]any{"policy": "allow"}, "policy", `cannot create rules with policy "allow"`},
 		{"a nic_type ECS has not", checkValuesOnCloud, ecs, map[string]any{"nic_type": "public"}, "nic_type", `does not support nic_type "public"`},
-		{"a long description", checkValuesOnCloud, ecs, map[string]any{"description": strings.Repeat("é", 513)}, "description", "up to 512 characters; this one has 513"},
+		{"a long description", checkDescription, ecs, map[string]any{"description": strings.Repeat("é", 513)}, "description", "up to 512 characters; this one has 513"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

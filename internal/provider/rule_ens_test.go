@@ -166,3 +166,40 @@ provider "secgroup" {
   cidr = "10.0.0.0/8"`, `protocol.*does not support protocol "icmpv6"`},
 	})
 }
+
+// ENS rules have no description, so state and the data source hold ""
+// for each, which means no description: a rule whose description comes
+// from the data source (as a module passing a rule's attributes through
+// writes it) plans and applies, although the value is unknown when
+// Terraform validates the configuration. A description known only at
+// apply that is not "" is refused before any call that writes.
+func TestAccEns_descriptionFromElsewhere(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	authorizeInMock(t, m, "ens", "sg-ens-web", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"})
+	seeded := mocktest.Calls(m, "ens", "AuthorizeSecurityGroup", -1)
+	fromData := mocktest.ProviderConfig(m) + rulesData("src", "ens", "sg-ens-web") +
+		tcpRule("copy", "ens", "sg-ens-db", "22", "10.0.0.0/8", "description = data.secgroup_rules.src.rules[0].description")
+	fromApply := mocktest.ProviderConfig(m) + "resource \"terraform_data\" \"d\" {\n  input = \"web\"\n}\n" +
+		tcpRule("late", "ens", "sg-ens-db", "443", "10.0.0.0/8", "description = terraform_data.d.output")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fromData,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					mocktest.CheckRule(m, "ens", "sg-ens-db", map[string]string{"Direction": "ingress", "PortRange": "22/22", "SourceCidrIp": "10.0.0.0/8"}),
+					resource.TestCheckResourceAttr("secgroup_rule.copy", "description", ""),
+				),
+			},
+			{
+				Config:      fromApply,
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`Alibaba ENS does not support description: remove it`)),
+				Check:       mocktest.CheckRuleCount(m, "ens", "sg-ens-db", 0),
+			},
+		},
+	})
+	if n := mocktest.Calls(m, "ens", "AuthorizeSecurityGroup", -1) - seeded; n != 1 {
+		t.Fatalf("%d authorize calls, want the one of the rule from the data source", n)
+	}
+}

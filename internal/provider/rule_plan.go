@@ -18,14 +18,6 @@ import (
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// emptyIsNull reads "" as not set.
-func emptyIsNull(v types.String) types.String {
-	if known(v) && v.ValueString() == "" {
-		return types.StringNull()
-	}
-	return v
-}
-
 // ModifyPlan fills the cloud's defaults for policy and priority, so plans
 // show real values, and decides replacement for attributes whose
 // in-place change depends on the cloud.

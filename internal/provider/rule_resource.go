@@ -197,7 +197,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				// Computed so that no description and an empty one are one
 				// value (""): neither plans a change against the other.
 				Computed:            true,
-				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted). Changed in place where the cloud can (ECS), by replacement elsewhere.",
+				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted, as the `secgroup_rules` data source gives it; a value known only at apply is checked then, before any call). Changed in place where the cloud can (ECS), by replacement elsewhere.",
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,
@@ -255,6 +255,12 @@ func (r *RuleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
+	// The one check a value unknown at plan can pass (see
+	// checkDescription).
+	for _, p := range checkDescription(plan, &c.Cloud) {
+		resp.Diagnostics.AddAttributeError(path.Root(p.attr), p.summary, p.detail)
+		return
+	}
 
 	created, err := c.Create(ctx, group, plan.toRule())
 	switch {
