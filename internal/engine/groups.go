@@ -105,6 +105,9 @@ type group struct {
 	gen uint64
 	// snap is the last describe.
 	snap *snapshot
+	// describeErr is the last describe call's error, nil once one
+	// succeeds: what a read that gave up waiting waited on.
+	describeErr error
 	// known is snap's rules with our writes since applied, for the
 	// duplicate check of the next writes; valid in snap's epoch.
 	known []rule.Rule

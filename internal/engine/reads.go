@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -58,9 +59,22 @@ func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	case <-ctx.Done():
 		g.mu.Lock()
 		g.readers = without(g.readers, r)
+		last := g.describeErr
 		g.mu.Unlock()
-		return nil, ctx.Err()
+		return nil, waitedForDescribe(ctx, g.id, last)
 	}
+}
+
+// waitedForDescribe is the error of a read whose context ended while it
+// waited for the group's describe, which another read of the group may be
+// making (and retrying, under the latest timeout of the reads it serves):
+// what it waited for, and the cloud's last answer to that describe, which
+// says why it took so long.
+func waitedForDescribe(ctx context.Context, groupID string, last error) error {
+	if last == nil {
+		return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares: %w", groupID, ctx.Err())
+	}
+	return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares, the cloud answering it: %v: %w", groupID, last, ctx.Err())
 }
 
 // deliverCached answers the readers the last describe satisfies. Called
@@ -167,6 +181,9 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		var err error
 		rules, err = c.backend.Describe(ctx, g.id)
+		g.mu.Lock()
+		g.describeErr = err
+		g.mu.Unlock()
 		return err
 	})
 	if err != nil {

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 func TestReadsOfOneGroupShareOneDescribe(t *testing.T) {
@@ -58,5 +63,41 @@ func TestReadAfterWriteSeesTheWrite(t *testing.T) {
 	}
 	if n := b.callsOf("describe"); n != 3 {
 		t.Fatalf("%d describes, want 3: one per read, the duplicate check reusing the first", n)
+	}
+}
+
+// throttledDescribes answers every describe as throttled, and closes
+// described at the first.
+type throttledDescribes struct {
+	fakeBackend
+	once      sync.Once
+	described chan struct{}
+}
+
+func (b *throttledDescribes) Describe(context.Context, string) ([]rule.Rule, error) {
+	b.once.Do(func() { close(b.described) })
+	return nil, &cloud.Error{Cloud: "fake", Action: "describe", Kind: cloud.KindTransient, Code: "Throttling.User", Message: "Request was denied due to user flow control.", Throttled: true}
+}
+
+// A read whose timeout ends while it waits for a describe another read of
+// the group is retrying says what it waited for and what the cloud kept
+// answering, not only that its deadline passed.
+func TestReadThatGaveUpWaitingSaysWhy(t *testing.T) {
+	b := &throttledDescribes{described: make(chan struct{})}
+	c := NewClient(fakeCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
+	long, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	go func() { _, _ = c.List(long, "sg") }()
+	<-b.described
+	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelShort()
+	_, err := c.List(short, "sg")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the deadline", err)
+	}
+	for _, want := range []string{"waiting for a describe of security group sg", "Throttling.User", "user flow control"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
 	}
 }

@@ -75,14 +75,14 @@ func begin(ctx context.Context, conns *engine.Connections, cloudName string, tim
 }
 
 // readGroup lists a group's rules through the shared reads: one describe
-// per group, whoever asks. Every failure is a diagnostic.
-func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group string) ([]rule.Rule, diag.Diagnostics) {
+// per group, whoever asks, within timeout. Every failure is a diagnostic.
+func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group string, timeout time.Duration) ([]rule.Rule, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if conns == nil {
 		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
 		return nil, diags
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c, err := conns.Client(ctx, cloudName)
 	if err != nil {
@@ -91,6 +91,9 @@ func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group 
 	}
 	rules, err := c.List(conns.MaskSecrets(ctx), group)
 	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (the read's timeout, %s, ran out: timeouts.read sets it)", err, timeout)
+		}
 		addCloudError(&diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
 		return nil, diags
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,11 +30,12 @@ func NewRulesDataSource(registry *cloud.Registry) datasource.DataSource {
 }
 
 type rulesModel struct {
-	ID              types.String `tfsdk:"id"`
-	Cloud           types.String `tfsdk:"cloud"`
-	SecurityGroupID types.String `tfsdk:"security_group_id"`
-	Direction       types.String `tfsdk:"direction"`
-	Rules           []ruleAttrs  `tfsdk:"rules"`
+	ID              types.String   `tfsdk:"id"`
+	Cloud           types.String   `tfsdk:"cloud"`
+	SecurityGroupID types.String   `tfsdk:"security_group_id"`
+	Direction       types.String   `tfsdk:"direction"`
+	Rules           []ruleAttrs    `tfsdk:"rules"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Metadata names the data source.
@@ -42,7 +44,7 @@ func (d *RulesDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 // Schema describes the data source.
-func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *RulesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
@@ -54,6 +56,7 @@ func (d *RulesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"cloud":             schema.StringAttribute{Required: true, MarkdownDescription: cloudDesc, Validators: cloudValidators},
 			"security_group_id": schema.StringAttribute{Required: true, MarkdownDescription: "Id of the security group.", Validators: groupIDValidators},
 			"direction":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only rules of this direction: `ingress` or `egress`.", Validators: directionValidators},
+			"timeouts":          timeouts.Attributes(ctx),
 			"rules": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The rules, in the order the cloud lists them.",
@@ -92,8 +95,12 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
-	rules, diags := readGroup(ctx, d.conns, name, group)
+	rules, diags := readGroup(ctx, d.conns, name, group, timeout)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -89,4 +91,32 @@ func TestAccRulesDataSource_everyCloud(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)}},
 	})
+}
+
+// The data source's read is bounded by its own timeouts block, as the
+// resource's is, and when throttling outlasts it the error names the
+// group and what the cloud kept answering, whether the read made the
+// describe itself or waited for one another read of the group made.
+func TestAccRulesDataSource_readTimeout(t *testing.T) {
+	cliIndependent(t)
+	m := mocktest.Start(t, "")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Throttle: 1 << 20})
+	config := mocktest.ProviderConfig(m) +
+		rulesData("short", "alicloud", "sg-web", "timeouts = {\n    read = \"2s\"\n  }") +
+		rulesData("long", "alicloud", "sg-web", "timeouts = {\n    read = \"4s\"\n  }")
+	started := time.Now()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:   config,
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)` + spaced(`Could Not List Rules`) + `.*` +
+				spaced(`security group sg-web: .*Throttling\.User: Request was denied due to user flow control`) + `.*` +
+				spaced(`Could Not List Rules`) + `.*` + spaced(`security group sg-web: .*Throttling\.User`)),
+		}},
+	})
+	// The default read timeout is 5 minutes; the blocks' hold.
+	if took := time.Since(started); took > time.Minute {
+		t.Fatalf("the reads took %s: the timeouts blocks were not kept", took)
+	}
 }

@@ -420,7 +420,7 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 		return
 	}
 	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
-	rules, d := readGroup(ctx, r.conns, cloudName, group)
+	rules, d := readGroup(ctx, r.conns, cloudName, group, defaultReadTimeout)
 	if diags.Append(d...); d.HasError() {
 		return
 	}
