@@ -45,9 +45,7 @@ func cloudAttribute(registry *cloud.Registry, what string) (string, []validator.
 // of the data source and the list resource, defined once: a filter takes
 // what the resource's attribute takes.
 var (
-	// groupIDValidators check a `security_group_id`: the group's own id,
-	// which an import id or identity can hold whole.
-	groupIDValidators   = []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.RegexMatches(plainID, "must not contain \"/\", \",\" or spaces")}
+	groupIDValidators   = []validator.String{groupIDValidator{}}
 	directionValidators = []validator.String{stringvalidator.OneOf(rule.Directions...)}
 	protocolValidators  = []validator.String{stringvalidator.OneOf(rule.Protocols...)}
 	cidrValidators      = []validator.String{cidrValidator()}

@@ -225,18 +225,29 @@ func checkDescription(m ruleModel, def *cloud.Cloud) []problem {
 	return nil
 }
 
-// checkValuesOnCloud: the values the cloud takes for policy and nic_type.
+// checkValuesOnCloud: the values the cloud takes for policy and nic_type
+// (where it has none, checkSupportedOnCloud says to remove them). While
+// the cloud is not known (terraform validate of a cloud from a variable),
+// the values some cloud takes; plan checks the cloud's. These are the
+// attributes' only checks, so each mistake is one error.
 func checkValuesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
+	var out []problem
+	policy, nicType := m.Policy.ValueString(), m.NicType.ValueString()
 	if def == nil {
-		return nil
+		if known(m.Policy) && !slices.Contains(rule.Policies, policy) {
+			out = append(out, invalid("policy", "policy is %s; %q is not one of them.", strings.Join(rule.Policies, " or "), policy))
+		}
+		if nicTypes := Clouds().NicTypes(); known(m.NicType) && !slices.Contains(nicTypes, nicType) {
+			out = append(out, invalid("nic_type", "nic_type is %s where the cloud has NIC types; %q is not one of them.", strings.Join(nicTypes, " or "), nicType))
+		}
+		return out
 	}
 	caps, name := def.Capabilities, def.Title
-	var out []problem
-	if p := m.Policy.ValueString(); known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, p) && !slices.Contains(caps.ExistingPolicies, p) {
-		out = append(out, invalid("policy", "%s cannot create rules with policy %q: use %s.", name, p, strings.Join(caps.Policies, " or ")))
+	if known(m.Policy) && len(caps.Policies) > 0 && !slices.Contains(caps.Policies, policy) && !slices.Contains(caps.ExistingPolicies, policy) {
+		out = append(out, invalid("policy", "%s cannot create rules with policy %q: use %s.", name, policy, strings.Join(caps.Policies, " or ")))
 	}
-	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, m.NicType.ValueString()) {
-		out = append(out, invalid("nic_type", "%s does not support nic_type %q: use %s.", name, m.NicType.ValueString(), strings.Join(caps.NicTypes, " or ")))
+	if known(m.NicType) && len(caps.NicTypes) > 0 && !slices.Contains(caps.NicTypes, nicType) {
+		out = append(out, invalid("nic_type", "%s does not support nic_type %q: use %s.", name, nicType, strings.Join(caps.NicTypes, " or ")))
 	}
 	return out
 }

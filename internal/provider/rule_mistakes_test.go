@@ -75,3 +75,40 @@ func TestAccRule_fractionsCLI(t *testing.T) {
 			`Alibaba Cloud ECS accepts priority 1 to 100 \(whole numbers\); 1e\+30 is not one of them`},
 	})
 }
+
+// One mistake, one error, naming the attribute, the value and what is
+// allowed: where a single attribute's check and a check against the cloud
+// both saw it, each printed its own.
+func TestAccRule_oneErrorPerMistakeCLI(t *testing.T) {
+	testAccPreCheck(t)
+	allFrom := []string{`protocol = "all"`, `cidr = "10.0.0.0/8"`}
+	rule := func(cloudName, group string, attrs ...string) string {
+		return ruleBlock("x", cloudName, group, "ingress", append(allFrom, attrs...)...)
+	}
+	expectOneError(t, []mistake{
+		{"priority 0", "plan", rule("alicloud", "sg-web", "priority = 0"),
+			`priority .* Alibaba Cloud ECS accepts priority 1 to 100 \(whole numbers\); 0 is not one of them`},
+		{"policy deny", "plan", rule("alicloud", "sg-web", `policy = "deny"`),
+			`policy .* Alibaba Cloud ECS cannot create rules with policy "deny": use accept or drop`},
+		{"policy deny on Zenlayer", "plan", rule("zenlayer", "zl-web", `policy = "deny"`),
+			`policy .* Zenlayer Cloud VM cannot create rules with policy "deny": use accept`},
+		{"policy deny on Baidu", "plan", rule("baiducloud", "g-web", `policy = "deny"`),
+			`policy .* Baidu AI Cloud BCC does not support policy: remove it`},
+		{"policy deny, the cloud not known yet", "validate", cloudFromVariable(append(allFrom, `policy = "deny"`)...),
+			`policy .* policy is accept or drop; "deny" is not one of them`},
+		{"nic_type wifi", "plan", rule("alicloud", "sg-web", `nic_type = "wifi"`),
+			`nic_type .* Alibaba Cloud ECS does not support nic_type "wifi": use internet or intranet`},
+		{"nic_type wifi on ENS", "plan", rule("ens", "sg-ens-web", `nic_type = "wifi"`),
+			`nic_type .* Alibaba ENS does not support nic_type: remove it`},
+		{"nic_type wifi, the cloud not known yet", "validate", cloudFromVariable(append(allFrom, `nic_type = "wifi"`)...),
+			`nic_type .* nic_type is internet or intranet where the cloud has NIC types; "wifi" is not one of them`},
+		{"empty security_group_id", "plan", rule("alicloud", ""),
+			`security_group_id .* security_group_id is empty: give the id of the security group`},
+		{"a slash in security_group_id", "plan", rule("alicloud", "sg/web"),
+			`security_group_id .* security_group_id "sg/web" holds "/", "," or white space: give the group's own id`},
+		{"empty security_group_id of the data source", "plan", rulesData("x", "alicloud", ""),
+			`security_group_id .* security_group_id is empty: give the id of the security group`},
+		{"empty security_group_id of the exclusive resource", "plan", exclusiveBlock("alicloud", "", "[]", "allow_empty = true"),
+			`security_group_id .* security_group_id is empty: give the id of the security group`},
+	})
+}

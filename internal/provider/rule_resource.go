@@ -169,18 +169,18 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{portRangeValidator()},
 				PlanModifiers:       respell(rule.CanonicalPortRange),
 			},
+			// nic_type and policy are checked against the cloud alone
+			// (checkValuesOnCloud), so that a mistake is one error.
 			"nic_type": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: "Network interface type, where the cloud has them: on ECS `intranet` (the only type of VPC groups) or `internet` (classic network). The cloud's default when left out.",
-				Validators:          []validator.String{stringvalidator.OneOf(r.registry.NicTypes()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"policy": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: "`accept` or `drop`, where the cloud has policies; defaults to `accept` there.",
-				Validators:          []validator.String{stringvalidator.OneOf(rule.Policies...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			// A number rather than an integer, so that a fraction is an

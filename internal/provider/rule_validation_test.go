@@ -35,7 +35,7 @@ func TestPlanTimeValidation(t *testing.T) {
 		{"mixed families", map[string]any{"protocol": "all", "cidr": "2001:db8::/32", "local_cidr": "10.0.0.0/8"}, "local_cidr", `both be IPv4 or both IPv6`},
 		{"source ports on icmp", map[string]any{"protocol": "icmp", "cidr": "10.0.0.0/8", "source_port_range": "1-2"}, "source_port_range", `has no ports`},
 		{"long description", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "description": strings.Repeat("x", 513)}, "description", `up to 512 characters; this one has 513`},
-		{"slash in group id", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "security_group_id": "sg/1"}, "security_group_id", `must not contain`},
+		{"slash in group id", map[string]any{"protocol": "all", "cidr": "10.0.0.0/8", "security_group_id": "sg/1"}, "security_group_id", `holds "/", "," or white space`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			attrs := map[string]any{"cloud": "alicloud", "security_group_id": "sg-web", "direction": "ingress"}

@@ -30,6 +30,29 @@ func (v syntaxValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
+// groupIDValidator checks a `security_group_id`: the group's own id, which
+// an import id or identity can hold whole. One error whatever is wrong.
+type groupIDValidator struct{}
+
+func (groupIDValidator) Description(context.Context) string {
+	return `the security group's own id: not empty, without "/", "," or white space`
+}
+
+func (v groupIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (groupIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	switch id := req.ConfigValue.ValueString(); {
+	case id == "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", fmt.Sprintf("%s is empty: give the id of the security group.", req.Path))
+	case !plainID.MatchString(id):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("%s %q holds \"/\", \",\" or white space: give the group's own id.", req.Path, id))
+	}
+}
+
 func portRangeValidator() validator.String {
 	return syntaxValidator{what: `a port ("22") or a range ("80-443" or "80/443") within 1-65535`, parse: rule.CanonicalPortRange}
 }
