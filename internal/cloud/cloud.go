@@ -49,6 +49,16 @@ type GuardedRevoker interface {
 	RevokeUnchanged(ctx context.Context, groupID string, r rule.Rule, clientToken string) error
 }
 
+// ChangeRefuser is implemented by backends whose cloud refuses every rule
+// change in some groups, as its describe of a group tells (Zenlayer's
+// default groups): a plan can refuse what the apply would fail at.
+type ChangeRefuser interface {
+	// RefusesChanges says why the cloud refuses rule changes in the
+	// group, as the backend's last describe of it told; "" when it takes
+	// them, or when no describe of the group told yet.
+	RefusesChanges(groupID string) string
+}
+
 // DescriptionUpdater is implemented by backends that change a rule's
 // description in place.
 type DescriptionUpdater interface {

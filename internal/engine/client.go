@@ -54,6 +54,16 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 	return c.group(groupID).read(ctx, c)
 }
 
+// RefusesChanges says why the cloud refuses rule changes in the group, as
+// the last describe of it told (cloud.ChangeRefuser); "" when it takes
+// them or cannot tell.
+func (c *Client) RefusesChanges(groupID string) string {
+	if r, ok := c.backend.(cloud.ChangeRefuser); ok {
+		return r.RefusesChanges(groupID)
+	}
+	return ""
+}
+
 // Find returns the rule of a group that r matches. A missing rule or group
 // is an error of KindRuleGone or KindGroupGone.
 func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {

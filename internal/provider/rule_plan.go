@@ -212,6 +212,12 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
+	// The plan read the group it adds to: where that read tells that the
+	// cloud takes no rule changes in it, the apply would fail.
+	if why := c.RefusesChanges(groupID.ValueString()); ch.Add != nil && err == nil && why != "" {
+		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("Security group %s takes no new rules: %s.", groupID.ValueString(), why))
+	}
 	if warning != nil {
 		diags.AddAttributeWarning(path.Root("security_group_id"), warning.Summary, warning.Detail)
 	}

@@ -154,19 +154,31 @@ func TestAccZenlayer_statusNotAvailableTimesOut(t *testing.T) {
 	})
 }
 
-// Default groups cannot be edited: a clear error, nothing written. Their
-// rules can still be read (data source) and imported, drop rule included.
+// Default groups cannot be edited: the plan, which reads the group (its
+// describe says isDefault), refuses a rule there, and a keep-list that
+// would revoke rules there, so nothing is tried. Their rules can still be
+// read (data source) and imported, drop rule included.
 func TestAccZenlayer_defaultGroup(t *testing.T) {
 	cliIndependent(t)
 	m := mocktest.Start(t, "")
+	refused := regexp.MustCompile(`(?s)Security Group Takes No Rule Changes.*` +
+		`zl-default.*` + spaced(`it is the account's default security group, and Zenlayer does not allow editing the rules of a default security group: use another group`))
+	keepOne := mocktest.ProviderConfig(m) + exclusiveBlock("zenlayer", "zl-default", `["zenlayer/zl-default/9001"]`)
+	keepAll := mocktest.ProviderConfig(m) + exclusiveBlock("zenlayer", "zl-default", `[for id in range(9001, 9006) : "zenlayer/zl-default/${id}"]`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: mocktest.ProviderConfig(m) +
 					tcpRule("x", "zenlayer", "zl-default", "443", "0.0.0.0/0"),
-				ExpectError: regexp.MustCompile(`(?s)OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT.*` + spaced(`does not allow editing the rules of a default security group: use another group`)),
+				PlanOnly:    true,
+				ExpectError: refused,
 			},
+			// The exclusive resource keeping the group's five rules plans
+			// nothing; keeping one, it would revoke the other four.
+			{Config: keepAll, ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			// (A plan without refresh reads nothing, so nothing tells.)
+			{Config: keepOne, PlanOnly: true, ExpectNonEmptyPlan: true, ExpectError: refused},
 			{
 				Config: mocktest.ProviderConfig(m) +
 					rulesData("default", "zenlayer", "zl-default"),
@@ -182,8 +194,10 @@ func TestAccZenlayer_defaultGroup(t *testing.T) {
 			},
 		},
 	})
-	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", 200); n != 0 {
-		t.Fatalf("%d successful authorize calls on the default group", n)
+	for _, action := range []string{"AuthorizeSecurityGroupRules", "RevokeSecurityGroupRules"} {
+		if n := mocktest.Calls(m, "zenlayer", action, -1); n != 0 {
+			t.Fatalf("%d %s calls on the default group", n, action)
+		}
 	}
 }
 

@@ -351,8 +351,12 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		r.foresee(ctx, plan, ex, &resp.Diagnostics)
 	case resp.Diagnostics.HasError() || state.Rules.IsUnknown():
 	case ex.known:
-		plan.Rules = mapValue(ex.kept(mapOf(state.Rules)))
+		kept := ex.kept(mapOf(state.Rules))
+		plan.Rules = mapValue(kept)
 		r.warnUnheld(plan, mapOf(state.Rules), &resp.Diagnostics)
+		if len(kept) < len(state.Rules.Elements()) {
+			r.checkRevocable(ctx, plan, &resp.Diagnostics)
+		}
 	default:
 		// Terraform plans again during apply, with the keep-lists known;
 		// the apply then revokes from the rules this refresh found, never
@@ -396,6 +400,23 @@ func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]strin
 						attribute, v.ValueString(), m.SecurityGroupID.ValueString()))
 			}
 		}
+	}
+}
+
+// checkRevocable fails a plan that revokes rules of a group in which the
+// cloud takes no rule changes, as the refresh's describe of it told: the
+// apply would fail.
+func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
+	if r.conns == nil {
+		return
+	}
+	c, err := r.conns.Client(ctx, plan.Cloud.ValueString())
+	if err != nil {
+		return // the apply's begin reports it
+	}
+	if why := c.RefusesChanges(plan.SecurityGroupID.ValueString()); why != "" {
+		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("This plan revokes rules of security group %s, which takes no rule changes: %s.", plan.SecurityGroupID.ValueString(), why))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -71,6 +72,11 @@ func Definition() cloud.Cloud {
 // Backend talks to the VM API.
 type Backend struct {
 	client *client
+	// defaults are the groups the last describe of each found to be the
+	// account's default group (isDefault), whose rules the VM API does
+	// not allow to be changed.
+	mu       sync.Mutex
+	defaults map[string]bool
 }
 
 // New connects with resolved settings: access_key, secret_key and
@@ -80,7 +86,7 @@ func New(s map[string]string) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{client: c}, nil
+	return &Backend{client: c, defaults: map[string]bool{}}, nil
 }
 
 type groupRules struct {
@@ -122,10 +128,25 @@ func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, er
 		for _, w := range g.RuleInfos {
 			rules = append(rules, fromWire(w))
 		}
+		b.mu.Lock()
+		b.defaults[groupID] = g.IsDefault
+		b.mu.Unlock()
 		return rules, nil
 	}
 	return nil, &cloud.Error{Cloud: Name, Action: "DescribeSecurityGroups", Kind: cloud.KindGroupGone, Attribute: "security_group_id",
 		Message: fmt.Sprintf("security group %s does not exist", groupID)}
+}
+
+// RefusesChanges tells a default group, as the last describe of it did:
+// "Editing is not supported for default security group" (the VM API's
+// AuthorizeSecurityGroupRules and RevokeSecurityGroupRules references).
+func (b *Backend) RefusesChanges(groupID string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.defaults[groupID] {
+		return "it is the account's default security group, and Zenlayer does not allow editing the rules of a default security group: use another group"
+	}
+	return ""
 }
 
 // Revoke removes a batch in one RevokeSecurityGroupRules call, naming each rule
