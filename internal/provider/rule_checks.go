@@ -45,11 +45,12 @@ var configChecks = []configCheck{
 
 // ValidateConfig runs configChecks at plan time. Each error names the
 // attribute and the fix. The attributes are read raw (see rawAttrs).
-func (r *RuleResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (r *RuleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	raw, ok := readRaw(req.Config.Raw, "Invalid Configuration", &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	resp.Diagnostics.Append(checkTimeouts(raw.timeouts(ctx).Object)...)
 	m := raw.model()
 	var def *cloud.Cloud
 	if known(m.Cloud) {

@@ -112,3 +112,23 @@ func TestAccRule_oneErrorPerMistakeCLI(t *testing.T) {
 			`security_group_id .* security_group_id is empty: give the id of the security group`},
 	})
 }
+
+// A timeout of zero or less would end its operation before the first
+// call ("context deadline exceeded" at apply): the plan refuses it, on
+// every operation of every resource and data source that has timeouts.
+func TestAccTimeoutsPositiveCLI(t *testing.T) {
+	testAccPreCheck(t)
+	rule := func(timeouts string) string {
+		return tcpRule("x", "alicloud", "sg-web", "22", "10.0.0.0/8", "timeouts = "+timeouts)
+	}
+	expectOneError(t, []mistake{
+		{"create 0s", "plan", rule(`{ create = "0s" }`), `timeouts\.create is "0s": give a positive duration, such as "10m"`},
+		{"delete -5m", "plan", rule(`{ delete = "-5m" }`), `timeouts\.delete is "-5m": give a positive duration`},
+		{"read 0m", "plan", rule(`{ read = "0m" }`), `timeouts\.read is "0m": give a positive duration`},
+		{"update -1h", "plan", rule(`{ update = "-1h" }`), `timeouts\.update is "-1h": give a positive duration`},
+		{"exclusive update 0s", "plan", exclusiveBlock("alicloud", "sg-web", "[]", "allow_empty = true", `timeouts = { update = "0s" }`),
+			`timeouts\.update is "0s": give a positive duration`},
+		{"data source read -5m", "plan", rulesData("x", "alicloud", "sg-web", `timeouts = { read = "-5m" }`),
+			`timeouts\.read is "-5m": give a positive duration`},
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
@@ -13,8 +14,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &RulesDataSource{}
-	_ datasource.DataSourceWithConfigure = &RulesDataSource{}
+	_ datasource.DataSource                   = &RulesDataSource{}
+	_ datasource.DataSourceWithConfigure      = &RulesDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &RulesDataSource{}
 )
 
 // RulesDataSource is secgroup_rules: a group's rules as the cloud reports
@@ -81,6 +83,15 @@ func (d *RulesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 		},
 	}
+}
+
+// ValidateConfig refuses a read timeout that is not positive.
+func (d *RulesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var t timeouts.Value
+	if resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(checkTimeouts(t.Object)...)
 }
 
 // Configure takes the provider's connections.

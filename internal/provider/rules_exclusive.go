@@ -170,8 +170,8 @@ func (r *RulesExclusive) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 // ValidateConfig checks the keep-lists' ids (their form, and that they
-// name rules of this group) and refuses an empty rule_ids without
-// allow_empty.
+// name rules of this group), refuses an empty rule_ids without
+// allow_empty, and timeouts that are not positive.
 func (r *RulesExclusive) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m rulesExclusiveModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
@@ -180,6 +180,7 @@ func (r *RulesExclusive) ValidateConfig(ctx context.Context, req resource.Valida
 	_, diags := r.exclusionOf(m)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(checkNotEmpty(m)...)
+	resp.Diagnostics.Append(checkTimeouts(m.Timeouts.Object)...)
 }
 
 // checkNotEmpty refuses a known, empty rule_ids unless allow_empty is

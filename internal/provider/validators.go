@@ -3,8 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -51,6 +55,24 @@ func (groupIDValidator) ValidateString(_ context.Context, req validator.StringRe
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 			fmt.Sprintf("%s %q holds \"/\", \",\" or white space: give the group's own id.", req.Path, id))
 	}
+}
+
+// checkTimeouts refuses a timeout (of a timeouts attribute) that is not
+// positive: its operation would end before its first call. The timeouts
+// library checks only that each parses.
+func checkTimeouts(timeouts types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for name, v := range timeouts.Attributes() {
+		s, ok := v.(types.String)
+		if !ok || !known(s) {
+			continue
+		}
+		if d, err := time.ParseDuration(s.ValueString()); err == nil && d <= 0 {
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid Attribute Value",
+				fmt.Sprintf("timeouts.%s is %q: give a positive duration, such as \"10m\" (the operation would end before its first call).", name, s.ValueString()))
+		}
+	}
+	return diags
 }
 
 func portRangeValidator() validator.String {
