@@ -49,6 +49,9 @@ type tally struct {
 	// a create, has not come yet: it adds nothing more.
 	replacing []addition
 	warned    map[string]bool
+	// claims are what the plan's exclusive resources make of the group
+	// (PlanClaim), each once.
+	claims []string
 }
 
 // addition is a rule the plan adds.
@@ -74,11 +77,7 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	t := g.tally
-	if t == nil || t.epoch != epoch {
-		t = &tally{epoch: epoch, warned: map[string]bool{}}
-		g.tally = t
-	}
+	t := g.planTally(epoch)
 	if read && !t.read {
 		t.baseline, t.read = rules, true
 	}
@@ -87,6 +86,34 @@ func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (
 		return nil, nil
 	}
 	return c.checkQuota(groupID, t, add.rule)
+}
+
+// planTally is the group's tally of the command of epoch, begun if need
+// be. Called with mu held.
+func (g *group) planTally(epoch uint64) *tally {
+	if g.tally == nil || g.tally.epoch != epoch {
+		g.tally = &tally{epoch: epoch, warned: map[string]bool{}}
+	}
+	return g.tally
+}
+
+// PlanClaim records that a resource of this command's plan makes a claim
+// on the group (an exclusive resource: what it keeps), and returns the
+// claims recorded before, each once. The plan of one configuration
+// through one provider configuration runs in this process, so its
+// resources meet here; a claim equal to one recorded (the same resource
+// planned again) is recorded once.
+func (c *Client) PlanClaim(groupID, claim string) (earlier []string) {
+	g := c.group(groupID)
+	epoch := g.groups.epoch(g.scope)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := g.planTally(epoch)
+	earlier = slices.Clone(t.claims)
+	if !slices.Contains(t.claims, claim) {
+		t.claims = append(t.claims, claim)
+	}
+	return earlier
 }
 
 // readForPlan reads the group when this change is the command's first to

@@ -347,6 +347,11 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
+	// A replacement's first plan (another group) is planned again as a
+	// create, which claims the new group.
+	if req.State.Raw.IsNull() || state.Cloud.Equal(plan.Cloud) && state.SecurityGroupID.Equal(plan.SecurityGroupID) {
+		r.checkOnlyExclusive(ctx, plan, &resp.Diagnostics)
+	}
 	switch {
 	case req.State.Raw.IsNull():
 		r.foresee(ctx, plan, ex, &resp.Diagnostics)
@@ -402,6 +407,64 @@ func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]strin
 			}
 		}
 	}
+}
+
+// checkOnlyExclusive fails the plan of a second secgroup_rules_exclusive
+// of this configuration that makes the same group exclusive (in a
+// direction the other covers too), keeping other rules: each would revoke
+// the other's rules on every apply. Every resource of one configuration
+// planned through one provider configuration is planned in this process,
+// where the engine's plan tally of the group records each one's claim
+// (engine.Client.PlanClaim). Not seen: two through two provider
+// configurations (two processes) or in two configurations, and two whose
+// keep-lists differ only in ids not known until apply.
+func (r *RulesExclusive) checkOnlyExclusive(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
+	claim, ok := exclusiveClaim(plan)
+	if r.conns == nil || !ok {
+		return
+	}
+	c, err := r.conns.Client(ctx, plan.Cloud.ValueString())
+	if err != nil {
+		return // the apply's begin reports it
+	}
+	direction, keeps, _ := strings.Cut(claim, "|")
+	for _, other := range c.PlanClaim(plan.SecurityGroupID.ValueString(), claim) {
+		otherDirection, otherKeeps, _ := strings.Cut(other, "|")
+		if direction != "" && otherDirection != "" && direction != otherDirection || keeps == otherKeeps {
+			continue
+		}
+		which := "both directions"
+		if direction != "" {
+			which = direction + " rules"
+		}
+		diags.AddAttributeError(path.Root("security_group_id"), "Two Exclusive Resources for One Group",
+			fmt.Sprintf("Another secgroup_rules_exclusive of this configuration also makes %s security group %s exclusive (%s), keeping other rules: "+
+				"each would revoke the other's rules on every apply. Keep one secgroup_rules_exclusive per group, with every rule to keep "+
+				"in its rule_ids or tolerated_rule_ids, or one per direction, with direction set on each.",
+				plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString(), which))
+		return
+	}
+}
+
+// exclusiveClaim is what a plan of the resource claims of its group, for
+// PlanClaim: its direction and what its keep-lists name ("?" for an id
+// not known yet); none while the group, the direction or a whole
+// keep-list is not known.
+func exclusiveClaim(m rulesExclusiveModel) (string, bool) {
+	if !known(m.Cloud) || !known(m.SecurityGroupID) || m.Direction.IsUnknown() || m.RuleIDs.IsUnknown() || m.TolerateRuleIDs.IsUnknown() {
+		return "", false
+	}
+	var ids []string
+	for _, e := range slices.Concat(m.RuleIDs.Elements(), m.TolerateRuleIDs.Elements()) {
+		switch v, _ := e.(types.String); {
+		case v.IsUnknown():
+			ids = append(ids, "?")
+		default:
+			ids = append(ids, v.ValueString())
+		}
+	}
+	slices.Sort(ids)
+	return m.Direction.ValueString() + "|" + strings.Join(slices.Compact(ids), ","), true
 }
 
 // checkRevocable fails a plan that revokes rules of a group in which the

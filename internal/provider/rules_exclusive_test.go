@@ -677,3 +677,69 @@ func TestAccRulesExclusive_importMissingGroupCLI(t *testing.T) {
 		})
 	}
 }
+
+// exclusiveNamed is a secgroup_rules_exclusive called name.
+func exclusiveNamed(name, cloudName, group, ruleIDs string, attrs ...string) string {
+	return groupBlock(fmt.Sprintf("resource \"secgroup_rules_exclusive\" %q", name), cloudName, group, append([]string{"rule_ids          = " + ruleIDs}, attrs...)...)
+}
+
+// Two secgroup_rules_exclusive of one configuration making one group
+// exclusive would revoke each other's rules on every apply: the plan
+// fails, naming the group. One per direction is no conflict, nor is the
+// same resource planned twice (-replace, a move to another group).
+// Through the real CLI, as users run it.
+func TestAccRulesExclusive_twoOnOneGroupCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	provider := mocktest.ProviderConfig(m) + tcpRule("in", "alicloud", "sg-web", "22", "10.0.0.0/8")
+	run := func(dir string, wantOK bool, args ...string) string {
+		t.Helper()
+		out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
+		if (code == 0) != wantOK {
+			t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
+		}
+		return out
+	}
+	conflict := filepath.Join(work, "conflict")
+	writeConfig(t, conflict, cliConfig(provider+
+		exclusiveNamed("a", "alicloud", "sg-web", "[secgroup_rule.in.id]")+
+		exclusiveNamed("b", "alicloud", "sg-web", "[]", "allow_empty = true")))
+	out := run(conflict, false, "plan")
+	if !regexp.MustCompile(`(?s)Two Exclusive Resources for One Group.*` + spaced(`security group sg-web`) + `.*` + spaced(`would revoke the other's rules on every apply`)).MatchString(out) {
+		t.Fatalf("the plan does not name the conflict:\n%s", clirun.Tail(out, 4000))
+	}
+	if n := strings.Count(out, "Error: "); n != 1 {
+		t.Fatalf("%d errors, want one for the pair:\n%s", n, clirun.Tail(out, 4000))
+	}
+
+	// Keep-lists that differ only in ids known at apply: the plan cannot
+	// tell them apart; the plan Terraform makes during the apply can.
+	late := filepath.Join(work, "late")
+	writeConfig(t, late, cliConfig(provider+ruleBlock("out", "alicloud", "sg-web", "egress", `protocol = "all"`, `cidr = "10.0.0.0/8"`)+
+		exclusiveNamed("a", "alicloud", "sg-web", "[secgroup_rule.in.id]")+
+		exclusiveNamed("b", "alicloud", "sg-web", "[secgroup_rule.out.id]")))
+	run(late, true, "plan")
+	out = run(late, false, "apply", "-auto-approve")
+	if !regexp.MustCompile(`(?s)Two Exclusive Resources for One Group`).MatchString(out) {
+		t.Fatalf("the apply does not name the conflict:\n%s", clirun.Tail(out, 4000))
+	}
+	// Until one of them leaves the configuration, every plan fails, the
+	// one a destroy makes first included.
+	run(late, false, "destroy", "-auto-approve")
+	writeConfig(t, late, cliConfig(provider+exclusiveNamed("a", "alicloud", "sg-web", "[secgroup_rule.in.id]")))
+	run(late, true, "destroy", "-auto-approve")
+
+	perDirection := filepath.Join(work, "per-direction")
+	writeConfig(t, perDirection, cliConfig(provider+
+		exclusiveNamed("in", "alicloud", "sg-web", "[secgroup_rule.in.id]", `direction = "ingress"`)+
+		exclusiveNamed("out", "alicloud", "sg-web", "[]", "allow_empty = true", `direction = "egress"`)))
+	run(perDirection, true, "plan")
+
+	one := filepath.Join(work, "one")
+	writeConfig(t, one, cliConfig(provider+exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.in.id]")))
+	run(one, true, "apply", "-auto-approve")
+	run(one, true, "plan", "-replace=secgroup_rules_exclusive.x")
+	writeConfig(t, one, cliConfig(provider+exclusiveBlock("alicloud", "sg-app", "[]", "allow_empty = true")))
+	run(one, true, "plan")
+}
