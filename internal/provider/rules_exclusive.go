@@ -675,6 +675,12 @@ func (r *RulesExclusive) Read(ctx context.Context, req resource.ReadRequest, res
 			ids = append(ids, types.StringValue(k))
 		}
 		state.RuleIDs = types.SetValueMust(types.StringType, ids)
+		// An empty group keeps nothing, which only allow_empty allows:
+		// the configuration -generate-config-out writes from this state
+		// must plan.
+		if state.AllowEmpty.IsNull() {
+			state.AllowEmpty = types.BoolValue(len(ids) == 0)
+		}
 	}
 	if state.AllowEmpty.IsNull() {
 		state.AllowEmpty = types.BoolValue(false)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -742,4 +743,46 @@ func TestAccRulesExclusive_twoOnOneGroupCLI(t *testing.T) {
 	run(one, true, "plan", "-replace=secgroup_rules_exclusive.x")
 	writeConfig(t, one, cliConfig(provider+exclusiveBlock("alicloud", "sg-app", "[]", "allow_empty = true")))
 	run(one, true, "plan")
+}
+
+// `terraform plan -generate-config-out` for an import block of the
+// exclusive resource writes a configuration that plans as the import
+// alone, on an empty group (whose keep-list is empty, so allow_empty must
+// be true) and on one holding rules; applying it revokes nothing.
+func TestAccRulesExclusive_generateConfigCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	authorizeInMock(t, m, "alicloud", "sg-web", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"})
+	for _, group := range []string{"sg-app", "sg-web"} {
+		t.Run(group, func(t *testing.T) {
+			dir := filepath.Join(work, group)
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+
+				fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", "alicloud/"+group)))
+			run := func(args ...string) string {
+				t.Helper()
+				out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
+				if code != 0 {
+					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
+				}
+				return out
+			}
+			held := len(mocktest.Rules(m, "alicloud", group))
+			run("plan", "-generate-config-out=generated.tf")
+			generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := run("plan"); !strings.Contains(out, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.") {
+				t.Fatalf("the generated configuration does not plan as the import alone:\n%s\n%s", clirun.Tail(out, 4000), generated)
+			}
+			run("apply", "-auto-approve")
+			if got := len(mocktest.Rules(m, "alicloud", group)); got != held {
+				t.Fatalf("the group holds %d rules after the import, want the %d it held", got, held)
+			}
+			if out := run("plan"); !strings.Contains(out, "No changes.") {
+				t.Fatalf("the plan after the import is not empty:\n%s\n%s", clirun.Tail(out, 4000), generated)
+			}
+		})
+	}
 }
