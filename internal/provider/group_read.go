@@ -101,9 +101,10 @@ func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group 
 // displayName says what a rule does, as a reviewer reads it, every part
 // that tells two rules of one cloud apart included: direction, protocol,
 // ports, peer (and its owner), the group's own side where the rule
-// narrows it, policy, priority, description, and the cloud's id where it
-// has one (the NIC type is left out: only clouds with rule ids have one)
-// ("ingress tcp 22 from 10.0.0.0/8 accept priority 1 \"ssh\" (sgr-1)").
+// narrows it, source ports, the NIC type where the rule has one (two rules
+// of a classic-network group differ in it alone), policy, priority,
+// description, and the cloud's id where it has one ("ingress tcp 22 from
+// 10.0.0.0/8 nic intranet accept priority 1 \"ssh\" (sgr-1)").
 // secgroup_rules_exclusive's plan lists the rules it revokes in it, and
 // its apply revokes only rules that still read the same.
 func displayName(o rule.Rule) string {
@@ -126,6 +127,9 @@ func displayName(o rule.Rule) string {
 	}
 	if !o.SourcePorts.IsZero() {
 		s += " source ports " + o.SourcePorts.String()
+	}
+	if o.NicType != "" {
+		s += " nic " + o.NicType
 	}
 	if o.Policy != "" {
 		s += " " + o.Policy

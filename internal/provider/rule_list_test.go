@@ -12,6 +12,7 @@ import (
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -48,9 +49,9 @@ var adoptions = []adoption{
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(123, 123), PrefixListID: "pl-ntp"},
 		{Direction: rule.Ingress, Protocol: rule.All, CIDR: "192.0.2.0/24", Policy: rule.Drop, Priority: 2},
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-db", PeerGroupOwnerID: unknownAccount},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 accept priority 1 \(sgr-`,
-		`^egress tcp 5432 to group sg-app accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 drop priority 2 \(sgr-`,
-		`^ingress tcp 3306 from group sg-db of ` + unknownAccount + ` accept priority 1 \(sgr-`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 nic intranet accept priority 1 "ssh" \(sgr-`, `^ingress icmpv6 from 2001:db8::/64 nic intranet accept priority 1 \(sgr-`,
+		`^egress tcp 5432 to group sg-app nic intranet accept priority 1 \(sgr-`, `^egress udp 123 to prefix list pl-ntp nic intranet accept priority 1 \(sgr-`, `^ingress all from 192.0.2.0/24 nic intranet drop priority 2 \(sgr-`,
+		`^ingress tcp 3306 from group sg-db of ` + unknownAccount + ` nic intranet accept priority 1 \(sgr-`}},
 	{cloud: "zenlayer", group: "zl-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.UDP, Ports: ports(53, 53), CIDR: "192.0.2.53/32", Priority: 5},
@@ -73,8 +74,8 @@ var adoptions = []adoption{
 		{Direction: rule.Ingress, Protocol: rule.ICMPv6, CIDR: "2001:db8::/32", Description: "ping6"},
 		{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(443, 443), PeerGroupID: "sg-as-app", NicType: "intranet"},
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(3306, 3306), PeerGroupID: "sg-as-db", PeerGroupOwnerAccount: "partner@example.net"},
-	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app accept priority 1 \(sgr-`,
-		`^ingress tcp 3306 from group sg-as-db of partner@example\.net of 1122334455667788 accept priority 1 \(sgr-`}},
+	}, display: []string{`^ingress tcp 22 from 10.0.0.0/8 nic intranet accept priority 1 \(sgr-`, `^ingress icmpv6 from 2001:db8::/32 nic intranet accept priority 1 "ping6" \(sgr-`, `^egress tcp 443 to group sg-as-app nic intranet accept priority 1 \(sgr-`,
+		`^ingress tcp 3306 from group sg-as-db of partner@example\.net of 1122334455667788 nic intranet accept priority 1 \(sgr-`}},
 	{cloud: "ens", group: "sg-ens-web", rules: []rule.Rule{
 		{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"},
 		{Direction: rule.Egress, Protocol: rule.GRE, CIDR: "192.0.2.1/32", Policy: rule.Drop, Priority: 7},
@@ -320,4 +321,47 @@ func cliAtLeast(t *testing.T, cli *clirun.CLI, major, minor int) bool {
 		t.Fatalf("version %q: %v", v.Version, err)
 	}
 	return gotMajor > major || gotMajor == major && gotMinor >= minor
+}
+
+// Two rules of a classic-network group alike but for their NIC type read
+// as two lines, in `terraform query` and in the exclusive resource's
+// rules (which its plan removes to revoke), on ECS and Apsara Stack.
+func TestAccRuleList_nicTypeTellsRulesApart(t *testing.T) {
+	testAccPreCheck(t)
+	for _, tc := range []struct{ cloud, group string }{{"alicloud", "sg-classic"}, {"apsarastack", "sg-as-classic"}} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			ssh := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8", NicType: "internet"}
+			authorizeInMock(t, m, tc.cloud, tc.group, ssh)
+			ssh.NicType = "intranet"
+			intranet := authorizeInMock(t, m, tc.cloud, tc.group, ssh)
+			line := func(nic string) *regexp.Regexp {
+				return regexp.MustCompile(`^ingress tcp 22 from 10\.0\.0\.0/8 nic ` + nic + ` accept priority 1 \(sgr-`)
+			}
+			a := adoption{cloud: tc.cloud, group: tc.group}
+			var checks []querycheck.QueryResultCheck
+			checks = append(checks, querycheck.ExpectLength("secgroup_rule.all", 2))
+			for _, nic := range []string{"internet", "intranet"} {
+				checks = append(checks, querycheck.ExpectResourceDisplayName("secgroup_rule.all",
+					queryfilter.ByDisplayName(knownvalue.StringRegexp(line(nic))), knownvalue.StringRegexp(line(nic))))
+			}
+			keepIntranet := mocktest.ProviderConfig(m) + exclusiveBlock(tc.cloud, tc.group, fmt.Sprintf("[%q]", tc.cloud+"/"+tc.group+"/"+intranet))
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Query: true, Config: mocktest.ProviderConfig(m) + a.listBlock("all"), QueryResultChecks: checks},
+					{Config: keepIntranet, ExpectNonEmptyPlan: true},
+					{
+						Config:           keepIntranet,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{revokes(line("internet").String() + `[^)]*\)$`)}},
+						Check:            mocktest.CheckRule(m, tc.cloud, tc.group, map[string]string{"NicType": "intranet", "PortRange": "22/22"}),
+					},
+				},
+			})
+			if n := len(mocktest.Rules(m, tc.cloud, tc.group)); n != 1 {
+				t.Fatalf("the group holds %d rules, want the intranet one", n)
+			}
+		})
+	}
 }

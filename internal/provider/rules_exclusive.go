@@ -133,7 +133,8 @@ func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				ElementType: types.StringType,
 				MarkdownDescription: "The rules of the group as the last refresh found them: each rule's id " +
 					"(`<cloud>/<security_group_id>/<rule>`, as `secgroup_rule`'s `id`) to a line a reviewer reads " +
-					"(direction, protocol, ports, peer, policy, priority, description, the cloud's id). " +
+					"(direction, protocol, ports, peer, NIC type, policy, priority, description, the cloud's id, " +
+					"and when the cloud made the rule where it says). " +
 					"A plan removes the rules apply will revoke.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
