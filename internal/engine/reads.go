@@ -74,7 +74,7 @@ func waitedForDescribe(ctx context.Context, groupID string, last error) error {
 	if last == nil {
 		return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares: %w", groupID, ctx.Err())
 	}
-	return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares, the cloud answering it: %v: %w", groupID, last, ctx.Err())
+	return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares, the cloud answering it: %w: %w", groupID, last, ctx.Err())
 }
 
 // deliverCached answers the readers the last describe satisfies. Called

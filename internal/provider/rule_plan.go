@@ -207,7 +207,7 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
 	defer cancel()
 	warning, err := c.PlanQuota(ctx, groupID.ValueString(), ch)
-	if _, ok := cloud.AsError(err); ok {
+	if _, ok := cloud.AsError(err); ok || ctx.Err() != nil {
 		addCloudError(diags, "Cannot Read Security Group", fmt.Errorf("security group %s, read to plan the rules added to it: %w", groupID.ValueString(), err))
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())

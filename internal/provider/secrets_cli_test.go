@@ -110,7 +110,7 @@ func planFileHolds(t *testing.T, path, s string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer z.Close()
+	defer func() { _ = z.Close() }()
 	for _, f := range z.File {
 		r, err := f.Open()
 		if err != nil {
