@@ -74,7 +74,9 @@ func waitedForDescribe(ctx context.Context, groupID string, last error) error {
 	if last == nil {
 		return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares: %w", groupID, ctx.Err())
 	}
-	return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares, the cloud answering it: %w: %w", groupID, last, ctx.Err())
+	// The answer is quoted, not wrapped: its kind (a group gone, say) may
+	// be an earlier describe's, and this read did not get it.
+	return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares, the cloud answering it: %s: %w", groupID, last.Error(), ctx.Err())
 }
 
 // deliverCached answers the readers the last describe satisfies. Called
