@@ -54,14 +54,19 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 	return c.group(groupID).read(ctx, c)
 }
 
-// RefusesChanges says why the cloud refuses rule changes in the group, as
-// the last describe of it told (cloud.ChangeRefuser); "" when it takes
-// them or cannot tell.
-func (c *Client) RefusesChanges(groupID string) string {
-	if r, ok := c.backend.(cloud.ChangeRefuser); ok {
-		return r.RefusesChanges(groupID)
+// RefusesChanges says why the cloud refuses rule changes in the group
+// (cloud.ChangeRefuser), "" when it takes them. Where the cloud can refuse
+// them, the group is read first, through the shared reads: a plan's
+// refresh has read it already (unless it was a plan without refresh).
+func (c *Client) RefusesChanges(ctx context.Context, groupID string) (string, error) {
+	r, ok := c.backend.(cloud.ChangeRefuser)
+	if !ok {
+		return "", nil
 	}
-	return ""
+	if _, err := c.List(ctx, groupID); err != nil {
+		return "", err
+	}
+	return r.RefusesChanges(groupID), nil
 }
 
 // Find returns the rule of a group that r matches. A missing rule or group

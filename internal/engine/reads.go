@@ -179,6 +179,9 @@ func (g *group) fetch(ctx context.Context, c *Client) ([]rule.Rule, error) {
 	g.mu.Unlock()
 	count := g.machineCountNow()
 	started := time.Now()
+	g.mu.Lock()
+	g.describeErr = nil // only this describe's answers are quoted
+	g.mu.Unlock()
 	var rules []rule.Rule
 	err := Retry(ctx, c.backoff, func(ctx context.Context) error {
 		var err error

@@ -73,8 +73,9 @@ func begin(ctx context.Context, conns *engine.Connections, cloudName string, tim
 }
 
 // readGroup lists a group's rules through the shared reads: one describe
-// per group, whoever asks, within timeout. Every failure is a diagnostic.
-func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group string, timeout time.Duration) ([]rule.Rule, diag.Diagnostics) {
+// per group, whoever asks, within timeout, which setBy says where it comes
+// from. Every failure is a diagnostic.
+func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group string, timeout time.Duration, setBy string) ([]rule.Rule, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if conns == nil {
 		diags.AddError("Provider Not Configured", "The secgroup provider was not configured.")
@@ -90,7 +91,7 @@ func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group 
 	rules, err := c.List(conns.MaskSecrets(ctx), group)
 	if err != nil {
 		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (the read's timeout, %s, ran out: timeouts.read sets it)", err, timeout)
+			err = fmt.Errorf("%w (the read's timeout, %s, ran out: %s)", err, timeout, setBy)
 		}
 		addCloudError(&diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))
 		return nil, diags

@@ -141,7 +141,7 @@ func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, d
 	// The filters were checked before the list ran (cidrValidators,
 	// protocolValidators).
 	wantCIDR, _ := rule.CanonicalCIDR(cfg.CIDR.ValueString())
-	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString(), defaultReadTimeout)
+	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString(), defaultReadTimeout, "a query's read of a group waits this long")
 	if diags.HasError() {
 		return nil, diags
 	}

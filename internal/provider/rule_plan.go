@@ -212,14 +212,30 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
-	// The plan read the group it adds to: where that read tells that the
-	// cloud takes no rule changes in it, the apply would fail.
-	if why := c.RefusesChanges(groupID.ValueString()); ch.Add != nil && err == nil && why != "" {
-		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
-			fmt.Sprintf("Security group %s takes no new rules: %s.", groupID.ValueString(), why))
-	}
 	if warning != nil {
 		diags.AddAttributeWarning(path.Root("security_group_id"), warning.Summary, warning.Detail)
+	}
+	// Where the group's read tells that the cloud takes no rule changes
+	// in it (a Zenlayer default group), the apply would fail: the plan
+	// fails instead, for a rule added or revoked.
+	if err != nil || ch.Add == nil && ch.Remove == nil {
+		return
+	}
+	why, rerr := c.RefusesChanges(ctx, groupID.ValueString())
+	switch {
+	case rerr != nil:
+		if cloud.KindOf(rerr) != cloud.KindGroupGone { // a destroy of rules of a gone group revokes nothing
+			addCloudError(diags, "Cannot Read Security Group", fmt.Errorf("security group %s, read to plan the rules revoked from it: %w", groupID.ValueString(), rerr))
+		}
+	case why == "":
+	case ch.Add != nil:
+		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("Security group %s takes no new rules: %s.", groupID.ValueString(), why))
+	case ch.Remove != nil:
+		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("Security group %s takes no rule changes, so its rule %s cannot be revoked: %s. "+
+				"To stop managing the rule and leave it in the group, remove it from the state instead: a removed block "+
+				"with lifecycle { destroy = false } (Terraform 1.7+), or terraform state rm.", groupID.ValueString(), ch.Remove, why))
 	}
 }
 
@@ -264,8 +280,15 @@ func replacedOnCloud(config, plan, state ruleModel, caps cloud.Capabilities) []s
 	if known(config.NicType) && !config.NicType.Equal(state.NicType) {
 		out = append(out, "nic_type")
 	}
-	if d := plan.Description.ValueString(); known(plan.Description) && d != state.Description.ValueString() &&
-		(!caps.DescriptionInPlace || d == "" && !caps.DescriptionClearable) {
+	switch d := plan.Description.ValueString(); {
+	case known(plan.Description) && d != state.Description.ValueString() && (!caps.DescriptionInPlace || d == "" && !caps.DescriptionClearable):
+		out = append(out, "description")
+	case plan.Description.IsUnknown() && caps.Description &&
+		(!caps.DescriptionInPlace || !caps.DescriptionClearable && state.Description.ValueString() != ""):
+		// Known only at apply: where the cloud may have to replace the
+		// rule for it (a description it cannot change, or clear), the
+		// plan must say so now (Terraform refuses a final plan that
+		// turns an update into a replacement).
 		out = append(out, "description")
 	}
 	return out

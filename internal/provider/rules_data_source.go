@@ -111,7 +111,7 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
-	rules, diags := readGroup(ctx, d.conns, name, group, timeout)
+	rules, diags := readGroup(ctx, d.conns, name, group, timeout, "the data source's timeouts.read sets it")
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}

@@ -438,6 +438,16 @@ func (r *RulesExclusive) checkOnlyExclusive(ctx context.Context, plan rulesExclu
 		if direction != "" {
 			which = direction + " rules"
 		}
+		if (direction == "") != (otherDirection == "") {
+			// One governs a direction, the other both: they agree if they
+			// keep the same rules of that direction, which the ids alone
+			// do not tell.
+			diags.AddAttributeWarning(path.Root("security_group_id"), "Two Exclusive Resources for One Group",
+				fmt.Sprintf("Another secgroup_rules_exclusive of this configuration also makes %s security group %s exclusive, one of them for one direction "+
+					"and the other for both: unless both keep exactly the same rules of that direction, each revokes the other's on every apply. "+
+					"Keep one per group, or one per direction with direction set on each.", plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()))
+			return
+		}
 		diags.AddAttributeError(path.Root("security_group_id"), "Two Exclusive Resources for One Group",
 			fmt.Sprintf("Another secgroup_rules_exclusive of this configuration also makes %s security group %s exclusive (%s), keeping other rules: "+
 				"each would revoke the other's rules on every apply. Keep one secgroup_rules_exclusive per group, with every rule to keep "+
@@ -469,8 +479,9 @@ func exclusiveClaim(m rulesExclusiveModel) (string, bool) {
 }
 
 // checkRevocable fails a plan that revokes rules of a group in which the
-// cloud takes no rule changes, as the refresh's describe of it told: the
-// apply would fail.
+// cloud takes no rule changes, as a read of it tells (the refresh's,
+// shared): the apply would fail. A read that fails here is left to the
+// apply to report.
 func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
 	if r.conns == nil {
 		return
@@ -479,7 +490,7 @@ func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusive
 	if err != nil {
 		return // the apply's begin reports it
 	}
-	if why := c.RefusesChanges(plan.SecurityGroupID.ValueString()); why != "" {
+	if why, err := c.RefusesChanges(ctx, plan.SecurityGroupID.ValueString()); err == nil && why != "" {
 		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
 			fmt.Sprintf("This plan revokes rules of security group %s, which takes no rule changes: %s.", plan.SecurityGroupID.ValueString(), why))
 	}
@@ -506,7 +517,11 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 		return
 	}
 	cloudName, group := plan.Cloud.ValueString(), plan.SecurityGroupID.ValueString()
-	rules, d := readGroup(ctx, r.conns, cloudName, group, defaultReadTimeout)
+	timeout, d := plan.Timeouts.Read(ctx, defaultReadTimeout)
+	if diags.Append(d...); d.HasError() {
+		return
+	}
+	rules, d := readGroup(ctx, r.conns, cloudName, group, timeout, "the resource's timeouts.read sets it")
 	if diags.Append(d...); d.HasError() {
 		return
 	}
