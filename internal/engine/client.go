@@ -51,7 +51,23 @@ func (c *Client) group(id string) *group { return c.groups.group(c.scope, c.lock
 // List returns every rule of a group. The result is shared: do not change
 // it.
 func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) {
-	return c.group(groupID).read(ctx, c)
+	rules, err := c.group(groupID).read(ctx, c)
+	if cloud.KindOf(err) == cloud.KindGroupGone {
+		c.group(groupID).sawGone()
+	}
+	return rules, err
+}
+
+// GoneAtRefresh reports whether a read of this command (its refresh) found
+// the group gone: a plan that would read it again, to create something in
+// it, warns rather than fails, since Terraform plans a destroy after such
+// a refresh too.
+func (c *Client) GoneAtRefresh(groupID string) bool {
+	g := c.group(groupID)
+	epoch := g.groups.epoch(g.scope)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.goneAtRefresh(epoch)
 }
 
 // RefusesChanges says why the cloud refuses rule changes in the group
@@ -73,9 +89,6 @@ func (c *Client) RefusesChanges(ctx context.Context, groupID string) (string, er
 // is an error of KindRuleGone or KindGroupGone.
 func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	rules, err := c.List(ctx, groupID)
-	if cloud.KindOf(err) == cloud.KindGroupGone {
-		c.group(groupID).sawGone()
-	}
 	if err != nil {
 		return rule.Rule{}, err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -91,5 +92,24 @@ func gaveUp(ctx context.Context, attempts int, waited time.Duration, why string,
 	if attempts == 1 {
 		times = "attempt"
 	}
-	return fmt.Errorf("gave up after %d %s%s: %w", attempts, times, why, err)
+	_, deadline := ctx.Deadline()
+	return &gaveUpError{err: fmt.Errorf("gave up after %d %s%s: %w", attempts, times, why, err),
+		outOfTime: deadline && why != "" && !errors.Is(ctx.Err(), context.Canceled)}
+}
+
+// gaveUpError is a Retry that gave up; outOfTime when its context's time
+// (the operation's timeout) ran out, or would have before the next try.
+type gaveUpError struct {
+	err       error
+	outOfTime bool
+}
+
+func (e *gaveUpError) Error() string { return e.err.Error() }
+func (e *gaveUpError) Unwrap() error { return e.err }
+
+// RanOutOfTime reports whether err ends retries that the operation's
+// timeout cut short, so that a caller can say which timeout to raise.
+func RanOutOfTime(err error) bool {
+	var g *gaveUpError
+	return errors.As(err, &g) && g.outOfTime
 }

@@ -90,7 +90,7 @@ func readGroup(ctx context.Context, conns *engine.Connections, cloudName, group 
 	}
 	rules, err := c.List(conns.MaskSecrets(ctx), group)
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || engine.RanOutOfTime(err) {
 			err = fmt.Errorf("%w (the read's timeout, %s, ran out: %s)", err, timeout, setBy)
 		}
 		addCloudError(&diags, "Could Not List Rules", fmt.Errorf("security group %s: %w", group, err))

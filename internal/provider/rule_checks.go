@@ -179,7 +179,9 @@ func checkAddressesOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 }
 
 // checkSupportedOnCloud: attributes the cloud has no notion of are not
-// set (not even to a value known only later: any value is one too many).
+// set. A value known only later (passed on from a data source, a module's
+// input) may turn out null, which is fine: Terraform validates the
+// configuration again once it is known, before this rule is written.
 func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 	if def == nil {
 		return nil
@@ -200,7 +202,7 @@ func checkSupportedOnCloud(m ruleModel, def *cloud.Cloud) []problem {
 		{"nic_type", m.NicType, len(caps.NicTypes) > 0},
 		{"policy", m.Policy, len(caps.Policies) > 0},
 	} {
-		if !a.v.IsNull() && !a.supported {
+		if known(a.v) && !a.supported {
 			out = append(out, invalid(a.name, "%s does not support %s: remove it.", def.Title, a.name))
 		}
 	}

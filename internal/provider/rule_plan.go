@@ -256,7 +256,9 @@ func fillCloudDefaults(config ruleModel, plan *ruleModel, caps cloud.Capabilitie
 	if config.Description.IsNull() {
 		plan.Description = types.StringValue("")
 	}
-	if len(caps.NicTypes) == 0 {
+	if len(caps.NicTypes) == 0 && !config.NicType.IsUnknown() {
+		// (A value known only at apply stays unknown: it must be null
+		// then, which the configuration's check makes sure of.)
 		plan.NicType = types.StringNull()
 	}
 	if !caps.NativeIDs {

@@ -478,8 +478,8 @@ func exclusiveClaim(m rulesExclusiveModel) (string, bool) {
 	return m.Direction.ValueString() + "|" + strings.Join(slices.Compact(ids), ","), true
 }
 
-// checkRevocable fails a plan that revokes rules of a group in which the
-// cloud takes no rule changes, as a read of it tells (the refresh's,
+// checkRevocable warns of a plan that revokes rules of a group in which
+// the cloud takes no rule changes, as a read of it tells (the refresh's,
 // shared): the apply would fail. A read that fails here is left to the
 // apply to report.
 func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
@@ -491,8 +491,12 @@ func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusive
 		return // the apply's begin reports it
 	}
 	if why, err := c.RefusesChanges(ctx, plan.SecurityGroupID.ValueString()); err == nil && why != "" {
-		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
-			fmt.Sprintf("This plan revokes rules of security group %s, which takes no rule changes: %s.", plan.SecurityGroupID.ValueString(), why))
+		// A warning: Terraform plans the configuration before a destroy
+		// too, and destroying this resource revokes nothing.
+		diags.AddAttributeWarning(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("This plan revokes rules of security group %s, which takes no rule changes (%s): the apply will fail. "+
+				"Tolerate its rules (tolerated_rule_ids) or remove this secgroup_rules_exclusive from the configuration; destroying it revokes nothing.",
+				plan.SecurityGroupID.ValueString(), why))
 	}
 }
 
@@ -521,8 +525,26 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 	if diags.Append(d...); d.HasError() {
 		return
 	}
+	c, err := r.conns.Client(ctx, cloudName)
+	if err != nil {
+		return // the apply's begin reports it
+	}
+	if c.GoneAtRefresh(group) {
+		// Its refresh dropped the resource: Terraform plans it again,
+		// also in the plan it makes before a destroy, which must not fail.
+		diags.AddAttributeWarning(path.Root("security_group_id"), "Security Group No Longer Exists",
+			fmt.Sprintf("Security group %s no longer exists, so creating secgroup_rules_exclusive for it would fail: create the group first, "+
+				"or remove the resource from the configuration.", group))
+		return
+	}
 	rules, d := readGroup(ctx, r.conns, cloudName, group, timeout, "the resource's timeouts.read sets it")
 	if diags.Append(d...); d.HasError() {
+		return
+	}
+	if why, err := c.RefusesChanges(ctx, group); err == nil && why != "" {
+		diags.AddAttributeError(path.Root("security_group_id"), "Security Group Takes No Rule Changes",
+			fmt.Sprintf("secgroup_rules_exclusive cannot make security group %s exclusive: it takes no rule changes, so no rule of it can be revoked (%s). "+
+				"Leave this group out of secgroup_rules_exclusive.", group, why))
 		return
 	}
 	all := rulesMap(cloudName, group, rules)
@@ -538,7 +560,7 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 	}
 	slices.Sort(lines)
 	diags.AddAttributeWarning(path.Root("rule_ids"), "Rules to Revoke on the Next Apply",
-		fmt.Sprintf("Security group %s holds %d rules outside rule_ids. Creating secgroup_rules_exclusive revokes nothing: "+
+		fmt.Sprintf("Security group %s holds %d rule(s) outside rule_ids. Creating secgroup_rules_exclusive revokes nothing: "+
 			"it records the group, and the next plan lists these rules for revoking:\n\n%s\n\n"+
 			"To revoke them in this apply, import the resource instead of creating it:\n\n"+
 			"  import {\n    to = secgroup_rules_exclusive.<name>\n    id = %q\n  }",
