@@ -132,14 +132,23 @@ func modifyPlan(t *testing.T, config, state map[string]any) (rawAttrs, resource.
 func planOf(t *testing.T, config, state map[string]any) (rawAttrs, resource.ModifyPlanResponse) {
 	t.Helper()
 	r, s := ruleUnderTest(t)
-	cfg := object(t, s, config)
+	// A computed attribute left out of the configuration is null there
+	// and unknown in the plan Terraform proposes (computedUnknown).
+	configured, proposed := map[string]any{}, map[string]any{}
+	for k, v := range config {
+		configured[k], proposed[k] = v, v
+		if v == computedUnknown {
+			configured[k], proposed[k] = nil, tftypes.UnknownValue
+		}
+	}
+	cfg, planned := object(t, s, configured), object(t, s, proposed)
 	stateVal := tftypes.NewValue(s.Schema.Type().TerraformType(context.Background()), nil)
 	if state != nil {
 		stateVal = object(t, s, state)
 	}
 	req := resource.ModifyPlanRequest{
 		Config: tfsdk.Config{Schema: s.Schema, Raw: cfg},
-		Plan:   tfsdk.Plan{Schema: s.Schema, Raw: cfg},
+		Plan:   tfsdk.Plan{Schema: s.Schema, Raw: planned},
 		State:  tfsdk.State{Schema: s.Schema, Raw: stateVal},
 	}
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
@@ -150,6 +159,10 @@ func planOf(t *testing.T, config, state map[string]any) (rawAttrs, resource.Modi
 	}
 	return plan, resp
 }
+
+// computedUnknown, in a test's configuration, is an attribute the
+// configuration leaves out that Terraform proposes as unknown (computed).
+const computedUnknown = "(computed, unknown)"
 
 // No description and an empty one are one value: neither plans a change,
 // nor a replacement, against the other, on any cloud.
@@ -207,7 +220,7 @@ func TestModifyPlan(t *testing.T) {
 			planned: map[string]any{"policy": "accept", "priority": int64(1), "description": ""}},
 		{name: "BCC create: no policy, no priority", config: rule("baiducloud", nil),
 			planned: map[string]any{"policy": nil, "priority": nil}},
-		{name: "ENS create: no rule ids, no NIC types", config: rule("ens", map[string]any{"rule_id": tftypes.UnknownValue, "nic_type": tftypes.UnknownValue}),
+		{name: "ENS create: no rule ids, no NIC types", config: rule("ens", map[string]any{"rule_id": computedUnknown, "nic_type": computedUnknown}),
 			planned: map[string]any{"rule_id": nil, "nic_type": nil}},
 		{name: "ECS priority change replaces", config: rule("alicloud", map[string]any{"priority": 2}),
 			state:   rule("alicloud", map[string]any{"policy": "accept", "priority": 1, "description": ""}),
