@@ -264,3 +264,24 @@ func TestRetryAfterBeyondTheTimeout(t *testing.T) {
 		t.Fatalf("%d calls: %v", calls, err)
 	}
 }
+
+// A read that gave up because its timeout would pass before its next try
+// says which timeout: the data source's timeouts.read, with its value.
+// (It said "gave up after 1 attempt, the timeout would pass before the
+// next" alone.)
+func TestRanOutOfTimeTellsATimeoutFromACancel(t *testing.T) {
+	fail := func(context.Context) error { return errThrottled }
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	err := Retry(ctx, Backoff{Initial: 20 * time.Millisecond, Max: 20 * time.Millisecond}, fail)
+	if !RanOutOfTime(err) {
+		t.Fatalf("%v: want a retry cut short by its timeout", err)
+	}
+	interrupted, stop := context.WithCancel(context.Background())
+	stop()
+	if err := Retry(interrupted, Backoff{Initial: time.Millisecond, Max: time.Millisecond}, fail); RanOutOfTime(err) {
+		t.Fatalf("%v: an interrupt is no timeout", err)
+	}
+}
+
+var errThrottled = &cloud.Error{Cloud: "fake", Action: "describe", Kind: cloud.KindTransient, Code: "Throttling", Throttled: true}

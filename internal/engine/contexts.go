@@ -47,12 +47,8 @@ func joined(ctxs []context.Context) (context.Context, context.CancelFunc) {
 		cancel = func() { cancelDeadline(); inner() }
 	}
 	go func() {
-		for _, c := range ctxs {
-			select {
-			case <-c.Done():
-			case <-ctx.Done():
-				return
-			}
+		if !allDone(ctxs, ctx.Done()) {
+			return
 		}
 		if errors.Is(ctxs[len(ctxs)-1].Err(), context.Canceled) {
 			t := time.NewTimer(stopGrace)
@@ -86,14 +82,22 @@ func carried(ctx context.Context) (context.Context, context.CancelFunc) {
 func allEnded(ctxs []context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		for _, c := range ctxs {
-			select {
-			case <-c.Done():
-			case <-ctx.Done():
-				return
-			}
+		if allDone(ctxs, ctx.Done()) {
+			cancel()
 		}
-		cancel()
 	}()
 	return ctx, cancel
+}
+
+// allDone waits until every one of ctxs has ended, and reports whether
+// they did before stop was closed.
+func allDone(ctxs []context.Context, stop <-chan struct{}) bool {
+	for _, c := range ctxs {
+		select {
+		case <-c.Done():
+		case <-stop:
+			return false
+		}
+	}
+	return true
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
@@ -71,6 +72,17 @@ func runCLI(t *testing.T, cli *clirun.CLI, dir string, args ...string) (string, 
 		t.Fatal(err)
 	}
 	return string(out), cmd.ProcessState.ExitCode()
+}
+
+// mustCLI runs one command with -input=false -no-color and returns its
+// output, failing the test unless it succeeds.
+func mustCLI(t *testing.T, cli *clirun.CLI, dir string, args ...string) string {
+	t.Helper()
+	out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
+	if code != 0 {
+		t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 6000))
+	}
+	return out
 }
 
 // stateRuleIDs are the ids of the secgroup_rule instances a state file

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -120,4 +121,24 @@ func TestAccRule_sameRuleThroughTwoAliases(t *testing.T) {
 	if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 0 {
 		t.Fatalf("%d rules left", n)
 	}
+}
+
+// A description known only at apply, on a cloud that changes descriptions
+// by replacement (Zenlayer): the plan says replace. It said update in
+// place, and the plan Terraform makes during the apply (the value known)
+// asked for the replacement: "Provider produced inconsistent final plan".
+func TestAccRule_descriptionKnownOnlyAtApply(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	config := func(input string) string {
+		return mocktest.ProviderConfig(m) + fmt.Sprintf("resource \"terraform_data\" \"d\" {\n  input = %q\n}\n", input) +
+			tcpRule("x", "zenlayer", "zl-web", "22", "10.0.0.0/8", "description = terraform_data.d.output")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("web"), Check: mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "web"})},
+			{Config: config("ssh"), Check: mocktest.CheckRule(m, "zenlayer", "zl-web", map[string]string{"portRange": "22/22", "description": "ssh"})},
+		},
+	})
 }

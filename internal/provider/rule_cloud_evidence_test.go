@@ -72,18 +72,26 @@ func TestAccRule_cloudClockOff(t *testing.T) {
 	for _, offset := range []time.Duration{-(15*time.Minute - 20*time.Second), 15*time.Minute - 20*time.Second} {
 		for _, tc := range everyCloud {
 			t.Run(fmt.Sprintf("%s %+.0fs", tc.cloud, offset.Seconds()), func(t *testing.T) {
-				m := mocktest.Start(t, "")
-				m.Store.SetClockOffset(offset)
-				config := mocktest.ProviderConfig(m) + pairOfRules(tc.cloud, tc.group)
-				resource.ParallelTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					CheckDestroy:             checkMock(m, tc.cloud, tc.group, 0),
-					Steps: []resource.TestStep{
-						{Config: config, Check: checkMock(m, tc.cloud, tc.group, 2)},
-						{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
-					},
-				})
+				appliesCleanly(t, tc.cloud, tc.group, func(m *mockcloud.Server) { m.Store.SetClockOffset(offset) })
 			})
 		}
 	}
+}
+
+// appliesCleanly applies a pair of rules of a cloud's group on a mock that
+// clock sets up, and checks that the mock holds them, that the plan after
+// is empty and that destroying empties the group.
+func appliesCleanly(t *testing.T, cloudName, group string, clock func(*mockcloud.Server)) {
+	t.Helper()
+	m := mocktest.Start(t, "")
+	clock(m)
+	config := mocktest.ProviderConfig(m) + pairOfRules(cloudName, group)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkMock(m, cloudName, group, 0),
+		Steps: []resource.TestStep{
+			{Config: config, Check: checkMock(m, cloudName, group, 2)},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
 }

@@ -203,3 +203,22 @@ func TestAccEns_descriptionFromElsewhere(t *testing.T) {
 		t.Fatalf("%d authorize calls, want the one of the rule from the data source", n)
 	}
 }
+
+// An attribute the cloud lacks, given a value known only at apply that
+// turns out null (passed on from another resource), passes the plan: it is
+// checked once known. (ENS refused nic_type and local_cidr at plan.)
+func TestAccEns_unsupportedAttributesKnownOnlyAtApply(t *testing.T) {
+	cliIndependent(t)
+	m := mocktest.Start(t, "")
+	config := mocktest.ProviderConfig(m) + `
+resource "terraform_data" "o" {
+  input = { nic_type = null, local_cidr = null }
+}
+` + tcpRule("x", "ens", "sg-ens-web", "22", "10.0.0.0/8", "nic_type = terraform_data.o.output.nic_type", "local_cidr = terraform_data.o.output.local_cidr")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, Check: mocktest.CheckRuleCount(m, "ens", "sg-ens-web", 1)},
+		},
+	})
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -38,17 +37,7 @@ func TestAccRule_gatewayClockOff(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s %+.0fs", tc.cloud, tc.skew.Seconds()), func(t *testing.T) {
-			m := mocktest.Start(t, "")
-			m.Store.SetDateSkew(tc.skew)
-			config := mocktest.ProviderConfig(m) + pairOfRules(tc.cloud, tc.group)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkMock(m, tc.cloud, tc.group, 0),
-				Steps: []resource.TestStep{
-					{Config: config, Check: checkMock(m, tc.cloud, tc.group, 2)},
-					{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
-				},
-			})
+			appliesCleanly(t, tc.cloud, tc.group, func(m *mockcloud.Server) { m.Store.SetDateSkew(tc.skew) })
 		})
 	}
 }
@@ -221,18 +210,14 @@ func TestAccRule_notFoundIsCheckedByARead(t *testing.T) {
 	dir := filepath.Join(work, "tf")
 	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+ruleBlock("x", "alicloud", "sg-web", "ingress",
 		`protocol = "tcp"`, `port_range = "22"`, `peer_security_group_id = "sg-app"`, `peer_group_owner_id = "1234567890"`)))
-	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("apply: %s", clirun.Tail(out, 3000))
-	}
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
 	if n := editState(t, filepath.Join(dir, "terraform.tfstate"), func(_ *float64, attrs map[string]any) {
 		attrs["peer_group_owner_id"], attrs["peer_group_owner_account"] = nil, nil
 	}); n != 1 {
 		t.Fatalf("%d rules in the state, want 1", n)
 	}
 	before := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup"))
-	if out, code := runCLI(t, cli, dir, "destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("destroy: %s", clirun.Tail(out, 3000))
-	}
+	mustCLI(t, cli, dir, "destroy", "-refresh=false", "-auto-approve")
 	if rules := mocktest.Rules(m, "alicloud", "sg-web"); len(rules) != 0 {
 		t.Fatalf("destroy succeeded but the group still holds %v", rules)
 	}

@@ -215,13 +215,9 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 // plan nothing): it becomes "", the value no description has now. The
 // attributes are otherwise the same.
 func (r *RuleResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
-	var s resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &s)
-	prior := s.Schema
-	prior.Version = 0
 	return map[int64]resource.StateUpgrader{
 		0: {
-			PriorSchema: &prior,
+			PriorSchema: schemaAtVersion(ctx, r, 0),
 			StateUpgrader: func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
 				var m ruleModel
 				resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -395,3 +391,14 @@ var (
 	// the null value an import starts from.
 	timeoutsAttrTypes = map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
 )
+
+// schemaAtVersion is r's schema as version v wrote it, for an upgrade
+// from a version whose attributes were the same (only what they hold
+// changed).
+func schemaAtVersion(ctx context.Context, r resource.Resource, v int64) *schema.Schema {
+	var s resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &s)
+	prior := s.Schema
+	prior.Version = v
+	return &prior
+}

@@ -61,6 +61,13 @@ func TestAccRule_stateOfEarlierReleasesPlansNothing(t *testing.T) {
 // saw.
 func editState(t *testing.T, path string, edit func(version *float64, attrs map[string]any)) int {
 	t.Helper()
+	return editInstances(t, path, "secgroup_rule", edit)
+}
+
+// editInstances lets edit see and change every instance of a resource
+// type in a state file, and returns how many it saw.
+func editInstances(t *testing.T, path, typeName string, edit func(version *float64, attrs map[string]any)) int {
+	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +79,7 @@ func editState(t *testing.T, path string, edit func(version *float64, attrs map[
 	n := 0
 	for _, r := range state["resources"].([]any) {
 		res := r.(map[string]any)
-		if res["type"] != "secgroup_rule" {
+		if res["type"] != typeName {
 			continue
 		}
 		for _, i := range res["instances"].([]any) {

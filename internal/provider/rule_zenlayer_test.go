@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
@@ -391,5 +392,31 @@ func TestAccZenlayer_quotaAtPlanTime(t *testing.T) {
 	})
 	if n := mocktest.Calls(m, "zenlayer", "AuthorizeSecurityGroupRules", -1); n != 0 {
 		t.Fatalf("%d authorize calls at plan time", n)
+	}
+}
+
+// A rule of a Zenlayer default group, imported into secgroup_rule, then
+// removed from the configuration: the plan of its revoke, which the cloud
+// refuses, fails, and a removed block leaves it without a call. (The plan
+// passed and the apply failed, after the revokes of other resources of the
+// same apply had gone out.)
+func TestAccZenlayer_defaultGroupRevokeRefusedAtPlan(t *testing.T) {
+	cliIndependent(t)
+	m := mocktest.Start(t, "")
+	ssh := tcpRule("ssh", "zenlayer", "zl-default", "22", "0.0.0.0/0", `description = "SSH"`)
+	imported := mocktest.ProviderConfig(m) + "import {\n  to = secgroup_rule.ssh\n  id = \"zenlayer/zl-default/9001\"\n}\n" + ssh
+	refused := regexp.MustCompile(`(?s)Security Group Takes No Rule Changes.*zl-default`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// removed blocks: Terraform 1.7+.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		Steps: []resource.TestStep{
+			{Config: imported},
+			{Config: mocktest.ProviderConfig(m), PlanOnly: true, ExpectError: refused},
+			{Config: mocktest.ProviderConfig(m) + "removed {\n  from = secgroup_rule.ssh\n  lifecycle {\n    destroy = false\n  }\n}\n"},
+		},
+	})
+	if n := mocktest.Calls(m, "zenlayer", "RevokeSecurityGroupRules", -1); n != 0 {
+		t.Fatalf("%d RevokeSecurityGroupRules calls on the default group", n)
 	}
 }

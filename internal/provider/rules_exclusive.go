@@ -147,13 +147,9 @@ func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // creation time, so nothing is revoked from them, and the next refresh
 // writes version 1 lines (see exclusiveLine).
 func (r *RulesExclusive) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
-	var s resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &s)
-	prior := s.Schema
-	prior.Version = 0
 	return map[int64]resource.StateUpgrader{
 		0: {
-			PriorSchema: &prior,
+			PriorSchema: schemaAtVersion(ctx, r, 0),
 			StateUpgrader: func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
 				var m rulesExclusiveModel
 				if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); resp.Diagnostics.HasError() {

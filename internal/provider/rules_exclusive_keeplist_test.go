@@ -301,14 +301,7 @@ func TestAccRulesExclusive_ensKeepListUnknownAtPlanCLI(t *testing.T) {
 	cli, work := setupCLI(t)
 	dir := filepath.Join(work, "ens")
 	m := mocktest.Start(t, "")
-	run := func(args ...string) string {
-		t.Helper()
-		out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
-		if code != 0 {
-			t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 6000))
-		}
-		return out
-	}
+	run := func(args ...string) string { t.Helper(); return mustCLI(t, cli, dir, args...) }
 	kept := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "10.0.0.0/8"}
 	stray := rule.Rule{Direction: rule.Ingress, Protocol: rule.UDP, Ports: ports(5353, 5353), CIDR: "198.51.100.0/24"}
 	exclusive := exclusiveBlock("ens", "sg-ens-web", "[secgroup_rule.in.id]")
@@ -399,4 +392,34 @@ func TestAccEns_newRuleIDKnownAtPlan(t *testing.T) {
 			}},
 		}},
 	})
+}
+
+// A keep-list id of the right form that names no rule of the group (a
+// typo: the rule it meant to keep is then among the revokes) is warned of
+// at plan, on the element; an empty element (the last line break of a file
+// the list was read from) is an error that says to use compact(). Through
+// the real CLI. (Both planned the revoke of the rule meant to be kept
+// without a word about the id.)
+func TestAccRulesExclusive_keepListIDsThatNameNothing(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	base := mocktest.ProviderConfig(m) + tcpRule("keep", "alicloud", "sg-web", "22", "10.0.0.0/8")
+	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.keep.id]")))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", `["alicloud/sg-web/sgr-0000typo"]`)))
+	out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+	flat := regexp.MustCompile(`\s+`).ReplaceAllString(out, " ")
+	if code != 0 || !strings.Contains(flat, "Rule Id Names No Rule of the Group") || !strings.Contains(flat, `"alicloud/sg-web/sgr-0000typo"`) {
+		t.Fatalf("plan (exit %d) must warn of the id that names no rule:\n%s", code, clirun.Tail(out, 3000))
+	}
+	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", `["", secgroup_rule.keep.id]`)))
+	out, code = runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+	if flat := regexp.MustCompile(`\s+`).ReplaceAllString(out, " "); code == 0 || !strings.Contains(flat, "compact()") {
+		t.Fatalf("plan (exit %d) must refuse the empty element and say how to drop it:\n%s", code, clirun.Tail(out, 3000))
+	}
+	if n := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup")); n != 0 {
+		t.Fatalf("%d revokes", n)
+	}
 }

@@ -494,14 +494,7 @@ func TestAccRulesExclusive_planTextCLI(t *testing.T) {
 			t.Parallel()
 			m := a.start(t)
 			dir := filepath.Join(work, a.cloud)
-			run := func(args ...string) string {
-				t.Helper()
-				out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
-				if code != 0 {
-					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
-				}
-				return out
-			}
+			run := func(args ...string) string { t.Helper(); return mustCLI(t, cli, dir, args...) }
 			managed := cliConfig(mocktest.ProviderConfig(m) + managedPair(a.cloud, a.group))
 			writeConfig(t, dir, managed)
 			run("apply", "-auto-approve")
@@ -759,14 +752,7 @@ func TestAccRulesExclusive_generateConfigCLI(t *testing.T) {
 			dir := filepath.Join(work, group)
 			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+
 				fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", "alicloud/"+group)))
-			run := func(args ...string) string {
-				t.Helper()
-				out, code := runCLI(t, cli, dir, append(args, "-input=false", "-no-color")...)
-				if code != 0 {
-					t.Fatalf("%s (exit %d):\n%s", strings.Join(args, " "), code, clirun.Tail(out, 4000))
-				}
-				return out
-			}
+			run := func(args ...string) string { t.Helper(); return mustCLI(t, cli, dir, args...) }
 			held := len(mocktest.Rules(m, "alicloud", group))
 			run("plan", "-generate-config-out=generated.tf")
 			generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
@@ -785,4 +771,63 @@ func TestAccRulesExclusive_generateConfigCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Two exclusive resources on one group, one for a direction and one for
+// both, whose keep-lists agree on that direction: the plan passes (with a
+// warning, since ids alone cannot tell they agree). It failed as if each
+// revoked the other's rules.
+func TestAccRulesExclusive_twoWithTheSameEffect(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	rules := mocktest.ProviderConfig(m) + tcpRule("in", "alicloud", "sg-web", "22", "10.0.0.0/8") +
+		ruleBlock("out", "alicloud", "sg-web", "egress", `protocol = "all"`, `cidr = "10.0.0.0/8"`)
+	both := rules +
+		exclusiveNamed("all", "alicloud", "sg-web", "[secgroup_rule.in.id, secgroup_rule.out.id]") +
+		exclusiveNamed("in", "alicloud", "sg-web", "[secgroup_rule.in.id]", `direction = "ingress"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rules},
+			{Config: both, PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
+// An exclusive resource whose group was deleted out of band, its
+// configuration unchanged: the refresh drops it, and the plan that
+// follows (Terraform makes one before a destroy too) warns that creating
+// it again would fail rather than failing, so destroy and plan go on.
+// Through the real CLI. (Both failed "Could Not List Rules".)
+func TestAccRulesExclusive_groupGoneThenDestroy(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+exclusiveBlock("alicloud", "sg-app", "[]", "allow_empty = true")))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	if !m.Store.RemoveGroup("alicloud", "sg-app") {
+		t.Fatal("no group sg-app to remove")
+	}
+	out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+	if code != 0 || !strings.Contains(out, "Security Group No Longer Exists") {
+		t.Fatalf("plan (exit %d) must warn, not fail:\n%s", code, clirun.Tail(out, 3000))
+	}
+	mustCLI(t, cli, dir, "destroy", "-auto-approve")
+}
+
+// An exclusive resource cannot be made for a group that takes no rule
+// changes (a Zenlayer default group): the plan of its create fails. (It
+// was created, then every plan and destroy failed.)
+func TestAccRulesExclusive_defaultGroupRefusedAtCreate(t *testing.T) {
+	cliIndependent(t)
+	m := mocktest.Start(t, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      mocktest.ProviderConfig(m) + exclusiveBlock("zenlayer", "zl-default", "[]", "allow_empty = true"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Security Group Takes No Rule Changes.*` + spaced("cannot make security group zl-default exclusive")),
+		}},
+	})
 }

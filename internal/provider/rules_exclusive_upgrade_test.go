@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -27,9 +24,7 @@ func TestAccRulesExclusive_stateOfEarlierReleases(t *testing.T) {
 	dir := filepath.Join(work, "tf")
 	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+tcpRule("keep", "alicloud", "sg-web", "22", "10.0.0.0/8")+
 		exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.keep.id]")))
-	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("apply: %s", clirun.Tail(out, 3000))
-	}
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
 	path := filepath.Join(dir, "terraform.tfstate")
 	editExclusive(t, path, func(version *float64, attrs map[string]any) {
 		if *version != rulesExclusiveVersion {
@@ -52,9 +47,7 @@ func TestAccRulesExclusive_stateOfEarlierReleases(t *testing.T) {
 			t.Fatalf("after the upgrade: version %v", *version)
 		}
 	})
-	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("apply: %s", clirun.Tail(out, 3000))
-	}
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
 	if rules := mocktest.Rules(m, "alicloud", "sg-web"); len(rules) != 1 {
 		t.Fatalf("after a refresh the apply must revoke the rule on 8080; the group holds %v", rules)
 	}
@@ -64,63 +57,7 @@ func TestAccRulesExclusive_stateOfEarlierReleases(t *testing.T) {
 // instance of a state file.
 func editExclusive(t *testing.T, path string, edit func(version *float64, attrs map[string]any)) {
 	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state map[string]any
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range state["resources"].([]any) {
-		if res := r.(map[string]any); res["type"] == "secgroup_rules_exclusive" {
-			inst := res["instances"].([]any)[0].(map[string]any)
-			version := inst["schema_version"].(float64)
-			edit(&version, inst["attributes"].(map[string]any))
-			inst["schema_version"] = version
-			n++
-		}
-	}
-	if n != 1 {
+	if n := editInstances(t, path, "secgroup_rules_exclusive", edit); n != 1 {
 		t.Fatalf("%d secgroup_rules_exclusive in the state, want 1", n)
-	}
-	if raw, err = json.MarshalIndent(state, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// A keep-list id of the right form that names no rule of the group (a
-// typo: the rule it meant to keep is then among the revokes) is warned of
-// at plan, on the element; an empty element (the last line break of a file
-// the list was read from) is an error that says to use compact(). Through
-// the real CLI. (Both planned the revoke of the rule meant to be kept
-// without a word about the id.)
-func TestAccRulesExclusive_keepListIDsThatNameNothing(t *testing.T) {
-	testAccPreCheck(t)
-	cli, work := setupCLI(t)
-	m := mocktest.Start(t, "")
-	dir := filepath.Join(work, "tf")
-	base := mocktest.ProviderConfig(m) + tcpRule("keep", "alicloud", "sg-web", "22", "10.0.0.0/8")
-	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", "[secgroup_rule.keep.id]")))
-	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("apply: %s", clirun.Tail(out, 3000))
-	}
-	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", `["alicloud/sg-web/sgr-0000typo"]`)))
-	out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
-	flat := regexp.MustCompile(`\s+`).ReplaceAllString(out, " ")
-	if code != 0 || !strings.Contains(flat, "Rule Id Names No Rule of the Group") || !strings.Contains(flat, `"alicloud/sg-web/sgr-0000typo"`) {
-		t.Fatalf("plan (exit %d) must warn of the id that names no rule:\n%s", code, clirun.Tail(out, 3000))
-	}
-	writeConfig(t, dir, cliConfig(base+exclusiveBlock("alicloud", "sg-web", `["", secgroup_rule.keep.id]`)))
-	out, code = runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
-	if flat := regexp.MustCompile(`\s+`).ReplaceAllString(out, " "); code == 0 || !strings.Contains(flat, "compact()") {
-		t.Fatalf("plan (exit %d) must refuse the empty element and say how to drop it:\n%s", code, clirun.Tail(out, 3000))
-	}
-	if n := len(m.Store.CallsOf("alicloud", "RevokeSecurityGroup")); n != 0 {
-		t.Fatalf("%d revokes", n)
 	}
 }

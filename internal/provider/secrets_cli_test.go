@@ -137,3 +137,35 @@ func cliIsOpenTofu(t *testing.T, cli *clirun.CLI) bool {
 	}
 	return strings.Contains(string(out), "OpenTofu")
 }
+
+// docs/index.md says the plan file and `terraform show -json` of it both
+// hold a secret written in the provider block; TestAccSecretsInSavedPlansCLI
+// accepts either, this asks show -json alone.
+func TestAccSecretsInShowJSON(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	secret := frontend.DefaultSecretKey
+	settings := mocktest.Settings("alicloud", m.URL)
+	delete(settings, "secret_key")
+	block := strings.Replace(mocktest.Block("alicloud", settings), "  alicloud {\n", "  alicloud {\n    "+fmt.Sprintf("secret_key = %q", secret)+"\n", 1)
+	for name, config := range map[string]string{
+		"literal":            "provider \"secgroup\" {\n" + block + "}\n",
+		"sensitive-variable": "variable \"s\" {\n  type = string\n  sensitive = true\n  default = \"" + secret + "\"\n}\n" + "provider \"secgroup\" {\n" + strings.Replace(block, fmt.Sprintf("%q", secret), "var.s", 1) + "}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(work, name)
+			writeConfig(t, dir, cliConfig(config+tcpRule("x", "alicloud", "sg-web", "22", "10.0.0.0/8")))
+			if out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
+				t.Fatalf("plan: %s", clirun.Tail(out, 3000))
+			}
+			shown, code := runCLI(t, cli, dir, "show", "-json", "tfplan")
+			if code != 0 {
+				t.Fatalf("show: %s", clirun.Tail(shown, 3000))
+			}
+			if !strings.Contains(shown, secret) {
+				t.Errorf("terraform show -json of the saved plan does not hold the secret; docs/index.md says it does")
+			}
+		})
+	}
+}
