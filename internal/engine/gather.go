@@ -58,10 +58,46 @@ func (gs *Groups) enter(now time.Time) {
 	}
 }
 
-func (gs *Groups) leave() {
+func (gs *Groups) leave(o *op) {
+	now := time.Now()
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
 	gs.writing--
+	gs.spent.add(o, now)
+}
+
+// Spent is where the writes' time went, summed over the writes of one
+// process: each is time a Terraform slot waited on us. Gathering is from
+// the write's arrival until the worker took it (holding it for others, or
+// behind the group's calls in flight), Lock until the machine lock was had,
+// Calls until its outcome (the calls and the read-back).
+type Spent struct {
+	Writes                int
+	Gathering, Lock, Calls time.Duration
+}
+
+func (s *Spent) add(o *op, end time.Time) {
+	s.Writes++
+	if o.taken.IsZero() {
+		// Ended before the worker took it: all of it waited in the queue.
+		s.Gathering += end.Sub(o.queued)
+		return
+	}
+	sent := o.sent
+	if sent.IsZero() {
+		// Ended waiting for the lock.
+		sent = end
+	}
+	s.Gathering += o.taken.Sub(o.queued)
+	s.Lock += sent.Sub(o.taken)
+	s.Calls += end.Sub(sent)
+}
+
+// Spent returns where this coordinator's writes spent their time so far.
+func (gs *Groups) Spent() Spent {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	return gs.spent
 }
 
 // idleTime is how long no write may arrive before the queued ones go.

@@ -149,7 +149,7 @@ func TestGatherLearnsTerraformsPace(t *testing.T) {
 	for range 20 {
 		at = at.Add(time.Second)
 		gs.enter(at)
-		gs.leave()
+		gs.leave(&op{queued: at})
 	}
 	if got := gs.idleTime(); got != 50*time.Millisecond {
 		t.Fatalf("idle time %v after lone writes, want MinIdle", got)
@@ -159,7 +159,7 @@ func TestGatherLearnsTerraformsPace(t *testing.T) {
 	for range 50 {
 		at = at.Add(30 * time.Millisecond)
 		gs.enter(at)
-		gs.leave()
+		gs.leave(&op{queued: at})
 	}
 	if got := gs.idleTime(); got < 110*time.Millisecond || got > 130*time.Millisecond {
 		t.Fatalf("idle time %v after writes 30 ms apart, want about 120 ms", got)

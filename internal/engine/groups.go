@@ -51,6 +51,8 @@ type Groups struct {
 	// first at peakAt.
 	writing, peak int
 	peakAt        time.Time
+	// spent is where the writes' time went (Spent).
+	spent Spent
 }
 
 // NewGroups returns an empty coordinator with its settings. Providers
@@ -150,6 +152,9 @@ type op struct {
 	token  string
 
 	queued time.Time
+	// taken is when the worker took the write to send it, ending its
+	// gathering; sent when its machine lock was had.
+	taken, sent time.Time
 	// same, for opRevokeExact, reports whether the rule the group holds
 	// now is the one the plan showed.
 	same func(current rule.Rule) bool
@@ -249,7 +254,7 @@ func (g *group) enqueue(ops ...*op) {
 // (Terraform ends in-flight calls with StopProvider on Ctrl-C and
 // records what they return).
 func (g *group) wait(o *op) (rule.Rule, error) {
-	defer g.groups.leave()
+	defer g.groups.leave(o)
 	select {
 	case <-o.done:
 	case <-o.ctx.Done():
@@ -306,6 +311,10 @@ func (g *group) work() {
 		if len(g.writes) > 0 && gather == 0 {
 			writes := g.writes
 			g.writes = nil
+			now := time.Now()
+			for _, o := range writes {
+				o.taken = now
+			}
 			g.mu.Unlock()
 			g.runWrites(writes)
 			continue
@@ -356,6 +365,7 @@ const gatherTick = 5 * time.Millisecond
 func (g *group) lockMachine(ops []*op) []*op {
 	l := g.groups.settings.Machine
 	if l == nil || g.held != nil {
+		markSent(ops)
 		return live(ops)
 	}
 	waitCtx, cancel := allEnded(opContexts(ops))
@@ -393,6 +403,7 @@ func (g *group) lockMachine(ops []*op) []*op {
 		return nil
 	case errors.Is(err, errNoLockFolder):
 		tflog.Warn(waitCtx, "writing without the machine lock", map[string]any{"reason": err.Error()})
+		markSent(ops)
 		return live(ops)
 	default:
 		for _, o := range ops {
@@ -401,12 +412,25 @@ func (g *group) lockMachine(ops []*op) []*op {
 		return nil
 	}
 	g.held = m
+	markSent(ops)
 	g.mu.Lock()
 	if m.count != g.machineCount {
 		g.snap, g.known = nil, nil
 	}
 	g.mu.Unlock()
 	return live(ops)
+}
+
+// markSent records when writes the worker holds got past the machine lock.
+// Only the worker may end them from here on (the lock's watchers have
+// stopped), so their waiters read the time after it is written.
+func markSent(ops []*op) {
+	now := time.Now()
+	for _, o := range ops {
+		if !o.ended() {
+			o.sent = now
+		}
+	}
 }
 
 // lockWaitError says why a write ended while it waited for the group's
