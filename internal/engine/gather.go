@@ -12,6 +12,7 @@ import "time"
 // more to send, they go at once. Writes go out as soon as
 //
 //   - the cloud's batch is full;
+//   - fewer than Reserve of Terraform's slots would be left free;
 //   - as many writes wait as ever waited at once, a peak that has stood
 //     for PeakStands or was followed by two of Terraform's usual gaps
 //     without a write: all of its slots are with us;
@@ -28,6 +29,15 @@ type Gather struct {
 // vary (garbage collection, state writes), a missed write only costs a
 // call.
 const IdlePaces = 4
+
+// Reserve is how many of Terraform's slots gathering leaves free for its
+// own work. Terraform's own work on a rule (plan, state, its locks) needs
+// about ten: its floor, a thousand terraform_data blocks, applies no
+// faster at -parallelism=100 than at 10, while a write held with fewer
+// free made the whole apply wait (make bench; README, Performance). So at
+// Terraform's default of ten writes go as soon as the group is free, and
+// gathering pays where users raised -parallelism.
+const Reserve = 10
 
 // PeakStands is how long the most writes ever waiting at once must stand
 // before it is taken for Terraform's -parallelism, reached again the moment
@@ -123,6 +133,12 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	// waiting longer would stall it), or if Terraform has stopped sending
 	// for two of its gaps (a peak just raised may be matched while it
 	// still sends, its pace rather than its slots bounding how many wait).
+	// Holding a write keeps one of Terraform's slots from its own work,
+	// which is worth more than the calls it saves unless Terraform has
+	// more slots than it can use: with fewer than Reserve left free, they go.
+	if now.Sub(peakAt) > PeakStands && peak-writing < Reserve {
+		return 0
+	}
 	if writing >= peak && (now.Sub(peakAt) > PeakStands ||
 		now.Sub(peakAt) > gs.settings.Gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
 		return 0

@@ -39,11 +39,11 @@ func (s Settings) fresh() time.Duration {
 //
 //   - retries from half a second up to 20 s, the clouds' throttling
 //     windows;
-//   - gathering at Terraform's pace: at 1,000 rules it hands out a write
-//     every 20 to 60 ms, so each of ten groups gets one every few hundred;
-//     Max lets ten or so of them meet, well below any timeout, and matters
-//     only while Terraform keeps sending (the other rules release writes
-//     as soon as it stops);
+//   - gathering only where Terraform has slots to spare (Reserve), at its
+//     pace: at 1,000 rules it hands out a write every 20 to 60 ms, so each
+//     of ten groups gets one every few hundred; Max lets ten or so of them
+//     meet, well below any timeout, and matters only while Terraform keeps
+//     sending (the other rules release writes as soon as it stops);
 //   - lock files in a folder of this user's under the system's temporary
 //     folder.
 func Production() Settings {
