@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,6 +67,9 @@ type measure struct {
 	clirun.Measure
 	// Calls counts vendor calls by action (the floor makes none).
 	Calls map[string]int
+	// Failed counts the calls the mock refused, by action and code (the
+	// provider may have retried them).
+	Failed map[string]int
 	// Traffic is the connections the provider opened and the most calls
 	// it had in flight at once.
 	Traffic store.Traffic
@@ -181,32 +185,12 @@ func run(scenarios []scenario, o settings) error {
 		return err
 	}
 	tf.Env = withoutVendorEnv(tf.Env)
-	version, _ := exec.Command(o.terraform, "version").Output()
-
-	// The peer revokes over HTTPS whatever its protocol setting, so with
-	// it both providers talk to the mock over TLS.
-	m := mockcloud.New(mockcloud.Options{Latency: o.latency, Jitter: o.jitter})
-	caFile, transport := "", "HTTP"
-	if peer != "" {
-		caFile, transport = filepath.Join(work, "mockcloud-ca.pem"), "HTTPS"
-		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile)
-	}
-	if err := m.Start("127.0.0.1:0", caFile); err != nil {
+	m, err := startMock(o, work, tf, peer != "")
+	if err != nil {
 		return err
 	}
 	defer m.Close()
-
-	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], transport, o.latency, 100*o.jitter)
-	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
-	switch {
-	case peer != "":
-		fmt.Printf("vendor's provider (%s) on ECS scenarios: %s\n", peerSource, peer)
-	case why != "":
-		fmt.Printf("vendor's provider (%s): %s\n", peerSource, why)
-	}
-	fmt.Println()
-	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	printHeader(o, tf, m, peer, why)
 	type floorKey struct {
 		rules, parallelism int
 		count              bool
@@ -226,12 +210,7 @@ func run(scenarios []scenario, o settings) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
-		for _, phase := range phases {
-			g, f := got[phase], floors[key][phase]
-			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
-				g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
-				g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g.Calls))
-		}
+		printOurs(s, got, floors[key])
 		if peer != "" && withPeer(s) {
 			p, err := runScenario(tf, m, filepath.Join(work, s.Name+"-peer"), s, vendors)
 			if err != nil {
@@ -244,12 +223,53 @@ func run(scenarios []scenario, o settings) error {
 	return nil
 }
 
+// startMock serves the mock, over TLS when tls is set, with a fresh
+// certificate the commands of tf trust. The peer revokes over HTTPS
+// whatever its protocol setting, so with it both providers talk TLS.
+func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Server, error) {
+	m := mockcloud.New(mockcloud.Options{Latency: o.latency, Jitter: o.jitter})
+	caFile := ""
+	if tls {
+		caFile = filepath.Join(work, "mockcloud-ca.pem")
+		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile)
+	}
+	return m, m.Start("127.0.0.1:0", caFile)
+}
+
+func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
+	version, _ := exec.Command(o.terraform, "version").Output()
+	transport, _, _ := strings.Cut(m.URL, ":")
+	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], strings.ToUpper(transport), o.latency, 100*o.jitter)
+	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
+	switch {
+	case peer != "":
+		fmt.Printf("vendor's provider (%s) on ECS scenarios: %s\n", peerSource, peer)
+	case why != "":
+		fmt.Printf("vendor's provider (%s): %s\n", peerSource, why)
+	}
+	fmt.Println()
+	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+}
+
+// printOurs prints a scenario's rows of the first table: ours beside the
+// floor.
+func printOurs(s scenario, ours, floor map[string]measure) {
+	for _, phase := range phases {
+		g, f := ours[phase], floor[phase]
+		fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
+			g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
+			g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g))
+	}
+}
+
 // beside is one scenario's runs of the floor, ours and the peer.
 type beside struct {
 	scenario          scenario
 	floor, ours, peer map[string]measure
 }
 
+// printBeside prints the second table: the floor, ours and the peer.
 func printBeside(besides []beside) {
 	if len(besides) == 0 {
 		return
@@ -263,7 +283,7 @@ func printBeside(besides []beside) {
 			f, o, p := b.floor[phase], b.ours[phase], b.peer[phase]
 			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %d | %d | %s |\n", b.scenario.Name, phase,
 				f.Wall.Seconds(), o.Wall.Seconds(), p.Wall.Seconds(), ratio(o.Wall, p.Wall),
-				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p.Calls))
+				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
 		}
 	}
 }
@@ -275,12 +295,20 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-func byAction(calls map[string]int) string {
-	var parts []string
-	for _, a := range slices.Sorted(maps.Keys(calls)) {
-		parts = append(parts, fmt.Sprintf("%s %d", a, calls[a]))
+// byAction lists the calls by action, and the failed ones by action
+// and code.
+func byAction(m measure) string {
+	list := func(counts map[string]int) string {
+		var parts []string
+		for _, a := range slices.Sorted(maps.Keys(counts)) {
+			parts = append(parts, fmt.Sprintf("%s %d", a, counts[a]))
+		}
+		return strings.Join(parts, ", ")
 	}
-	return strings.Join(parts, ", ")
+	if len(m.Failed) == 0 {
+		return list(m.Calls)
+	}
+	return list(m.Calls) + "; failed: " + list(m.Failed)
 }
 
 func goEnv(name string) string {
@@ -381,9 +409,12 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c 
 		if err != nil {
 			return nil, err
 		}
-		got := measure{Measure: run, Calls: map[string]int{}, Traffic: m.Store.Traffic()}
+		got := measure{Measure: run, Calls: map[string]int{}, Failed: map[string]int{}, Traffic: m.Store.Traffic()}
 		for _, c := range m.Store.Calls()[before:] {
 			got.Calls[c.Action]++
+			if c.Status != http.StatusOK {
+				got.Failed[c.Action+" "+c.Code]++
+			}
 		}
 		out[phase] = got
 		want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]

@@ -79,26 +79,26 @@ func lastBuilt() (string, error) {
 // name in its directory (the dev_overrides entry), a regular executable
 // file that only its owner, this user or root, can change.
 func usablePeer(path string) (string, error) {
-	real, err := filepath.EvalSymlinks(path)
+	file, err := filepath.EvalSymlinks(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("no %s: %w", path, fs.ErrNotExist)
+		return "", fmt.Errorf("%w: %s", fs.ErrNotExist, path)
 	}
 	if err != nil {
 		return "", err
 	}
-	if real, err = filepath.Abs(real); err != nil {
+	if file, err = filepath.Abs(file); err != nil {
 		return "", err
 	}
-	if !strings.HasPrefix(filepath.Base(real), peerBinary) {
-		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", real, peerBinary)
+	if !strings.HasPrefix(filepath.Base(file), peerBinary) {
+		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", file, peerBinary)
 	}
-	if err := trusted(real, false); err != nil {
+	if err := trusted(file, false); err != nil {
 		return "", err
 	}
-	if err := trusted(filepath.Dir(real), true); err != nil {
+	if err := trusted(filepath.Dir(file), true); err != nil {
 		return "", err
 	}
-	return real, nil
+	return file, nil
 }
 
 // trusted checks that path is no link and only this user or root can

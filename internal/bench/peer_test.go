@@ -41,7 +41,7 @@ func TestFindPeer(t *testing.T) {
 		{bin, bin, ""},
 		{link, bin, ""},
 		{"none", "", "not run (-peer none)"},
-		{filepath.Join(dir, "missing", peerBinary), "", "not built (no "},
+		{filepath.Join(dir, "missing", peerBinary), "", "not built (file does not exist: "},
 		{wrongName, "", "name starting terraform-provider-alicloud"},
 		{writable, "", "writable by others"},
 		{inOpenDir, "", "writable by others"},
