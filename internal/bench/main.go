@@ -8,10 +8,14 @@
 // connections the provider opened and its peak of calls in flight. It also reports the
 // size of the provider built as .goreleaser.yml builds it.
 //
+// On ECS scenarios it runs the vendor's own provider (aliyun/terraform-provider-alicloud,
+// the peer; see peer.go) the same way beside ours, and prints the three
+// side by side: the floor, ours and the peer.
+//
 // It measures and never fails on a time; it fails only when a command fails
 // or the mock does not hold what the configuration declares.
 //
-//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-jitter 0.5] [-terraform PATH]
+//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-jitter 0.5] [-terraform PATH] [-peer PATH|none]
 //	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10 [-count]
 package main
 
@@ -19,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,6 +67,9 @@ type measure struct {
 	clirun.Measure
 	// Calls counts vendor calls by action (the floor makes none).
 	Calls map[string]int
+	// Failed counts the calls the mock refused, by action and code (the
+	// provider may have retried them).
+	Failed map[string]int
 	// Traffic is the connections the provider opened and the most calls
 	// it had in flight at once.
 	Traffic store.Traffic
@@ -88,11 +96,12 @@ func main() {
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
 		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
+		peer        = flag.String("peer", os.Getenv("PEER_ALICLOUD"), "the vendor's provider (terraform-provider-alicloud) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it")
 	)
 	flag.Parse()
 	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
 	if err == nil {
-		err = run(chosen, *latency, *jitter, *terraform, *work, *profile)
+		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, *peer})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -140,44 +149,54 @@ func choose(names, cloudName string, rules, groups, parallelism int, count bool)
 	return out, nil
 }
 
-func run(scenarios []scenario, latency time.Duration, jitter float64, terraform, work string, profile bool) error {
-	work, err := filepath.Abs(work)
+// settings are a run's choices besides its scenarios.
+type settings struct {
+	latency         time.Duration
+	jitter          float64
+	terraform, work string
+	profile         bool
+	peer            string
+}
+
+func run(scenarios []scenario, o settings) error {
+	work, err := filepath.Abs(o.work)
 	if err != nil {
 		return err
 	}
 	if err := os.RemoveAll(work); err != nil {
 		return err
 	}
-	var tags []string
+	opts := clirun.Options{}
 	profiles := ""
-	if profile {
-		tags, profiles = []string{"profile"}, filepath.Join(work, "profiles")
+	if o.profile {
+		opts.Tags, profiles = []string{"profile"}, filepath.Join(work, "profiles")
 		if err := os.MkdirAll(profiles, 0o755); err != nil {
 			return err
 		}
 	}
-	tf, err := clirun.Setup(".", work, terraform, tags...)
+	peer, why := "", ""
+	if slices.ContainsFunc(scenarios, withPeer) {
+		if peer, why = findPeer(o.peer); peer != "" {
+			opts.Overrides = map[string]string{peerSource: filepath.Dir(peer)}
+		}
+	}
+	tf, err := clirun.Setup(".", work, o.terraform, opts)
 	if err != nil {
 		return err
 	}
-	size := tf.ProviderSize
-	version, _ := exec.Command(terraform, "version").Output()
-
-	m := mockcloud.New(mockcloud.Options{Latency: latency, Jitter: jitter})
-	if err := m.Start("127.0.0.1:0", ""); err != nil {
+	tf.Env = withoutVendorEnv(tf.Env)
+	m, err := startMock(o, work, tf, peer != "")
+	if err != nil {
 		return err
 	}
 	defer m.Close()
-
-	fmt.Printf("secgroup bench: %s, mockcloud latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], latency, 100*jitter)
-	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n\n", goEnv("GOOS"), goEnv("GOARCH"), float64(size)/1e6)
-	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	printHeader(o, tf, m, peer, why)
 	type floorKey struct {
 		rules, parallelism int
 		count              bool
 	}
 	floors := map[floorKey]map[string]measure{}
+	var besides []beside
 	for _, s := range scenarios {
 		key := floorKey{s.Rules, s.Parallelism, s.Count}
 		if floors[key] == nil {
@@ -187,18 +206,86 @@ func run(scenarios []scenario, latency time.Duration, jitter float64, terraform,
 			}
 			floors[key] = f
 		}
-		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, profiles)
+		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, secgroup(profiles))
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
-		for _, phase := range phases {
-			g, f := got[phase], floors[key][phase]
-			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
-				g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
-				g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g.Calls))
+		printOurs(s, got, floors[key])
+		if peer != "" && withPeer(s) {
+			p, err := runScenario(tf, m, filepath.Join(work, s.Name+"-peer"), s, vendors)
+			if err != nil {
+				return fmt.Errorf("%s, vendor's provider: %w", s.Name, err)
+			}
+			besides = append(besides, beside{s, floors[key], got, p})
 		}
 	}
+	printBeside(besides)
 	return nil
+}
+
+// startMock serves the mock, over TLS when tls is set, with a fresh
+// certificate the commands of tf trust. The peer revokes over HTTPS
+// whatever its protocol setting, so with it both providers talk TLS.
+func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Server, error) {
+	m := mockcloud.New(mockcloud.Options{Latency: o.latency, Jitter: o.jitter})
+	caFile := ""
+	if tls {
+		caFile = filepath.Join(work, "mockcloud-ca.pem")
+		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile)
+	}
+	return m, m.Start("127.0.0.1:0", caFile)
+}
+
+func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
+	version, _ := exec.Command(o.terraform, "version").Output()
+	transport, _, _ := strings.Cut(m.URL, ":")
+	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], strings.ToUpper(transport), o.latency, 100*o.jitter)
+	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
+	switch {
+	case peer != "":
+		fmt.Printf("vendor's provider (%s) on ECS scenarios: %s\n", peerSource, peer)
+	case why != "":
+		fmt.Printf("vendor's provider (%s): %s\n", peerSource, why)
+	}
+	fmt.Println()
+	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+}
+
+// printOurs prints a scenario's rows of the first table: ours beside the
+// floor.
+func printOurs(s scenario, ours, floor map[string]measure) {
+	for _, phase := range phases {
+		g, f := ours[phase], floor[phase]
+		fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
+			g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
+			g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g))
+	}
+}
+
+// beside is one scenario's runs of the floor, ours and the peer.
+type beside struct {
+	scenario          scenario
+	floor, ours, peer map[string]measure
+}
+
+// printBeside prints the second table: the floor, ours and the peer.
+func printBeside(besides []beside) {
+	if len(besides) == 0 {
+		return
+	}
+	fmt.Println("\nBeside the vendor's provider (aliyun/terraform-provider-alicloud): same mock, configuration shape and -parallelism")
+	fmt.Println()
+	fmt.Println("| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | secgroup calls | vendor's calls | vendor's calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, b := range besides {
+		for _, phase := range phases {
+			f, o, p := b.floor[phase], b.ours[phase], b.peer[phase]
+			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %d | %d | %s |\n", b.scenario.Name, phase,
+				f.Wall.Seconds(), o.Wall.Seconds(), p.Wall.Seconds(), ratio(o.Wall, p.Wall),
+				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
+		}
+	}
 }
 
 func ratio(a, b time.Duration) float64 {
@@ -208,12 +295,20 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-func byAction(calls map[string]int) string {
-	var parts []string
-	for _, a := range slices.Sorted(maps.Keys(calls)) {
-		parts = append(parts, fmt.Sprintf("%s %d", a, calls[a]))
+// byAction lists the calls by action, and the failed ones by action
+// and code.
+func byAction(m measure) string {
+	list := func(counts map[string]int) string {
+		var parts []string
+		for _, a := range slices.Sorted(maps.Keys(counts)) {
+			parts = append(parts, fmt.Sprintf("%s %d", a, counts[a]))
+		}
+		return strings.Join(parts, ", ")
 	}
-	return strings.Join(parts, ", ")
+	if len(m.Failed) == 0 {
+		return list(m.Calls)
+	}
+	return list(m.Calls) + "; failed: " + list(m.Failed)
 }
 
 func goEnv(name string) string {
@@ -262,20 +357,45 @@ func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error
 	return out, nil
 }
 
-func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, profiles string) (map[string]measure, error) {
+// contender is a provider the bench runs a scenario's rules through:
+// ours, or the vendor's.
+type contender struct {
+	// config declares the scenario's rules, on the mock that var.endpoint
+	// names.
+	config func(s scenario) string
+	// endpoint is var.endpoint for the mock at url.
+	endpoint func(url string) string
+	// env is what one phase's command adds to the CLI's environment.
+	env func(s scenario, phase string) []string
+}
+
+// secgroup is our provider; with profiles set, each phase writes its
+// provider processes' CPU profiles there.
+func secgroup(profiles string) contender {
+	return contender{config: ruleConfig, endpoint: func(url string) string { return url },
+		env: func(s scenario, phase string) []string {
+			if profiles == "" {
+				return nil
+			}
+			// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-<phase>.*
+			return []string{"SECGROUP_CPU_PROFILE=" + filepath.Join(profiles, s.Name+"-"+phase)}
+		}}
+}
+
+// runScenario runs the three phases of a scenario's rules through one
+// provider on empty groups, and checks after each that the mock holds
+// what the configuration declares.
+func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c contender) (map[string]measure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	m.Store.Reset()
-	var groups []string
 	for g := range s.Groups {
-		id := fmt.Sprintf("bench-%s-%d", s.Cloud, g)
-		groups = append(groups, id)
-		if err := m.Store.AddGroup(mockcloud.NewGroup(s.Cloud, id)); err != nil {
+		if err := m.Store.AddGroup(mockcloud.NewGroup(s.Cloud, groupID(s, g))); err != nil {
 			return nil, err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ruleConfig(s)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(s)), 0o644); err != nil {
 		return nil, err
 	}
 	out := map[string]measure{}
@@ -284,26 +404,21 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, pr
 		m.Store.ResetTraffic()
 		args, allowed := phaseArgs(phase, s.Parallelism)
 		cli := *tf
-		if profiles != "" {
-			// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-<phase>.*
-			cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+filepath.Join(profiles, s.Name+"-"+phase))
-		}
-		run, code, err := cli.Run(dir, append(args, "-var", "endpoint="+m.URL), allowed...)
+		cli.Env = append(slices.Clip(tf.Env), c.env(s, phase)...)
+		run, code, err := cli.Run(dir, append(args, "-var", "endpoint="+c.endpoint(m.URL)), allowed...)
 		if err != nil {
 			return nil, err
 		}
-		got := measure{Measure: run, Calls: map[string]int{}, Traffic: m.Store.Traffic()}
+		got := measure{Measure: run, Calls: map[string]int{}, Failed: map[string]int{}, Traffic: m.Store.Traffic()}
 		for _, c := range m.Store.Calls()[before:] {
 			got.Calls[c.Action]++
+			if c.Status != http.StatusOK {
+				got.Failed[c.Action+" "+c.Code]++
+			}
 		}
 		out[phase] = got
 		want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]
-		held := 0
-		for _, id := range groups {
-			g, _ := m.Store.FindGroup(s.Cloud, id)
-			held += len(g.Rules)
-		}
-		if held != want {
+		if held := rulesHeld(m, s); held != want {
 			return nil, fmt.Errorf("after %s the mock holds %d rules, want %d", phase, held, want)
 		}
 		if phase == "plan" && code != 0 {
@@ -313,9 +428,61 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, pr
 	return out, nil
 }
 
-// ruleConfig declares N distinct rules spread over G groups: rule i goes
-// to group i mod G, and a group's rules alternate ingress and egress (as
-// real groups hold both, and Zenlayer's hold 20 per direction).
+// groupID is the id of a scenario's g-th group.
+func groupID(s scenario, g int) string { return fmt.Sprintf("bench-%s-%d", s.Cloud, g) }
+
+// rulesHeld counts the rules in the scenario's groups.
+func rulesHeld(m *mockcloud.Server, s scenario) int {
+	held := 0
+	for g := range s.Groups {
+		found, _ := m.Store.FindGroup(s.Cloud, groupID(s, g))
+		held += len(found.Rules)
+	}
+	return held
+}
+
+// rule is one resource block of a scenario's rules (with count: all of
+// them) as HCL: group and direction are expressions, port is text for
+// inside a string (a number, or a ${} of one).
+type rule struct {
+	name, count, group, direction, port string
+}
+
+// declared lays out N distinct rules over G groups: rule i goes to group
+// i mod G, and a group's rules alternate ingress and egress (as real
+// groups hold both, and Zenlayer's hold 20 per direction), the k-th rule
+// of a group on port 1000 + k/2.
+func declared(s scenario) []rule {
+	if s.Count {
+		k := fmt.Sprintf("floor(count.index / %d)", s.Groups)
+		return []rule{{name: "r", count: fmt.Sprint(s.Rules),
+			group:     fmt.Sprintf(`"bench-%s-${count.index %% %d}"`, s.Cloud, s.Groups),
+			direction: k + ` % 2 == 0 ? "ingress" : "egress"`,
+			port:      fmt.Sprintf("${1000 + floor(%s / 2)}", k)}}
+	}
+	var out []rule
+	for i := range s.Rules {
+		k := i / s.Groups
+		direction := "ingress"
+		if k%2 == 1 {
+			direction = "egress"
+		}
+		out = append(out, rule{name: fmt.Sprint("r", i), group: fmt.Sprintf("%q", groupID(s, i%s.Groups)),
+			direction: fmt.Sprintf("%q", direction), port: fmt.Sprint(1000 + k/2)})
+	}
+	return out
+}
+
+// writeBlock writes one resource block of a rule, count first.
+func writeBlock(b *strings.Builder, resourceType string, r rule, attributes string) {
+	fmt.Fprintf(b, "resource %q %q {\n", resourceType, r.name)
+	if r.count != "" {
+		fmt.Fprintf(b, "  count             = %s\n", r.count)
+	}
+	b.WriteString(attributes + "}\n\n")
+}
+
+// ruleConfig declares a scenario's rules for our provider.
 func ruleConfig(s scenario) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    secgroup = { source = \"secgroup/secgroup\" }\n  }\n}\n\n")
@@ -326,37 +493,14 @@ func ruleConfig(s scenario) string {
 		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
 	}
 	b.WriteString("  }\n}\n\n")
-	if s.Count {
-		// The k-th rule of its group: even k ingress, odd egress.
-		k := fmt.Sprintf("floor(count.index / %d)", s.Groups)
-		fmt.Fprintf(&b, `resource "secgroup_rule" "r" {
-  count             = %d
-  cloud             = %q
-  security_group_id = "bench-%s-${count.index %% %d}"
-  direction         = %s %% 2 == 0 ? "ingress" : "egress"
+	for _, r := range declared(s) {
+		writeBlock(&b, "secgroup_rule", r, fmt.Sprintf(`  cloud             = %q
+  security_group_id = %s
+  direction         = %s
   protocol          = "tcp"
-  port_range        = tostring(1000 + floor(%s / 2))
+  port_range        = "%s"
   cidr              = "10.0.0.0/8"
-}
-`, s.Rules, s.Cloud, s.Cloud, s.Groups, k, k)
-		return b.String()
-	}
-	for i := range s.Rules {
-		k := i / s.Groups
-		direction := "ingress"
-		if k%2 == 1 {
-			direction = "egress"
-		}
-		fmt.Fprintf(&b, `resource "secgroup_rule" "r%d" {
-  cloud             = %q
-  security_group_id = "bench-%s-%d"
-  direction         = %q
-  protocol          = "tcp"
-  port_range        = "%d"
-  cidr              = "10.0.0.0/8"
-}
-
-`, i, s.Cloud, s.Cloud, i%s.Groups, direction, 1000+k/2)
+`, s.Cloud, r.group, r.direction, r.port))
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,17 +28,26 @@ type CLI struct {
 	ProviderSize int64
 }
 
+// Options are Setup's choices besides the CLI.
+type Options struct {
+	// Tags go to go build (bench -profile builds with profile).
+	Tags []string
+	// Overrides are further dev_overrides entries: a provider's source
+	// address to the directory of its binary (the bench's peer, the
+	// vendor's provider).
+	Overrides map[string]string
+}
+
 // Setup builds the provider from the module at root into work/bin, writes
 // a CLI configuration that points both registries' addresses of the
-// provider there, and returns the CLI at path set up to use it.
-//
-// Build tags, if any, go to go build (bench -profile builds with profile).
-func Setup(root, work, path string, tags ...string) (*CLI, error) {
+// provider there (and opts.Overrides' addresses to theirs), and returns
+// the CLI at path set up to use it.
+func Setup(root, work, path string, opts Options) (*CLI, error) {
 	bin := filepath.Join(work, "bin")
 	out := filepath.Join(bin, "terraform-provider-secgroup")
 	// No -trimpath (release builds have it): without it the build reuses
 	// the packages go test and go build already compiled.
-	build := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
+	build := exec.Command("go", "build", "-tags", strings.Join(opts.Tags, ","), "-ldflags", "-s -w -X main.version=dev", "-o", out, ".")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := build.CombinedOutput(); err != nil {
@@ -47,16 +57,16 @@ func Setup(root, work, path string, tags ...string) (*CLI, error) {
 	if err != nil {
 		return nil, err
 	}
+	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
+	maps.Copy(overrides, opts.Overrides)
+	var config strings.Builder
+	config.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, source := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&config, "    %q = %q\n", source, overrides[source])
+	}
+	config.WriteString("  }\n  direct {}\n}\n")
 	rc := filepath.Join(work, "terraform.tfrc")
-	config := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/secgroup/secgroup"  = %q
-    "registry.opentofu.org/secgroup/secgroup" = %q
-  }
-  direct {}
-}
-`, bin, bin)
-	if err := os.WriteFile(rc, []byte(config), 0o644); err != nil {
+	if err := os.WriteFile(rc, []byte(config.String()), 0o644); err != nil {
 		return nil, err
 	}
 	var env []string

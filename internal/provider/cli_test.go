@@ -34,7 +34,7 @@ func terraformCLI(t *testing.T) string {
 func setupCLI(t *testing.T) (*clirun.CLI, string) {
 	t.Helper()
 	work := t.TempDir()
-	cli, err := clirun.Setup("../..", work, terraformCLI(t))
+	cli, err := clirun.Setup("../..", work, terraformCLI(t), clirun.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

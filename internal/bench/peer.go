@@ -1,0 +1,195 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+)
+
+// The peer is the vendor's own provider, aliyun/terraform-provider-alicloud,
+// the one ECS users would otherwise use. It is built from source by
+// peer-alicloud.sh in the shared tools folder (its README says how); the
+// bench runs it on ECS scenarios beside ours, on the same mock, with the
+// same configuration shape and -parallelism.
+const (
+	peerSource = "registry.terraform.io/aliyun/alicloud"
+	peerBinary = "terraform-provider-alicloud"
+	peerScript = "../shared/tools/peer-alicloud.sh"
+	peerHowTo  = "see ../shared/tools/README.md"
+)
+
+// withPeer tells the scenarios the peer runs: ECS's.
+func withPeer(s scenario) bool { return s.Cloud == "alicloud" }
+
+// findPeer is the peer's binary: given (-peer, by default
+// $PEER_ALICLOUD), else what peer-alicloud.sh built last. The script is
+// looked for in $SECGROUP_SHARED_TOOLS, else ../shared/tools beside the
+// repository. With no peer to run it returns "" and why.
+func findPeer(given string) (string, string) {
+	if given == "none" {
+		return "", "not run (-peer none)"
+	}
+	if given == "" {
+		built, err := lastBuilt()
+		if err != nil {
+			return "", fmt.Sprintf("not built (%v); ECS scenarios run without it; to build it, %s", err, peerHowTo)
+		}
+		given = built
+	}
+	path, err := usablePeer(given)
+	if err != nil {
+		state := "not used"
+		if errors.Is(err, fs.ErrNotExist) {
+			state = "not built"
+		}
+		return "", fmt.Sprintf("%s (%v); ECS scenarios run without it; to build it, %s", state, err, peerHowTo)
+	}
+	return path, ""
+}
+
+// lastBuilt asks peer-alicloud.sh, run with no argument, for the binary it
+// built last.
+func lastBuilt() (string, error) {
+	script := peerScript
+	if dir := os.Getenv("SECGROUP_SHARED_TOOLS"); dir != "" {
+		script = filepath.Join(dir, "peer-alicloud.sh")
+	}
+	if err := trusted(script, false); err != nil {
+		return "", err
+	}
+	out, err := exec.Command(script).Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 2 {
+		return "", fmt.Errorf("%s has built nothing yet", script)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", script, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// usablePeer checks a peer binary the way Terraform will find it: by its
+// name in its directory (the dev_overrides entry), a regular executable
+// file that only its owner, this user or root, can change.
+func usablePeer(path string) (string, error) {
+	file, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%w: %s", fs.ErrNotExist, path)
+	}
+	if err != nil {
+		return "", err
+	}
+	if file, err = filepath.Abs(file); err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(filepath.Base(file), peerBinary) {
+		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", file, peerBinary)
+	}
+	if err := trusted(file, false); err != nil {
+		return "", err
+	}
+	if err := trusted(filepath.Dir(file), true); err != nil {
+		return "", err
+	}
+	return file, nil
+}
+
+// trusted checks that path is no link and only this user or root can
+// change it: the tools folder is shared, and what runs from it runs as us.
+func trusted(path string, dir bool) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no %s", path)
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s is a symbolic link", path)
+	case fi.IsDir() != dir || (!dir && fi.Mode()&0o111 == 0):
+		return fmt.Errorf("%s is not an executable file", path)
+	case fi.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("%s is writable by others than its owner", path)
+	}
+	if uid, ok := owner(fi); ok && uid != 0 && uid != os.Getuid() {
+		return fmt.Errorf("%s belongs to another user (uid %d)", path, uid)
+	}
+	return nil
+}
+
+// vendors is the peer as a contender.
+var vendors = contender{config: peerConfig, endpoint: hostPort, env: func(scenario, string) []string { return nil }}
+
+// hostPort is the peer's ECS endpoint setting, host:port: it takes no
+// scheme and speaks HTTPS.
+func hostPort(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return p.Host
+}
+
+// peerConfig declares ruleConfig's rules for the peer: one
+// alicloud_security_group_rule each, with what it makes explicit (the
+// policy and priority both providers default to, the NIC type of a VPC
+// group).
+func peerConfig(s scenario) string {
+	settings := mockcloud.ClientSettings(s.Cloud)
+	var b strings.Builder
+	// account_type: without it, configuring the provider asks the real
+	// cloud's BssOpenApi; skip_region_validation: its region list is
+	// not the mock's.
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    alicloud = { source = "aliyun/alicloud" }
+  }
+}
+
+variable "endpoint" { type = string }
+
+provider "alicloud" {
+  access_key             = %q
+  secret_key             = %q
+  region                 = %q
+  account_type           = "Domestic"
+  skip_region_validation = true
+  endpoints {
+    ecs = var.endpoint
+  }
+}
+
+`, settings["access_key"], settings["secret_key"], settings["region"])
+	for _, r := range declared(s) {
+		writeBlock(&b, "alicloud_security_group_rule", r, fmt.Sprintf(`  security_group_id = %s
+  type              = %s
+  ip_protocol       = "tcp"
+  port_range        = "%s/%s"
+  cidr_ip           = "10.0.0.0/8"
+  nic_type          = "intranet"
+  policy            = "accept"
+  priority          = 1
+`, r.group, r.direction, r.port, r.port))
+	}
+	return b.String()
+}
+
+// withoutVendorEnv drops Alibaba Cloud's variables from env: the peer
+// reads credentials, profiles and roles to assume from them (a role
+// would send it to the real cloud), and both providers must see only
+// their configurations.
+func withoutVendorEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "ALICLOUD_") && !strings.HasPrefix(kv, "ALIBABA_CLOUD_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
