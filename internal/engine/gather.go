@@ -82,7 +82,7 @@ func (gs *Groups) leave(o *op) {
 // behind the group's calls in flight), Lock until the machine lock was had,
 // Calls until its outcome (the calls and the read-back).
 type Spent struct {
-	Writes                int
+	Writes                 int
 	Gathering, Lock, Calls time.Duration
 }
 
