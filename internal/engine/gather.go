@@ -135,8 +135,10 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	// still sends, its pace rather than its slots bounding how many wait).
 	// Holding a write keeps one of Terraform's slots from its own work,
 	// which is worth more than the calls it saves unless Terraform has
-	// more slots than it can use: with fewer than Reserve left free, they go.
-	if now.Sub(peakAt) > PeakStands && peak-writing < Reserve {
+	// more slots than it can use: once the writes held would leave fewer
+	// than Reserve of them, they go. (Writes in calls are left out: they
+	// work, and give their slots back within a call or two.)
+	if now.Sub(peakAt) > PeakStands && peak-int(gs.queued.Load()) < Reserve {
 		return 0
 	}
 	if writing >= peak && (now.Sub(peakAt) > PeakStands ||

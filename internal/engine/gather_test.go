@@ -29,6 +29,9 @@ func TestGatheredWritesGoInOneCall(t *testing.T) {
 	if fmt.Sprint(b.batches) != "[5 5]" {
 		t.Fatalf("batches %v", b.batches)
 	}
+	if n := c.groups.queued.Load(); n != 0 {
+		t.Fatalf("%d writes counted as held after every write ended", n)
+	}
 }
 
 // Writes of both directions gathered together go out in one call per
@@ -100,11 +103,13 @@ func TestGatherDecision(t *testing.T) {
 		writing, peak      int
 		peakAge, idle, gap time.Duration
 		queued             int
-		age                time.Duration
-		wantNow            bool
-		wantWaitAtMost     time.Duration
-		noGather           bool
-		cloud              cloud.Cloud
+		// heldElsewhere are writes held in other groups.
+		heldElsewhere  int
+		age            time.Duration
+		wantNow        bool
+		wantWaitAtMost time.Duration
+		noGather       bool
+		cloud          cloud.Cloud
 	}{
 		{name: "Terraform still sending", writing: 3, peak: 3, peakAge: 2 * ms, idle: 2 * ms, queued: 3, age: 20 * ms, wantWaitAtMost: 38 * ms},
 		{name: "all of Terraform's slots are with us: a standing peak matched", writing: 10, peak: 10, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantNow: true},
@@ -117,7 +122,8 @@ func TestGatherDecision(t *testing.T) {
 		{name: "waited long enough", writing: 4, peak: 10, peakAge: time.Second, idle: ms, queued: 4, age: time.Second, wantNow: true},
 		{name: "Terraform's default -parallelism: a held write would take a slot it uses", writing: 3, peak: 10, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 2, age: 5 * ms, wantNow: true},
 		{name: "a raised -parallelism: slots to spare, writes wait for others", writing: 40, peak: 100, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 4, age: 20 * ms, wantWaitAtMost: 40 * ms},
-		{name: "a raised -parallelism: fewer than Reserve slots would be left to Terraform", writing: 100 - Reserve + 1, peak: 100, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 9, age: 20 * ms, wantNow: true},
+		{name: "a raised -parallelism: fewer than Reserve slots would be left to Terraform", writing: 95, peak: 100, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 9, heldElsewhere: 100 - Reserve + 1 - 9, age: 20 * ms, wantNow: true},
+		{name: "a raised -parallelism: right after a batch went, its writes in calls leave the slots to us", writing: 95, peak: 100, peakAge: 2 * time.Second, idle: 2 * ms, gap: 10 * ms, queued: 2, heldElsewhere: 3, age: 5 * ms, wantWaitAtMost: 40 * ms},
 		{name: "the peak not yet known: Terraform ramps up, writes wait", writing: 3, peak: 3, peakAge: 100 * ms, idle: 2 * ms, gap: 10 * ms, queued: 2, age: 5 * ms, wantWaitAtMost: 40 * ms},
 		{name: "a full batch", writing: 100, peak: 200, peakAge: time.Second, idle: ms, queued: 100, age: ms, wantNow: true},
 		{name: "no gathering", writing: 1, peak: 5, peakAge: time.Second, idle: 0, queued: 1, age: 0, wantNow: true, noGather: true},
@@ -131,6 +137,7 @@ func TestGatherDecision(t *testing.T) {
 			now := t0.Add(time.Hour)
 			gs.writing, gs.peak, gs.peakAt, gs.lastWrite, gs.gap = tc.writing, tc.peak, now.Add(-tc.peakAge), now.Add(-tc.idle), tc.gap
 			ops := queued(tc.queued, now.Add(-tc.age))
+			gs.queued.Store(int64(tc.queued + tc.heldElsewhere))
 			if tc.cloud.Name != "" {
 				for _, o := range ops {
 					o.client = NewClient(tc.cloud, newCounting(), "scope", gs)

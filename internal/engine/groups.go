@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -51,6 +52,9 @@ type Groups struct {
 	// first at peakAt.
 	writing, peak int
 	peakAt        time.Time
+	// queued counts the writes of all groups waiting for their worker:
+	// those gathering holds, which keep Terraform's slots without working.
+	queued atomic.Int64
 	// spent is where the writes' time went (Spent).
 	spent Spent
 }
@@ -240,7 +244,7 @@ func (g *group) enqueue(ops ...*op) {
 		g.groups.enter(o.queued)
 	}
 	g.mu.Lock()
-	g.writes = append(g.writes, ops...)
+	g.setWrites(append(g.writes, ops...))
 	g.startWorker()
 	g.mu.Unlock()
 }
@@ -261,7 +265,7 @@ func (g *group) wait(o *op) (rule.Rule, error) {
 		g.mu.Lock()
 		queued := slices.Contains(g.writes, o)
 		if queued {
-			g.writes = slices.DeleteFunc(g.writes, func(x *op) bool { return x == o })
+			g.setWrites(slices.DeleteFunc(g.writes, func(x *op) bool { return x == o }))
 		}
 		behindLock := g.lockWaiting
 		g.mu.Unlock()
@@ -279,6 +283,13 @@ func (g *group) wait(o *op) (rule.Rule, error) {
 // notSent is the error of a write that ended before it was sent.
 func notSent(o *op, err error) error {
 	return fmt.Errorf("the %s was not sent to the cloud: %w", o.kind, err)
+}
+
+// setWrites replaces the writes waiting for the worker, keeping the count
+// of all groups' waiting writes (Groups.queued). Called with mu held.
+func (g *group) setWrites(ws []*op) {
+	g.groups.queued.Add(int64(len(ws) - len(g.writes)))
+	g.writes = ws
 }
 
 // startWorker runs the worker unless it runs already. Called with mu held.
@@ -303,14 +314,14 @@ func (g *group) work() {
 		if !g.readingBack() {
 			g.releaseMachine()
 		}
-		g.writes = live(g.writes)
+		g.setWrites(live(g.writes))
 		gather := time.Duration(0)
 		if len(g.writes) > 0 {
 			gather = g.groups.gatherFor(g.writes, time.Now())
 		}
 		if len(g.writes) > 0 && gather == 0 {
 			writes := g.writes
-			g.writes = nil
+			g.setWrites(nil)
 			now := time.Now()
 			for _, o := range writes {
 				o.taken = now

@@ -134,6 +134,11 @@ func TestOneTimeoutLeavesTheBatch(t *testing.T) {
 	if err := <-longErr; err != nil {
 		t.Fatalf("the other create: %v", err)
 	}
+	// The count of held writes, which decides whether gathering may hold
+	// more, is back to zero: the write that left the queue left it too.
+	if n := c.groups.queued.Load(); n != 0 {
+		t.Fatalf("%d writes counted as held after every write ended", n)
+	}
 }
 
 // A rule someone else made while our view of the group was older than
