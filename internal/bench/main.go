@@ -10,7 +10,8 @@
 //
 // On ECS scenarios it runs the vendor's own provider (aliyun/terraform-provider-alicloud,
 // the peer; see peer.go) the same way beside ours, and prints the three
-// side by side: the floor, ours and the peer.
+// side by side: the floor, ours and the peer. A third table takes each
+// run's wall time apart (see printMadeOf).
 //
 // It measures and never fails on a time; it fails only when a command fails
 // or the mock does not hold what the configuration declares.
@@ -20,6 +21,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"maps"
@@ -32,6 +34,7 @@ import (
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
@@ -73,6 +76,9 @@ type measure struct {
 	// Traffic is the connections the provider opened and the most calls
 	// it had in flight at once.
 	Traffic store.Traffic
+	// Spent is where our provider's writes spent their time, summed over
+	// its processes (with -profile; nil elsewhere).
+	Spent *engine.Spent
 }
 
 func (m measure) total() int {
@@ -196,7 +202,7 @@ func run(scenarios []scenario, o settings) error {
 		count              bool
 	}
 	floors := map[floorKey]map[string]measure{}
-	var besides []beside
+	var runs []beside
 	for _, s := range scenarios {
 		key := floorKey{s.Rules, s.Parallelism, s.Count}
 		if floors[key] == nil {
@@ -211,15 +217,16 @@ func run(scenarios []scenario, o settings) error {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 		printOurs(s, got, floors[key])
+		run := beside{s, floors[key], got, nil}
 		if peer != "" && withPeer(s) {
-			p, err := runScenario(tf, m, filepath.Join(work, s.Name+"-peer"), s, vendors)
-			if err != nil {
+			if run.peer, err = runScenario(tf, m, filepath.Join(work, s.Name+"-peer"), s, vendors); err != nil {
 				return fmt.Errorf("%s, vendor's provider: %w", s.Name, err)
 			}
-			besides = append(besides, beside{s, floors[key], got, p})
 		}
+		runs = append(runs, run)
 	}
-	printBeside(besides)
+	printBeside(runs)
+	printMadeOf(runs, o.latency)
 	return nil
 }
 
@@ -263,14 +270,16 @@ func printOurs(s scenario, ours, floor map[string]measure) {
 	}
 }
 
-// beside is one scenario's runs of the floor, ours and the peer.
+// beside is one scenario's runs of the floor, ours and the peer (nil
+// where it did not run).
 type beside struct {
 	scenario          scenario
 	floor, ours, peer map[string]measure
 }
 
 // printBeside prints the second table: the floor, ours and the peer.
-func printBeside(besides []beside) {
+func printBeside(runs []beside) {
+	besides := slices.DeleteFunc(slices.Clone(runs), func(b beside) bool { return b.peer == nil })
 	if len(besides) == 0 {
 		return
 	}
@@ -286,6 +295,59 @@ func printBeside(besides []beside) {
 				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
 		}
 	}
+}
+
+// printMadeOf prints the third table: what each run's wall time is made
+// of, per process kind.
+func printMadeOf(runs []beside, latency time.Duration) {
+	cpu := "Terraform's own and its provider processes' (sampled from /proc)"
+	if !clirun.ProviderCPUSampled {
+		cpu = "not taken apart on this system (n/a)"
+	}
+	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s. Slot-seconds: Terraform's -parallelism x wall, the time its slots had; of it,\n", cpu)
+	fmt.Printf("our writes spent gathering, waiting for the machine lock and in calls (with -profile, else n/a), and the calls x the mock's mean latency of %v,\n", latency)
+	fmt.Println("an estimate of the waits on the cloud; the rest (less our writes' time where measured, else less the estimate) is Terraform's own work, the providers' outside those waits, and idle slots.")
+	fmt.Println()
+	fmt.Println("| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	// engine: the run is our provider's, whose writes -profile measures.
+	type row struct {
+		name   string
+		m      measure
+		engine bool
+	}
+	for _, r := range runs {
+		for _, phase := range phases {
+			rows := []row{{"terraform_data", r.floor[phase], false}, {"secgroup", r.ours[phase], true}}
+			if r.peer != nil {
+				rows = append(rows, row{"vendor's", r.peer[phase], false})
+			}
+			for _, k := range rows {
+				fmt.Printf("| %s | %s | %s | %s |\n", r.scenario.Name, phase, k.name, madeOf(k.m, r.scenario.Parallelism, latency, k.engine))
+			}
+		}
+	}
+}
+
+// madeOf is a run's cells of the third table; engine tells whether the
+// run is our provider's.
+func madeOf(m measure, parallelism int, latency time.Duration, engine bool) string {
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.1f", d.Seconds()) }
+	cpu := []string{"n/a", "n/a"}
+	if clirun.ProviderCPUSampled {
+		cpu = []string{secs(m.CPU - m.ProviderCPU), secs(m.ProviderCPU)}
+	}
+	slots := time.Duration(parallelism) * m.Wall
+	cloud := time.Duration(m.total()) * latency
+	spent, rest := []string{"-", "-", "-", "-"}, slots-cloud
+	switch {
+	case engine && m.Spent == nil:
+		spent = []string{"n/a", "n/a", "n/a", "n/a"}
+	case engine:
+		s := m.Spent
+		spent, rest = []string{fmt.Sprint(s.Writes), secs(s.Gathering), secs(s.Lock), secs(s.Calls)}, slots-s.Gathering-s.Lock-s.Calls
+	}
+	return strings.Join(slices.Concat([]string{secs(m.Wall)}, cpu, []string{secs(slots)}, spent, []string{secs(cloud), secs(rest)}), " | ")
 }
 
 func ratio(a, b time.Duration) float64 {
@@ -367,19 +429,49 @@ type contender struct {
 	endpoint func(url string) string
 	// env is what one phase's command adds to the CLI's environment.
 	env func(s scenario, phase string) []string
+	// spent, when set, is where a phase's writes spent their time.
+	spent func(s scenario, phase string) (*engine.Spent, error)
 }
 
 // secgroup is our provider; with profiles set, each phase writes its
 // provider processes' CPU profiles there.
 func secgroup(profiles string) contender {
-	return contender{config: ruleConfig, endpoint: func(url string) string { return url },
-		env: func(s scenario, phase string) []string {
-			if profiles == "" {
-				return nil
-			}
+	c := contender{config: ruleConfig, endpoint: func(url string) string { return url },
+		env: func(scenario, string) []string { return nil }}
+	if profiles != "" {
+		prefix := func(s scenario, phase string) string { return filepath.Join(profiles, s.Name+"-"+phase) }
+		c.env = func(s scenario, phase string) []string {
 			// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-<phase>.*
-			return []string{"SECGROUP_CPU_PROFILE=" + filepath.Join(profiles, s.Name+"-"+phase)}
-		}}
+			return []string{"SECGROUP_CPU_PROFILE=" + prefix(s, phase)}
+		}
+		c.spent = func(s scenario, phase string) (*engine.Spent, error) { return spentOf(prefix(s, phase)) }
+	}
+	return c
+}
+
+// spentOf sums what the provider processes of one command wrote to
+// <prefix>.<pid>.spent.json (main_profile.go); nil when none did.
+func spentOf(prefix string) (*engine.Spent, error) {
+	files, err := filepath.Glob(prefix + ".*.spent.json")
+	if err != nil || len(files) == 0 {
+		return nil, err
+	}
+	var sum engine.Spent
+	for _, f := range files {
+		var s engine.Spent
+		b, err := os.ReadFile(f)
+		if err == nil {
+			err = json.Unmarshal(b, &s)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		sum.Writes += s.Writes
+		sum.Gathering += s.Gathering
+		sum.Lock += s.Lock
+		sum.Calls += s.Calls
+	}
+	return &sum, nil
 }
 
 // runScenario runs the three phases of a scenario's rules through one
@@ -414,6 +506,11 @@ func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c 
 			got.Calls[c.Action]++
 			if c.Status != http.StatusOK {
 				got.Failed[c.Action+" "+c.Code]++
+			}
+		}
+		if c.spent != nil {
+			if got.Spent, err = c.spent(s, phase); err != nil {
+				return nil, err
 			}
 		}
 		out[phase] = got

@@ -90,6 +90,10 @@ func (c *CLI) Command(dir string, args ...string) *exec.Cmd {
 // and its provider processes (zero where it is not measured: Windows).
 type Measure struct {
 	Wall, CPU time.Duration
+	// ProviderCPU is the part of CPU the provider processes (the CLI's
+	// descendants) used, CPU minus it the CLI's own; sampled where
+	// ProviderCPUSampled, zero elsewhere.
+	ProviderCPU time.Duration
 }
 
 // Run runs one command in dir and measures it; allowed are further exit
@@ -101,9 +105,15 @@ func (c *CLI) Run(dir string, args []string, allowed ...int) (Measure, int, erro
 	cmd.Stdout, cmd.Stderr = &out, &out
 	before := childrenCPU()
 	start := time.Now()
-	err := cmd.Run()
+	providers := func() time.Duration { return 0 }
+	err := cmd.Start()
+	if err == nil {
+		providers = sampleProviders(cmd.Process.Pid)
+		err = cmd.Wait()
+	}
 	wall := time.Since(start)
 	after := childrenCPU()
+	providerCPU := providers()
 	code := 0
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
@@ -115,7 +125,7 @@ func (c *CLI) Run(dir string, args []string, allowed ...int) (Measure, int, erro
 	if err != nil {
 		return Measure{}, code, fmt.Errorf("%s %s: %w\n%s", c.Path, strings.Join(args, " "), err, Tail(out.String(), 4000))
 	}
-	return Measure{Wall: wall, CPU: after - before}, code, nil
+	return Measure{Wall: wall, CPU: after - before, ProviderCPU: providerCPU}, code, nil
 }
 
 // Tail keeps the end of a long output.

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+)
+
+// A phase's Spent sums its processes' files, as main_profile.go writes
+// them, and none of another phase's or scenario's.
+func TestSpentOf(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, s engine.Spent) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("ecs-200x2-p10-apply.101.spent.json", engine.Spent{Writes: 3, Gathering: time.Second, Lock: 2 * time.Millisecond, Calls: 5 * time.Second})
+	write("ecs-200x2-p10-apply.102.spent.json", engine.Spent{Writes: 1, Gathering: time.Millisecond, Calls: time.Second})
+	write("ecs-200x2-p10-destroy.103.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
+	write("ecs-200x2-p10-count-apply.104.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
+	if err := os.WriteFile(filepath.Join(dir, "ecs-200x2-p10-apply.101"), []byte("a CPU profile"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := spentOf(filepath.Join(dir, "ecs-200x2-p10-apply"))
+	want := engine.Spent{Writes: 4, Gathering: 1001 * time.Millisecond, Lock: 2 * time.Millisecond, Calls: 6 * time.Second}
+	if err != nil || got == nil || *got != want {
+		t.Errorf("spentOf = %+v, %v; want %+v", got, err, want)
+	}
+	if got, err := spentOf(filepath.Join(dir, "ecs-200x2-p10-plan")); got != nil || err != nil {
+		t.Errorf("spentOf a phase without files = %+v, %v; want nil", got, err)
+	}
+}
+
+// The rest is the slots less our writes' measured time where -profile
+// measured it, else less the calls at the mock's latency.
+func TestMadeOf(t *testing.T) {
+	m := measure{Measure: clirun.Measure{Wall: 2 * time.Second, CPU: 3 * time.Second, ProviderCPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 40, "DescribeSecurityGroupAttribute": 10}}
+	cpu := "2.0 | 1.0"
+	if !clirun.ProviderCPUSampled {
+		cpu = "n/a | n/a"
+	}
+	for _, c := range []struct {
+		name   string
+		spent  *engine.Spent
+		engine bool
+		want   string
+	}{
+		{"peer", nil, false, "2.0 | " + cpu + " | 20.0 | - | - | - | - | 1.0 | 19.0"},
+		{"ours without -profile", nil, true, "2.0 | " + cpu + " | 20.0 | n/a | n/a | n/a | n/a | 1.0 | 19.0"},
+		{"ours with -profile", &engine.Spent{Writes: 9, Gathering: time.Second, Lock: 2 * time.Second, Calls: 3 * time.Second}, true, "2.0 | " + cpu + " | 20.0 | 9 | 1.0 | 2.0 | 3.0 | 1.0 | 14.0"},
+	} {
+		m.Spent = c.spent
+		if got := madeOf(m, 10, 20*time.Millisecond, c.engine); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
