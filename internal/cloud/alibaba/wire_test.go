@@ -33,6 +33,16 @@ func TestPermissionReadsAnySpelling(t *testing.T) {
 	if err := json.Unmarshal([]byte(`"unterminated`), &bad); err == nil {
 		t.Fatal("a broken string must not read")
 	}
+	// Strings read as JSON reads them, whether or not they need unquoting.
+	for raw, want := range map[string]string{
+		`"web \"ssh\" \u00e9"`: `web "ssh" é`, `"caf\u00e9\\"`: `café\`, `"plain é"`: "plain é", `""`: "",
+		"\"bad \xff\"": "bad \ufffd", ` "spaced" `: "spaced",
+	} {
+		var got Text
+		if err := json.Unmarshal([]byte(raw), &got); err != nil || string(got) != want {
+			t.Errorf("%s read as %q (%v), want %q", raw, got, err, want)
+		}
+	}
 }
 
 // A peer group's owner is read in both fields on either direction, so a
