@@ -180,3 +180,30 @@ func TestGatherLearnsTerraformsPace(t *testing.T) {
 		t.Fatalf("idle time %v after one long pause, want it still near the pace", got)
 	}
 }
+
+// An exclusive resource's revokes are one Terraform request holding one
+// slot: counted as thirty, they would raise the peak to thirty and keep
+// gathering on at -parallelism=10 for the rest of the apply.
+func TestOneResourcesWritesHoldOneSlot(t *testing.T) {
+	b := newCounting()
+	gs := NewGroups(Settings{Backoff: fast, Gather: Production().Gather})
+	c := NewClient(batchingCloud, b, "scope", gs)
+	ctx := context.Background()
+	var targets []Target
+	for i := range 30 {
+		r := tcp(100 + i)
+		seed(b, r)
+		targets = append(targets, Target{Rule: r, Same: func(rule.Rule) bool { return true }})
+	}
+	for i, err := range c.RevokeExact(ctx, "sg", targets) {
+		if err != nil {
+			t.Fatalf("target %d: %v", i, err)
+		}
+	}
+	gs.mu.Lock()
+	peak, writing := gs.peak, gs.writing
+	gs.mu.Unlock()
+	if peak != 1 || writing != 0 || gs.queued.Load() != 0 {
+		t.Fatalf("peak %d, writing %d, queued %d after one resource's 30 revokes: want 1, 0, 0", peak, writing, gs.queued.Load())
+	}
+}

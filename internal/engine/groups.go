@@ -106,6 +106,8 @@ type group struct {
 	// writes wait for the worker; readers wait for a describe.
 	writes  []*op
 	readers []*reader
+	// slotsQueued is slots(writes), this group's part of Groups.queued.
+	slotsQueued int
 	// gen counts our write calls to the group that have finished: a
 	// describe started before the latest of them may not show it.
 	gen uint64
@@ -166,6 +168,9 @@ type op struct {
 	// gave it, after the cloud answered that the rule as first named did
 	// not exist (group.settleRevoke); it is not sent a third time.
 	respelled bool
+	// rider: the write is one of several of one resource (writeAll),
+	// which hold one Terraform slot, counted with the first of them.
+	rider bool
 	// twins are writes of the same rule that ride on this one (deletes
 	// of one rule declared twice) and end as it does.
 	twins []*op
@@ -225,6 +230,11 @@ func (g *group) write(o *op) (rule.Rule, error) {
 // writeAll queues ops together, so that they go out in one batch, and
 // waits for each.
 func (g *group) writeAll(ops []*op) []error {
+	// One resource's writes hold one of Terraform's slots, not one each:
+	// the gathering's counts (Groups.enter, queued) take the first alone.
+	for _, o := range ops[1:] {
+		o.rider = true
+	}
 	g.enqueue(ops...)
 	errs := make([]error, len(ops))
 	var wg sync.WaitGroup
@@ -241,7 +251,9 @@ func (g *group) writeAll(ops []*op) []error {
 
 func (g *group) enqueue(ops ...*op) {
 	for _, o := range ops {
-		g.groups.enter(o.queued)
+		if !o.rider {
+			g.groups.enter(o.queued)
+		}
 	}
 	g.mu.Lock()
 	g.setWrites(append(g.writes, ops...))
@@ -258,7 +270,9 @@ func (g *group) enqueue(ops ...*op) {
 // (Terraform ends in-flight calls with StopProvider on Ctrl-C and
 // records what they return).
 func (g *group) wait(o *op) (rule.Rule, error) {
-	defer g.groups.leave(o)
+	if !o.rider {
+		defer g.groups.leave(o)
+	}
 	select {
 	case <-o.done:
 	case <-o.ctx.Done():
@@ -288,8 +302,22 @@ func notSent(o *op, err error) error {
 // setWrites replaces the writes waiting for the worker, keeping the count
 // of all groups' waiting writes (Groups.queued). Called with mu held.
 func (g *group) setWrites(ws []*op) {
-	g.groups.queued.Add(int64(len(ws) - len(g.writes)))
-	g.writes = ws
+	// ws may reuse g.writes' array (append, DeleteFunc, live), so the
+	// count it replaces is kept, not recounted.
+	n := slots(ws)
+	g.groups.queued.Add(int64(n - g.slotsQueued))
+	g.writes, g.slotsQueued = ws, n
+}
+
+// slots counts the Terraform slots the writes hold: riders share one.
+func slots(ws []*op) int {
+	n := 0
+	for _, o := range ws {
+		if !o.rider {
+			n++
+		}
+	}
+	return n
 }
 
 // startWorker runs the worker unless it runs already. Called with mu held.
