@@ -86,7 +86,9 @@ func TestTheOwnershipWindowIsTheDescribesAge(t *testing.T) {
 // the backoff is theirs, told by the describe made before the retry.
 func TestAThrottledAttemptDoesNotWidenTheWindow(t *testing.T) {
 	b := newCounting()
-	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Fresh: time.Millisecond}))
+	// Fresh shorter than any backoff: the retry always finds the describe
+	// aged (a millisecond raced the 0.5-1 ms backoff, 2 runs in 100).
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast, Fresh: time.Nanosecond}))
 	ctx := context.Background()
 	b.throttleOnce = func() {
 		theirs := tcp(23)
