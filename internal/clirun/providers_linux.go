@@ -1,6 +1,7 @@
 package clirun
 
 import (
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -29,11 +30,11 @@ const (
 func sampleProviders(pid int) (stop func() time.Duration) {
 	done, total := make(chan struct{}), make(chan time.Duration)
 	go func() {
-		last := map[process]int64{}
+		proc, last := os.DirFS("/proc"), map[process]int64{}
 		tick := time.NewTicker(pollEvery)
 		defer tick.Stop()
 		for {
-			readDescendants(pid, last)
+			readDescendants(proc, pid, last)
 			select {
 			case <-tick.C:
 			case <-done:
@@ -66,9 +67,9 @@ type procStat struct {
 }
 
 // readDescendants records in last the CPU time (user plus system, in clock
-// ticks) of every process now running below root.
-func readDescendants(root int, last map[process]int64) {
-	entries, _ := os.ReadDir("/proc")
+// ticks) of every process now running below root; proc is /proc.
+func readDescendants(proc fs.FS, root int, last map[process]int64) {
+	entries, _ := fs.ReadDir(proc, ".")
 	stats := map[int]procStat{}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -76,7 +77,7 @@ func readDescendants(root int, last map[process]int64) {
 			continue
 		}
 		// Gone since the listing, or not ours to read: no descendant.
-		if b, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil {
+		if b, err := fs.ReadFile(proc, e.Name()+"/stat"); err == nil {
 			if st, ok := parseStat(string(b)); ok {
 				stats[pid] = st
 			}
