@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
@@ -61,7 +62,8 @@ func lastBuilt() (string, error) {
 	if dir := os.Getenv("SECGROUP_SHARED_TOOLS"); dir != "" {
 		script = filepath.Join(dir, "peer-alicloud.sh")
 	}
-	if err := trusted(script, false); err != nil {
+	script, err := trusted(script)
+	if err != nil {
 		return "", err
 	}
 	out, err := exec.Command(script).Output()
@@ -77,44 +79,61 @@ func lastBuilt() (string, error) {
 
 // usablePeer checks a peer binary the way Terraform will find it: by its
 // name in its directory (the dev_overrides entry), a regular executable
-// file that only its owner, this user or root, can change.
+// file that only its owner, this user or root, can change, in folders
+// only they can change.
 func usablePeer(path string) (string, error) {
-	file, err := filepath.EvalSymlinks(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%w: %s", fs.ErrNotExist, path)
+	if !strings.HasPrefix(filepath.Base(path), peerBinary) {
+		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", path, peerBinary)
 	}
+	return trusted(path)
+}
+
+// trusted is path made absolute, once it and every folder above it, from
+// the root down, are fit to run from: no symbolic link, owned by root or
+// this user, writable by no one else (a folder may be if sticky, as /tmp
+// is: there none can rename or remove what is not theirs), and path an
+// executable file. The tools folder is shared and what runs from it runs
+// as us: whoever could change a folder on the way could swap the file
+// between this check and its run. Links are refused, not followed, so the
+// file checked is the file run.
+func trusted(path string) (string, error) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
 	}
-	if file, err = filepath.Abs(file); err != nil {
+	var folders []string
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		folders = append(folders, dir)
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	for _, dir := range slices.Backward(folders) {
+		if err := fit(dir, true); err != nil {
+			return "", err
+		}
+	}
+	if err := fit(abs, false); err != nil {
 		return "", err
 	}
-	if !strings.HasPrefix(filepath.Base(file), peerBinary) {
-		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", file, peerBinary)
-	}
-	if err := trusted(file, false); err != nil {
-		return "", err
-	}
-	if err := trusted(filepath.Dir(file), true); err != nil {
-		return "", err
-	}
-	return file, nil
+	return abs, nil
 }
 
-// trusted checks that path is no link and only this user or root can
-// change it: the tools folder is shared, and what runs from it runs as us.
-func trusted(path string, dir bool) error {
+// fit checks one step of trusted's path: a folder (dir) or the file.
+func fit(path string, dir bool) error {
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("no %s", path)
+		return fmt.Errorf("%w: %s", fs.ErrNotExist, path)
 	case err != nil:
 		return err
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return fmt.Errorf("%s is a symbolic link", path)
-	case fi.IsDir() != dir || (!dir && fi.Mode()&0o111 == 0):
+	case dir && !fi.IsDir():
+		return fmt.Errorf("%s is not a folder", path)
+	case !dir && (!fi.Mode().IsRegular() || fi.Mode()&0o111 == 0):
 		return fmt.Errorf("%s is not an executable file", path)
-	case fi.Mode().Perm()&0o022 != 0:
+	case fi.Mode().Perm()&0o022 != 0 && (!dir || fi.Mode()&fs.ModeSticky == 0):
 		return fmt.Errorf("%s is writable by others than its owner", path)
 	}
 	if uid, ok := owner(fi); ok && uid != 0 && uid != os.Getuid() {
