@@ -57,16 +57,8 @@ func Setup(root, work, path string, opts Options) (*CLI, error) {
 	if err != nil {
 		return nil, err
 	}
-	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
-	maps.Copy(overrides, opts.Overrides)
-	var config strings.Builder
-	config.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, source := range slices.Sorted(maps.Keys(overrides)) {
-		fmt.Fprintf(&config, "    %q = %q\n", source, overrides[source])
-	}
-	config.WriteString("  }\n  direct {}\n}\n")
-	rc := filepath.Join(work, "terraform.tfrc")
-	if err := os.WriteFile(rc, []byte(config.String()), 0o644); err != nil {
+	rc, err := writeConfig(work, bin, opts.Overrides)
+	if err != nil {
 		return nil, err
 	}
 	var env []string
@@ -77,6 +69,22 @@ func Setup(root, work, path string, opts Options) (*CLI, error) {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	return &CLI{Path: path, Env: env, ProviderSize: fi.Size()}, nil
+}
+
+// writeConfig writes work's CLI configuration: dev_overrides that point
+// both registries' addresses of our provider to bin, and others' sources
+// to theirs.
+func writeConfig(work, bin string, others map[string]string) (string, error) {
+	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
+	maps.Copy(overrides, others)
+	var config strings.Builder
+	config.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, source := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&config, "    %q = %q\n", source, overrides[source])
+	}
+	config.WriteString("  }\n  direct {}\n}\n")
+	rc := filepath.Join(work, "terraform.tfrc")
+	return rc, os.WriteFile(rc, []byte(config.String()), 0o644)
 }
 
 // Command is one CLI command in dir, not started.
