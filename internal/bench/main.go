@@ -183,7 +183,7 @@ func run(scenarios []scenario, o settings) error {
 	peer, why := "", ""
 	if slices.ContainsFunc(scenarios, withPeer) {
 		if peer, why = findPeer(o.peer); peer != "" {
-			opts.Overrides = map[string]string{peerSource: filepath.Dir(peer)}
+			opts.Overrides = map[string]string{peerSource: peer}
 		}
 	}
 	tf, err := clirun.Setup(".", work, o.terraform, opts)

@@ -77,13 +77,13 @@ func lastBuilt() (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// usablePeer checks a peer binary the way Terraform will find it: by its
-// name in its directory (the dev_overrides entry), a regular executable
-// file that only its owner, this user or root, can change, in folders
-// only they can change.
+// usablePeer checks a peer binary: named as peer-alicloud.sh names it, a
+// regular executable file that only its owner, this user or root, can
+// change, in folders only they can change. Terraform then runs it through
+// a link of clirun.Setup's, alone in a private folder.
 func usablePeer(path string) (string, error) {
-	if !strings.HasPrefix(filepath.Base(path), peerBinary) {
-		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", path, peerBinary)
+	if filepath.Base(path) != peerBinary {
+		return "", fmt.Errorf("%s is not named %s", path, peerBinary)
 	}
 	return trusted(path)
 }

@@ -28,6 +28,8 @@ func TestFindPeer(t *testing.T) {
 	}
 	wrongName := filepath.Join(t.TempDir(), "provider")
 	executable(t, wrongName, "#!/bin/sh\n", 0o755)
+	versioned := filepath.Join(t.TempDir(), peerBinary+"_v1")
+	executable(t, versioned, "#!/bin/sh\n", 0o755)
 	writable := filepath.Join(t.TempDir(), peerBinary)
 	executable(t, writable, "#!/bin/sh\n", 0o775)
 	openDir := t.TempDir()
@@ -42,7 +44,8 @@ func TestFindPeer(t *testing.T) {
 		{link, "", "is a symbolic link"},
 		{"none", "", "not run (-peer none)"},
 		{filepath.Join(dir, "missing", peerBinary), "", "not built (file does not exist: "},
-		{wrongName, "", "name starting terraform-provider-alicloud"},
+		{wrongName, "", "not named terraform-provider-alicloud"},
+		{versioned, "", "not named terraform-provider-alicloud"},
 		{writable, "", "writable by others"},
 		{inOpenDir, "", "writable by others"},
 	} {

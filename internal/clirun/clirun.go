@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,8 +34,8 @@ type Options struct {
 	// Tags go to go build (bench -profile builds with profile).
 	Tags []string
 	// Overrides are further dev_overrides entries: a provider's source
-	// address to the directory of its binary (the bench's peer, the
-	// vendor's provider).
+	// address to its executable (the bench's peer, the vendor's
+	// provider), which Terraform then runs through a link of Setup's.
 	Overrides map[string]string
 }
 
@@ -72,11 +73,27 @@ func Setup(root, work, path string, opts Options) (*CLI, error) {
 }
 
 // writeConfig writes work's CLI configuration: dev_overrides that point
-// both registries' addresses of our provider to bin, and others' sources
-// to theirs.
+// both registries' addresses of our provider to bin, and each of others'
+// sources to a private folder of work (0700) holding one link of ours,
+// named terraform-provider-TYPE, to its executable. Terraform runs the
+// first entry of an override's folder named so or that followed by _ or
+// ., so the executable's own folder could have it run another file.
 func writeConfig(work, bin string, others map[string]string) (string, error) {
 	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
-	maps.Copy(overrides, others)
+	for source, file := range others {
+		file, err := filepath.Abs(file)
+		if err != nil {
+			return "", err
+		}
+		dir, err := os.MkdirTemp(work, "override-")
+		if err != nil {
+			return "", err
+		}
+		if err := os.Symlink(file, filepath.Join(dir, "terraform-provider-"+path.Base(source))); err != nil {
+			return "", err
+		}
+		overrides[source] = dir
+	}
 	var config strings.Builder
 	config.WriteString("provider_installation {\n  dev_overrides {\n")
 	for _, source := range slices.Sorted(maps.Keys(overrides)) {
