@@ -231,14 +231,22 @@ func run(scenarios []scenario, o settings) error {
 }
 
 // startMock serves the mock, over TLS when tls is set, with a fresh
-// certificate the commands of tf trust. The peer revokes over HTTPS
-// whatever its protocol setting, so with it both providers talk TLS.
+// certificate the commands of tf trust, and no other: SSL_CERT_DIR names
+// a folder holding only it (unset, Go would add the system's folders), so
+// no call meant for the mock can reach another server. The peer revokes
+// over HTTPS whatever its protocol setting, so with it both providers
+// talk TLS.
 func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Server, error) {
 	m := mockcloud.New(mockcloud.Options{Latency: o.latency, Jitter: o.jitter})
 	caFile := ""
 	if tls {
-		caFile = filepath.Join(work, "mockcloud-ca.pem")
-		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile)
+		dir := filepath.Join(work, "mockcloud-ca")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return nil, err
+		}
+		caFile = filepath.Join(dir, "ca.pem")
+		// The commands take the last of a name (os/exec).
+		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile, "SSL_CERT_DIR="+dir)
 	}
 	return m, m.Start("127.0.0.1:0", caFile)
 }

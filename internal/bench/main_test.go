@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +64,26 @@ func TestMadeOf(t *testing.T) {
 		if got := madeOf(m, 10, 20*time.Millisecond, c.engine); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// Over TLS the commands trust the mock's certificate alone: SSL_CERT_DIR
+// (the last of a name counts) names a folder holding only it, so no call
+// meant for the mock can reach another server.
+func TestStartMockTrustsItAlone(t *testing.T) {
+	tf := &clirun.CLI{Env: []string{"SSL_CERT_DIR=/etc/ssl/certs", "SSL_CERT_FILE=/etc/ssl/cert.pem"}}
+	m, err := startMock(settings{}, t.TempDir(), tf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	last := map[string]string{}
+	for _, kv := range tf.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		last[k] = v
+	}
+	entries, err := os.ReadDir(last["SSL_CERT_DIR"])
+	if err != nil || len(entries) != 1 || filepath.Join(last["SSL_CERT_DIR"], entries[0].Name()) != last["SSL_CERT_FILE"] {
+		t.Errorf("SSL_CERT_DIR %q holds %d entries (%v); want the mock's certificate %q alone", last["SSL_CERT_DIR"], len(entries), err, last["SSL_CERT_FILE"])
 	}
 }

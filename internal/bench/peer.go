@@ -162,6 +162,7 @@ func hostPort(u string) string {
 func peerConfig(s scenario) string {
 	settings := mockcloud.ClientSettings(s.Cloud)
 	var b strings.Builder
+	// security_token: unset, it would come from the environment;
 	// account_type: without it, configuring the provider asks the real
 	// cloud's BssOpenApi; skip_region_validation: its region list is
 	// not the mock's.
@@ -176,6 +177,7 @@ variable "endpoint" { type = string }
 provider "alicloud" {
   access_key             = %q
   secret_key             = %q
+  security_token         = ""
   region                 = %q
   account_type           = "Domestic"
   skip_region_validation = true
@@ -199,14 +201,18 @@ provider "alicloud" {
 	return b.String()
 }
 
-// withoutVendorEnv drops Alibaba Cloud's variables from env: the peer
-// reads credentials, profiles and roles to assume from them (a role
-// would send it to the real cloud), and both providers must see only
-// their configurations.
+// withoutVendorEnv drops from env Alibaba Cloud's variables, the peer's
+// own settings of its calls and the proxies: the peer reads credentials,
+// tokens, profiles and roles to assume from them (a role would send it to
+// the real cloud), and both providers must see only their configurations
+// and talk to the mock directly.
 func withoutVendorEnv(env []string) []string {
+	dropped := []string{"MAX_RETRY_TIMEOUT", "CLIENT_READ_TIMEOUT", "CLIENT_CONNECT_TIMEOUT", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}
 	var out []string
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "ALICLOUD_") && !strings.HasPrefix(kv, "ALIBABA_CLOUD_") {
+		name, _, _ := strings.Cut(kv, "=")
+		vendor := strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALIBABACLOUD_")
+		if !vendor && !slices.Contains(dropped, name) {
 			out = append(out, kv)
 		}
 	}

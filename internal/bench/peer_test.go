@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -152,5 +153,28 @@ func TestFindPeerChecksEveryFolder(t *testing.T) {
 				t.Errorf("script: findPeer(\"\") in %q = %q, %q; want a reason holding %q", dir, got, why, c.why)
 			}
 		})
+	}
+}
+
+// The peer reads credentials, tokens, profiles, roles and its wire
+// settings from the environment: none of them reaches it, nor a proxy
+// it would send the mock's calls through.
+func TestWithoutVendorEnv(t *testing.T) {
+	env := []string{"PATH=/bin", "ALICLOUD_ACCESS_KEY=a", "ALIBABA_CLOUD_ROLE_ARN=r", "ALIBABACLOUD_ACCESS_KEY_ID=i",
+		"ALIBABACLOUD_ACCESS_KEY_SECRET=s", "ALIBABACLOUD_SECURITY_TOKEN=t", "MAX_RETRY_TIMEOUT=1", "CLIENT_READ_TIMEOUT=1",
+		"CLIENT_CONNECT_TIMEOUT=1", "HTTPS_PROXY=http://proxy:3128", "https_proxy=http://proxy:3128", "HOME=/root"}
+	if got, want := withoutVendorEnv(env), []string{"PATH=/bin", "HOME=/root"}; !slices.Equal(got, want) {
+		t.Errorf("withoutVendorEnv = %q, want %q", got, want)
+	}
+}
+
+// A security token the peer's provider block leaves unset it would take
+// from the environment or a profile.
+func TestPeerConfigSetsEveryCredential(t *testing.T) {
+	config := peerConfig(presets[3])
+	for _, setting := range []string{`access_key             = "`, `secret_key             = "`, `security_token         = ""`} {
+		if !strings.Contains(config, setting) {
+			t.Errorf("the peer's configuration lacks %s:\n%s", setting, config[:min(len(config), 600)])
+		}
 	}
 }
