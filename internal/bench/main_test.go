@@ -43,7 +43,9 @@ func TestSpentOf(t *testing.T) {
 }
 
 // The rest is the slots less our writes' measured time where -profile
-// measured it, else less the calls at the mock's latency.
+// measured it; the vendor's, less its calls at the mock's latency (one
+// rule a call, each holding a slot). Ours without -profile has neither:
+// a call of ours carries a batch of writes, each holding its own slot.
 func TestMadeOf(t *testing.T) {
 	m := measure{Measure: clirun.Measure{Wall: 2 * time.Second, CPU: 3 * time.Second, ProviderCPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 40, "DescribeSecurityGroupAttribute": 10}}
 	cpu := "2.0 | 1.0"
@@ -57,7 +59,7 @@ func TestMadeOf(t *testing.T) {
 		want   string
 	}{
 		{"peer", nil, false, "2.0 | " + cpu + " | 20.0 | - | - | - | - | 1.0 | 19.0"},
-		{"ours without -profile", nil, true, "2.0 | " + cpu + " | 20.0 | n/a | n/a | n/a | n/a | 1.0 | 19.0"},
+		{"ours without -profile", nil, true, "2.0 | " + cpu + " | 20.0 | n/a | n/a | n/a | n/a | n/a | n/a"},
 		{"ours with -profile", &engine.Spent{Writes: 9, Gathering: time.Second, Lock: 2 * time.Second, Calls: 3 * time.Second}, true, "2.0 | " + cpu + " | 20.0 | 9 | 1.0 | 2.0 | 3.0 | 1.0 | 14.0"},
 	} {
 		m.Spent = c.spent
