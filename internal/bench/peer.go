@@ -143,7 +143,7 @@ func fit(path string, dir bool) error {
 }
 
 // vendors is the peer as a contender.
-var vendors = contender{config: peerConfig, endpoint: hostPort, env: func(scenario, string) []string { return nil }}
+var vendors = contender{name: "vendor", config: peerConfig, endpoint: hostPort}
 
 // hostPort is the peer's ECS endpoint setting, host:port: it takes no
 // scheme and speaks HTTPS.
@@ -159,7 +159,7 @@ func hostPort(u string) string {
 // alicloud_security_group_rule each, with what it makes explicit (the
 // policy and priority both providers default to, the NIC type of a VPC
 // group).
-func peerConfig(s scenario) string {
+func peerConfig(s scenario, groups string) string {
 	settings := mockcloud.ClientSettings(s.Cloud)
 	var b strings.Builder
 	// security_token: unset, it would come from the environment;
@@ -187,7 +187,7 @@ provider "alicloud" {
 }
 
 `, settings["access_key"], settings["secret_key"], settings["region"])
-	for _, r := range declared(s) {
+	for _, r := range declared(s, groups) {
 		writeBlock(&b, "alicloud_security_group_rule", r, fmt.Sprintf(`  security_group_id = %s
   type              = %s
   ip_protocol       = "tcp"

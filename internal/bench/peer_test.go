@@ -171,7 +171,7 @@ func TestWithoutVendorEnv(t *testing.T) {
 // A security token the peer's provider block leaves unset it would take
 // from the environment or a profile.
 func TestPeerConfigSetsEveryCredential(t *testing.T) {
-	config := peerConfig(presets[3])
+	config := peerConfig(presets[3], "bench-alicloud-vendor")
 	for _, setting := range []string{`access_key             = "`, `secret_key             = "`, `security_token         = ""`} {
 		if !strings.Contains(config, setting) {
 			t.Errorf("the peer's configuration lacks %s:\n%s", setting, config[:min(len(config), 600)])
