@@ -13,10 +13,13 @@
 // side by side: the floor, ours and the peer. A third table takes each
 // run's wall time apart (see printMadeOf).
 //
+// With -runs N it runs each scenario N times, the floor's, ours and the
+// peer's commands interleaved (see schedule), and prints medians.
+//
 // It measures and never fails on a time; it fails only when a command fails
 // or the mock does not hold what the configuration declares.
 //
-//	go run ./internal/bench [-scenarios all|name,...] [-latency 20ms] [-jitter 0.5] [-terraform PATH] [-peer PATH|none]
+//	go run ./internal/bench [-scenarios all|name,...] [-runs N] [-latency 20ms] [-jitter 0.5] [-terraform PATH] [-peer PATH|none]
 //	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10 [-count]
 package main
 
@@ -103,11 +106,15 @@ func main() {
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
 		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
 		peer        = flag.String("peer", os.Getenv("PEER_ALICLOUD"), "the vendor's provider (terraform-provider-alicloud) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it")
+		runs        = flag.Int("runs", 1, "run each scenario this many times, the floor's, ours and the vendor's commands interleaved, and print medians")
 	)
 	flag.Parse()
 	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
+	if err == nil && *runs < 1 {
+		err = fmt.Errorf("-runs %d: at least 1", *runs)
+	}
 	if err == nil {
-		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, *peer})
+		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, *peer, *runs})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -162,6 +169,7 @@ type settings struct {
 	terraform, work string
 	profile         bool
 	peer            string
+	runs            int
 }
 
 func run(scenarios []scenario, o settings) error {
@@ -183,7 +191,7 @@ func run(scenarios []scenario, o settings) error {
 	peer, why := "", ""
 	if slices.ContainsFunc(scenarios, withPeer) {
 		if peer, why = findPeer(o.peer); peer != "" {
-			opts.Overrides = map[string]string{peerSource: filepath.Dir(peer)}
+			opts.Overrides = map[string]string{peerSource: peer}
 		}
 	}
 	tf, err := clirun.Setup(".", work, o.terraform, opts)
@@ -197,48 +205,45 @@ func run(scenarios []scenario, o settings) error {
 	}
 	defer m.Close()
 	printHeader(o, tf, m, peer, why)
-	type floorKey struct {
-		rules, parallelism int
-		count              bool
-	}
-	floors := map[floorKey]map[string]measure{}
-	var runs []beside
+	var all []beside
 	for _, s := range scenarios {
-		key := floorKey{s.Rules, s.Parallelism, s.Count}
-		if floors[key] == nil {
-			f, err := runFloor(tf, filepath.Join(work, fmt.Sprintf("floor-%d-p%d-count-%v", s.Rules, s.Parallelism, s.Count)), s)
-			if err != nil {
-				return fmt.Errorf("floor of %s: %w", s.Name, err)
-			}
-			floors[key] = f
+		contenders := []contender{floor, secgroup(profiles)}
+		if peer != "" && withPeer(s) {
+			contenders = append(contenders, vendors)
 		}
-		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, secgroup(profiles))
+		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, contenders, o.runs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
-		printOurs(s, got, floors[key])
-		run := beside{s, floors[key], got, nil}
-		if peer != "" && withPeer(s) {
-			if run.peer, err = runScenario(tf, m, filepath.Join(work, s.Name+"-peer"), s, vendors); err != nil {
-				return fmt.Errorf("%s, vendor's provider: %w", s.Name, err)
-			}
+		b := beside{scenario: s, floor: got[0], ours: got[1]}
+		if len(got) > 2 {
+			b.peer = got[2]
 		}
-		runs = append(runs, run)
+		printOurs(b)
+		all = append(all, b)
 	}
-	printBeside(runs)
-	printMadeOf(runs, o.latency)
+	printBeside(all)
+	printMadeOf(all, o.latency)
 	return nil
 }
 
 // startMock serves the mock, over TLS when tls is set, with a fresh
-// certificate the commands of tf trust. The peer revokes over HTTPS
-// whatever its protocol setting, so with it both providers talk TLS.
+// certificate the commands of tf trust, and no other: SSL_CERT_DIR names
+// a folder holding only it (unset, Go would add the system's folders), so
+// no call meant for the mock can reach another server. The peer revokes
+// over HTTPS whatever its protocol setting, so with it both providers
+// talk TLS.
 func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Server, error) {
 	m := mockcloud.New(mockcloud.Options{Latency: o.latency, Jitter: o.jitter})
 	caFile := ""
 	if tls {
-		caFile = filepath.Join(work, "mockcloud-ca.pem")
-		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile)
+		dir := filepath.Join(work, "mockcloud-ca")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return nil, err
+		}
+		caFile = filepath.Join(dir, "ca.pem")
+		// The commands take the last of a name (os/exec).
+		tf.Env = append(tf.Env, "SSL_CERT_FILE="+caFile, "SSL_CERT_DIR="+dir)
 	}
 	return m, m.Start("127.0.0.1:0", caFile)
 }
@@ -254,6 +259,11 @@ func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why stri
 	case why != "":
 		fmt.Printf("vendor's provider (%s): %s\n", peerSource, why)
 	}
+	if o.runs == 1 {
+		fmt.Println("each figure is from one run (-runs N: the medians of N)")
+	} else {
+		fmt.Printf("each figure is the median of %d runs (of two, their mean), the floor's, ours and the vendor's commands interleaved phase by phase\n", o.runs)
+	}
 	fmt.Println()
 	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -261,9 +271,10 @@ func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why stri
 
 // printOurs prints a scenario's rows of the first table: ours beside the
 // floor.
-func printOurs(s scenario, ours, floor map[string]measure) {
+func printOurs(b beside) {
+	s := b.scenario
 	for _, phase := range phases {
-		g, f := ours[phase], floor[phase]
+		g, f := b.ours.median(phase), b.floor.median(phase)
 		fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
 			g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
 			g.total(), float64(g.total())/float64(s.Rules), g.Traffic.NewConnections, g.Traffic.PeakInFlight, byAction(g))
@@ -274,7 +285,85 @@ func printOurs(s scenario, ours, floor map[string]measure) {
 // where it did not run).
 type beside struct {
 	scenario          scenario
-	floor, ours, peer map[string]measure
+	floor, ours, peer trials
+}
+
+// trials are a contender's measures of a scenario, per run and phase.
+type trials []map[string]measure
+
+// median is the median over the runs of each of a phase's measures (of
+// an even number of runs, the mean of the middle two, rounded down):
+// wall and CPU times, each action's calls and failures, the traffic, and
+// where every run has it, Spent.
+func (t trials) median(phase string) measure {
+	var ms []measure
+	for _, run := range t {
+		ms = append(ms, run[phase])
+	}
+	m := measure{Measure: clirun.Measure{
+		Wall:        middle(ms, func(m measure) time.Duration { return m.Wall }),
+		CPU:         middle(ms, func(m measure) time.Duration { return m.CPU }),
+		ProviderCPU: middle(ms, func(m measure) time.Duration { return m.ProviderCPU }),
+	}, Calls: middleCounts(ms, func(m measure) map[string]int { return m.Calls }),
+		Failed: middleCounts(ms, func(m measure) map[string]int { return m.Failed }),
+		Traffic: store.Traffic{
+			NewConnections: middle(ms, func(m measure) int64 { return m.Traffic.NewConnections }),
+			PeakInFlight:   middle(ms, func(m measure) int64 { return m.Traffic.PeakInFlight }),
+		}}
+	if !slices.ContainsFunc(ms, func(m measure) bool { return m.Spent == nil }) {
+		m.Spent = &engine.Spent{
+			Writes:    middle(ms, func(m measure) int { return m.Spent.Writes }),
+			Gathering: middle(ms, func(m measure) time.Duration { return m.Spent.Gathering }),
+			Lock:      middle(ms, func(m measure) time.Duration { return m.Spent.Lock }),
+			Calls:     middle(ms, func(m measure) time.Duration { return m.Spent.Calls }),
+		}
+	}
+	return m
+}
+
+// middle is the median of one measure of ms.
+func middle[T ~int | ~int64](ms []measure, of func(measure) T) T {
+	var v []T
+	for _, m := range ms {
+		v = append(v, of(m))
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// middleCounts is the median of each key's count in ms (zero where a run
+// has none), without the zeros.
+func middleCounts(ms []measure, of func(measure) map[string]int) map[string]int {
+	out := map[string]int{}
+	for _, m := range ms {
+		for k := range of(m) {
+			out[k] = 0
+		}
+	}
+	for k := range out {
+		out[k] = middle(ms, func(m measure) int { return of(m)[k] })
+	}
+	maps.DeleteFunc(out, func(_ string, n int) bool { return n == 0 })
+	return out
+}
+
+// wallRatios are the lowest and the highest ratio of ours to the peer's
+// wall time in a phase, each taken within one run.
+func wallRatios(ours, peer trials, phase string) (lo, hi float64) {
+	for i := range ours {
+		r := ratio(ours[i][phase].Wall, peer[i][phase].Wall)
+		if i == 0 || r < lo {
+			lo = r
+		}
+		if i == 0 || r > hi {
+			hi = r
+		}
+	}
+	return lo, hi
 }
 
 // printBeside prints the second table: the floor, ours and the peer.
@@ -285,13 +374,14 @@ func printBeside(runs []beside) {
 	}
 	fmt.Println("\nBeside the vendor's provider (aliyun/terraform-provider-alicloud): same mock, configuration shape and -parallelism")
 	fmt.Println()
-	fmt.Println("| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | secgroup calls | vendor's calls | vendor's calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | lowest–highest in a run | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | secgroup calls | vendor's calls | vendor's calls by action |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, b := range besides {
 		for _, phase := range phases {
-			f, o, p := b.floor[phase], b.ours[phase], b.peer[phase]
-			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %d | %d | %s |\n", b.scenario.Name, phase,
-				f.Wall.Seconds(), o.Wall.Seconds(), p.Wall.Seconds(), ratio(o.Wall, p.Wall),
+			f, o, p := b.floor.median(phase), b.ours.median(phase), b.peer.median(phase)
+			lo, hi := wallRatios(b.ours, b.peer, phase)
+			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f–%.2f | %.1f | %.1f | %.2f | %d | %d | %s |\n", b.scenario.Name, phase,
+				f.Wall.Seconds(), o.Wall.Seconds(), p.Wall.Seconds(), ratio(o.Wall, p.Wall), lo, hi,
 				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
 		}
 	}
@@ -306,7 +396,8 @@ func printMadeOf(runs []beside, latency time.Duration) {
 	}
 	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s. Slot-seconds: Terraform's -parallelism x wall, the time its slots had; of it,\n", cpu)
 	fmt.Printf("our writes spent gathering, waiting for the machine lock and in calls (with -profile, else n/a), and the calls x the mock's mean latency of %v,\n", latency)
-	fmt.Println("an estimate of the waits on the cloud; the rest (less our writes' time where measured, else less the estimate) is Terraform's own work, the providers' outside those waits, and idle slots.")
+	fmt.Println("the vendor's waits on the cloud (one rule a call; ours carry batches, each write holding a slot: n/a for ours without -profile);")
+	fmt.Println("the rest (less our writes' time, the vendor's calls' estimate) is Terraform's own work, the providers' outside those waits, and idle slots.")
 	fmt.Println()
 	fmt.Println("| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -318,9 +409,9 @@ func printMadeOf(runs []beside, latency time.Duration) {
 	}
 	for _, r := range runs {
 		for _, phase := range phases {
-			rows := []row{{"terraform_data", r.floor[phase], false}, {"secgroup", r.ours[phase], true}}
+			rows := []row{{"terraform_data", r.floor.median(phase), false}, {"secgroup", r.ours.median(phase), true}}
 			if r.peer != nil {
-				rows = append(rows, row{"vendor's", r.peer[phase], false})
+				rows = append(rows, row{"vendor's", r.peer.median(phase), false})
 			}
 			for _, k := range rows {
 				fmt.Printf("| %s | %s | %s | %s |\n", r.scenario.Name, phase, k.name, madeOf(k.m, r.scenario.Parallelism, latency, k.engine))
@@ -339,15 +430,17 @@ func madeOf(m measure, parallelism int, latency time.Duration, engine bool) stri
 	}
 	slots := time.Duration(parallelism) * m.Wall
 	cloud := time.Duration(m.total()) * latency
-	spent, rest := []string{"-", "-", "-", "-"}, slots-cloud
+	spent, rest := []string{"-", "-", "-", "-"}, []string{secs(cloud), secs(slots - cloud)}
 	switch {
 	case engine && m.Spent == nil:
-		spent = []string{"n/a", "n/a", "n/a", "n/a"}
+		// A call of ours carries a batch of writes, each holding its own
+		// slot: the calls undercount our waits on the cloud.
+		spent, rest = []string{"n/a", "n/a", "n/a", "n/a"}, []string{"n/a", "n/a"}
 	case engine:
 		s := m.Spent
-		spent, rest = []string{fmt.Sprint(s.Writes), secs(s.Gathering), secs(s.Lock), secs(s.Calls)}, slots-s.Gathering-s.Lock-s.Calls
+		spent, rest = []string{fmt.Sprint(s.Writes), secs(s.Gathering), secs(s.Lock), secs(s.Calls)}, []string{secs(cloud), secs(slots - s.Gathering - s.Lock - s.Calls)}
 	}
-	return strings.Join(slices.Concat([]string{secs(m.Wall)}, cpu, []string{secs(slots)}, spent, []string{secs(cloud), secs(rest)}), " | ")
+	return strings.Join(slices.Concat([]string{secs(m.Wall)}, cpu, []string{secs(slots)}, spent, rest), " | ")
 }
 
 func ratio(a, b time.Duration) float64 {
@@ -392,10 +485,33 @@ func phaseArgs(phase string, parallelism int) ([]string, []int) {
 	}
 }
 
-func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
+// contender is what the bench runs a scenario's rules through: the floor
+// (terraform_data, on no cloud), ours, or the vendor's.
+type contender struct {
+	// name tells its folders and groups apart.
+	name string
+	// config declares the scenario's rules in the groups whose ids start
+	// with groups, on the mock that var.endpoint names.
+	config func(s scenario, groups string) string
+	// endpoint is var.endpoint for the mock at url; nil for the floor,
+	// which declares no endpoint and holds nothing on the mock.
+	endpoint func(url string) string
+	// profiles, when set, is where each command's provider processes
+	// write their CPU profiles and where their writes spent their time.
+	profiles string
+}
+
+// floor is Terraform's own floor: terraform_data resources declared the
+// same way.
+var floor = contender{name: "floor", config: floorConfig}
+
+// secgroup is our provider; with profiles set, each command's provider
+// processes write their CPU profiles there.
+func secgroup(profiles string) contender {
+	return contender{name: "secgroup", config: ruleConfig, endpoint: func(url string) string { return url }, profiles: profiles}
+}
+
+func floorConfig(s scenario, _ string) string {
 	var config strings.Builder
 	if s.Count {
 		fmt.Fprintf(&config, "resource \"terraform_data\" \"r\" {\n  count = %d\n  input = \"rule-${count.index}\"\n}\n", s.Rules)
@@ -404,49 +520,7 @@ func runFloor(tf *clirun.CLI, dir string, s scenario) (map[string]measure, error
 			fmt.Fprintf(&config, "resource \"terraform_data\" \"r%d\" {\n  input = \"rule-%d\"\n}\n\n", i, i)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config.String()), 0o644); err != nil {
-		return nil, err
-	}
-	out := map[string]measure{}
-	for _, phase := range phases {
-		args, allowed := phaseArgs(phase, s.Parallelism)
-		m, _, err := tf.Run(dir, args, allowed...)
-		if err != nil {
-			return nil, err
-		}
-		out[phase] = measure{Measure: m}
-	}
-	return out, nil
-}
-
-// contender is a provider the bench runs a scenario's rules through:
-// ours, or the vendor's.
-type contender struct {
-	// config declares the scenario's rules, on the mock that var.endpoint
-	// names.
-	config func(s scenario) string
-	// endpoint is var.endpoint for the mock at url.
-	endpoint func(url string) string
-	// env is what one phase's command adds to the CLI's environment.
-	env func(s scenario, phase string) []string
-	// spent, when set, is where a phase's writes spent their time.
-	spent func(s scenario, phase string) (*engine.Spent, error)
-}
-
-// secgroup is our provider; with profiles set, each phase writes its
-// provider processes' CPU profiles there.
-func secgroup(profiles string) contender {
-	c := contender{config: ruleConfig, endpoint: func(url string) string { return url },
-		env: func(scenario, string) []string { return nil }}
-	if profiles != "" {
-		prefix := func(s scenario, phase string) string { return filepath.Join(profiles, s.Name+"-"+phase) }
-		c.env = func(s scenario, phase string) []string {
-			// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-<phase>.*
-			return []string{"SECGROUP_CPU_PROFILE=" + prefix(s, phase)}
-		}
-		c.spent = func(s scenario, phase string) (*engine.Spent, error) { return spentOf(prefix(s, phase)) }
-	}
-	return c
+	return config.String()
 }
 
 // spentOf sums what the provider processes of one command wrote to
@@ -474,65 +548,128 @@ func spentOf(prefix string) (*engine.Spent, error) {
 	return &sum, nil
 }
 
-// runScenario runs the three phases of a scenario's rules through one
-// provider on empty groups, and checks after each that the mock holds
-// what the configuration declares.
-func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c contender) (map[string]measure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	m.Store.Reset()
-	for g := range s.Groups {
-		if err := m.Store.AddGroup(mockcloud.NewGroup(s.Cloud, groupID(s, g))); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(s)), 0o644); err != nil {
-		return nil, err
-	}
-	out := map[string]measure{}
-	for _, phase := range phases {
-		before := len(m.Store.Calls())
-		m.Store.ResetTraffic()
-		args, allowed := phaseArgs(phase, s.Parallelism)
-		cli := *tf
-		cli.Env = append(slices.Clip(tf.Env), c.env(s, phase)...)
-		run, code, err := cli.Run(dir, append(args, "-var", "endpoint="+c.endpoint(m.URL)), allowed...)
-		if err != nil {
-			return nil, err
-		}
-		got := measure{Measure: run, Calls: map[string]int{}, Failed: map[string]int{}, Traffic: m.Store.Traffic()}
-		for _, c := range m.Store.Calls()[before:] {
-			got.Calls[c.Action]++
-			if c.Status != http.StatusOK {
-				got.Failed[c.Action+" "+c.Code]++
+// step is one command of a run: a contender's phase.
+type step struct {
+	contender int
+	phase     string
+}
+
+// schedule is the one place that orders a scenario's commands, run by
+// run: within a run phase after phase, and within a phase each contender
+// in turn (the floor, ours, the vendor's), so that the contenders of a run
+// meet the machine in the same state and compare within the run.
+func schedule(runs, contenders int) [][]step {
+	out := make([][]step, runs)
+	for run := range out {
+		for _, phase := range phases {
+			for c := range contenders {
+				out[run] = append(out[run], step{c, phase})
 			}
 		}
-		if c.spent != nil {
-			if got.Spent, err = c.spent(s, phase); err != nil {
+	}
+	return out
+}
+
+// runScenario runs a scenario's rules through the contenders, runs times
+// in schedule's order, each run from empty groups on a reset mock; it
+// returns each contender's measures.
+func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, contenders []contender, runs int) ([]trials, error) {
+	out := make([]trials, len(contenders))
+	folder := func(c contender, run int) string { return filepath.Join(dir, fmt.Sprintf("%s-%d", c.name, run+1)) }
+	for run, steps := range schedule(runs, len(contenders)) {
+		m.Store.Reset()
+		for i, c := range contenders {
+			if err := prepare(m, folder(c, run), s, c); err != nil {
 				return nil, err
 			}
+			out[i] = append(out[i], map[string]measure{})
 		}
-		out[phase] = got
-		want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]
-		if held := rulesHeld(m, s); held != want {
-			return nil, fmt.Errorf("after %s the mock holds %d rules, want %d", phase, held, want)
-		}
-		if phase == "plan" && code != 0 {
-			return nil, fmt.Errorf("the plan after apply is not empty")
+		for _, st := range steps {
+			c := contenders[st.contender]
+			got, err := runPhase(tf, m, folder(c, run), s, c, st.phase, run)
+			if err != nil {
+				return nil, fmt.Errorf("%s, run %d: %w", c.name, run+1, err)
+			}
+			out[st.contender][run][st.phase] = got
 		}
 	}
 	return out, nil
 }
 
-// groupID is the id of a scenario's g-th group.
-func groupID(s scenario, g int) string { return fmt.Sprintf("bench-%s-%d", s.Cloud, g) }
+// groupsOf is the start of the ids of a contender's groups.
+func groupsOf(s scenario, c contender) string { return "bench-" + s.Cloud + "-" + c.name }
 
-// rulesHeld counts the rules in the scenario's groups.
-func rulesHeld(m *mockcloud.Server, s scenario) int {
+// prepare writes a contender's configuration for one run into dir and
+// adds its empty groups to the mock.
+func prepare(m *mockcloud.Server, dir string, s scenario, c contender) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(s, groupsOf(s, c))), 0o644); err != nil {
+		return err
+	}
+	for g := 0; c.endpoint != nil && g < s.Groups; g++ {
+		if err := m.Store.AddGroup(mockcloud.NewGroup(s.Cloud, groupID(groupsOf(s, c), g))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runPhase runs one phase of a contender's run in dir and measures it; on
+// the mock, it checks after it that the mock holds what the configuration
+// declares.
+func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c contender, phase string, run int) (measure, error) {
+	args, allowed := phaseArgs(phase, s.Parallelism)
+	if c.endpoint == nil {
+		got, _, err := tf.Run(dir, args, allowed...)
+		return measure{Measure: got}, err
+	}
+	cli := *tf
+	profile := ""
+	if c.profiles != "" {
+		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*
+		profile = filepath.Join(c.profiles, fmt.Sprintf("%s-run%d-%s", s.Name, run+1, phase))
+		cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+profile)
+	}
+	before := len(m.Store.Calls())
+	m.Store.ResetTraffic()
+	ran, code, err := cli.Run(dir, append(args, "-var", "endpoint="+c.endpoint(m.URL)), allowed...)
+	if err != nil {
+		return measure{}, err
+	}
+	got := measure{Measure: ran, Calls: map[string]int{}, Failed: map[string]int{}, Traffic: m.Store.Traffic()}
+	for _, c := range m.Store.Calls()[before:] {
+		got.Calls[c.Action]++
+		if c.Status != http.StatusOK {
+			got.Failed[c.Action+" "+c.Code]++
+		}
+	}
+	if profile != "" {
+		if got.Spent, err = spentOf(profile); err != nil {
+			return measure{}, err
+		}
+	}
+	want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]
+	if held := rulesHeld(m, s, groupsOf(s, c)); held != want {
+		return measure{}, fmt.Errorf("after %s the mock holds %d rules, want %d", phase, held, want)
+	}
+	if phase == "plan" && code != 0 {
+		return measure{}, fmt.Errorf("the plan after apply is not empty")
+	}
+	return got, nil
+}
+
+// groupID is the id of the g-th group of those whose ids start with
+// groups.
+func groupID(groups string, g int) string { return fmt.Sprintf("%s-%d", groups, g) }
+
+// rulesHeld counts the rules in the scenario's groups whose ids start with
+// groups.
+func rulesHeld(m *mockcloud.Server, s scenario, groups string) int {
 	held := 0
 	for g := range s.Groups {
-		found, _ := m.Store.FindGroup(s.Cloud, groupID(s, g))
+		found, _ := m.Store.FindGroup(s.Cloud, groupID(groups, g))
 		held += len(found.Rules)
 	}
 	return held
@@ -545,15 +682,15 @@ type rule struct {
 	name, count, group, direction, port string
 }
 
-// declared lays out N distinct rules over G groups: rule i goes to group
-// i mod G, and a group's rules alternate ingress and egress (as real
-// groups hold both, and Zenlayer's hold 20 per direction), the k-th rule
-// of a group on port 1000 + k/2.
-func declared(s scenario) []rule {
+// declared lays out N distinct rules over G groups (the ids starting with
+// groups): rule i goes to group i mod G, and a group's rules alternate
+// ingress and egress (as real groups hold both, and Zenlayer's hold 20
+// per direction), the k-th rule of a group on port 1000 + k/2.
+func declared(s scenario, groups string) []rule {
 	if s.Count {
 		k := fmt.Sprintf("floor(count.index / %d)", s.Groups)
 		return []rule{{name: "r", count: fmt.Sprint(s.Rules),
-			group:     fmt.Sprintf(`"bench-%s-${count.index %% %d}"`, s.Cloud, s.Groups),
+			group:     fmt.Sprintf(`"%s-${count.index %% %d}"`, groups, s.Groups),
 			direction: k + ` % 2 == 0 ? "ingress" : "egress"`,
 			port:      fmt.Sprintf("${1000 + floor(%s / 2)}", k)}}
 	}
@@ -564,7 +701,7 @@ func declared(s scenario) []rule {
 		if k%2 == 1 {
 			direction = "egress"
 		}
-		out = append(out, rule{name: fmt.Sprint("r", i), group: fmt.Sprintf("%q", groupID(s, i%s.Groups)),
+		out = append(out, rule{name: fmt.Sprint("r", i), group: fmt.Sprintf("%q", groupID(groups, i%s.Groups)),
 			direction: fmt.Sprintf("%q", direction), port: fmt.Sprint(1000 + k/2)})
 	}
 	return out
@@ -580,7 +717,7 @@ func writeBlock(b *strings.Builder, resourceType string, r rule, attributes stri
 }
 
 // ruleConfig declares a scenario's rules for our provider.
-func ruleConfig(s scenario) string {
+func ruleConfig(s scenario, groups string) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    secgroup = { source = \"secgroup/secgroup\" }\n  }\n}\n\n")
 	b.WriteString("variable \"endpoint\" { type = string }\n\nprovider \"secgroup\" {\n")
@@ -590,7 +727,7 @@ func ruleConfig(s scenario) string {
 		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
 	}
 	b.WriteString("  }\n}\n\n")
-	for _, r := range declared(s) {
+	for _, r := range declared(s, groups) {
 		writeBlock(&b, "secgroup_rule", r, fmt.Sprintf(`  cloud             = %q
   security_group_id = %s
   direction         = %s

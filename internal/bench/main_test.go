@@ -2,13 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
 // A phase's Spent sums its processes' files, as main_profile.go writes
@@ -42,7 +47,9 @@ func TestSpentOf(t *testing.T) {
 }
 
 // The rest is the slots less our writes' measured time where -profile
-// measured it, else less the calls at the mock's latency.
+// measured it; the vendor's, less its calls at the mock's latency (one
+// rule a call, each holding a slot). Ours without -profile has neither:
+// a call of ours carries a batch of writes, each holding its own slot.
 func TestMadeOf(t *testing.T) {
 	m := measure{Measure: clirun.Measure{Wall: 2 * time.Second, CPU: 3 * time.Second, ProviderCPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 40, "DescribeSecurityGroupAttribute": 10}}
 	cpu := "2.0 | 1.0"
@@ -56,12 +63,98 @@ func TestMadeOf(t *testing.T) {
 		want   string
 	}{
 		{"peer", nil, false, "2.0 | " + cpu + " | 20.0 | - | - | - | - | 1.0 | 19.0"},
-		{"ours without -profile", nil, true, "2.0 | " + cpu + " | 20.0 | n/a | n/a | n/a | n/a | 1.0 | 19.0"},
+		{"ours without -profile", nil, true, "2.0 | " + cpu + " | 20.0 | n/a | n/a | n/a | n/a | n/a | n/a"},
 		{"ours with -profile", &engine.Spent{Writes: 9, Gathering: time.Second, Lock: 2 * time.Second, Calls: 3 * time.Second}, true, "2.0 | " + cpu + " | 20.0 | 9 | 1.0 | 2.0 | 3.0 | 1.0 | 14.0"},
 	} {
 		m.Spent = c.spent
 		if got := madeOf(m, 10, 20*time.Millisecond, c.engine); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// Over TLS the commands trust the mock's certificate alone: SSL_CERT_DIR
+// (the last of a name counts) names a folder holding only it, so no call
+// meant for the mock can reach another server.
+func TestStartMockTrustsItAlone(t *testing.T) {
+	tf := &clirun.CLI{Env: []string{"SSL_CERT_DIR=/etc/ssl/certs", "SSL_CERT_FILE=/etc/ssl/cert.pem"}}
+	m, err := startMock(settings{}, t.TempDir(), tf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	last := map[string]string{}
+	for _, kv := range tf.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		last[k] = v
+	}
+	entries, err := os.ReadDir(last["SSL_CERT_DIR"])
+	if err != nil || len(entries) != 1 || filepath.Join(last["SSL_CERT_DIR"], entries[0].Name()) != last["SSL_CERT_FILE"] {
+		t.Errorf("SSL_CERT_DIR %q holds %d entries (%v); want the mock's certificate %q alone", last["SSL_CERT_DIR"], len(entries), err, last["SSL_CERT_FILE"])
+	}
+}
+
+// Run after run, phase after phase, each contender in turn: the floor,
+// ours, the vendor's.
+func TestSchedule(t *testing.T) {
+	var got []string
+	for run, steps := range schedule(2, 3) {
+		for _, s := range steps {
+			got = append(got, fmt.Sprintf("%d %s %d", run, s.phase, s.contender))
+		}
+	}
+	want := []string{
+		"0 apply 0", "0 apply 1", "0 apply 2", "0 plan 0", "0 plan 1", "0 plan 2", "0 destroy 0", "0 destroy 1", "0 destroy 2",
+		"1 apply 0", "1 apply 1", "1 apply 2", "1 plan 0", "1 plan 1", "1 plan 2", "1 destroy 0", "1 destroy 1", "1 destroy 2",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("schedule(2, 3) =\n%q\nwant\n%q", got, want)
+	}
+	if got := schedule(1, 2); len(got) != 1 || len(got[0]) != 6 || got[0][1] != (step{1, "apply"}) || got[0][2] != (step{0, "plan"}) {
+		t.Errorf("schedule(1, 2) = %v", got)
+	}
+}
+
+// Each measure's median over the runs, taken on its own; of two runs,
+// the mean; Spent only where every run has it. The ratio range is taken
+// run by run.
+func TestMedianAndWallRatios(t *testing.T) {
+	run := func(wall, cpu, providerCPU time.Duration, calls map[string]int, spent *engine.Spent) map[string]measure {
+		return map[string]measure{"apply": {Measure: clirun.Measure{Wall: wall, CPU: cpu, ProviderCPU: providerCPU}, Calls: calls,
+			Failed: map[string]int{}, Traffic: store.Traffic{NewConnections: int64(calls["A"]), PeakInFlight: 1}, Spent: spent}}
+	}
+	s := func(writes int, calls time.Duration) *engine.Spent {
+		return &engine.Spent{Writes: writes, Calls: calls, Gathering: calls / 2}
+	}
+	ours := trials{
+		run(3*time.Second, 9*time.Second, time.Second, map[string]int{"A": 10, "D": 1}, s(5, time.Second)),
+		run(1*time.Second, 7*time.Second, 3*time.Second, map[string]int{"A": 30}, s(9, 3*time.Second)),
+		run(2*time.Second, 8*time.Second, 2*time.Second, map[string]int{"A": 20, "D": 3}, s(7, 2*time.Second)),
+	}
+	got := ours.median("apply")
+	want := measure{Measure: clirun.Measure{Wall: 2 * time.Second, CPU: 8 * time.Second, ProviderCPU: 2 * time.Second},
+		Calls: map[string]int{"A": 20, "D": 1}, Failed: map[string]int{}, Traffic: store.Traffic{NewConnections: 20, PeakInFlight: 1},
+		Spent: s(7, 2*time.Second)}
+	if got.Measure != want.Measure || !maps.Equal(got.Calls, want.Calls) || !maps.Equal(got.Failed, want.Failed) ||
+		got.Traffic != want.Traffic || got.Spent == nil || *got.Spent != *want.Spent {
+		t.Errorf("median of three runs = %+v, %+v;\nwant %+v, %+v", got, got.Spent, want, want.Spent)
+	}
+	two := trials{ours[0], ours[1]}.median("apply")
+	if two.Wall != 2*time.Second || two.Calls["A"] != 20 || two.Calls["D"] != 0 || two.Spent.Writes != 7 {
+		t.Errorf("median of two runs = %+v, %+v; want their means, and no D (its median is 0)", two, two.Spent)
+	}
+	if _, ok := two.Calls["D"]; ok {
+		t.Errorf("median of two runs keeps D at 0: %v", two.Calls)
+	}
+	ours[1] = run(time.Second, time.Second, 0, nil, nil)
+	if got := ours.median("apply"); got.Spent != nil {
+		t.Errorf("a run without Spent, yet the median has %+v", got.Spent)
+	}
+
+	// Ours 3, 1, 2 s against the vendor's 2, 2, 4: ratios 1.5, 0.5, 0.5;
+	// the medians' ratio, 2/2, is none of them.
+	peer := trials{run(2*time.Second, 0, 0, nil, nil), run(2*time.Second, 0, 0, nil, nil), run(4*time.Second, 0, 0, nil, nil)}
+	if lo, hi := wallRatios(ours, peer, "apply"); lo != 0.5 || hi != 1.5 {
+		t.Errorf("wallRatios = %v–%v, want 0.5–1.5", lo, hi)
 	}
 }

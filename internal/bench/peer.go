@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
@@ -61,7 +62,8 @@ func lastBuilt() (string, error) {
 	if dir := os.Getenv("SECGROUP_SHARED_TOOLS"); dir != "" {
 		script = filepath.Join(dir, "peer-alicloud.sh")
 	}
-	if err := trusted(script, false); err != nil {
+	script, err := trusted(script)
+	if err != nil {
 		return "", err
 	}
 	out, err := exec.Command(script).Output()
@@ -75,46 +77,63 @@ func lastBuilt() (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// usablePeer checks a peer binary the way Terraform will find it: by its
-// name in its directory (the dev_overrides entry), a regular executable
-// file that only its owner, this user or root, can change.
+// usablePeer checks a peer binary: named as peer-alicloud.sh names it, a
+// regular executable file that only its owner, this user or root, can
+// change, in folders only they can change. Terraform then runs it through
+// a link of clirun.Setup's, alone in a private folder.
 func usablePeer(path string) (string, error) {
-	file, err := filepath.EvalSymlinks(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%w: %s", fs.ErrNotExist, path)
+	if filepath.Base(path) != peerBinary {
+		return "", fmt.Errorf("%s is not named %s", path, peerBinary)
 	}
+	return trusted(path)
+}
+
+// trusted is path made absolute, once it and every folder above it, from
+// the root down, are fit to run from: no symbolic link, owned by root or
+// this user, writable by no one else (a folder may be if sticky, as /tmp
+// is: there none can rename or remove what is not theirs), and path an
+// executable file. The tools folder is shared and what runs from it runs
+// as us: whoever could change a folder on the way could swap the file
+// between this check and its run. Links are refused, not followed, so the
+// file checked is the file run.
+func trusted(path string) (string, error) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
 	}
-	if file, err = filepath.Abs(file); err != nil {
+	var folders []string
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		folders = append(folders, dir)
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	for _, dir := range slices.Backward(folders) {
+		if err := fit(dir, true); err != nil {
+			return "", err
+		}
+	}
+	if err := fit(abs, false); err != nil {
 		return "", err
 	}
-	if !strings.HasPrefix(filepath.Base(file), peerBinary) {
-		return "", fmt.Errorf("%s: Terraform finds the provider only by a name starting %s", file, peerBinary)
-	}
-	if err := trusted(file, false); err != nil {
-		return "", err
-	}
-	if err := trusted(filepath.Dir(file), true); err != nil {
-		return "", err
-	}
-	return file, nil
+	return abs, nil
 }
 
-// trusted checks that path is no link and only this user or root can
-// change it: the tools folder is shared, and what runs from it runs as us.
-func trusted(path string, dir bool) error {
+// fit checks one step of trusted's path: a folder (dir) or the file.
+func fit(path string, dir bool) error {
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("no %s", path)
+		return fmt.Errorf("%w: %s", fs.ErrNotExist, path)
 	case err != nil:
 		return err
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return fmt.Errorf("%s is a symbolic link", path)
-	case fi.IsDir() != dir || (!dir && fi.Mode()&0o111 == 0):
+	case dir && !fi.IsDir():
+		return fmt.Errorf("%s is not a folder", path)
+	case !dir && (!fi.Mode().IsRegular() || fi.Mode()&0o111 == 0):
 		return fmt.Errorf("%s is not an executable file", path)
-	case fi.Mode().Perm()&0o022 != 0:
+	case fi.Mode().Perm()&0o022 != 0 && (!dir || fi.Mode()&fs.ModeSticky == 0):
 		return fmt.Errorf("%s is writable by others than its owner", path)
 	}
 	if uid, ok := owner(fi); ok && uid != 0 && uid != os.Getuid() {
@@ -124,7 +143,7 @@ func trusted(path string, dir bool) error {
 }
 
 // vendors is the peer as a contender.
-var vendors = contender{config: peerConfig, endpoint: hostPort, env: func(scenario, string) []string { return nil }}
+var vendors = contender{name: "vendor", config: peerConfig, endpoint: hostPort}
 
 // hostPort is the peer's ECS endpoint setting, host:port: it takes no
 // scheme and speaks HTTPS.
@@ -140,9 +159,10 @@ func hostPort(u string) string {
 // alicloud_security_group_rule each, with what it makes explicit (the
 // policy and priority both providers default to, the NIC type of a VPC
 // group).
-func peerConfig(s scenario) string {
+func peerConfig(s scenario, groups string) string {
 	settings := mockcloud.ClientSettings(s.Cloud)
 	var b strings.Builder
+	// security_token: unset, it would come from the environment;
 	// account_type: without it, configuring the provider asks the real
 	// cloud's BssOpenApi; skip_region_validation: its region list is
 	// not the mock's.
@@ -157,6 +177,7 @@ variable "endpoint" { type = string }
 provider "alicloud" {
   access_key             = %q
   secret_key             = %q
+  security_token         = ""
   region                 = %q
   account_type           = "Domestic"
   skip_region_validation = true
@@ -166,7 +187,7 @@ provider "alicloud" {
 }
 
 `, settings["access_key"], settings["secret_key"], settings["region"])
-	for _, r := range declared(s) {
+	for _, r := range declared(s, groups) {
 		writeBlock(&b, "alicloud_security_group_rule", r, fmt.Sprintf(`  security_group_id = %s
   type              = %s
   ip_protocol       = "tcp"
@@ -180,14 +201,18 @@ provider "alicloud" {
 	return b.String()
 }
 
-// withoutVendorEnv drops Alibaba Cloud's variables from env: the peer
-// reads credentials, profiles and roles to assume from them (a role
-// would send it to the real cloud), and both providers must see only
-// their configurations.
+// withoutVendorEnv drops from env Alibaba Cloud's variables, the peer's
+// own settings of its calls and the proxies: the peer reads credentials,
+// tokens, profiles and roles to assume from them (a role would send it to
+// the real cloud), and both providers must see only their configurations
+// and talk to the mock directly.
 func withoutVendorEnv(env []string) []string {
+	dropped := []string{"MAX_RETRY_TIMEOUT", "CLIENT_READ_TIMEOUT", "CLIENT_CONNECT_TIMEOUT", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}
 	var out []string
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "ALICLOUD_") && !strings.HasPrefix(kv, "ALIBABA_CLOUD_") {
+		name, _, _ := strings.Cut(kv, "=")
+		vendor := strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALIBABACLOUD_")
+		if !vendor && !slices.Contains(dropped, name) {
 			out = append(out, kv)
 		}
 	}

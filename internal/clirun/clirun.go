@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,8 +34,8 @@ type Options struct {
 	// Tags go to go build (bench -profile builds with profile).
 	Tags []string
 	// Overrides are further dev_overrides entries: a provider's source
-	// address to the directory of its binary (the bench's peer, the
-	// vendor's provider).
+	// address to its executable (the bench's peer, the vendor's
+	// provider), which Terraform then runs through a link of Setup's.
 	Overrides map[string]string
 }
 
@@ -57,16 +58,8 @@ func Setup(root, work, path string, opts Options) (*CLI, error) {
 	if err != nil {
 		return nil, err
 	}
-	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
-	maps.Copy(overrides, opts.Overrides)
-	var config strings.Builder
-	config.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, source := range slices.Sorted(maps.Keys(overrides)) {
-		fmt.Fprintf(&config, "    %q = %q\n", source, overrides[source])
-	}
-	config.WriteString("  }\n  direct {}\n}\n")
-	rc := filepath.Join(work, "terraform.tfrc")
-	if err := os.WriteFile(rc, []byte(config.String()), 0o644); err != nil {
+	rc, err := writeConfig(work, bin, opts.Overrides)
+	if err != nil {
 		return nil, err
 	}
 	var env []string
@@ -77,6 +70,38 @@ func Setup(root, work, path string, opts Options) (*CLI, error) {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	return &CLI{Path: path, Env: env, ProviderSize: fi.Size()}, nil
+}
+
+// writeConfig writes work's CLI configuration: dev_overrides that point
+// both registries' addresses of our provider to bin, and each of others'
+// sources to a private folder of work (0700) holding one link of ours,
+// named terraform-provider-TYPE, to its executable. Terraform runs the
+// first entry of an override's folder named so or that followed by _ or
+// ., so the executable's own folder could have it run another file.
+func writeConfig(work, bin string, others map[string]string) (string, error) {
+	overrides := map[string]string{"registry.terraform.io/secgroup/secgroup": bin, "registry.opentofu.org/secgroup/secgroup": bin}
+	for source, file := range others {
+		file, err := filepath.Abs(file)
+		if err != nil {
+			return "", err
+		}
+		dir, err := os.MkdirTemp(work, "override-")
+		if err != nil {
+			return "", err
+		}
+		if err := os.Symlink(file, filepath.Join(dir, "terraform-provider-"+path.Base(source))); err != nil {
+			return "", err
+		}
+		overrides[source] = dir
+	}
+	var config strings.Builder
+	config.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, source := range slices.Sorted(maps.Keys(overrides)) {
+		fmt.Fprintf(&config, "    %q = %q\n", source, overrides[source])
+	}
+	config.WriteString("  }\n  direct {}\n}\n")
+	rc := filepath.Join(work, "terraform.tfrc")
+	return rc, os.WriteFile(rc, []byte(config.String()), 0o644)
 }
 
 // Command is one CLI command in dir, not started.

@@ -1,6 +1,7 @@
 package clirun
 
 import (
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -15,8 +16,8 @@ const (
 	// pollEvery is how often the provider processes' CPU time is read.
 	// A process's CPU time after its last reading is missed (counted as
 	// the CLI's own): at most one interval's worth per provider process
-	// (pollEvery times the cores it ran on), plus the time one reading
-	// of /proc takes.
+	// (pollEvery times the cores it ran on), plus the time one walk of
+	// the process tree takes.
 	pollEvery = 50 * time.Millisecond
 	// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times
 	// (sysconf(_SC_CLK_TCK)): 100 on every architecture Go runs Linux on.
@@ -29,11 +30,11 @@ const (
 func sampleProviders(pid int) (stop func() time.Duration) {
 	done, total := make(chan struct{}), make(chan time.Duration)
 	go func() {
-		last := map[process]int64{}
+		proc, last := os.DirFS("/proc"), map[process]int64{}
 		tick := time.NewTicker(pollEvery)
 		defer tick.Stop()
 		for {
-			readDescendants(pid, last)
+			readDescendants(proc, pid, last)
 			select {
 			case <-tick.C:
 			case <-done:
@@ -66,43 +67,50 @@ type procStat struct {
 }
 
 // readDescendants records in last the CPU time (user plus system, in clock
-// ticks) of every process now running below root.
-func readDescendants(root int, last map[process]int64) {
-	entries, _ := os.ReadDir("/proc")
-	stats := map[int]procStat{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
+// ticks) of every process now running below root; proc is /proc. It walks
+// down from root through each thread's children (proc(5):
+// /proc/<pid>/task/<tid>/children), reading only the tree's own entries:
+// a walk of all of /proc took 2.6 ms with 81 processes, 5 % of a core at
+// one reading per pollEvery. A pid listed as a child whose stat names
+// another parent exited and was reused between the two reads: not ours.
+func readDescendants(proc fs.FS, root int, last map[process]int64) {
+	seen := map[int]bool{root: true}
+	for todo := childrenOf(proc, root); len(todo) > 0; {
+		c := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[c.pid] {
+			continue
+		}
+		// Gone since the listing: it has no children left either.
+		b, err := fs.ReadFile(proc, strconv.Itoa(c.pid)+"/stat")
 		if err != nil {
 			continue
 		}
-		// Gone since the listing, or not ours to read: no descendant.
-		if b, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil {
-			if st, ok := parseStat(string(b)); ok {
-				stats[pid] = st
-			}
-		}
-	}
-	for pid, st := range stats {
-		if below(root, pid, stats) {
-			last[process{pid, st.start}] = st.ticks
+		if st, ok := parseStat(string(b)); ok && st.ppid == c.parent {
+			seen[c.pid] = true
+			last[process{c.pid, st.start}] = st.ticks
+			todo = append(todo, childrenOf(proc, c.pid)...)
 		}
 	}
 }
 
-// below tells whether pid runs below root, walking up the parents in
-// stats: at most len(stats) steps, as the reading of /proc is no snapshot
-// and a pid reused meanwhile could make a loop.
-func below(root, pid int, stats map[int]procStat) bool {
-	for range len(stats) {
-		pid = stats[pid].ppid
-		if pid == root {
-			return true
-		}
-		if pid <= 1 {
-			return false
+// child is a pid listed among parent's children.
+type child struct{ pid, parent int }
+
+// childrenOf lists the children of every thread of process pid.
+func childrenOf(proc fs.FS, pid int) []child {
+	dir := strconv.Itoa(pid) + "/task"
+	threads, _ := fs.ReadDir(proc, dir)
+	var out []child
+	for _, t := range threads {
+		b, _ := fs.ReadFile(proc, dir+"/"+t.Name()+"/children")
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				out = append(out, child{c, pid})
+			}
 		}
 	}
-	return false
+	return out
 }
 
 // parseStat reads a /proc/<pid>/stat line (proc(5)). Its second field, the
