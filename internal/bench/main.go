@@ -25,8 +25,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/http"
 	"os"
@@ -98,7 +100,7 @@ func main() {
 		latency     = flag.Duration("latency", 20*time.Millisecond, "mockcloud's delay of every vendor call")
 		jitter      = flag.Float64("jitter", 0.5, "spread the latency evenly over ±this fraction of it")
 		terraform   = flag.String("terraform", envOr("TERRAFORM", "terraform"), "the Terraform (or OpenTofu) CLI")
-		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory")
+		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory, wiped at the start of every bench run: a new or empty folder, or one the bench made (marked by its "+workMarker+" file); any other is refused")
 		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets")
 		rules       = flag.Int("rules", 1000, "custom scenario: number of rules")
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
@@ -177,7 +179,7 @@ func run(scenarios []scenario, o settings) error {
 	if err != nil {
 		return err
 	}
-	if err := os.RemoveAll(work); err != nil {
+	if err := wipeWork(work); err != nil {
 		return err
 	}
 	opts := clirun.Options{}
@@ -225,6 +227,40 @@ func run(scenarios []scenario, o settings) error {
 	printBeside(all)
 	printMadeOf(all, o.latency)
 	return nil
+}
+
+// workMarker marks a folder the bench made, which it may wipe.
+const workMarker = ".secgroup-bench"
+
+// wipeWork makes work an empty folder holding only the bench's marker. It
+// wipes only what the bench made: a folder that is missing, empty or
+// marked; any other (a -work pointing at the user's files) it refuses and
+// leaves as it is.
+func wipeWork(work string) error {
+	fi, err := os.Lstat(work)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("-work %s: not a folder; the bench wipes its work folder at every run, give it a new or empty one", work)
+	default:
+		entries, err := os.ReadDir(work)
+		if err != nil {
+			return err
+		}
+		marked, err := os.Lstat(filepath.Join(work, workMarker))
+		if len(entries) > 0 && (err != nil || !marked.Mode().IsRegular()) {
+			return fmt.Errorf("-work %s: the folder holds files and no %s, so the bench did not make it; it wipes its work folder at every run, so give it a new or empty one (or remove this one yourself)", work, workMarker)
+		}
+		if err := os.RemoveAll(work); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(work, workMarker), []byte("made by secgroup's bench (internal/bench), which wipes this folder at every run\n"), 0o644)
 }
 
 // startMock serves the mock, over TLS when tls is set, with a fresh

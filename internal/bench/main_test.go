@@ -158,3 +158,41 @@ func TestMedianAndWallRatios(t *testing.T) {
 		t.Errorf("wallRatios = %v–%v, want 0.5–1.5", lo, hi)
 	}
 }
+
+// The bench wipes its work folder only when it made it (marked), or it is
+// missing or empty: a -work naming a folder of the user's is refused,
+// before anything is built, and its files survive.
+func TestRunWipesOnlyItsOwnWorkFolder(t *testing.T) {
+	foreign := t.TempDir()
+	mine := filepath.Join(foreign, "notes.txt")
+	if err := os.WriteFile(mine, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(nil, settings{terraform: "terraform", work: foreign})
+	if err == nil || !strings.Contains(err.Error(), foreign) || !strings.Contains(err.Error(), workMarker) {
+		t.Errorf("run on a folder of the user's: %v; want it refused, naming the folder", err)
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "keep me" {
+		t.Errorf("the user's file after run: %q, %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(foreign, "bin")); err == nil {
+		t.Errorf("run built the provider in a folder it refused")
+	}
+
+	marked := t.TempDir()
+	old := filepath.Join(marked, "old-run")
+	for _, f := range []string{filepath.Join(marked, workMarker), old} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "a", "new")
+	for _, dir := range []string{marked, missing, t.TempDir()} {
+		if err := wipeWork(dir); err != nil {
+			t.Errorf("wipeWork(%s): %v", dir, err)
+		}
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 || entries[0].Name() != workMarker {
+			t.Errorf("%s after wipeWork: %v, %v; want only %s", dir, entries, err, workMarker)
+		}
+	}
+}
