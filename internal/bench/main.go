@@ -107,16 +107,19 @@ func main() {
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
 		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
-		peer        = flag.String("peer", os.Getenv("PEER_ALICLOUD"), "the vendor's provider (terraform-provider-alicloud) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it")
+		peer        = flag.String("peer", "", "the vendor's provider (terraform-provider-alicloud, or a folder holding it) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it. One given but unusable is an error")
 		runs        = flag.Int("runs", 1, "run each scenario this many times, the floor's, ours and the vendor's commands interleaved, and print medians")
 	)
 	flag.Parse()
+	peerSet := false
+	flag.Visit(func(f *flag.Flag) { peerSet = peerSet || f.Name == "peer" })
+	peerPath, peerFrom := peerGiven(*peer, peerSet, os.Getenv("PEER_ALICLOUD"))
 	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
 	if err == nil && *runs < 1 {
 		err = fmt.Errorf("-runs %d: at least 1", *runs)
 	}
 	if err == nil {
-		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, *peer, *runs})
+		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, peerPath, peerFrom, *runs})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -170,8 +173,10 @@ type settings struct {
 	jitter          float64
 	terraform, work string
 	profile         bool
-	peer            string
-	runs            int
+	// peer is the peer's path as given, from the -peer flag or
+	// $PEER_ALICLOUD (peerFrom), or "": what peer-alicloud.sh built.
+	peer, peerFrom string
+	runs           int
 }
 
 func run(scenarios []scenario, o settings) error {
@@ -192,7 +197,10 @@ func run(scenarios []scenario, o settings) error {
 	}
 	peer, why := "", ""
 	if slices.ContainsFunc(scenarios, withPeer) {
-		if peer, why = findPeer(o.peer); peer != "" {
+		if peer, why, err = findPeer(o.peer, o.peerFrom); err != nil {
+			return err
+		}
+		if peer != "" {
 			opts.Overrides = map[string]string{peerSource: peer}
 		}
 	}
