@@ -184,6 +184,11 @@ func run(scenarios []scenario, o settings) error {
 	if err != nil {
 		return err
 	}
+	cliPath, version, err := checkCLI(o.terraform)
+	if err != nil {
+		return err
+	}
+	o.terraform = cliPath
 	if err := wipeWork(work); err != nil {
 		return err
 	}
@@ -214,7 +219,7 @@ func run(scenarios []scenario, o settings) error {
 		return err
 	}
 	defer m.Close()
-	printHeader(o, tf, m, peer, why)
+	printHeader(o, version, tf, m, peer, why)
 	var all []beside
 	for _, s := range scenarios {
 		contenders := []contender{floor, secgroup(profiles)}
@@ -235,6 +240,22 @@ func run(scenarios []scenario, o settings) error {
 	printBeside(all)
 	printMadeOf(all, o.latency)
 	return nil
+}
+
+// checkCLI finds the Terraform CLI (a name is looked up in PATH) and asks
+// its version, before anything is built or wiped: it returns the CLI's
+// path and the first line of its version.
+func checkCLI(name string) (string, string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", "", fmt.Errorf("-terraform %s: %w; name the Terraform (or OpenTofu) CLI with -terraform or $TERRAFORM", name, err)
+	}
+	out, err := exec.Command(path, "version").CombinedOutput()
+	if err != nil {
+		return "", "", fmt.Errorf("-terraform %s: %s version: %w\n%s", name, path, err, clirun.Tail(string(out), 2000))
+	}
+	version, _, _ := strings.Cut(string(out), "\n")
+	return path, version, nil
 }
 
 // workMarker marks a folder the bench made, which it may wipe.
@@ -292,10 +313,9 @@ func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Se
 	return m, m.Start("127.0.0.1:0", caFile)
 }
 
-func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
-	version, _ := exec.Command(o.terraform, "version").Output()
+func printHeader(o settings, version string, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
 	transport, _, _ := strings.Cut(m.URL, ":")
-	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], strings.ToUpper(transport), o.latency, 100*o.jitter)
+	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", version, strings.ToUpper(transport), o.latency, 100*o.jitter)
 	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
 	switch {
 	case peer != "":

@@ -196,3 +196,34 @@ func TestRunWipesOnlyItsOwnWorkFolder(t *testing.T) {
 		}
 	}
 }
+
+// The CLI is found and answers version before anything is wiped or built.
+func TestRunChecksTheCLIFirst(t *testing.T) {
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "failing-terraform")
+	if err := os.WriteFile(failing, []byte("#!/bin/sh\necho cannot start >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ cli, want string }{
+		{filepath.Join(dir, "no-terraform"), "-terraform " + filepath.Join(dir, "no-terraform") + ": exec: "},
+		{"no-such-terraform-anywhere", "executable file not found in $PATH"},
+		{failing, "exit status 3\ncannot start"},
+	} {
+		work := filepath.Join(t.TempDir(), "work")
+		err := run(nil, settings{terraform: c.cli, work: work})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run with -terraform %s: %v; want an error holding %q", c.cli, err, c.want)
+		}
+		if _, err := os.Stat(work); err == nil {
+			t.Errorf("run with -terraform %s made its work folder before checking the CLI", c.cli)
+		}
+	}
+	answers := filepath.Join(dir, "terraform")
+	if err := os.WriteFile(answers, []byte("#!/bin/sh\necho Terraform v9.9.9\necho on linux_amd64\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	if path, version, err := checkCLI("terraform"); path != answers || version != "Terraform v9.9.9" || err != nil {
+		t.Errorf("checkCLI(terraform) = %q, %q, %v", path, version, err)
+	}
+}
