@@ -237,6 +237,7 @@ func run(scenarios []scenario, o settings) error {
 		printOurs(b)
 		all = append(all, b)
 	}
+	fmt.Println(oursLegend)
 	printBeside(all)
 	printMadeOf(all, o.latency)
 	return nil
@@ -329,9 +330,22 @@ func printHeader(o settings, version string, tf *clirun.CLI, m *mockcloud.Server
 		fmt.Printf("each figure is the median of %d runs (of two, their mean), the floor's, ours and the vendor's commands interleaved phase by phase\n", o.runs)
 	}
 	fmt.Println()
-	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(oursHeader)
+	fmt.Println(strings.Repeat("|---", columns(oursHeader)) + "|")
 }
+
+// The tables' headers and the legend printed under each.
+const (
+	oursHeader  = "| scenario | phase | wall s | floor s | wall x floor | CPU s | floor CPU s | CPU x floor | API calls | API calls per rule | new conns | peak in flight | calls by action |"
+	oursLegend  = "x floor: ours over Terraform's floor (terraform_data, no provider) in the same run, 1 being no cost beyond Terraform's own; API calls: vendor API calls the mock served"
+	besideHead  = "| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | lowest–highest in a run | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | API calls ours | API calls vendor's | vendor's calls by action |"
+	ratioLegend = "ratios below 1: ours is faster / uses less"
+	madeOfHead  = "| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |"
+	madeOfLeg   = "rest = slot-s less gathering, lock and in calls (ours, with -profile) or less calls x latency (the vendor's); n/a: not measured"
+)
+
+// columns counts a table row's cells.
+func columns(row string) int { return strings.Count(row, "|") - 1 }
 
 // printOurs prints a scenario's rows of the first table: ours beside the
 // floor.
@@ -438,8 +452,8 @@ func printBeside(runs []beside) {
 	}
 	fmt.Println("\nBeside the vendor's provider (aliyun/terraform-provider-alicloud): same mock, configuration shape and -parallelism")
 	fmt.Println()
-	fmt.Println("| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | lowest–highest in a run | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | secgroup calls | vendor's calls | vendor's calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(besideHead)
+	fmt.Println(strings.Repeat("|---", columns(besideHead)) + "|")
 	for _, b := range besides {
 		for _, phase := range phases {
 			f, o, p := b.floor.median(phase), b.ours.median(phase), b.peer.median(phase)
@@ -449,6 +463,7 @@ func printBeside(runs []beside) {
 				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
 		}
 	}
+	fmt.Println(ratioLegend)
 }
 
 // printMadeOf prints the third table: what each run's wall time is made
@@ -458,13 +473,15 @@ func printMadeOf(runs []beside, latency time.Duration) {
 	if !clirun.ProviderCPUSampled {
 		cpu = "not taken apart on this system (n/a)"
 	}
-	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s. Slot-seconds: Terraform's -parallelism x wall, the time its slots had; of it,\n", cpu)
-	fmt.Printf("our writes spent gathering, waiting for the machine lock and in calls (with -profile, else n/a), and the calls x the mock's mean latency of %v,\n", latency)
-	fmt.Println("the vendor's waits on the cloud (one rule a call; ours carry batches, each write holding a slot: n/a for ours without -profile);")
-	fmt.Println("the rest (less our writes' time, the vendor's calls' estimate) is Terraform's own work, the providers' outside those waits, and idle slots.")
+	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s.\n", cpu)
+	fmt.Println("A slot is one of Terraform's -parallelism workers; slot-s (slot-seconds) = -parallelism x wall, the time its slots had. Of it, per write of ours (with -profile, else n/a):")
+	fmt.Println("gathering: queued before its group's worker takes it (held for other writes, or behind the group's calls in flight); lock: waiting for the machine lock;")
+	fmt.Println("in calls: from sent to outcome, read-back included. calls x latency: the calls x the mock's mean latency of " + latency.String() + ", the vendor's waits on the cloud")
+	fmt.Println("(one rule a call; ours carry batches, each write holding a slot, so the writes' times stand for ours). rest: the remaining slot-s, Terraform's own work,")
+	fmt.Println("the providers' outside those waits, and idle slots.")
 	fmt.Println()
-	fmt.Println("| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(madeOfHead)
+	fmt.Println(strings.Repeat("|---", columns(madeOfHead)) + "|")
 	// engine: the run is our provider's, whose writes -profile measures.
 	type row struct {
 		name   string
@@ -482,6 +499,7 @@ func printMadeOf(runs []beside, latency time.Duration) {
 			}
 		}
 	}
+	fmt.Println(madeOfLeg)
 }
 
 // madeOf is a run's cells of the third table; engine tells whether the

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -225,5 +226,72 @@ func TestRunChecksTheCLIFirst(t *testing.T) {
 	t.Setenv("PATH", dir)
 	if path, version, err := checkCLI("terraform"); path != answers || version != "Terraform v9.9.9" || err != nil {
 		t.Errorf("checkCLI(terraform) = %q, %q, %v", path, version, err)
+	}
+}
+
+// printed is what print writes to standard output.
+func printed(t *testing.T, print func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	defer func() { os.Stdout = stdout }()
+	print()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Each table says what its columns are: the names a new reader needs
+// (API calls, which x floor, the third table's words defined above it),
+// every row as many cells as the header, and a legend line under it.
+func TestTablesSayWhatTheyShow(t *testing.T) {
+	one := func() trials {
+		m := measure{Measure: clirun.Measure{Wall: time.Second, CPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 2}}
+		return trials{{"apply": m, "plan": m, "destroy": m}}
+	}
+	b := beside{scenario: presets[3], floor: one(), ours: one(), peer: one()}
+	for _, c := range []struct {
+		name  string
+		print func()
+		want  []string
+	}{
+		{"ours", func() { printOurs(b); fmt.Println(oursLegend) }, []string{"| wall x floor |", "| CPU x floor |", "| API calls |", "| API calls per rule |"}},
+		{"beside", func() { printBeside([]beside{b}) }, []string{"| API calls ours | API calls vendor's |", ratioLegend}},
+		{"made of", func() { printMadeOf([]beside{b}, 20*time.Millisecond) }, []string{
+			"A slot is one of Terraform's -parallelism workers",
+			"gathering: queued before its group's worker takes it (held for other writes, or behind the group's calls in flight)",
+			"in calls: from sent to outcome, read-back included", "rest: ",
+		}},
+	} {
+		out := printed(t, c.print)
+		for _, w := range c.want {
+			if !strings.Contains(strings.ReplaceAll(out, "\n", " "), w) && !strings.Contains(oursHeader, w) {
+				t.Errorf("%s: no %q in\n%s", c.name, w, out)
+			}
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if last := lines[len(lines)-1]; strings.HasPrefix(last, "|") {
+			t.Errorf("%s: no legend under the table: %q", c.name, last)
+		}
+		header := oursHeader
+		for _, l := range lines {
+			if strings.HasPrefix(l, "| scenario |") {
+				header = l
+			}
+		}
+		for _, l := range lines {
+			if strings.HasPrefix(l, "|") && columns(l) != columns(header) {
+				t.Errorf("%s: %d cells, the header %d: %q", c.name, columns(l), columns(header), l)
+			}
+		}
 	}
 }
