@@ -6,7 +6,8 @@
 // CPU seconds of terraform plus the provider, each next to the floor's, and
 // the vendor calls by action from mockcloud's call log, with the
 // connections the provider opened and its peak of calls in flight. It also reports the
-// size of the provider built as .goreleaser.yml builds it.
+// size of the provider built as .goreleaser.yml builds it (less -trimpath;
+// with -profile, the profile build).
 //
 // On ECS scenarios it runs the vendor's own provider (aliyun/terraform-provider-alicloud,
 // the peer; see peer.go) the same way beside ours, and prints the three
@@ -240,7 +241,18 @@ func run(scenarios []scenario, o settings) error {
 	fmt.Println(oursLegend)
 	printBeside(all)
 	printMadeOf(all, o.latency)
+	if o.profile && len(scenarios) > 0 {
+		fmt.Println()
+		fmt.Println(profilesHint(work, scenarios[0]))
+	}
 	return nil
+}
+
+// profilesHint tells where -profile left the CPU profiles and how to read
+// one phase's, all its provider processes' together.
+func profilesHint(work string, s scenario) string {
+	return fmt.Sprintf("CPU profiles of our provider: %s/<scenario>-run<n>-<phase>.<pid>.pprof; read one phase's with\n  go tool pprof -top %s %s",
+		filepath.Join(work, "profiles"), filepath.Join(work, "bin", "terraform-provider-secgroup"), filepath.Join(work, "profiles", s.Name+"-run1-apply.*.pprof"))
 }
 
 // checkCLI finds the Terraform CLI (a name is looked up in PATH) and asks
@@ -317,7 +329,11 @@ func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Se
 func printHeader(o settings, version string, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
 	transport, _, _ := strings.Cut(m.URL, ":")
 	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", version, strings.ToUpper(transport), o.latency, 100*o.jitter)
-	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
+	build := "as .goreleaser.yml builds it, less -trimpath"
+	if o.profile {
+		build = "-tags profile, not the release's"
+	}
+	fmt.Printf("provider build (%s, %s/%s): %.1f MB\n", build, goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
 	switch {
 	case peer != "":
 		fmt.Printf("vendor's provider (%s) on ECS scenarios: %s\n", peerSource, peer)
@@ -710,7 +726,7 @@ func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c con
 	cli := *tf
 	profile := ""
 	if c.profiles != "" {
-		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*
+		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*.pprof
 		profile = filepath.Join(c.profiles, fmt.Sprintf("%s-run%d-%s", s.Name, run+1, phase))
 		cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+profile)
 	}

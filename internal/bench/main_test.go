@@ -34,7 +34,7 @@ func TestSpentOf(t *testing.T) {
 	write("ecs-200x2-p10-apply.102.spent.json", engine.Spent{Writes: 1, Gathering: time.Millisecond, Calls: time.Second})
 	write("ecs-200x2-p10-destroy.103.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
 	write("ecs-200x2-p10-count-apply.104.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
-	if err := os.WriteFile(filepath.Join(dir, "ecs-200x2-p10-apply.101"), []byte("a CPU profile"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "ecs-200x2-p10-apply.101.pprof"), []byte("a CPU profile"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	got, err := spentOf(filepath.Join(dir, "ecs-200x2-p10-apply"))
@@ -293,5 +293,32 @@ func TestTablesSayWhatTheyShow(t *testing.T) {
 				t.Errorf("%s: %d cells, the header %d: %q", c.name, columns(l), columns(header), l)
 			}
 		}
+	}
+}
+
+// After a -profile run the bench says where the profiles are and gives a
+// command whose glob takes one phase's profiles and none of the Spent
+// files beside them.
+func TestProfilesHint(t *testing.T) {
+	work := t.TempDir()
+	s := presets[3]
+	hint := profilesHint(work, s)
+	want := "go tool pprof -top " + filepath.Join(work, "bin", "terraform-provider-secgroup") + " " + filepath.Join(work, "profiles", "ecs-200x2-p10-run1-apply.*.pprof")
+	if !strings.Contains(hint, want) {
+		t.Fatalf("hint %q, want it to hold %q", hint, want)
+	}
+	profiles := filepath.Join(work, "profiles")
+	if err := os.Mkdir(profiles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// As the provider names them (main_profile.go).
+	for _, f := range []string{"ecs-200x2-p10-run1-apply.7.pprof", "ecs-200x2-p10-run1-apply.7.spent.json", "ecs-200x2-p10-run1-plan.8.pprof"} {
+		if err := os.WriteFile(filepath.Join(profiles, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := filepath.Glob(want[strings.LastIndex(want, " ")+1:])
+	if err != nil || len(got) != 1 || filepath.Base(got[0]) != "ecs-200x2-p10-run1-apply.7.pprof" {
+		t.Errorf("the hint's glob takes %v, %v", got, err)
 	}
 }
