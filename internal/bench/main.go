@@ -102,7 +102,7 @@ func main() {
 		jitter      = flag.Float64("jitter", 0.5, "spread the latency evenly over ±this fraction of it")
 		terraform   = flag.String("terraform", envOr("TERRAFORM", "terraform"), "the Terraform (or OpenTofu) CLI")
 		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory, wiped at the start of every bench run: a new or empty folder, or one the bench made (marked by its "+workMarker+" file); any other is refused")
-		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets")
+		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets: "+strings.Join(mockcloud.Clouds, ", "))
 		rules       = flag.Int("rules", 1000, "custom scenario: number of rules")
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
@@ -146,7 +146,7 @@ func presetNames() string {
 func choose(names, cloudName string, rules, groups, parallelism int, count bool) ([]scenario, error) {
 	if cloudName != "" {
 		if !slices.Contains(mockcloud.Clouds, cloudName) {
-			return nil, fmt.Errorf("unknown cloud %q", cloudName)
+			return nil, fmt.Errorf("unknown cloud %q; clouds: %s", cloudName, strings.Join(mockcloud.Clouds, ", "))
 		}
 		name := fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism)
 		if count {

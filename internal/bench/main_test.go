@@ -14,6 +14,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -320,5 +321,18 @@ func TestProfilesHint(t *testing.T) {
 	got, err := filepath.Glob(want[strings.LastIndex(want, " ")+1:])
 	if err != nil || len(got) != 1 || filepath.Base(got[0]) != "ecs-200x2-p10-run1-apply.7.pprof" {
 		t.Errorf("the hint's glob takes %v, %v", got, err)
+	}
+}
+
+// An unknown cloud's error lists the clouds there are (ECS is alicloud).
+func TestChooseListsTheClouds(t *testing.T) {
+	_, err := choose("all", "ecs", 10, 2, 10, false)
+	if err == nil || !strings.Contains(err.Error(), `"ecs"`) {
+		t.Fatalf("choose -cloud ecs: %v", err)
+	}
+	for _, c := range mockcloud.Clouds {
+		if !strings.Contains(err.Error(), c) {
+			t.Errorf("the error names not %s: %v", c, err)
+		}
 	}
 }
