@@ -263,12 +263,20 @@ func checkCLI(name string) (string, string, error) {
 	if err != nil {
 		return "", "", fmt.Errorf("-terraform %s: %w; name the Terraform (or OpenTofu) CLI with -terraform or $TERRAFORM", name, err)
 	}
-	out, err := exec.Command(path, "version").CombinedOutput()
+	// As the commands will run: none of the caller's TF_* (a CLI
+	// configuration it names would only warn here), no update check.
+	version := exec.Command(path, "version")
+	version.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "TF_") }), "CHECKPOINT_DISABLE=1")
+	out, err := version.Output()
 	if err != nil {
-		return "", "", fmt.Errorf("-terraform %s: %s version: %w\n%s", name, path, err, clirun.Tail(string(out), 2000))
+		var stderr []byte
+		if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+			stderr = exit.Stderr
+		}
+		return "", "", fmt.Errorf("-terraform %s: %s version: %w\n%s", name, path, err, clirun.Tail(string(stderr), 2000))
 	}
-	version, _, _ := strings.Cut(string(out), "\n")
-	return path, version, nil
+	first, _, _ := strings.Cut(string(out), "\n")
+	return path, first, nil
 }
 
 // workMarker marks a folder the bench made, which it may wipe.

@@ -221,17 +221,20 @@ func TestRunChecksTheCLIFirst(t *testing.T) {
 		}
 	}
 	answers := filepath.Join(dir, "terraform")
-	if err := os.WriteFile(answers, []byte("#!/bin/sh\necho Terraform v9.9.9\necho on linux_amd64\n"), 0o755); err != nil {
+	// Terraform warns of a broken CLI configuration before its version
+	// (on stderr; here on stdout, to see that the caller's does not reach it).
+	if err := os.WriteFile(answers, []byte("#!/bin/sh\n[ -n \"$TF_CLI_CONFIG_FILE\" ] && echo There are some problems with the CLI configuration:\necho Terraform v9.9.9\necho on linux_amd64\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir)
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "missing.tfrc"))
 	if path, version, err := checkCLI("terraform"); path != answers || version != "Terraform v9.9.9" || err != nil {
 		t.Errorf("checkCLI(terraform) = %q, %q, %v", path, version, err)
 	}
 }
 
-// printed is what print writes to standard output.
-func printed(t *testing.T, print func()) string {
+// printed is what show writes to standard output.
+func printed(t *testing.T, show func()) string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -240,7 +243,7 @@ func printed(t *testing.T, print func()) string {
 	stdout := os.Stdout
 	os.Stdout = w
 	defer func() { os.Stdout = stdout }()
-	print()
+	show()
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -261,9 +264,9 @@ func TestTablesSayWhatTheyShow(t *testing.T) {
 	}
 	b := beside{scenario: presets[3], floor: one(), ours: one(), peer: one()}
 	for _, c := range []struct {
-		name  string
-		print func()
-		want  []string
+		name string
+		show func()
+		want []string
 	}{
 		{"ours", func() { printOurs(b); fmt.Println(oursLegend) }, []string{"| wall x floor |", "| CPU x floor |", "| API calls |", "| API calls per rule |"}},
 		{"beside", func() { printBeside([]beside{b}) }, []string{"| API calls ours | API calls vendor's |", ratioLegend}},
@@ -273,7 +276,7 @@ func TestTablesSayWhatTheyShow(t *testing.T) {
 			"in calls: from sent to outcome, read-back included", "rest: ",
 		}},
 	} {
-		out := printed(t, c.print)
+		out := printed(t, c.show)
 		for _, w := range c.want {
 			if !strings.Contains(strings.ReplaceAll(out, "\n", " "), w) && !strings.Contains(oursHeader, w) {
 				t.Errorf("%s: no %q in\n%s", c.name, w, out)
