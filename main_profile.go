@@ -12,17 +12,22 @@ import (
 )
 
 // A provider built with -tags profile writes a CPU profile of each of its
-// processes to $SECGROUP_CPU_PROFILE.<pid> (make bench BENCH_ARGS=-profile),
-// and where its writes spent their time (engine.Spent) to the same name
-// with .spent.json: how the bench's CPU and wall figures are taken apart.
-// Release builds have none of it.
+// processes to $SECGROUP_CPU_PROFILE.<pid>.pprof (make bench
+// BENCH_ARGS=-profile), and where its writes spent their time
+// (engine.Spent) to $SECGROUP_CPU_PROFILE.<pid>.spent.json: how the bench's
+// CPU and wall figures are taken apart. The suffixes keep a glob of
+// profiles (go tool pprof PREFIX.*.pprof) off the Spent files. Release
+// builds have none of it.
 func init() {
-	prefix := os.Getenv("SECGROUP_CPU_PROFILE")
-	if prefix == "" {
-		return
+	if prefix := os.Getenv("SECGROUP_CPU_PROFILE"); prefix != "" {
+		startProfiling(prefix + "." + strconv.Itoa(os.Getpid()))
 	}
-	name := prefix + "." + strconv.Itoa(os.Getpid())
-	f, err := os.Create(name)
+}
+
+// startProfiling profiles the process to name.pprof until stopProfiling,
+// which then writes its writes' Spent to name.spent.json.
+func startProfiling(name string) {
+	f, err := os.Create(name + ".pprof")
 	if err != nil {
 		return
 	}

@@ -6,7 +6,8 @@
 // CPU seconds of terraform plus the provider, each next to the floor's, and
 // the vendor calls by action from mockcloud's call log, with the
 // connections the provider opened and its peak of calls in flight. It also reports the
-// size of the provider built as .goreleaser.yml builds it.
+// size of the provider built as .goreleaser.yml builds it (less -trimpath;
+// with -profile, the profile build).
 //
 // On ECS scenarios it runs the vendor's own provider (aliyun/terraform-provider-alicloud,
 // the peer; see peer.go) the same way beside ours, and prints the three
@@ -25,8 +26,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/http"
 	"os"
@@ -98,23 +101,26 @@ func main() {
 		latency     = flag.Duration("latency", 20*time.Millisecond, "mockcloud's delay of every vendor call")
 		jitter      = flag.Float64("jitter", 0.5, "spread the latency evenly over ±this fraction of it")
 		terraform   = flag.String("terraform", envOr("TERRAFORM", "terraform"), "the Terraform (or OpenTofu) CLI")
-		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory")
-		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets")
+		work        = flag.String("work", filepath.Join(".cache", "bench"), "working directory, wiped at the start of every bench run: a new or empty folder, or one the bench made (marked by its "+workMarker+" file); any other is refused")
+		cloudName   = flag.String("cloud", "", "run one custom scenario on this cloud instead of presets: "+strings.Join(mockcloud.Clouds, ", "))
 		rules       = flag.Int("rules", 1000, "custom scenario: number of rules")
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
 		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
-		peer        = flag.String("peer", os.Getenv("PEER_ALICLOUD"), "the vendor's provider (terraform-provider-alicloud) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it")
+		peer        = flag.String("peer", "", "the vendor's provider (terraform-provider-alicloud, or a folder holding it) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it. One given but unusable is an error")
 		runs        = flag.Int("runs", 1, "run each scenario this many times, the floor's, ours and the vendor's commands interleaved, and print medians")
 	)
 	flag.Parse()
+	peerSet := false
+	flag.Visit(func(f *flag.Flag) { peerSet = peerSet || f.Name == "peer" })
+	peerPath, peerFrom := peerGiven(*peer, peerSet, os.Getenv("PEER_ALICLOUD"))
 	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
 	if err == nil && *runs < 1 {
 		err = fmt.Errorf("-runs %d: at least 1", *runs)
 	}
 	if err == nil {
-		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, *peer, *runs})
+		err = run(chosen, settings{*latency, *jitter, *terraform, *work, *profile, peerPath, peerFrom, *runs})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -140,7 +146,7 @@ func presetNames() string {
 func choose(names, cloudName string, rules, groups, parallelism int, count bool) ([]scenario, error) {
 	if cloudName != "" {
 		if !slices.Contains(mockcloud.Clouds, cloudName) {
-			return nil, fmt.Errorf("unknown cloud %q", cloudName)
+			return nil, fmt.Errorf("unknown cloud %q; clouds: %s", cloudName, strings.Join(mockcloud.Clouds, ", "))
 		}
 		name := fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism)
 		if count {
@@ -168,8 +174,10 @@ type settings struct {
 	jitter          float64
 	terraform, work string
 	profile         bool
-	peer            string
-	runs            int
+	// peer is the peer's path as given, from the -peer flag or
+	// $PEER_ALICLOUD (peerFrom), or "": what peer-alicloud.sh built.
+	peer, peerFrom string
+	runs           int
 }
 
 func run(scenarios []scenario, o settings) error {
@@ -177,7 +185,12 @@ func run(scenarios []scenario, o settings) error {
 	if err != nil {
 		return err
 	}
-	if err := os.RemoveAll(work); err != nil {
+	cliPath, version, err := checkCLI(o.terraform)
+	if err != nil {
+		return err
+	}
+	o.terraform = cliPath
+	if err := wipeWork(work); err != nil {
 		return err
 	}
 	opts := clirun.Options{}
@@ -190,7 +203,10 @@ func run(scenarios []scenario, o settings) error {
 	}
 	peer, why := "", ""
 	if slices.ContainsFunc(scenarios, withPeer) {
-		if peer, why = findPeer(o.peer); peer != "" {
+		if peer, why, err = findPeer(o.peer, o.peerFrom); err != nil {
+			return err
+		}
+		if peer != "" {
 			opts.Overrides = map[string]string{peerSource: peer}
 		}
 	}
@@ -204,7 +220,7 @@ func run(scenarios []scenario, o settings) error {
 		return err
 	}
 	defer m.Close()
-	printHeader(o, tf, m, peer, why)
+	printHeader(o, version, tf, m, peer, why)
 	var all []beside
 	for _, s := range scenarios {
 		contenders := []contender{floor, secgroup(profiles)}
@@ -222,9 +238,79 @@ func run(scenarios []scenario, o settings) error {
 		printOurs(b)
 		all = append(all, b)
 	}
+	fmt.Println(oursLegend)
 	printBeside(all)
 	printMadeOf(all, o.latency)
+	if o.profile && len(scenarios) > 0 {
+		fmt.Println()
+		fmt.Println(profilesHint(work, scenarios[0]))
+	}
 	return nil
+}
+
+// profilesHint tells where -profile left the CPU profiles and how to read
+// one phase's, all its provider processes' together.
+func profilesHint(work string, s scenario) string {
+	return fmt.Sprintf("CPU profiles of our provider: %s/<scenario>-run<n>-<phase>.<pid>.pprof; read one phase's with\n  go tool pprof -top %s %s",
+		filepath.Join(work, "profiles"), filepath.Join(work, "bin", "terraform-provider-secgroup"), filepath.Join(work, "profiles", s.Name+"-run1-apply.*.pprof"))
+}
+
+// checkCLI finds the Terraform CLI (a name is looked up in PATH) and asks
+// its version, before anything is built or wiped: it returns the CLI's
+// path and the first line of its version.
+func checkCLI(name string) (string, string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", "", fmt.Errorf("-terraform %s: %w; name the Terraform (or OpenTofu) CLI with -terraform or $TERRAFORM", name, err)
+	}
+	// As the commands will run: none of the caller's TF_* (a CLI
+	// configuration it names would only warn here), no update check.
+	version := exec.Command(path, "version")
+	version.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "TF_") }), "CHECKPOINT_DISABLE=1")
+	out, err := version.Output()
+	if err != nil {
+		var stderr []byte
+		if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+			stderr = exit.Stderr
+		}
+		return "", "", fmt.Errorf("-terraform %s: %s version: %w\n%s", name, path, err, clirun.Tail(string(stderr), 2000))
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return path, first, nil
+}
+
+// workMarker marks a folder the bench made, which it may wipe.
+const workMarker = ".secgroup-bench"
+
+// wipeWork makes work an empty folder holding only the bench's marker. It
+// wipes only what the bench made: a folder that is missing, empty or
+// marked; any other (a -work pointing at the user's files) it refuses and
+// leaves as it is.
+func wipeWork(work string) error {
+	fi, err := os.Lstat(work)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("-work %s: not a folder; the bench wipes its work folder at every run, give it a new or empty one", work)
+	default:
+		entries, err := os.ReadDir(work)
+		if err != nil {
+			return err
+		}
+		marked, err := os.Lstat(filepath.Join(work, workMarker))
+		if len(entries) > 0 && (err != nil || !marked.Mode().IsRegular()) {
+			return fmt.Errorf("-work %s: the folder holds files and no %s, so the bench did not make it; it wipes its work folder at every run, so give it a new or empty one (or remove this one yourself)", work, workMarker)
+		}
+		if err := os.RemoveAll(work); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(work, workMarker), []byte("made by secgroup's bench (internal/bench), which wipes this folder at every run\n"), 0o644)
 }
 
 // startMock serves the mock, over TLS when tls is set, with a fresh
@@ -248,11 +334,14 @@ func startMock(o settings, work string, tf *clirun.CLI, tls bool) (*mockcloud.Se
 	return m, m.Start("127.0.0.1:0", caFile)
 }
 
-func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
-	version, _ := exec.Command(o.terraform, "version").Output()
+func printHeader(o settings, version string, tf *clirun.CLI, m *mockcloud.Server, peer, why string) {
 	transport, _, _ := strings.Cut(m.URL, ":")
-	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", strings.SplitN(string(version), "\n", 2)[0], strings.ToUpper(transport), o.latency, 100*o.jitter)
-	fmt.Printf("provider release build (as .goreleaser.yml builds it, %s/%s): %.1f MB\n", goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
+	fmt.Printf("secgroup bench: %s, mockcloud over %s, latency %v ±%.0f%% per call\n", version, strings.ToUpper(transport), o.latency, 100*o.jitter)
+	build := "as .goreleaser.yml builds it, less -trimpath"
+	if o.profile {
+		build = "-tags profile, not the release's"
+	}
+	fmt.Printf("provider build (%s, %s/%s): %.1f MB\n", build, goEnv("GOOS"), goEnv("GOARCH"), float64(tf.ProviderSize)/1e6)
 	switch {
 	case peer != "":
 		fmt.Printf("vendor's provider (%s) on ECS scenarios: %s\n", peerSource, peer)
@@ -265,9 +354,22 @@ func printHeader(o settings, tf *clirun.CLI, m *mockcloud.Server, peer, why stri
 		fmt.Printf("each figure is the median of %d runs (of two, their mean), the floor's, ours and the vendor's commands interleaved phase by phase\n", o.runs)
 	}
 	fmt.Println()
-	fmt.Println("| scenario | phase | wall s | floor s | x floor | CPU s | floor CPU s | x floor | vendor calls | per rule | new conns | peak in flight | calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(oursHeader)
+	fmt.Println(strings.Repeat("|---", columns(oursHeader)) + "|")
 }
+
+// The tables' headers and the legend printed under each.
+const (
+	oursHeader  = "| scenario | phase | wall s | floor s | wall x floor | CPU s | floor CPU s | CPU x floor | API calls | API calls per rule | new conns | peak in flight | calls by action |"
+	oursLegend  = "x floor: ours over Terraform's floor (terraform_data, no provider) in the same run, 1 being no cost beyond Terraform's own; API calls: vendor API calls the mock served"
+	besideHead  = "| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | lowest–highest in a run | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | API calls ours | API calls vendor's | vendor's calls by action |"
+	ratioLegend = "ratios below 1: ours is faster / uses less"
+	madeOfHead  = "| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |"
+	madeOfLeg   = "rest = slot-s less gathering, lock and in calls (ours, with -profile) or less calls x latency (the vendor's); n/a: not measured"
+)
+
+// columns counts a table row's cells.
+func columns(row string) int { return strings.Count(row, "|") - 1 }
 
 // printOurs prints a scenario's rows of the first table: ours beside the
 // floor.
@@ -374,8 +476,8 @@ func printBeside(runs []beside) {
 	}
 	fmt.Println("\nBeside the vendor's provider (aliyun/terraform-provider-alicloud): same mock, configuration shape and -parallelism")
 	fmt.Println()
-	fmt.Println("| scenario | phase | floor s | secgroup s | vendor's s | secgroup / vendor's | lowest–highest in a run | secgroup CPU s | vendor's CPU s | secgroup / vendor's CPU | secgroup calls | vendor's calls | vendor's calls by action |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(besideHead)
+	fmt.Println(strings.Repeat("|---", columns(besideHead)) + "|")
 	for _, b := range besides {
 		for _, phase := range phases {
 			f, o, p := b.floor.median(phase), b.ours.median(phase), b.peer.median(phase)
@@ -385,6 +487,7 @@ func printBeside(runs []beside) {
 				o.CPU.Seconds(), p.CPU.Seconds(), ratio(o.CPU, p.CPU), o.total(), p.total(), byAction(p))
 		}
 	}
+	fmt.Println(ratioLegend)
 }
 
 // printMadeOf prints the third table: what each run's wall time is made
@@ -394,13 +497,15 @@ func printMadeOf(runs []beside, latency time.Duration) {
 	if !clirun.ProviderCPUSampled {
 		cpu = "not taken apart on this system (n/a)"
 	}
-	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s. Slot-seconds: Terraform's -parallelism x wall, the time its slots had; of it,\n", cpu)
-	fmt.Printf("our writes spent gathering, waiting for the machine lock and in calls (with -profile, else n/a), and the calls x the mock's mean latency of %v,\n", latency)
-	fmt.Println("the vendor's waits on the cloud (one rule a call; ours carry batches, each write holding a slot: n/a for ours without -profile);")
-	fmt.Println("the rest (less our writes' time, the vendor's calls' estimate) is Terraform's own work, the providers' outside those waits, and idle slots.")
+	fmt.Printf("\nWhat the wall time is made of. CPU seconds: %s.\n", cpu)
+	fmt.Println("A slot is one of Terraform's -parallelism workers; slot-s (slot-seconds) = -parallelism x wall, the time its slots had. Of it, per write of ours (with -profile, else n/a):")
+	fmt.Println("gathering: queued before its group's worker takes it (held for other writes, or behind the group's calls in flight); lock: waiting for the machine lock;")
+	fmt.Println("in calls: from sent to outcome, read-back included. calls x latency: the calls x the mock's mean latency of " + latency.String() + ", the vendor's waits on the cloud")
+	fmt.Println("(one rule a call; ours carry batches, each write holding a slot, so the writes' times stand for ours). rest: the remaining slot-s, Terraform's own work,")
+	fmt.Println("the providers' outside those waits, and idle slots.")
 	fmt.Println()
-	fmt.Println("| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println(madeOfHead)
+	fmt.Println(strings.Repeat("|---", columns(madeOfHead)) + "|")
 	// engine: the run is our provider's, whose writes -profile measures.
 	type row struct {
 		name   string
@@ -418,6 +523,7 @@ func printMadeOf(runs []beside, latency time.Duration) {
 			}
 		}
 	}
+	fmt.Println(madeOfLeg)
 }
 
 // madeOf is a run's cells of the third table; engine tells whether the
@@ -628,7 +734,7 @@ func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c con
 	cli := *tf
 	profile := ""
 	if c.profiles != "" {
-		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*
+		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*.pprof
 		profile = filepath.Join(c.profiles, fmt.Sprintf("%s-run%d-%s", s.Name, run+1, phase))
 		cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+profile)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -33,7 +35,7 @@ func TestSpentOf(t *testing.T) {
 	write("ecs-200x2-p10-apply.102.spent.json", engine.Spent{Writes: 1, Gathering: time.Millisecond, Calls: time.Second})
 	write("ecs-200x2-p10-destroy.103.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
 	write("ecs-200x2-p10-count-apply.104.spent.json", engine.Spent{Writes: 100, Calls: time.Hour})
-	if err := os.WriteFile(filepath.Join(dir, "ecs-200x2-p10-apply.101"), []byte("a CPU profile"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "ecs-200x2-p10-apply.101.pprof"), []byte("a CPU profile"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	got, err := spentOf(filepath.Join(dir, "ecs-200x2-p10-apply"))
@@ -156,5 +158,184 @@ func TestMedianAndWallRatios(t *testing.T) {
 	peer := trials{run(2*time.Second, 0, 0, nil, nil), run(2*time.Second, 0, 0, nil, nil), run(4*time.Second, 0, 0, nil, nil)}
 	if lo, hi := wallRatios(ours, peer, "apply"); lo != 0.5 || hi != 1.5 {
 		t.Errorf("wallRatios = %v–%v, want 0.5–1.5", lo, hi)
+	}
+}
+
+// The bench wipes its work folder only when it made it (marked), or it is
+// missing or empty: a -work naming a folder of the user's is refused,
+// before anything is built, and its files survive.
+func TestRunWipesOnlyItsOwnWorkFolder(t *testing.T) {
+	foreign := t.TempDir()
+	mine := filepath.Join(foreign, "notes.txt")
+	if err := os.WriteFile(mine, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(nil, settings{terraform: "terraform", work: foreign})
+	if err == nil || !strings.Contains(err.Error(), foreign) || !strings.Contains(err.Error(), workMarker) {
+		t.Errorf("run on a folder of the user's: %v; want it refused, naming the folder", err)
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "keep me" {
+		t.Errorf("the user's file after run: %q, %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(foreign, "bin")); err == nil {
+		t.Errorf("run built the provider in a folder it refused")
+	}
+
+	marked := t.TempDir()
+	old := filepath.Join(marked, "old-run")
+	for _, f := range []string{filepath.Join(marked, workMarker), old} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "a", "new")
+	for _, dir := range []string{marked, missing, t.TempDir()} {
+		if err := wipeWork(dir); err != nil {
+			t.Errorf("wipeWork(%s): %v", dir, err)
+		}
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 || entries[0].Name() != workMarker {
+			t.Errorf("%s after wipeWork: %v, %v; want only %s", dir, entries, err, workMarker)
+		}
+	}
+}
+
+// The CLI is found and answers version before anything is wiped or built.
+func TestRunChecksTheCLIFirst(t *testing.T) {
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "failing-terraform")
+	if err := os.WriteFile(failing, []byte("#!/bin/sh\necho cannot start >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ cli, want string }{
+		{filepath.Join(dir, "no-terraform"), "-terraform " + filepath.Join(dir, "no-terraform") + ": exec: "},
+		{"no-such-terraform-anywhere", "executable file not found in $PATH"},
+		{failing, "exit status 3\ncannot start"},
+	} {
+		work := filepath.Join(t.TempDir(), "work")
+		err := run(nil, settings{terraform: c.cli, work: work})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run with -terraform %s: %v; want an error holding %q", c.cli, err, c.want)
+		}
+		if _, err := os.Stat(work); err == nil {
+			t.Errorf("run with -terraform %s made its work folder before checking the CLI", c.cli)
+		}
+	}
+	answers := filepath.Join(dir, "terraform")
+	// Terraform warns of a broken CLI configuration before its version
+	// (on stderr; here on stdout, to see that the caller's does not reach it).
+	if err := os.WriteFile(answers, []byte("#!/bin/sh\n[ -n \"$TF_CLI_CONFIG_FILE\" ] && echo There are some problems with the CLI configuration:\necho Terraform v9.9.9\necho on linux_amd64\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "missing.tfrc"))
+	if path, version, err := checkCLI("terraform"); path != answers || version != "Terraform v9.9.9" || err != nil {
+		t.Errorf("checkCLI(terraform) = %q, %q, %v", path, version, err)
+	}
+}
+
+// printed is what show writes to standard output.
+func printed(t *testing.T, show func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	defer func() { os.Stdout = stdout }()
+	show()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Each table says what its columns are: the names a new reader needs
+// (API calls, which x floor, the third table's words defined above it),
+// every row as many cells as the header, and a legend line under it.
+func TestTablesSayWhatTheyShow(t *testing.T) {
+	one := func() trials {
+		m := measure{Measure: clirun.Measure{Wall: time.Second, CPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 2}}
+		return trials{{"apply": m, "plan": m, "destroy": m}}
+	}
+	b := beside{scenario: presets[3], floor: one(), ours: one(), peer: one()}
+	for _, c := range []struct {
+		name string
+		show func()
+		want []string
+	}{
+		{"ours", func() { printOurs(b); fmt.Println(oursLegend) }, []string{"| wall x floor |", "| CPU x floor |", "| API calls |", "| API calls per rule |"}},
+		{"beside", func() { printBeside([]beside{b}) }, []string{"| API calls ours | API calls vendor's |", ratioLegend}},
+		{"made of", func() { printMadeOf([]beside{b}, 20*time.Millisecond) }, []string{
+			"A slot is one of Terraform's -parallelism workers",
+			"gathering: queued before its group's worker takes it (held for other writes, or behind the group's calls in flight)",
+			"in calls: from sent to outcome, read-back included", "rest: ",
+		}},
+	} {
+		out := printed(t, c.show)
+		for _, w := range c.want {
+			if !strings.Contains(strings.ReplaceAll(out, "\n", " "), w) && !strings.Contains(oursHeader, w) {
+				t.Errorf("%s: no %q in\n%s", c.name, w, out)
+			}
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if last := lines[len(lines)-1]; strings.HasPrefix(last, "|") {
+			t.Errorf("%s: no legend under the table: %q", c.name, last)
+		}
+		header := oursHeader
+		for _, l := range lines {
+			if strings.HasPrefix(l, "| scenario |") {
+				header = l
+			}
+		}
+		for _, l := range lines {
+			if strings.HasPrefix(l, "|") && columns(l) != columns(header) {
+				t.Errorf("%s: %d cells, the header %d: %q", c.name, columns(l), columns(header), l)
+			}
+		}
+	}
+}
+
+// After a -profile run the bench says where the profiles are and gives a
+// command whose glob takes one phase's profiles and none of the Spent
+// files beside them.
+func TestProfilesHint(t *testing.T) {
+	work := t.TempDir()
+	s := presets[3]
+	hint := profilesHint(work, s)
+	want := "go tool pprof -top " + filepath.Join(work, "bin", "terraform-provider-secgroup") + " " + filepath.Join(work, "profiles", "ecs-200x2-p10-run1-apply.*.pprof")
+	if !strings.Contains(hint, want) {
+		t.Fatalf("hint %q, want it to hold %q", hint, want)
+	}
+	profiles := filepath.Join(work, "profiles")
+	if err := os.Mkdir(profiles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// As the provider names them (main_profile.go).
+	for _, f := range []string{"ecs-200x2-p10-run1-apply.7.pprof", "ecs-200x2-p10-run1-apply.7.spent.json", "ecs-200x2-p10-run1-plan.8.pprof"} {
+		if err := os.WriteFile(filepath.Join(profiles, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := filepath.Glob(want[strings.LastIndex(want, " ")+1:])
+	if err != nil || len(got) != 1 || filepath.Base(got[0]) != "ecs-200x2-p10-run1-apply.7.pprof" {
+		t.Errorf("the hint's glob takes %v, %v", got, err)
+	}
+}
+
+// An unknown cloud's error lists the clouds there are (ECS is alicloud).
+func TestChooseListsTheClouds(t *testing.T) {
+	_, err := choose("all", "ecs", 10, 2, 10, false)
+	if err == nil || !strings.Contains(err.Error(), `"ecs"`) {
+		t.Fatalf("choose -cloud ecs: %v", err)
+	}
+	for _, c := range mockcloud.Clouds {
+		if !strings.Contains(err.Error(), c) {
+			t.Errorf("the error names not %s: %v", c, err)
+		}
 	}
 }

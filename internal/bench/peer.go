@@ -29,30 +29,48 @@ const (
 // withPeer tells the scenarios the peer runs: ECS's.
 func withPeer(s scenario) bool { return s.Cloud == "alicloud" }
 
-// findPeer is the peer's binary: given (-peer, by default
-// $PEER_ALICLOUD), else what peer-alicloud.sh built last. The script is
-// looked for in $SECGROUP_SHARED_TOOLS, else ../shared/tools beside the
-// repository. With no peer to run it returns "" and why.
-func findPeer(given string) (string, string) {
+// findPeer is the peer's binary: given, from where it came (the -peer
+// flag or $PEER_ALICLOUD), else what peer-alicloud.sh built last. The
+// script is looked for in $SECGROUP_SHARED_TOOLS, else ../shared/tools
+// beside the repository. A peer given but unusable is an error, naming
+// where it came from; only without one given does the bench run on
+// without it, returning "" and why.
+func findPeer(given, from string) (string, string, error) {
 	if given == "none" {
-		return "", "not run (-peer none)"
+		return "", "not run (" + from + " none)", nil
 	}
-	if given == "" {
-		built, err := lastBuilt()
+	if given != "" {
+		path, err := usablePeer(given)
 		if err != nil {
-			return "", fmt.Sprintf("not built (%v); ECS scenarios run without it; to build it, %s", err, peerHowTo)
+			return "", "", fmt.Errorf("the vendor's provider from %s: %w; %s, or -peer none to run without it", from, err, peerHowTo)
 		}
-		given = built
+		return path, "", nil
 	}
-	path, err := usablePeer(given)
+	built, err := lastBuilt()
+	if err != nil {
+		return "", fmt.Sprintf("not built (%v); ECS scenarios run without it; to build it, %s", err, peerHowTo), nil
+	}
+	path, err := usablePeer(built)
 	if err != nil {
 		state := "not used"
 		if errors.Is(err, fs.ErrNotExist) {
 			state = "not built"
 		}
-		return "", fmt.Sprintf("%s (%v); ECS scenarios run without it; to build it, %s", state, err, peerHowTo)
+		return "", fmt.Sprintf("%s (%v); ECS scenarios run without it; to build it, %s", state, err, peerHowTo), nil
 	}
-	return path, ""
+	return path, "", nil
+}
+
+// peerGiven is the peer's path the user gave and where it came from: the
+// -peer flag when set (flagSet), else $PEER_ALICLOUD; "" when neither.
+func peerGiven(flagValue string, flagSet bool, env string) (given, from string) {
+	if flagSet {
+		return flagValue, "-peer"
+	}
+	if env != "" {
+		return env, "$PEER_ALICLOUD"
+	}
+	return "", ""
 }
 
 // lastBuilt asks peer-alicloud.sh, run with no argument, for the binary it
@@ -80,8 +98,12 @@ func lastBuilt() (string, error) {
 // usablePeer checks a peer binary: named as peer-alicloud.sh names it, a
 // regular executable file that only its owner, this user or root, can
 // change, in folders only they can change. Terraform then runs it through
-// a link of clirun.Setup's, alone in a private folder.
+// a link of clirun.Setup's, alone in a private folder. A folder (no link)
+// stands for the file of that name in it.
 func usablePeer(path string) (string, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, peerBinary)
+	}
 	if filepath.Base(path) != peerBinary {
 		return "", fmt.Errorf("%s is not named %s", path, peerBinary)
 	}

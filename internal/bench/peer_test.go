@@ -19,6 +19,8 @@ func executable(t *testing.T, path, text string, mode os.FileMode) {
 	}
 }
 
+// A peer given (-peer or $PEER_ALICLOUD) and unusable is an error naming
+// where it came from and why; a folder stands for the binary in it.
 func TestFindPeer(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, peerBinary)
@@ -39,23 +41,48 @@ func TestFindPeer(t *testing.T) {
 	}
 	inOpenDir := filepath.Join(openDir, peerBinary)
 	executable(t, inOpenDir, "#!/bin/sh\n", 0o755)
+	holdsOther := t.TempDir()
+	executable(t, filepath.Join(holdsOther, peerBinary+"_v1"), "#!/bin/sh\n", 0o755)
 
-	for _, c := range []struct{ given, want, why string }{
-		{bin, bin, ""},
-		{link, "", "is a symbolic link"},
-		{"none", "", "not run (-peer none)"},
-		{filepath.Join(dir, "missing", peerBinary), "", "not built (file does not exist: "},
-		{wrongName, "", "not named terraform-provider-alicloud"},
-		{versioned, "", "not named terraform-provider-alicloud"},
-		{writable, "", "writable by others"},
-		{inOpenDir, "", "writable by others"},
+	for _, c := range []struct{ given, from, want, why, err string }{
+		{bin, "-peer", bin, "", ""},
+		{dir, "-peer", bin, "", ""},
+		{bin, "$PEER_ALICLOUD", bin, "", ""},
+		{"none", "-peer", "", "not run (-peer none)", ""},
+		{"none", "$PEER_ALICLOUD", "", "not run ($PEER_ALICLOUD none)", ""},
+		{link, "-peer", "", "", "from -peer: " + link + " is a symbolic link"},
+		{filepath.Join(dir, "missing", peerBinary), "$PEER_ALICLOUD", "", "", "from $PEER_ALICLOUD: file does not exist: "},
+		{holdsOther, "-peer", "", "", "from -peer: file does not exist: " + filepath.Join(holdsOther, peerBinary)},
+		{wrongName, "-peer", "", "", "from -peer: " + wrongName + " is not named terraform-provider-alicloud"},
+		{versioned, "$PEER_ALICLOUD", "", "", "not named terraform-provider-alicloud"},
+		{writable, "-peer", "", "", "writable by others"},
+		{inOpenDir, "-peer", "", "", "writable by others"},
 	} {
-		got, why := findPeer(c.given)
-		if got != c.want || !strings.Contains(why, c.why) {
-			t.Errorf("findPeer(%q) = %q, %q; want %q and a reason holding %q", c.given, got, why, c.want, c.why)
+		got, why, err := findPeer(c.given, c.from)
+		if got != c.want || !strings.Contains(why, c.why) || (c.why == "") != (why == "") {
+			t.Errorf("findPeer(%q, %q) = %q, %q; want %q and a reason holding %q", c.given, c.from, got, why, c.want, c.why)
 		}
-		if got == "" && c.given != "none" && !strings.Contains(why, peerHowTo) {
-			t.Errorf("findPeer(%q) says not how to build the peer: %q", c.given, why)
+		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), peerHowTo)) {
+			t.Errorf("findPeer(%q, %q): error %v; want one holding %q and how to build it", c.given, c.from, err, c.err)
+		}
+	}
+}
+
+// The flag, when set, wins over the environment variable, even set to "".
+func TestPeerGiven(t *testing.T) {
+	for _, c := range []struct {
+		flag       string
+		set        bool
+		env        string
+		given, src string
+	}{
+		{"/a", true, "/b", "/a", "-peer"},
+		{"", true, "/b", "", "-peer"},
+		{"", false, "/b", "/b", "$PEER_ALICLOUD"},
+		{"", false, "", "", ""},
+	} {
+		if given, from := peerGiven(c.flag, c.set, c.env); given != c.given || from != c.src {
+			t.Errorf("peerGiven(%q, %v, %q) = %q, %q; want %q, %q", c.flag, c.set, c.env, given, from, c.given, c.src)
 		}
 	}
 }
@@ -69,21 +96,21 @@ func TestFindPeerAsksTheScript(t *testing.T) {
 	t.Setenv("SECGROUP_SHARED_TOOLS", tools)
 	script := filepath.Join(tools, "peer-alicloud.sh")
 
-	if got, why := findPeer(""); got != "" || !strings.Contains(why, "file does not exist: "+script) {
+	if got, why, _ := findPeer("", ""); got != "" || !strings.Contains(why, "file does not exist: "+script) {
 		t.Errorf("without the script: %q, %q", got, why)
 	}
 	executable(t, script, "#!/bin/sh\necho nothing cached >&2\nexit 2\n", 0o755)
-	if got, why := findPeer(""); got != "" || !strings.Contains(why, "not built ("+script+" has built nothing yet)") {
+	if got, why, _ := findPeer("", ""); got != "" || !strings.Contains(why, "not built ("+script+" has built nothing yet)") {
 		t.Errorf("nothing built: %q, %q", got, why)
 	}
 	executable(t, script, "#!/bin/sh\necho "+bin+"\n", 0o755)
-	if got, why := findPeer(""); got != bin {
+	if got, why, _ := findPeer("", ""); got != bin {
 		t.Errorf("built: %q, %q; want %q", got, why, bin)
 	}
 	if err := os.Chmod(script, 0o757); err != nil {
 		t.Fatal(err)
 	}
-	if got, why := findPeer(""); got != "" || !strings.Contains(why, "writable by others") {
+	if got, why, _ := findPeer("", ""); got != "" || !strings.Contains(why, "writable by others") {
 		t.Errorf("a script others can change ran: %q, %q", got, why)
 	}
 }
@@ -139,16 +166,16 @@ func TestFindPeerChecksEveryFolder(t *testing.T) {
 			base := folders(t)
 			dir := c.folder(t, base)
 			bin := filepath.Join(dir, peerBinary)
-			got, why := findPeer(bin)
-			if (got != "") != (c.why == "") || !strings.Contains(why, c.why) {
-				t.Errorf("binary: findPeer(%q) = %q, %q; want a reason holding %q", bin, got, why, c.why)
+			got, _, err := findPeer(bin, "-peer")
+			if (got != "") != (c.why == "") || c.why != "" && (err == nil || !strings.Contains(err.Error(), c.why)) {
+				t.Errorf("binary: findPeer(%q) = %q, %v; want an error holding %q", bin, got, err, c.why)
 			}
 			// The same folders holding the script, which names a
 			// binary in a private folder.
 			good := filepath.Join(folders(t), "a", "b", peerBinary)
 			executable(t, filepath.Join(base, "a", "b", "peer-alicloud.sh"), "#!/bin/sh\necho "+good+"\n", 0o755)
 			t.Setenv("SECGROUP_SHARED_TOOLS", dir)
-			got, why = findPeer("")
+			got, why, _ := findPeer("", "")
 			if (got != "") != (c.why == "") || !strings.Contains(why, c.why) {
 				t.Errorf("script: findPeer(\"\") in %q = %q, %q; want a reason holding %q", dir, got, why, c.why)
 			}
