@@ -128,11 +128,6 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	gs.mu.Lock()
 	idle, idleTime, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.idleTime(), gs.writing, gs.peak, gs.peakAt
 	gs.mu.Unlock()
-	// As many waiting as ever did: all of Terraform's slots are with us,
-	// if that peak has stood for a while (it is Terraform's -parallelism:
-	// waiting longer would stall it), or if Terraform has stopped sending
-	// for two of its gaps (a peak just raised may be matched while it
-	// still sends, its pace rather than its slots bounding how many wait).
 	// Holding a write keeps one of Terraform's slots from its own work,
 	// which is worth more than the calls it saves unless Terraform has
 	// more slots than it can use: once the writes held would leave fewer
@@ -141,6 +136,11 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	if now.Sub(peakAt) > PeakStands && peak-int(gs.queued.Load()) < Reserve {
 		return 0
 	}
+	// As many waiting as ever did: all of Terraform's slots are with us,
+	// if that peak has stood for a while (it is Terraform's -parallelism:
+	// waiting longer would stall it), or if Terraform has stopped sending
+	// for two of its gaps (a peak just raised may be matched while it
+	// still sends, its pace rather than its slots bounding how many wait).
 	if writing >= peak && (now.Sub(peakAt) > PeakStands ||
 		now.Sub(peakAt) > gs.settings.Gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
 		return 0
