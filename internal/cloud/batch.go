@@ -3,9 +3,7 @@ package cloud
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -45,23 +43,12 @@ func RevokeEach(rules []rule.Rule, revoke func(i int, r rule.Rule) error) error 
 }
 
 // AuthorizeEach authorizes rules one call each, for clouds without
-// batches, and stops at the first error. It returns the last answer's
-// time by the cloud's clock.
-func AuthorizeEach(rules []rule.Rule, authorize func(i int, r rule.Rule) (time.Time, error)) (answered time.Time, err error) {
+// batches, and stops at the first error.
+func AuthorizeEach(rules []rule.Rule, authorize func(i int, r rule.Rule) error) error {
 	for i, r := range rules {
-		if answered, err = authorize(i, r); err != nil {
-			return answered, err
+		if err := authorize(i, r); err != nil {
+			return err
 		}
 	}
-	return answered, nil
-}
-
-// AnswerTime is the cloud's time of an answer from its Date header's value;
-// zero when there is none that parses.
-func AnswerTime(date string) time.Time {
-	t, err := http.ParseTime(date)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
+	return nil
 }

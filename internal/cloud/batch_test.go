@@ -3,7 +3,6 @@ package cloud
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -29,32 +28,27 @@ func TestBatchHelpers(t *testing.T) {
 	if err := RevokeEach([]rule.Rule{a, a}, func(int, rule.Rule) error { return auth }); KindOf(err) != KindAuth {
 		t.Fatal("other errors stop the batch")
 	}
-	if !AnswerTime("Wed, 02 Dec 2026 03:55:32 GMT").Equal(time.Date(2026, 12, 2, 3, 55, 32, 0, time.UTC)) || !AnswerTime("").IsZero() {
-		t.Fatal("AnswerTime reads an HTTP date, and nothing from no header")
-	}
 }
 
-// AuthorizeEach sends every rule in order and stops at the first error,
-// with the time of the last answer.
+// AuthorizeEach sends every rule in order and stops at the first error.
 func TestAuthorizeEach(t *testing.T) {
 	a := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "10.0.0.0/8"}
-	t0 := time.Date(2026, 12, 2, 3, 55, 32, 0, time.UTC)
 	var seen []int
-	answered, err := AuthorizeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) (time.Time, error) {
+	err := AuthorizeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) error {
 		seen = append(seen, i)
-		return t0.Add(time.Duration(i) * time.Second), nil
+		return nil
 	})
-	if err != nil || len(seen) != 3 || !answered.Equal(t0.Add(2*time.Second)) {
-		t.Fatalf("every rule, the last answer's time: %v %v %v", seen, answered, err)
+	if err != nil || len(seen) != 3 {
+		t.Fatalf("every rule: %v %v", seen, err)
 	}
 	seen = nil
 	bad := &Error{Kind: KindInvalid}
-	_, err = AuthorizeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) (time.Time, error) {
+	err = AuthorizeEach([]rule.Rule{a, a, a}, func(i int, _ rule.Rule) error {
 		seen = append(seen, i)
 		if i == 1 {
-			return time.Time{}, bad
+			return bad
 		}
-		return t0, nil
+		return nil
 	})
 	if !errors.Is(err, bad) || len(seen) != 2 {
 		t.Fatalf("the first error stops the rest: %v after %v", err, seen)

@@ -11,7 +11,6 @@ import (
 	"context"
 	"regexp"
 	"slices"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
@@ -23,10 +22,8 @@ import (
 type Backend interface {
 	// Authorize adds rules to a group. clientToken makes the call idempotent
 	// where the cloud supports it: a retry with the same token must not
-	// create a second rule. It returns the cloud's time of its last answer
-	// (its Date header), zero when the answer had none: when the rules were
-	// written by the cloud's own clock, not this machine's.
-	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error)
+	// create a second rule.
+	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
 	// Describe returns every rule of a group, in portable form.
 	Describe(ctx context.Context, groupID string) ([]rule.Rule, error)
 	// Revoke removes rules from a group. A rule that is already gone is not

@@ -2,7 +2,6 @@ package cloud
 
 import (
 	"context"
-	"time"
 )
 
 // Request is one vendor API call in the one form every cloud's client
@@ -25,8 +24,7 @@ type Request struct {
 	Body any
 }
 
-// Call is the signature of every cloud's client.call: it sends req,
-// decodes a successful answer into out (when not nil) and returns the
-// answer's time by the cloud's clock (its Date header). A failure is an
+// Call is the signature of every cloud's client.call: it sends req and
+// decodes a successful answer into out (when not nil). A failure is an
 // *Error.
-type Call func(ctx context.Context, req Request, out any) (answered time.Time, err error)
+type Call func(ctx context.Context, req Request, out any) error

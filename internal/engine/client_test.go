@@ -95,13 +95,13 @@ type fakeBackend struct {
 	authorized int
 }
 
-func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) (time.Time, error) {
+func (f *fakeBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, _ string) error {
 	f.authorized++
 	for _, r := range rules {
 		r.NativeID = "id-" + r.Ports.String()
 		f.rules = append(f.rules, r)
 	}
-	return time.Time{}, nil
+	return nil
 }
 func (f *fakeBackend) Describe(context.Context, string) ([]rule.Rule, error)     { return f.rules, nil }
 func (f *fakeBackend) Revoke(context.Context, string, []rule.Rule, string) error { return f.failRevoke }
@@ -127,13 +127,13 @@ type tokenlessBackend struct {
 	failFirst cloud.Kind
 }
 
-func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) (time.Time, error) {
+func (f *tokenlessBackend) Authorize(ctx context.Context, group string, rules []rule.Rule, token string) error {
 	if f.authorized > 0 {
 		f.authorized++
-		return time.Time{}, &cloud.Error{Kind: cloud.KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
+		return &cloud.Error{Kind: cloud.KindDuplicate, Code: "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE"}
 	}
-	_, _ = f.fakeBackend.Authorize(ctx, group, rules, token)
-	return time.Time{}, &cloud.Error{Kind: f.failFirst, Code: "first answer"}
+	_ = f.fakeBackend.Authorize(ctx, group, rules, token)
+	return &cloud.Error{Kind: f.failFirst, Code: "first answer"}
 }
 
 func TestClientCreateRecognisesItsOwnLostWrite(t *testing.T) {

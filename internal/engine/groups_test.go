@@ -26,10 +26,8 @@ type countingBackend struct {
 	held      chan struct{}
 	failWrite error // every write fails with it when set
 	failRead  error // every describe fails with it when set
-	// clock is the rule store's: its CreateTime, and its answers' Date
-	// but for dateSkew, which a gateway in front of it adds.
-	clock    func() time.Time
-	dateSkew time.Duration
+	// clock is the rule store's: its CreateTime.
+	clock func() time.Time
 	// throttleOnce, when set, throttles the next authorize and runs
 	// first (another writer acting during our backoff, say).
 	throttleOnce func()
@@ -49,12 +47,6 @@ func newCounting() *countingBackend {
 	return &countingBackend{calls: map[string]int{}, clock: time.Now}
 }
 
-// answered is the cloud's time of an answer, whole seconds as a Date
-// header has it.
-func (f *countingBackend) answered() time.Time {
-	return f.clock().Add(f.dateSkew).Truncate(time.Second)
-}
-
 func (f *countingBackend) count(action string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -64,7 +56,7 @@ func (f *countingBackend) count(action string, n int) {
 	}
 }
 
-func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, token string) (time.Time, error) {
+func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Rule, token string) error {
 	f.count("authorize", len(rules))
 	f.mu.Lock()
 	f.tokens = append(f.tokens, token)
@@ -80,21 +72,21 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failWrite != nil {
-		return f.answered(), f.failWrite
+		return f.failWrite
 	}
 	if throttled := f.throttleOnce; throttled != nil {
 		f.throttleOnce = nil
 		f.mu.Unlock()
 		throttled()
 		f.mu.Lock()
-		return f.answered(), &cloud.Error{Kind: cloud.KindTransient, Code: "Throttling", Throttled: true}
+		return &cloud.Error{Kind: cloud.KindTransient, Code: "Throttling", Throttled: true}
 	}
 	if f.landThenLose && f.landed {
-		return time.Time{}, &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
+		return &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
 	}
 	for _, r := range rules {
 		if r.Ports.From == 666 {
-			return f.answered(), &cloud.Error{Kind: cloud.KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
+			return &cloud.Error{Kind: cloud.KindInvalid, Code: "InvalidIpPortRange.Malformed", Attribute: "port_range"}
 		}
 	}
 	for _, r := range rules {
@@ -108,9 +100,9 @@ func (f *countingBackend) Authorize(_ context.Context, _ string, rules []rule.Ru
 	}
 	if f.landThenLose {
 		f.landed = true
-		return time.Time{}, &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
+		return &cloud.Error{Kind: cloud.KindTransient, Err: errors.New("connection reset")}
 	}
-	return f.answered(), nil
+	return nil
 }
 
 func (f *countingBackend) Describe(context.Context, string) ([]rule.Rule, error) {

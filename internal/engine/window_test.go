@@ -32,12 +32,12 @@ type hookedBackend struct {
 	hmu            sync.Mutex
 }
 
-func (h *hookedBackend) Authorize(ctx context.Context, g string, rules []rule.Rule, token string) (time.Time, error) {
+func (h *hookedBackend) Authorize(ctx context.Context, g string, rules []rule.Rule, token string) error {
 	time.Sleep(h.delay)
 	if h.delayFor != nil {
 		time.Sleep(h.delayFor(rules[0]))
 	}
-	at, err := h.countingBackend.Authorize(ctx, g, rules, token)
+	err := h.countingBackend.Authorize(ctx, g, rules, token)
 	h.hmu.Lock()
 	f := h.afterAuthorize
 	h.hmu.Unlock()
@@ -46,7 +46,7 @@ func (h *hookedBackend) Authorize(ctx context.Context, g string, rules []rule.Ru
 			f(r)
 		}
 	}
-	return at, err
+	return err
 }
 
 func (h *hookedBackend) Revoke(ctx context.Context, g string, rules []rule.Rule, token string) error {

@@ -223,7 +223,7 @@ func (g *group) authorizeChunk(chunk []*op) {
 			}
 			rules, token = rulesOf(chunk), chunkToken(chunk)
 		}
-		_, err := c.backend.Authorize(ctx, g.id, rules, token)
+		err := c.backend.Authorize(ctx, g.id, rules, token)
 		if lost && cloud.KindOf(err) == cloud.KindDuplicate && !c.Cloud.Capabilities.ClientTokens {
 			tflog.Debug(ctx, "a lost earlier attempt created the rules", map[string]any{"reason": err.Error()})
 			return nil

@@ -66,7 +66,7 @@ func expectPlanErrors(t *testing.T, m *mockcloud.Server, cloudName, group string
 func authorizeInMock(t *testing.T, m *mockcloud.Server, cloudName, group string, r rule.Rule) string {
 	t.Helper()
 	b := outOfBand(t, m, cloudName)
-	if _, err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
+	if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
 	rules, err := b.Describe(context.Background(), group)

@@ -113,7 +113,7 @@ func remakeAfter(t *testing.T, m *mockcloud.Server, cloudName, group string, por
 			if err := b.Revoke(context.Background(), group, []rule.Rule{r}, ""); err != nil {
 				t.Errorf("out-of-band revoke: %v", err)
 			}
-			if _, err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
+			if err := b.Authorize(context.Background(), group, []rule.Rule{r}, ""); err != nil {
 				t.Errorf("out-of-band authorize: %v", err)
 			}
 		}
@@ -154,7 +154,7 @@ func TestAccRulesExclusive_ruleMadeAgainIsNotRevoked(t *testing.T) {
 				if err := b.Revoke(context.Background(), tc.group, []rule.Rule{extra}, ""); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := b.Authorize(context.Background(), tc.group, []rule.Rule{extra}, ""); err != nil {
+				if err := b.Authorize(context.Background(), tc.group, []rule.Rule{extra}, ""); err != nil {
 					t.Fatal(err)
 				}
 			}

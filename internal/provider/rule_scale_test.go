@@ -239,7 +239,7 @@ func TestAccRule_anotherWriterMeanwhile(t *testing.T) {
 			b := outOfBand(t, m, "alicloud")
 			var err error
 			for p := 5000; p < 5010 && err == nil; p++ {
-				_, err = b.Authorize(context.Background(), "sg-web", []rule.Rule{{Direction: rule.Ingress, Protocol: rule.UDP,
+				err = b.Authorize(context.Background(), "sg-web", []rule.Rule{{Direction: rule.Ingress, Protocol: rule.UDP,
 					Ports: rule.PortRange{From: p, To: p}, CIDR: "192.168.0.0/16"}}, "")
 			}
 			done <- err

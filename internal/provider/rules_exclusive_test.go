@@ -378,7 +378,7 @@ func TestAccRulesExclusive_manyRulesWhileOthersWrite(t *testing.T) {
 				case <-time.After(time.Duration(50+rand.IntN(400)) * time.Millisecond):
 				}
 				r := rule.Rule{Direction: rule.Directions[rand.IntN(2)], Protocol: rule.TCP, Ports: ports(30000+made, 30000+made), CIDR: "192.0.2.0/24"}
-				if _, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
+				if err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
 					t.Errorf("out-of-band authorize: %v", err)
 					return
 				}

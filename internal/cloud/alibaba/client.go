@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -115,13 +114,11 @@ func (c *RPC) put(client *sdk.Client) {
 
 // Call sends one action with its parameters in the query string, as the
 // SDK's typed requests do, and the group as SecurityGroupId; out, if set,
-// receives the JSON answer. It returns the answer's time by the cloud's
-// clock (cloud.AnswerTime). A failure comes back as a *cloud.Error: a
+// receives the JSON answer. A failure comes back as a *cloud.Error: a
 // refusal sorted by the cloud's classify, a call without an answer
 // transient.
-func (c *RPC) Call(ctx context.Context, req cloud.Request, out any, classify func(cloud.Request, *cloud.Error)) (time.Time, error) {
-	answered, err := c.send(ctx, req, out)
-	return answered, Failure(c.cloud, req, err, classify)
+func (c *RPC) Call(ctx context.Context, req cloud.Request, out any, classify func(cloud.Request, *cloud.Error)) error {
+	return Failure(c.cloud, req, c.send(ctx, req, out), classify)
 }
 
 // Failure turns an error of the SDK into a *cloud.Error of the named
@@ -140,7 +137,7 @@ func Failure(cloudName string, req cloud.Request, err error, classify func(cloud
 }
 
 // send is Call without the reading of its errors.
-func (c *RPC) send(ctx context.Context, r cloud.Request, out any) (time.Time, error) {
+func (c *RPC) send(ctx context.Context, r cloud.Request, out any) error {
 	req := requests.NewCommonRequest()
 	req.Method, req.Scheme, req.Domain = requests.POST, c.scheme, c.domain
 	req.Product, req.Version, req.ApiName = c.product, c.version, r.Action
@@ -156,23 +153,22 @@ func (c *RPC) send(ctx context.Context, r cloud.Request, out any) (time.Time, er
 	}
 	client, err := c.take()
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	resp, err := client.ProcessCommonRequest(req)
 	c.put(client)
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
-	answered := cloud.AnswerTime(http.Header(resp.GetHttpHeaders()).Get("Date"))
 	if out == nil {
-		return answered, nil
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(resp.GetHttpContentBytes()))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return answered, fmt.Errorf("%w to %s: %w", errUnreadable, r.Action, err)
+		return fmt.Errorf("%w to %s: %w", errUnreadable, r.Action, err)
 	}
-	return answered, nil
+	return nil
 }
 
 // errUnreadable is an answer that came but does not parse.

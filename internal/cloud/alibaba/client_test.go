@@ -45,7 +45,7 @@ func TestRPCCallsAtOnceTakeClientsOfTheirOwn(t *testing.T) {
 				defer wg.Done()
 				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i)*time.Second)
 				defer cancel()
-				if _, err := rpc.Call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: "sg-1"}, nil, classify); err != nil {
+				if err := rpc.Call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: "sg-1"}, nil, classify); err != nil {
 					t.Error(err)
 				}
 			}()

@@ -250,7 +250,7 @@ func describePages(ctx context.Context, call cloud.Call, groupID string, pageSiz
 			p["NextToken"] = token
 		}
 		var a DescribeAnswer
-		if _, err := call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID, Params: p}, &a); err != nil {
+		if err := call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID, Params: p}, &a); err != nil {
 			return nil, false, err
 		}
 		for _, perm := range a.Permissions.Permission {

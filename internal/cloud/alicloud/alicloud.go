@@ -7,7 +7,6 @@ package alicloud
 
 import (
 	"context"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -78,7 +77,7 @@ func New(s map[string]string) (*Backend, error) {
 // Permissions.N list (ECS takes up to 100). Ingress and egress are two
 // actions, so each gets its own ClientToken (ItemToken): one token on two
 // different requests is IdempotentParameterMismatch.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	batches := alibaba.ByDirection(rules)
 	for i, batch := range batches {
 		p := alibaba.Permissions(batch, true)
@@ -87,11 +86,11 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 		}
 		direction := batch[0].Direction
 		req := cloud.Request{Action: alibaba.ActionFor("AuthorizeSecurityGroup", direction), Group: groupID, Direction: direction, Params: p}
-		if answered, err = b.client.call(ctx, req, nil); err != nil {
-			return answered, err
+		if err := b.client.call(ctx, req, nil); err != nil {
+			return err
 		}
 	}
-	return answered, nil
+	return nil
 }
 
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
@@ -113,7 +112,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 	for _, batch := range alibaba.ByDirection(rules) {
 		direction := batch[0].Direction
 		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", direction), Group: groupID, Direction: direction, Params: revokeParams(batch)}
-		if _, err := b.client.call(ctx, req, nil); err != nil {
+		if err := b.client.call(ctx, req, nil); err != nil {
 			return err
 		}
 	}
@@ -124,6 +123,6 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	_, err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
+	err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 	return err
 }

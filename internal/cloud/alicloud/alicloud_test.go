@@ -40,7 +40,7 @@ func TestRoundTripThroughTheSDK(t *testing.T) {
 	ctx := context.Background()
 
 	all := []rule.Rule{ssh, web6, out, toApp, prefix}
-	if _, err := b.Authorize(ctx, "sg-web", all, "token-1"); err != nil {
+	if err := b.Authorize(ctx, "sg-web", all, "token-1"); err != nil {
 		t.Fatal(err)
 	}
 	// One call per direction, each a Permissions.N batch.
@@ -105,7 +105,7 @@ func TestPeerGroupOwnerParameters(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	r := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, PeerGroupID: "sg-other-vpc",
 		PeerGroupOwnerAccount: "peer@example.com", PeerGroupOwnerID: "1234567890", Policy: rule.Drop, Priority: 9}
-	if _, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
+	if err := b.Authorize(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Revoke(context.Background(), "sg-web", []rule.Rule{r}, ""); err != nil {
@@ -128,7 +128,7 @@ func TestRevokeOfMissingRuleIsGoneInEveryDocumentedVariant(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	// The revoke is real: a rule that exists goes.
-	if _, err := b.Authorize(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
+	if err := b.Authorize(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Revoke(ctx, "sg-web", []rule.Rule{ssh}, ""); err != nil {
@@ -174,7 +174,7 @@ func TestDescribePages(t *testing.T) {
 		r.Ports = rule.PortRange{From: p, To: p}
 		rules = append(rules, r)
 	}
-	if _, err := b.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+	if err := b.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := b.Describe(context.Background(), "sg-db")
@@ -220,7 +220,7 @@ func BenchmarkDescribeFullGroup(b *testing.B) {
 			r.Ports = rule.PortRange{From: batch*100 + p, To: batch*100 + p}
 			rules = append(rules, r)
 		}
-		if _, err := be.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
+		if err := be.Authorize(context.Background(), "sg-db", rules, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -238,7 +238,7 @@ func TestServerErrorAfterTheWriteLanded(t *testing.T) {
 	m := startMock(t)
 	b := connect(t, m, "mock-secret-key")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "AuthorizeSecurityGroup", ServerErrorAfterRate: 1})
-	_, err := b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	err := b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
 	if cloud.KindOf(err) != cloud.KindTransient {
 		t.Fatalf("first answer: %v", err)
 	}
@@ -246,7 +246,7 @@ func TestServerErrorAfterTheWriteLanded(t *testing.T) {
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 || calls[0].Fault != store.ServerErrorAfter || calls[0].Status != 500 {
 		t.Fatalf("%d rules, call %+v", len(g.Rules), calls[0])
 	}
-	_, _ = b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
+	_ = b.Authorize(context.Background(), "sg-web", []rule.Rule{ssh}, "tok")
 	if g, _ := m.Store.FindGroup("alicloud", "sg-web"); len(g.Rules) != 1 {
 		t.Fatalf("%d rules after the retry", len(g.Rules))
 	}

@@ -2,7 +2,6 @@ package alicloud
 
 import (
 	"context"
-	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
@@ -34,8 +33,7 @@ func newClient(s map[string]string) (*client, error) {
 }
 
 // call sends one action, with parameters named as the API documents them
-// (see alibaba.Params), so ingress and egress share one mapping. It
-// returns the answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+// (see alibaba.Params), so ingress and egress share one mapping.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 	return c.rpc.Call(ctx, req, out, classify)
 }

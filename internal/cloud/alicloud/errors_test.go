@@ -92,7 +92,7 @@ func TestErrorsAreClassified(t *testing.T) {
 	m := startMock(t)
 	ctx := context.Background()
 	bad := connect(t, m, "wrong-secret")
-	_, err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
+	err := bad.Authorize(ctx, "sg-web", []rule.Rule{ssh}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || strings.Contains(err.Error(), "wrong-secret") {
 		t.Fatalf("bad secret: %v", err)
 	}
@@ -114,12 +114,12 @@ func TestErrorsAreClassified(t *testing.T) {
 
 	mismatch := toApp
 	mismatch.PeerGroupID = "sg-other-vpc"
-	_, err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
+	err = b.Authorize(ctx, "sg-web", []rule.Rule{mismatch}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindInvalid || e.Attribute != "peer_security_group_id" {
 		t.Fatalf("peer in another VPC: %v", err)
 	}
 
-	if _, err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
+	if err := b.Authorize(ctx, "sg-web", []rule.Rule{toApp}, ""); err != nil {
 		t.Fatal(err)
 	}
 	wrongNic := toApp

@@ -9,7 +9,6 @@ package apsarastack
 
 import (
 	"context"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -74,8 +73,8 @@ func New(s map[string]string) (*Backend, error) {
 // reference lists (AuthorizeSecurityGroup of ECS 2014-05-26 takes the
 // same), and a ClientToken (one per rule, derived from the caller's) that
 // makes retries of a write that landed harmless.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (time.Time, error) {
-	return cloud.AuthorizeEach(rules, func(i int, r rule.Rule) (time.Time, error) {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
+	return cloud.AuthorizeEach(rules, func(i int, r rule.Rule) error {
 		return b.client.call(ctx, ruleCall("AuthorizeSecurityGroup", groupID, r, true, cloud.ItemToken(clientToken, i, len(rules))), nil)
 	})
 }
@@ -90,7 +89,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // between different requests: only this revoke's retries send it again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
-		_, err := b.client.call(ctx, ruleCall("RevokeSecurityGroup", groupID, r, false, cloud.ItemToken(clientToken, i, len(rules))), nil)
+		err := b.client.call(ctx, ruleCall("RevokeSecurityGroup", groupID, r, false, cloud.ItemToken(clientToken, i, len(rules))), nil)
 		return err
 	})
 }
@@ -98,7 +97,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // UpdateDescription changes a description in one Modify call, naming the
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	_, err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
+	err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 	return err
 }
 

@@ -41,7 +41,7 @@ func TestRoundTripThroughTheRoute(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ping6, dns, out6}
-	if _, err := b.Authorize(ctx, "sg-as-web", all, "tok"); err != nil {
+	if err := b.Authorize(ctx, "sg-as-web", all, "tok"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "")
@@ -103,7 +103,7 @@ func TestFailureShapes(t *testing.T) {
 	// reaches the error, in any of the gateway's answer shapes.
 	for _, shape := range []string{"", mockapsarastack.ShapeASAPI, mockapsarastack.ShapeCombined} {
 		m.Store.SetBehavior(Name, mockapsarastack.ErrorShape, shape)
-		_, err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
+		err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
 		if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || e.Code != "SignatureDoesNotMatch" || !strings.Contains(err.Error(), "apsarastack block") {
 			t.Fatalf("bad secret, shape %q: %v", shape, err)
 		}
@@ -117,7 +117,7 @@ func TestFailureShapes(t *testing.T) {
 	noOrg := settings(m.URL, "mock-secret-key")
 	noOrg["organization_id"] = ""
 	b, _ := New(noOrg)
-	_, err := b.Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
+	err := b.Authorize(ctx, "sg-as-web", []rule.Rule{ping6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindUnknown || !strings.Contains(e.Message, "x-acs-organizationid") || !strings.Contains(err.Error(), "organization_id") {
 		t.Fatalf("no organization: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestTolerantAnswers(t *testing.T) {
 	if err != nil || len(rules) != 1 || rules[0].Priority != 1 || rules[0].Protocol != rule.TCP {
 		t.Fatalf("%+v %v", rules, err)
 	}
-	_, err = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
+	err = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Message != "system error" || e.Code != "resultCode -1" {
 		t.Fatalf("a gateway failure with HTTP 200: %+v", err)
 	}
@@ -169,14 +169,14 @@ func TestOrganizationHeadersOnlyWhenSet(t *testing.T) {
 	s := settings(srv.URL, "s")
 	s["organization_id"], s["resource_group_id"] = "", ""
 	b, _ := New(s)
-	if _, err := b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, ""); err != nil {
+	if err := b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := got["X-Acs-Organizationid"]; ok || got.Get("x-acs-resourcegroupid") != "" {
 		t.Fatalf("headers %v", got)
 	}
 	b, _ = New(settings(srv.URL, "s"))
-	_, _ = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
+	_ = b.Authorize(context.Background(), "sg", []rule.Rule{ping6}, "")
 	if got.Get("x-acs-organizationid") != "org-1" || got.Get("x-acs-resourcegroupid") != "rg-1" {
 		t.Fatalf("headers %v", got)
 	}

@@ -59,9 +59,8 @@ func newClient(s map[string]string) (*client, error) {
 }
 
 // call sends one action, the group as SecurityGroupId. out, if set,
-// receives the JSON answer. It returns the answer's time by the cloud's
-// clock.
-func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+// receives the JSON answer.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 	action := req.Action
 	p := map[string]string{
 		"Action": action, "Format": "JSON", "Version": ecsVersion,
@@ -84,7 +83,7 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Tim
 	}
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+routePrefix+action, strings.NewReader(form.Encode()))
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if c.organization != "" {
@@ -101,23 +100,22 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Tim
 	if err != nil {
 		// The body holds the signature, never the secret; the URL only
 		// the action.
-		return time.Time{}, err
+		return err
 	}
-	answered := cloud.AnswerTime(reply.Header.Get("Date"))
 	if e := refusal(action, reply.Status, reply.Body); e != nil {
 		classify(req, e)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
-		return answered, e
+		return e
 	}
 	if out != nil {
 		// Numbers stay exact (account ids) for the loose reads.
 		dec := json.NewDecoder(bytes.NewReader(reply.Body))
 		dec.UseNumber()
 		if err := dec.Decode(out); err != nil {
-			return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + err.Error()}
+			return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + err.Error()}
 		}
 	}
-	return answered, nil
+	return nil
 }
 
 func nonce() string {

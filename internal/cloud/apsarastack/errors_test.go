@@ -125,7 +125,7 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 		{"502 page", 502, `<html>bad gateway</html>`, cloud.KindTransient, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := canned(t, c.status, c.body).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, "")
+			err := canned(t, c.status, c.body).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, "")
 			e, ok := cloud.AsError(err)
 			if !ok || e.Kind != c.kind || strings.Contains(err.Error(), gatewayHint) != c.hint {
 				t.Fatalf("got %+v: %v", e, err)
@@ -133,7 +133,7 @@ func TestGatewayFailureWithoutCode(t *testing.T) {
 		})
 	}
 	for _, ok := range []string{`{"RequestID":"R"}`, `{"RequestId":"R"}`, `{"RequestID":"R","resultCode":0}`, `{"RequestID":"R","asapiSuccess":true}`} {
-		if _, err := canned(t, 200, ok).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, ""); err != nil {
+		if err := canned(t, 200, ok).Authorize(context.Background(), "sg-1", []rule.Rule{ping6}, ""); err != nil {
 			t.Fatalf("%s is a success: %v", ok, err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestCombinedAnswersThroughTheMock(t *testing.T) {
 	if statuses["Throttling.User"] != 2 || statuses["InternalError"] != 1 {
 		t.Fatalf("faults answered: %v", statuses)
 	}
-	_, err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{out6}, "")
+	err := connect(t, m, "wrong").Authorize(ctx, "sg-as-web", []rule.Rule{out6}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(e.Hint, "secret_key") {
 		t.Fatalf("bad secret: %v", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 
@@ -101,7 +100,7 @@ func New(s map[string]string) (*Backend, error) {
 // a listing of all of them.
 func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityGroupDetailResult, error) {
 	var out api.GetSecurityGroupDetailResult
-	if _, err := b.client.call(ctx, cloud.Request{Action: "GetSecurityGroupDetail", Group: groupID}, &out); err != nil {
+	if err := b.client.call(ctx, cloud.Request{Action: "GetSecurityGroupDetail", Group: groupID}, &out); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -149,12 +148,12 @@ func (b *Backend) version(ctx context.Context, groupID string) (int64, error) {
 // rule, and another writer never costs it a retry.
 //
 // at, when set, is the sgVersion a revoke carries (RevokeUnchanged).
-func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string, at *int64) (time.Time, error) {
+func (b *Backend) write(ctx context.Context, action, groupID string, r *api.SecurityGroupRuleModel, clientToken string, at *int64) error {
 	params := map[string]string{action: ""}
 	if action == "authorizeRule" {
 		v, err := b.version(ctx, groupID)
 		if err != nil {
-			return time.Time{}, err
+			return err
 		}
 		at = &v
 	}
@@ -165,26 +164,26 @@ func (b *Backend) write(ctx context.Context, action, groupID string, r *api.Secu
 		params["clientToken"] = clientToken
 	}
 	req := cloud.Request{Action: action, Group: groupID, Direction: r.Direction, Params: params, Body: api.AuthorizeSecurityGroupArgs{Rule: r}}
-	answered, err := b.client.call(ctx, req, nil)
+	err := b.client.call(ctx, req, nil)
 	b.mu.Lock()
 	delete(b.versions, groupID)
 	if action == "authorizeRule" {
 		delete(b.described, groupID)
 	}
 	b.mu.Unlock()
-	return answered, err
+	return err
 }
 
 // Authorize adds rules one call each (BCC takes one rule per call), each
 // with its own clientToken derived from the caller's, so a retry of the
 // same batch reuses the same tokens.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) (answered time.Time, err error) {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	for i, r := range rules {
-		if answered, err = b.write(ctx, "authorizeRule", groupID, toWire(r), cloud.ItemToken(clientToken, i, len(rules)), nil); err != nil {
-			return answered, err
+		if err := b.write(ctx, "authorizeRule", groupID, toWire(r), cloud.ItemToken(clientToken, i, len(rules)), nil); err != nil {
+			return err
 		}
 	}
-	return answered, nil
+	return nil
 }
 
 // Revoke removes rules one call each, with the clientToken of the BCC
@@ -207,8 +206,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 		if !ok {
 			w = toWire(r)
 		}
-		_, err := b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)), nil)
-		return err
+		return b.write(ctx, "revokeRule", groupID, w, cloud.ItemToken(clientToken, i, len(rules)), nil)
 	})
 }
 
@@ -228,8 +226,7 @@ func (b *Backend) RevokeUnchanged(ctx context.Context, groupID string, r rule.Ru
 		return &cloud.Error{Cloud: Name, Action: "revokeRule", Kind: cloud.KindBusy,
 			Message: "no read of security group " + groupID + " since the last write shows the rule " + r.String()}
 	}
-	_, err := b.write(ctx, "revokeRule", groupID, w, clientToken, &v)
-	return err
+	return b.write(ctx, "revokeRule", groupID, w, clientToken, &v)
 }
 
 // spelled returns the rule r names as the group's last read spelled it,

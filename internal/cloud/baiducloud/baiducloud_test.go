@@ -37,7 +37,7 @@ func TestRoundTrip(t *testing.T) {
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ssh, web6, app, out}
-	if _, err := b.Authorize(ctx, "g-web", all, "token"); err != nil {
+	if err := b.Authorize(ctx, "g-web", all, "token"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "authorizeRule")

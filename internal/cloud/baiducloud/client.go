@@ -66,8 +66,8 @@ var methods = map[string]string{"GetSecurityGroupDetail": http.MethodGet, "autho
 // call builds a request on the group's path with the SDK's request
 // builder (the SDK's helpers cannot send sgVersion, nor a clientToken on
 // revoke) and sends it through the SDK's client; out, if set, receives the
-// JSON answer. It returns the answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, r cloud.Request, out any) (time.Time, error) {
+// JSON answer.
+func (c *client) call(ctx context.Context, r cloud.Request, out any) error {
 	req := &bce.BceRequest{}
 	req.SetUri("/v2/securityGroup/" + r.Group)
 	req.SetMethod(methods[r.Action])
@@ -78,11 +78,11 @@ func (c *client) call(ctx context.Context, r cloud.Request, out any) (time.Time,
 	if r.Body != nil {
 		raw, err := json.Marshal(r.Body)
 		if err != nil {
-			return time.Time{}, err
+			return err
 		}
 		payload, err := bce.NewBodyFromBytes(raw)
 		if err != nil {
-			return time.Time{}, err
+			return err
 		}
 		req.SetBody(payload)
 	}
@@ -90,18 +90,17 @@ func (c *client) call(ctx context.Context, r cloud.Request, out any) (time.Time,
 	if err := c.bce.SendRequest(req, resp); err != nil {
 		var server *bce.BceServiceError
 		if !errors.As(err, &server) {
-			return time.Time{}, cloud.NoAnswer(Name, r.Action, err)
+			return cloud.NoAnswer(Name, r.Action, err)
 		}
 		e := &cloud.Error{Cloud: Name, Action: r.Action, Code: server.Code, Message: server.Message, RequestID: server.RequestId, Status: server.StatusCode}
 		classify(r, e)
-		return time.Time{}, e
+		return e
 	}
 	defer resp.Body().Close()
-	answered := cloud.AnswerTime(resp.Header("Date"))
 	if out != nil {
 		if err := resp.ParseJsonBody(out); err != nil {
-			return answered, &cloud.Error{Cloud: Name, Action: r.Action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
+			return &cloud.Error{Cloud: Name, Action: r.Action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}
 		}
 	}
-	return answered, nil
+	return nil
 }

@@ -14,31 +14,31 @@ import (
 func TestErrors(t *testing.T) {
 	m := mocktest.Start(t, "")
 	ctx := context.Background()
-	_, err := connect(t, m, "wrong").Authorize(ctx, "g-web", []rule.Rule{ssh}, "")
+	err := connect(t, m, "wrong").Authorize(ctx, "g-web", []rule.Rule{ssh}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(err.Error(), "secret_key") {
 		t.Fatalf("bad secret: %v", err)
 	}
 	b := connect(t, m, "mock-secret-key")
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "b"); cloud.KindOf(err) != cloud.KindDuplicate {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "b"); cloud.KindOf(err) != cloud.KindDuplicate {
 		t.Fatalf("duplicate: %v", err)
 	}
 	// The same token again: our own retried create, success.
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{ssh}, "a"); err != nil {
 		t.Fatalf("retried create: %v", err)
 	}
 	bad := ssh
 	bad.Ports = rule.PortRange{From: 443, To: 80}
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{bad}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{bad}, ""); cloud.KindOf(err) != cloud.KindInvalid {
 		t.Fatalf("reversed ports: %v", err)
 	} else if e, _ := cloud.AsError(err); e.Attribute != "port_range" || e.Code != "SecurityGroup.RulePortOrderInvalid" {
 		t.Fatalf("reversed ports: %+v", e)
 	}
 	hostBits := ssh
 	hostBits.CIDR = "10.0.0.1/8"
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{hostBits}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{hostBits}, ""); cloud.KindOf(err) != cloud.KindInvalid {
 		t.Fatalf("host bits: %v", err)
 	} else if e, _ := cloud.AsError(err); e.Attribute != "cidr" || e.Code != "SecurityGroup.RuleCIDRAddressError" {
 		t.Fatalf("host bits: %+v", e)
@@ -47,18 +47,18 @@ func TestErrors(t *testing.T) {
 	for p := 1; p < 50; p++ {
 		r := ssh
 		r.Ports = rule.PortRange{From: 1000 + p, To: 1000 + p}
-		if _, err := b.Authorize(ctx, "g-web", []rule.Rule{r}, ""); err != nil {
+		if err := b.Authorize(ctx, "g-web", []rule.Rule{r}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	egress := ssh
 	egress.Direction = rule.Egress
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{egress}, ""); err != nil {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{egress}, ""); err != nil {
 		t.Fatalf("egress has its own 50: %v", err)
 	}
 	over := ssh
 	over.Ports = rule.PortRange{From: 3000, To: 3000}
-	if _, err := b.Authorize(ctx, "g-web", []rule.Rule{over}, ""); cloud.KindOf(err) != cloud.KindInvalid {
+	if err := b.Authorize(ctx, "g-web", []rule.Rule{over}, ""); cloud.KindOf(err) != cloud.KindInvalid {
 		t.Fatalf("the 51st ingress rule: %v", err)
 	} else if e, _ := cloud.AsError(err); e.Attribute != "security_group_id" {
 		t.Fatalf("the 51st ingress rule: %+v", e)

@@ -2,7 +2,6 @@ package ens
 
 import (
 	"context"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -29,8 +28,7 @@ func newClient(s map[string]string) (*client, error) {
 	return &client{rpc: rpc}, nil
 }
 
-// call sends one action and returns its answer's time by the cloud's
-// clock.
-func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+// call sends one action; out, if set, receives the JSON answer.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 	return c.rpc.Call(ctx, req, out, classify)
 }

@@ -10,7 +10,6 @@ package ens
 
 import (
 	"context"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -81,8 +80,8 @@ func New(s map[string]string) (*Backend, error) {
 // DestCidrIp on egress (SourceCidrIp on ingress, as ENS's
 // RevokeSecurityGroup page names it). Authorize sends the same ones and no
 // description.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
-	return cloud.AuthorizeEach(rules, func(_ int, r rule.Rule) (time.Time, error) {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
+	return cloud.AuthorizeEach(rules, func(_ int, r rule.Rule) error {
 		req := cloud.Request{Action: alibaba.ActionFor("AuthorizeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
 		return b.client.call(ctx, req, nil)
 	})
@@ -94,7 +93,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	return cloud.RevokeEach(rules, func(_ int, r rule.Rule) error {
 		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
-		_, err := b.client.call(ctx, req, nil)
+		err := b.client.call(ctx, req, nil)
 		return err
 	})
 }
@@ -104,7 +103,7 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // lower case. ENS has no rule ids, NIC types, peer groups or IPv6.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var a alibaba.DescribeAnswer
-	if _, err := b.client.call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID}, &a); err != nil {
+	if err := b.client.call(ctx, cloud.Request{Action: "DescribeSecurityGroupAttribute", Group: groupID}, &a); err != nil {
 		return nil, err
 	}
 	rules := make([]rule.Rule, 0, len(a.Permissions.Permission))

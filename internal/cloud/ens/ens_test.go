@@ -35,7 +35,7 @@ func TestRoundTrip(t *testing.T) {
 	m := mocktest.Start(t, "")
 	b := connect(t, m, "mock-secret-key")
 	ctx := context.Background()
-	if _, err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web, gre}, ""); err != nil {
+	if err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web, gre}, ""); err != nil {
 		t.Fatal(err)
 	}
 	in := m.Store.CallsOf(Name, "AuthorizeSecurityGroup")[0].Params
@@ -66,7 +66,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := b.Revoke(ctx, "sg-gone", []rule.Rule{gre}, ""); cloud.KindOf(err) != cloud.KindGroupGone {
 		t.Fatalf("a missing group: %v", err)
 	}
-	if _, err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
+	if err := b.Authorize(ctx, "sg-ens-web", []rule.Rule{web}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
 		t.Fatalf("duplicate: %v", err)
 	}
 }

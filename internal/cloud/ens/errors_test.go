@@ -48,7 +48,7 @@ func TestDocumentedCodes(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	m := mocktest.Start(t, "")
-	_, err := connect(t, m, "wrong").Authorize(context.Background(), "sg-ens-web", []rule.Rule{web}, "")
+	err := connect(t, m, "wrong").Authorize(context.Background(), "sg-ens-web", []rule.Rule{web}, "")
 	if e, ok := cloud.AsError(err); !ok || e.Kind != cloud.KindAuth || !strings.Contains(err.Error(), "ens block") {
 		t.Fatalf("bad secret: %v", err)
 	}

@@ -67,17 +67,16 @@ type failure struct {
 
 // call sends one action with req.Body as its JSON body (Zenlayer's
 // actions name their group there) and decodes its response into out (if
-// not nil). Every failure comes back as a classified *cloud.Error. It
-// returns the answer's time by the cloud's clock.
-func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Time, error) {
+// not nil). Every failure comes back as a classified *cloud.Error.
+func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 	action := req.Action
 	body, err := json.Marshal(req.Body)
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+path, bytes.NewReader(body))
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
 	timestamp := strconv.FormatInt(c.now().Unix(), 10)
 	// The SDK signs the configured domain string, port included, which is
@@ -94,9 +93,8 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Tim
 
 	reply, err := cloud.Send(c.http, hreq, Name, action)
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
-	answered := cloud.AnswerTime(reply.Header.Get("Date"))
 	// Like the SDK, anything but 200 is an error in the documented shape.
 	if reply.Status != http.StatusOK {
 		var f failure
@@ -106,17 +104,17 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) (time.Tim
 		e := &cloud.Error{Cloud: Name, Action: action, Code: f.Code, Message: f.Message, RequestID: f.RequestID, Status: reply.Status}
 		classify(req, e)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())
-		return answered, e
+		return e
 	}
 	var env envelope
 	if err := json.Unmarshal(reply.Body, &env); err != nil {
-		return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + cloud.Excerpt(reply.Body)}
+		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, Message: "unreadable answer: " + cloud.Excerpt(reply.Body)}
 	}
 	if out == nil || len(env.Response) == 0 {
-		return answered, nil
+		return nil
 	}
 	if err := json.Unmarshal(env.Response, out); err != nil {
-		return answered, &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
+		return &cloud.Error{Cloud: Name, Action: action, Status: reply.Status, RequestID: env.RequestID, Message: "unreadable answer: " + err.Error()}
 	}
-	return answered, nil
+	return nil
 }

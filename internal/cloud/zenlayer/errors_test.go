@@ -15,21 +15,21 @@ func TestErrorsThroughTheWire(t *testing.T) {
 	m := mocktest.Start(t, "")
 	ctx := context.Background()
 	bad := connect(t, m.URL, "wrong-secret")
-	_, err := bad.Authorize(ctx, "zl-web", []rule.Rule{ssh}, "")
+	err := bad.Authorize(ctx, "zl-web", []rule.Rule{ssh}, "")
 	e, ok := cloud.AsError(err)
 	if !ok || e.Kind != cloud.KindAuth || e.Status != 401 || !strings.Contains(err.Error(), "secret_key") || strings.Contains(err.Error(), "wrong-secret") {
 		t.Fatalf("bad secret: %v", err)
 	}
 	b := connect(t, m.URL, "mock-secret-key")
 	for group, kind := range map[string]cloud.Kind{"zl-default": cloud.KindInvalid, "zl-pending": cloud.KindBusy, "zl-nothing": cloud.KindGroupGone} {
-		if _, err := b.Authorize(ctx, group, []rule.Rule{ssh}, ""); cloud.KindOf(err) != kind {
+		if err := b.Authorize(ctx, group, []rule.Rule{ssh}, ""); cloud.KindOf(err) != kind {
 			t.Errorf("authorize on %s: %v, want %v", group, err, kind)
 		}
 	}
-	if _, err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); err != nil {
+	if err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
+	if err := b.Authorize(ctx, "zl-web", []rule.Rule{ssh}, ""); cloud.KindOf(err) != cloud.KindDuplicate {
 		t.Fatalf("repeat: %v", err)
 	}
 	m.Store.AddFault(store.Fault{Cloud: Name, Action: "DescribeSecurityGroups", Throttle: 1, ServerError: 1, Drop: 1})

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -96,7 +95,7 @@ type groupRules struct {
 
 // Authorize adds a batch in one AuthorizeSecurityGroupRules call. Zenlayer
 // has no idempotency token; engine.Client recognises its own retried write.
-func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) (time.Time, error) {
+func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	return b.client.call(ctx, cloud.Request{Action: "AuthorizeSecurityGroupRules", Group: groupID, Body: groupRules{groupID, toWireAll(rules, true)}}, nil)
 }
 
@@ -117,7 +116,7 @@ type describeGroups struct {
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {
 	var out describeGroups
 	in := map[string]any{"securityGroupIds": []string{groupID}, "pageNum": 1, "pageSize": 1}
-	if _, err := b.client.call(ctx, cloud.Request{Action: "DescribeSecurityGroups", Group: groupID, Body: in}, &out); err != nil {
+	if err := b.client.call(ctx, cloud.Request{Action: "DescribeSecurityGroups", Group: groupID, Body: in}, &out); err != nil {
 		return nil, err
 	}
 	for _, g := range out.DataSet {
@@ -155,6 +154,6 @@ func (b *Backend) RefusesChanges(groupID string) string {
 // nothing: when one rule of a batch is gone, engine.Client sends the others
 // again one by one. Zenlayer takes no client token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
-	_, err := b.client.call(ctx, cloud.Request{Action: "RevokeSecurityGroupRules", Group: groupID, Body: groupRules{groupID, toWireAll(rules, false)}}, nil)
+	err := b.client.call(ctx, cloud.Request{Action: "RevokeSecurityGroupRules", Group: groupID, Body: groupRules{groupID, toWireAll(rules, false)}}, nil)
 	return err
 }

@@ -39,7 +39,7 @@ func TestRoundTrip(t *testing.T) {
 	b := connect(t, m.URL, "mock-secret-key")
 	ctx := context.Background()
 	all := []rule.Rule{ssh, web, ping, out}
-	if _, err := b.Authorize(ctx, "zl-web", all, "unused"); err != nil {
+	if err := b.Authorize(ctx, "zl-web", all, "unused"); err != nil {
 		t.Fatal(err)
 	}
 	calls := m.Store.CallsOf(Name, "AuthorizeSecurityGroupRules")
@@ -160,7 +160,7 @@ func TestThrottledCreateDoesNotAdoptAnotherWritersRule(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if _, err := connect(t, m.URL, "mock-secret-key").Authorize(context.Background(), "zl-web", []rule.Rule{ssh}, ""); err != nil {
+	if err := connect(t, m.URL, "mock-secret-key").Authorize(context.Background(), "zl-web", []rule.Rule{ssh}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-result; cloud.KindOf(err) != cloud.KindDuplicate {
@@ -191,7 +191,7 @@ func TestTolerantDecoding(t *testing.T) {
 		rules[0].Ports != (rule.PortRange{From: 80, To: 80}) || rules[0].CIDR != "10.0.0.1/32" {
 		t.Fatalf("describe: %+v %v", rules, err)
 	}
-	_, err = b.Authorize(context.Background(), "g", []rule.Rule{ssh}, "")
+	err = b.Authorize(context.Background(), "g", []rule.Rule{ssh}, "")
 	if cloud.KindOf(err) != cloud.KindTransient || !strings.Contains(err.Error(), "bad gateway") {
 		t.Fatalf("a 502 page: %v", err)
 	}
@@ -248,7 +248,7 @@ func BenchmarkDescribe20Rules(b *testing.B) {
 		r.Ports = rule.PortRange{From: p, To: p}
 		rules = append(rules, r)
 	}
-	if _, err := be.Authorize(context.Background(), "zl-web", rules, ""); err != nil {
+	if err := be.Authorize(context.Background(), "zl-web", rules, ""); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
