@@ -28,12 +28,6 @@ func TestAccSecretsInSavedPlansCLI(t *testing.T) {
 	cli, work := setupCLI(t)
 	m := mocktest.Start(t, "")
 	secret := frontend.DefaultSecretKey
-	settings := mocktest.Settings("alicloud", m.URL)
-	delete(settings, "secret_key")
-	provider := func(secretLine string) string {
-		block := strings.Replace(mocktest.Block("alicloud", settings), "  alicloud {\n", "  alicloud {\n    "+secretLine+"\n", 1)
-		return "provider \"secgroup\" {\n" + block + "}\n"
-	}
 	rule := tcpRule("x", "alicloud", "sg-web", "22", "10.0.0.0/8")
 	cases := []struct {
 		name, config string
@@ -41,13 +35,13 @@ func TestAccSecretsInSavedPlansCLI(t *testing.T) {
 		inPlan       bool
 		since        int // the Terraform minor version it needs (1.x)
 	}{
-		{name: "written in the block", config: provider(fmt.Sprintf("secret_key = %q", secret)), inPlan: true},
+		{name: "written in the block", config: providerWithSecret(m.URL, fmt.Sprintf("secret_key = %q", secret)), inPlan: true},
 		{name: "from a sensitive variable", inPlan: true,
-			config: "variable \"secret_key\" {\n  type      = string\n  sensitive = true\n}\n" + provider("secret_key = var.secret_key"),
+			config: "variable \"secret_key\" {\n  type      = string\n  sensitive = true\n}\n" + providerWithSecret(m.URL, "secret_key = var.secret_key"),
 			env:    []string{"TF_VAR_secret_key=" + secret}},
-		{name: "from the environment", config: provider(""), env: []string{"ALICLOUD_SECRET_KEY=" + secret}},
+		{name: "from the environment", config: providerWithSecret(m.URL, ""), env: []string{"ALICLOUD_SECRET_KEY=" + secret}},
 		{name: "from an ephemeral variable", since: 10,
-			config: "variable \"secret_key\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n" + provider("secret_key = var.secret_key"),
+			config: "variable \"secret_key\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n" + providerWithSecret(m.URL, "secret_key = var.secret_key"),
 			env:    []string{"TF_VAR_secret_key=" + secret}},
 	}
 	for _, tc := range cases {
@@ -146,12 +140,9 @@ func TestAccSecretsInShowJSON(t *testing.T) {
 	cli, work := setupCLI(t)
 	m := mocktest.Start(t, "")
 	secret := frontend.DefaultSecretKey
-	settings := mocktest.Settings("alicloud", m.URL)
-	delete(settings, "secret_key")
-	block := strings.Replace(mocktest.Block("alicloud", settings), "  alicloud {\n", "  alicloud {\n    "+fmt.Sprintf("secret_key = %q", secret)+"\n", 1)
 	for name, config := range map[string]string{
-		"literal":            "provider \"secgroup\" {\n" + block + "}\n",
-		"sensitive-variable": "variable \"s\" {\n  type = string\n  sensitive = true\n  default = \"" + secret + "\"\n}\n" + "provider \"secgroup\" {\n" + strings.Replace(block, fmt.Sprintf("%q", secret), "var.s", 1) + "}\n",
+		"literal":            providerWithSecret(m.URL, fmt.Sprintf("secret_key = %q", secret)),
+		"sensitive-variable": "variable \"s\" {\n  type = string\n  sensitive = true\n  default = \"" + secret + "\"\n}\n" + providerWithSecret(m.URL, "secret_key = var.s"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(work, name)
@@ -168,4 +159,13 @@ func TestAccSecretsInShowJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// providerWithSecret is an alicloud provider block for the mock at url
+// whose secret is given by secretLine alone (none when it is empty).
+func providerWithSecret(url, secretLine string) string {
+	settings := mocktest.Settings("alicloud", url)
+	delete(settings, "secret_key")
+	block := strings.Replace(mocktest.Block("alicloud", settings), "  alicloud {\n", "  alicloud {\n    "+secretLine+"\n", 1)
+	return "provider \"secgroup\" {\n" + block + "}\n"
 }
