@@ -53,15 +53,9 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 	// would otherwise say only "non-existent remote object", or import
 	// the first of several rules silently. The describe is shared with
 	// the Read that follows.
-	if r.conns == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The secgroup provider was not configured.")
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
+	ctx, cancel, c := connect(ctx, r.conns, id.Cloud, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	c, err := r.conns.Client(ctx, id.Cloud)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Use Cloud", err.Error())
+	if c == nil {
 		return
 	}
 	rules, err := c.List(ctx, id.GroupID)
@@ -70,7 +64,7 @@ func (r *RuleResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Cannot Import Rule", fmt.Sprintf("%s has no security group %s where the %s block of the provider points: check the group id in %q.", def.Title, id.GroupID, id.Cloud, req.ID))
 		return
 	case err != nil:
-		addCloudError(&resp.Diagnostics, "Cannot Import Rule", fmt.Errorf("security group %s: %w", id.GroupID, err))
+		addReadError(&resp.Diagnostics, id.GroupID, "read to import "+req.ID, err)
 		return
 	}
 	var matches []rule.Rule

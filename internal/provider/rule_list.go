@@ -123,7 +123,7 @@ func (l *RuleList) List(ctx context.Context, req list.ListRequest, stream *list.
 			m := newRuleModel()
 			m.setObserved(name, group, o)
 			id := m.ID.ValueString()
-			result.DisplayName = displayName(o)
+			result.DisplayName = o.Summary()
 			result.Identity.Raw = identityValue(result.Identity.Schema.Type().TerraformType(ctx), id)
 			if req.IncludeResource {
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
@@ -141,8 +141,14 @@ func (l *RuleList) read(ctx context.Context, cfg ruleListConfig) ([]rule.Rule, d
 	// The filters were checked before the list ran (cidrValidators,
 	// protocolValidators).
 	wantCIDR, _ := rule.CanonicalCIDR(cfg.CIDR.ValueString())
-	all, diags := readGroup(ctx, l.conns, cfg.Cloud.ValueString(), cfg.SecurityGroupID.ValueString(), defaultReadTimeout, "a query's read of a group waits this long")
-	if diags.HasError() {
+	var diags diag.Diagnostics
+	ctx, cancel, c := connect(ctx, l.conns, cfg.Cloud.ValueString(), defaultReadTimeout, &diags)
+	defer cancel()
+	if c == nil {
+		return nil, diags
+	}
+	all, err := readGroup(ctx, c, cfg.SecurityGroupID.ValueString(), defaultReadTimeout, "a query's read of a group waits this long", &diags)
+	if err != nil {
 		return nil, diags
 	}
 	var out []rule.Rule

@@ -187,14 +187,14 @@ func TestAccRuleList_query(t *testing.T) {
 						},
 						Query:       true,
 						Config:      mocktest.ProviderConfig(m) + strings.Replace(a.listBlock("all"), a.group, missingGroup[a.cloud], 1),
-						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*` + missingGroup[a.cloud]),
+						ExpectError: regexp.MustCompile(`(?s)Cannot Read Security Group.*` + missingGroup[a.cloud]),
 					},
 					{
 						// Refused credentials: an error naming the setting,
 						// the secret nowhere in it.
 						Query:       true,
 						Config:      strings.ReplaceAll(mocktest.ProviderConfig(m), frontend.DefaultSecretKey, "wrong-secret") + a.listBlock("all"),
-						ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*(secret_key|access_key)`),
+						ExpectError: regexp.MustCompile(`(?s)Cannot Read Security Group.*(secret_key|access_key)`),
 					},
 				},
 			})

@@ -50,11 +50,8 @@ func (r *RuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	// apply (credentials, region or endpoint missing or malformed) fails
 	// here rather than halfway through the apply. Connecting reaches no
 	// network.
-	if r.conns != nil {
-		if _, err := r.conns.Client(ctx, def.Name); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("cloud"), "Cannot Use Cloud", err.Error())
-			return
-		}
+	if r.conns != nil && clientOf(ctx, r.conns, def.Name, &resp.Diagnostics) == nil {
+		return
 	}
 	caps := def.Capabilities
 	fillCloudDefaults(config, &plan, caps)
@@ -197,18 +194,18 @@ func (r *RuleResource) planQuota(ctx context.Context, create, replace bool, stat
 // group the plan adds to that cannot be read fails the plan, as the apply
 // would fail.
 func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.String, ch engine.PlanChange, diags *diag.Diagnostics) {
-	if r.conns == nil || !known(cloudName) || !known(groupID) {
+	if !known(cloudName) || !known(groupID) {
 		return
 	}
-	c, err := r.conns.Client(ctx, cloudName.ValueString())
-	if err != nil {
-		return // the settings check reports it
-	}
-	ctx, cancel := context.WithTimeout(r.conns.MaskSecrets(ctx), defaultReadTimeout)
+	// A cloud that cannot be used is the settings check's to report.
+	ctx, cancel, c := connect(ctx, r.conns, cloudName.ValueString(), defaultReadTimeout, nil)
 	defer cancel()
+	if c == nil {
+		return
+	}
 	warning, err := c.PlanQuota(ctx, groupID.ValueString(), ch)
 	if _, ok := cloud.AsError(err); ok || ctx.Err() != nil {
-		addCloudError(diags, "Cannot Read Security Group", fmt.Errorf("security group %s, read to plan the rules added to it: %w", groupID.ValueString(), err))
+		addReadError(diags, groupID.ValueString(), "read to plan the rules added to it", err)
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("security_group_id"), "Rule Quota Exceeded", err.Error())
 	}
@@ -225,7 +222,7 @@ func (r *RuleResource) checkGroup(ctx context.Context, cloudName, groupID types.
 	switch {
 	case rerr != nil:
 		if cloud.KindOf(rerr) != cloud.KindGroupGone { // a destroy of rules of a gone group revokes nothing
-			addCloudError(diags, "Cannot Read Security Group", fmt.Errorf("security group %s, read to plan the rules revoked from it: %w", groupID.ValueString(), rerr))
+			addReadError(diags, groupID.ValueString(), "read to plan the rules revoked from it", rerr)
 		}
 	case why == "":
 	case ch.Add != nil:

@@ -106,13 +106,15 @@ func (d *RulesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
+	timeout := timeoutOf(ctx, m.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, c := connect(ctx, d.conns, name, timeout, &resp.Diagnostics)
+	defer cancel()
+	if c == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	name, group := m.Cloud.ValueString(), m.SecurityGroupID.ValueString()
-	rules, diags := readGroup(ctx, d.conns, name, group, timeout, "the data source's timeouts.read sets it")
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	rules, err := readGroup(ctx, c, group, timeout, "the data source's timeouts.read sets it", &resp.Diagnostics)
+	if err != nil {
 		return
 	}
 	m.ID = types.StringValue(name + "/" + group)

@@ -110,9 +110,9 @@ func TestAccRulesDataSource_readTimeout(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:   config,
 			PlanOnly: true,
-			ExpectError: regexp.MustCompile(`(?s)` + spaced(`Could Not List Rules`) + `.*` +
+			ExpectError: regexp.MustCompile(`(?s)` + spaced(`Cannot Read Security Group`) + `.*` +
 				spaced(`security group sg-web: .*Throttling\.User: Request was denied due to user flow control`) + `.*` +
-				spaced(`Could Not List Rules`) + `.*` + spaced(`security group sg-web: .*Throttling\.User`)),
+				spaced(`Cannot Read Security Group`) + `.*` + spaced(`security group sg-web: .*Throttling\.User`)),
 		}},
 	})
 	// The default read timeout is 5 minutes; the blocks' hold.
