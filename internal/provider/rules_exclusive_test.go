@@ -109,7 +109,7 @@ func countRevokes(m *mockcloud.Server, cloudName string) int {
 	return n
 }
 
-// createdSuffix is the creation time exclusiveLine ends a line with.
+// createdSuffix is the creation time rule.Line ends a line with.
 var createdSuffix = regexp.MustCompile(`, created \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
 // revokes checks what a plan revokes: the entries it removes from the
@@ -131,8 +131,9 @@ func (want revokeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 		for k, v := range prior {
 			if _, ok := planned[k]; !ok {
 				// Patterns name what a reviewer reads; the creation
-				// time after it is exclusiveLine's (TestExclusiveLine).
-				removed = append(removed, createdSuffix.ReplaceAllString(fmt.Sprint(v), ""))
+				// time after it is rule.Line's (TestLineGolden).
+				entry, _ := v.(map[string]any)
+				removed = append(removed, createdSuffix.ReplaceAllString(fmt.Sprint(entry["line"]), ""))
 			}
 		}
 		if unknown, _ := rc.Change.AfterUnknown.(map[string]any)["rules"].(bool); unknown {
@@ -317,7 +318,7 @@ func TestAccRulesExclusive_toleratedAndDirection(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      base + exclusiveBlock("alicloud", "sg-missing", "[]", "allow_empty = true"),
-				ExpectError: regexp.MustCompile(`(?s)Could Not List Rules.*sg-missing`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot Read Security Group.*sg-missing`),
 			},
 			{
 				Config:             narrowed,
@@ -502,9 +503,12 @@ func TestAccRulesExclusive_planTextCLI(t *testing.T) {
 				fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", a.cloud+"/"+a.group))
 			plan := run("plan")
 			for _, d := range a.display {
-				// Each removed entry: - "<id>" = "<line>" -> null.
+				// Each removed entry: - "<id>" = { - direction = "<direction>" -> null
+				// - line = "<line>" -> null }, the direction the line's first word.
 				line := strings.TrimSuffix(strings.TrimPrefix(strings.ReplaceAll(d, `"`, `\\"`), "^"), "$")
-				re := regexp.MustCompile(`(?m)^\s+- "` + regexp.QuoteMeta(a.cloud+"/"+a.group+"/") + `[^"]+"\s+= "` + line + `[^"]*" -> null$`)
+				direction, _, _ := strings.Cut(strings.TrimPrefix(d, "^"), " ")
+				re := regexp.MustCompile(`(?m)^\s+- "` + regexp.QuoteMeta(a.cloud+"/"+a.group+"/") + `[^"]+"\s+= \{\n\s+- direction\s+= "` + direction +
+					`" -> null\n\s+- line\s+= "` + line + `[^"]*" -> null$`)
 				if !re.MatchString(plan) {
 					t.Errorf("the plan does not name the rule %s:\n%s", d, clirun.Tail(plan, 4000))
 				}
