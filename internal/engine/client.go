@@ -21,12 +21,8 @@ var ErrUnconfirmed = errors.New("the cloud accepted the rule but it could not be
 type Client struct {
 	Cloud   cloud.Cloud
 	backend cloud.Backend
-	// scope keeps groups of equal ids on different clouds, accounts,
-	// regions or endpoints apart: their describes are cached apart
-	// (credentials may differ in what they may see). lockScope names the
-	// groups' machine locks: the cloud, region and endpoint alone,
-	// canonically (lockScopeOf), so that one group is one lock whichever
-	// key of its account or spelling of its endpoint reaches it.
+	// scope keeps the describes of groups with equal ids apart, lockScope
+	// names their machine locks: both as the cloud says (cloud.Cloud.Scope).
 	scope     string
 	lockScope string
 	groups    *Groups
