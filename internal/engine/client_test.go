@@ -176,7 +176,10 @@ func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
 // unknown cloud is named.
 func TestConnectionsUseTheResolvedConfig(t *testing.T) {
 	var connected map[string]string
-	connect := func(_ context.Context, s map[string]string) (cloud.Backend, error) { connected = s; return &fakeBackend{}, nil }
+	connect := func(_ context.Context, s map[string]string) (cloud.Backend, error) {
+		connected = s
+		return &fakeBackend{}, nil
+	}
 	ecs := cloud.Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Connect: connect}
 	zen := cloud.Cloud{Name: "zenlayer", Title: "Zenlayer", Connect: connect, Capabilities: cloud.Capabilities{Quota: 20}}
 	unusable := errors.New("the alicloud block of the secgroup provider is missing secret_key")
