@@ -88,7 +88,7 @@ type Cloud struct {
 	// VendorDomains are the vendor's own API domains: every endpoint under
 	// them (public, VPC, regional, over HTTP or HTTPS) reaches the cloud's
 	// one store of rules for the region, so the machine locks name the
-	// cloud alone there (engine.lockScopeOf). Empty for private clouds.
+	// cloud alone there (Scope). Empty for private clouds.
 	VendorDomains []string
 	// MovesFrom are the vendor's own rule resources whose state a `moved`
 	// block takes into secgroup_rule (Terraform 1.8+).

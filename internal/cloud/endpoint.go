@@ -36,7 +36,7 @@ func (c Cloud) Endpoint(settings map[string]string) (*url.URL, error) {
 	if c.DefaultEndpoint != nil {
 		fallback = c.DefaultEndpoint(settings)
 	}
-	return ParseEndpoint(settings["endpoint"], fallback)
+	return ParseEndpoint(settings[SettingEndpoint], fallback)
 }
 
 // CanonicalEndpoint spells an endpoint one way, so that two spellings of

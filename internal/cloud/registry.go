@@ -1,30 +1,12 @@
 package cloud
 
-import (
-	"fmt"
-	"slices"
-)
-
 // Registry is the set of clouds the provider knows.
 type Registry struct {
 	clouds []Cloud
 }
 
-// NewRegistry lists clouds in the order docs show them. Every cloud gets
-// the rule_quota setting.
+// NewRegistry lists clouds in the order docs show them.
 func NewRegistry(clouds ...Cloud) *Registry {
-	for i, c := range clouds {
-		desc := "Rules a security group may hold, for the plan-time quota check, when the account's quota differs from the default"
-		switch {
-		case c.Capabilities.Quota > 0 && c.Capabilities.QuotaPerDirection:
-			desc += fmt.Sprintf(" (%d per direction)", c.Capabilities.Quota)
-		case c.Capabilities.Quota > 0:
-			desc += fmt.Sprintf(" (%d)", c.Capabilities.Quota)
-		default:
-			desc += " (none documented: no check unless set)"
-		}
-		clouds[i].Settings = append(slices.Clip(c.Settings), Setting{Name: "rule_quota", Description: desc + "."})
-	}
 	return &Registry{clouds: clouds}
 }
 

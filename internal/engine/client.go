@@ -21,12 +21,8 @@ var ErrUnconfirmed = errors.New("the cloud accepted the rule but it could not be
 type Client struct {
 	Cloud   cloud.Cloud
 	backend cloud.Backend
-	// scope keeps groups of equal ids on different clouds, accounts,
-	// regions or endpoints apart: their describes are cached apart
-	// (credentials may differ in what they may see). lockScope names the
-	// groups' machine locks: the cloud, region and endpoint alone,
-	// canonically (lockScopeOf), so that one group is one lock whichever
-	// key of its account or spelling of its endpoint reaches it.
+	// scope keeps the describes of groups with equal ids apart, lockScope
+	// names their machine locks: both as the cloud says (cloud.Cloud.Scope).
 	scope     string
 	lockScope string
 	groups    *Groups
@@ -95,7 +91,35 @@ func (c *Client) Find(ctx context.Context, groupID string, r rule.Rule) (rule.Ru
 	if i := c.Cloud.Capabilities.Identity.Find(rules, r); i >= 0 {
 		return rules[i], nil
 	}
-	return rule.Rule{}, &cloud.Error{Cloud: c.Cloud.Name, Action: "find rule", Kind: cloud.KindRuleGone,
+	return rule.Rule{}, c.ruleGone(groupID, r)
+}
+
+// FindAll returns each of the rules as the group holds it, from one read
+// (shared as List's are), in the order given: a rule the group does not
+// hold has a KindRuleGone error in its place, and when the read fails
+// every place has its error.
+func (c *Client) FindAll(ctx context.Context, groupID string, rules []rule.Rule) ([]rule.Rule, []error) {
+	found, errs := make([]rule.Rule, len(rules)), make([]error, len(rules))
+	if len(rules) == 0 {
+		return found, errs
+	}
+	held, err := c.List(ctx, groupID)
+	for i, r := range rules {
+		switch j := c.Cloud.Capabilities.Identity.Find(held, r); {
+		case err != nil:
+			errs[i] = err
+		case j >= 0:
+			found[i] = held[j]
+		default:
+			errs[i] = c.ruleGone(groupID, r)
+		}
+	}
+	return found, errs
+}
+
+// ruleGone is the error of a rule the group does not hold.
+func (c *Client) ruleGone(groupID string, r rule.Rule) error {
+	return &cloud.Error{Cloud: c.Cloud.Name, Action: "find rule", Kind: cloud.KindRuleGone,
 		Message: fmt.Sprintf("security group %s has no rule %s", groupID, r)}
 }
 
@@ -114,6 +138,49 @@ func (c *Client) Delete(ctx context.Context, groupID string, r rule.Rule) error 
 	tflog.Debug(ctx, "revoking rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
 	_, err := c.group(groupID).write(newOp(ctx, c, opDelete, r))
 	return err
+}
+
+// CreateAll adds rules to one group, each as Create does, and returns
+// each rule as the cloud reports it and its own error, in the order given.
+// Every rule is queued before any is waited for, so they go out in as few
+// calls as the cloud takes and share the check before them and the
+// read-back after; a failed call fails only its own rules. They hold one
+// of Terraform's slots, as one resource's writes.
+func (c *Client) CreateAll(ctx context.Context, groupID string, rules []rule.Rule) ([]rule.Rule, []error) {
+	ops := c.newOps(ctx, opCreate, rules)
+	errs := c.writeAll(groupID, ops)
+	results := make([]rule.Rule, len(ops))
+	for i, o := range ops {
+		// writeAll returned: every op has ended, its outcome written.
+		results[i] = o.result
+	}
+	return results, errs
+}
+
+// DeleteAll revokes rules of one group, each as Delete does (one already
+// gone is success), and returns each one's error in the order given. They
+// are queued and go out together, as CreateAll's.
+func (c *Client) DeleteAll(ctx context.Context, groupID string, rules []rule.Rule) []error {
+	return c.writeAll(groupID, c.newOps(ctx, opDelete, rules))
+}
+
+// newOps makes a write of each rule, each with a context of its own:
+// tflog masks a context's fields in place.
+func (c *Client) newOps(ctx context.Context, kind opKind, rules []rule.Rule) []*op {
+	ops := make([]*op, len(rules))
+	for i, r := range rules {
+		ops[i] = newOp(tflog.SetField(ctx, "rule", r.String()), c, kind, r)
+	}
+	return ops
+}
+
+// writeAll queues the writes of one group together and waits for each.
+func (c *Client) writeAll(groupID string, ops []*op) []error {
+	if len(ops) == 0 {
+		return nil
+	}
+	tflog.Debug(ops[0].ctx, "writing rules together", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "write": ops[0].kind.String(), "rules": len(ops)})
+	return c.group(groupID).writeAll(ops)
 }
 
 // UpdateDescription changes a rule's description in place.
@@ -149,5 +216,5 @@ func (c *Client) RevokeExact(ctx context.Context, groupID string, targets []Targ
 		o.same = t.Same
 		ops[i] = o
 	}
-	return c.group(groupID).writeAll(ops)
+	return c.writeAll(groupID, ops)
 }

@@ -170,24 +170,31 @@ func TestClientDeleteTreatsGoneAsSuccess(t *testing.T) {
 	}
 }
 
-func TestConnectionsNameMissingSettings(t *testing.T) {
-	def := cloud.Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Settings: []cloud.Setting{
-		{Name: "access_key", EnvVars: []string{"ALICLOUD_ACCESS_KEY"}, Required: true},
-		{Name: "secret_key", EnvVars: []string{"ALICLOUD_SECRET_KEY"}, Required: true, Sensitive: true},
-		{Name: "region", EnvVars: []string{"ALICLOUD_REGION"}, Default: "cn-hangzhou"},
-	}, Connect: func(context.Context, map[string]string) (cloud.Backend, error) { return &fakeBackend{}, nil }}
-	conns := NewConnections(cloud.NewRegistry(def), map[string]map[string]string{"alicloud": {"access_key": "ak"}}, NewGroups(Settings{Backoff: fast}))
-	conns.getenv = func(string) string { return "" }
-	_, err := conns.Client(context.Background(), "alicloud")
-	if err == nil || !strings.Contains(err.Error(), "secret_key (or ALICLOUD_SECRET_KEY)") || strings.Contains(err.Error(), "access_key (") {
-		t.Fatalf("want an error naming only the missing secret_key, got %v", err)
+// A cloud the provider found unusable (a required setting missing) fails
+// at its first use with the provider's error, without connecting; a usable
+// one connects with its resolved settings and takes the block's quota; an
+// unknown cloud is named.
+func TestConnectionsUseTheResolvedConfig(t *testing.T) {
+	var connected map[string]string
+	connect := func(_ context.Context, s map[string]string) (cloud.Backend, error) {
+		connected = s
+		return &fakeBackend{}, nil
 	}
-	conns.getenv = func(k string) string { return map[string]string{"ALICLOUD_SECRET_KEY": "sk"}[k] }
-	values, missing := conns.Resolve(def)
-	if len(missing) != 0 || values["secret_key"] != "sk" || values["region"] != "cn-hangzhou" || values["access_key"] != "ak" {
-		t.Fatalf("Resolve = %v, %v", values, missing)
+	ecs := cloud.Cloud{Name: "alicloud", Title: "Alibaba Cloud ECS", Connect: connect}
+	zen := cloud.Cloud{Name: "zenlayer", Title: "Zenlayer", Connect: connect, Capabilities: cloud.Capabilities{Quota: 20}}
+	unusable := errors.New("the alicloud block of the secgroup provider is missing secret_key")
+	conns := NewConnections(cloud.NewRegistry(ecs, zen), map[string]CloudConfig{
+		"alicloud": {Settings: map[string]string{"access_key": "ak"}, Unusable: unusable},
+		"zenlayer": {Settings: map[string]string{"access_key": "zk", "secret_key": "zs"}, Quota: 7},
+	}, NewGroups(Settings{Backoff: fast}))
+	if _, err := conns.Client(context.Background(), "alicloud"); !errors.Is(err, unusable) || connected != nil {
+		t.Fatalf("an unusable cloud: %v, connected with %v; want the provider's error and no connection", err, connected)
 	}
-	if _, err := conns.Client(context.Background(), "zenlayer"); err == nil || !strings.Contains(err.Error(), "unknown cloud") {
+	cl, err := conns.Client(context.Background(), "zenlayer")
+	if err != nil || connected["secret_key"] != "zs" || cl.quota != 7 {
+		t.Fatalf("Client = %v, connected with %v, quota %d; want the resolved settings and the block's quota 7", err, connected, cl.quota)
+	}
+	if _, err := conns.Client(context.Background(), "ens"); err == nil || !strings.Contains(err.Error(), "unknown cloud") {
 		t.Fatalf("unknown clouds must be named, got %v", err)
 	}
 }
@@ -197,7 +204,7 @@ func TestMaskSecretsHidesSensitiveSettings(t *testing.T) {
 		{Name: "region", Required: true},
 		{Name: "secret_key", Sensitive: true, Required: true},
 	}}
-	conns := NewConnections(cloud.NewRegistry(def), map[string]map[string]string{"alicloud": {"region": "AKID", "secret_key": "s3cr3t-value"}}, NewGroups(Settings{Backoff: fast}))
+	conns := NewConnections(cloud.NewRegistry(def), map[string]CloudConfig{"alicloud": {Settings: map[string]string{"region": "AKID", "secret_key": "s3cr3t-value"}}}, NewGroups(Settings{Backoff: fast}))
 	var buf bytes.Buffer
 	ctx := conns.MaskSecrets(tflogtest.RootLogger(context.Background(), &buf))
 	tflog.Info(ctx, "signing with s3cr3t-value", map[string]any{"secret": "s3cr3t-value", "key": "AKID"})

@@ -5,6 +5,6 @@
 // reads, writes gathered into batches, read-backs shared), retries what
 // may pass (Retry), checks quotas at plan time (PlanQuota) and keeps this
 // machine's provider processes in step (MachineLocks). Connections turns
-// the provider block into clients. Its settings are handed in (Settings):
+// each cloud's configuration, as the provider resolved it, into clients. Its settings are handed in (Settings):
 // Production for the provider, faster ones in tests.
 package engine

@@ -191,7 +191,7 @@ func shellQuote(s string) string {
 }
 
 // lockFileName is the lock file of a group in a lock scope (cloud, region,
-// endpoint: lockScopeOf), named by a digest: scopes hold endpoints and ids
+// endpoint: cloud.Cloud.Scope), named by a digest: scopes hold endpoints and ids
 // hold any character.
 func lockFileName(scope, id string) string {
 	sum := sha256.Sum256([]byte(scope + "\x00" + id))

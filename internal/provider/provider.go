@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -79,6 +80,7 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			}
 			attrs[s.Name] = schema.StringAttribute{Optional: true, Sensitive: s.Sensitive, MarkdownDescription: desc}
 		}
+		attrs[ruleQuotaAttribute] = schema.StringAttribute{Optional: true, MarkdownDescription: ruleQuotaDescription(c)}
 		blocks[c.Name] = schema.SingleNestedBlock{
 			MarkdownDescription: "Credentials and endpoint of " + c.Title + ". Only needed when a rule uses `cloud = \"" + c.Name + "\"`.",
 			Attributes:          attrs,
@@ -91,23 +93,28 @@ func (p *SecgroupProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	}
 }
 
-// Configure reads each block; connecting waits until a rule needs a cloud.
+// Configure reads and resolves each block (cloudConfigs); connecting waits
+// until a rule needs a cloud.
 func (p *SecgroupProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	values := map[string]map[string]string{}
 	for _, c := range p.registry.All() {
 		values[c.Name] = map[string]string{}
-		for _, s := range c.Settings {
+		for _, name := range blockAttributes(c) {
 			var v types.String
-			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(c.Name).AtName(s.Name), &v)...)
+			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(c.Name).AtName(name), &v)...)
 			if v.IsUnknown() {
-				resp.Diagnostics.AddAttributeError(path.Root(c.Name).AtName(s.Name), "Unknown Provider Setting",
-					fmt.Sprintf("%s.%s depends on a value not known until apply; the provider needs it to plan. Set it from a variable or the environment.", c.Name, s.Name))
+				resp.Diagnostics.AddAttributeError(path.Root(c.Name).AtName(name), "Unknown Provider Setting",
+					fmt.Sprintf("%s.%s depends on a value not known until apply; the provider needs it to plan. Set it from a variable or the environment.", c.Name, name))
 				continue
 			}
-			values[c.Name][s.Name] = v.ValueString()
+			values[c.Name][name] = v.ValueString()
 		}
 	}
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	configs, diags := cloudConfigs(p.registry, values, os.Getenv)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	// Once per configuration, not per resource: a lock folder refused,
@@ -116,7 +123,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	if summary, detail := p.groups.MachineLockProblem(); summary != "" {
 		resp.Diagnostics.AddWarning(summary, detail)
 	}
-	conns := engine.NewConnections(p.registry, values, p.groups)
+	conns := engine.NewConnections(p.registry, configs, p.groups)
 	ctx = conns.MaskSecrets(ctx)
 	tflog.Debug(ctx, "configured secgroup provider", map[string]any{"clouds": p.registry.Names()})
 	resp.ResourceData = conns
