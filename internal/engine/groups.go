@@ -168,9 +168,10 @@ type op struct {
 	// gave it, after the cloud answered that the rule as first named did
 	// not exist (group.settleRevoke); it is not sent a third time.
 	respelled bool
-	// rider: the write is one of several of one resource (writeAll),
-	// which hold one Terraform slot, counted with the first of them.
-	rider bool
+	// lead: the write is one of several of one resource (writeAll),
+	// which hold one Terraform slot while any of them waits; lead is the
+	// first of them, which stands for the slot. Nil for a lone write.
+	lead *op
 	// twins are writes of the same rule that ride on this one (deletes
 	// of one rule declared twice) and end as it does.
 	twins []*op
@@ -230,12 +231,17 @@ func (g *group) write(o *op) (rule.Rule, error) {
 // writeAll queues ops together, so that they go out in one batch, and
 // waits for each.
 func (g *group) writeAll(ops []*op) []error {
-	// One resource's writes hold one of Terraform's slots, not one each:
-	// the gathering's counts (Groups.enter, queued) take the first alone.
-	for _, o := range ops[1:] {
-		o.rider = true
+	if len(ops) == 0 {
+		return nil
+	}
+	// One resource's writes hold one of Terraform's slots, not one each,
+	// until the last of them ends: the gathering's counts (Groups.enter
+	// and leave, queued) take them as one.
+	for _, o := range ops {
+		o.lead = ops[0]
 	}
 	g.enqueue(ops...)
+	defer g.groups.leave(ops[0])
 	errs := make([]error, len(ops))
 	var wg sync.WaitGroup
 	for i, o := range ops {
@@ -251,7 +257,7 @@ func (g *group) writeAll(ops []*op) []error {
 
 func (g *group) enqueue(ops ...*op) {
 	for _, o := range ops {
-		if !o.rider {
+		if o.lead == nil || o.lead == o {
 			g.groups.enter(o.queued)
 		}
 	}
@@ -270,8 +276,8 @@ func (g *group) enqueue(ops ...*op) {
 // (Terraform ends in-flight calls with StopProvider on Ctrl-C and
 // records what they return).
 func (g *group) wait(o *op) (rule.Rule, error) {
-	if !o.rider {
-		defer g.groups.leave(o)
+	if o.lead == nil {
+		defer g.groups.leave(o) // writeAll leaves for its set
 	}
 	select {
 	case <-o.done:
@@ -309,11 +315,20 @@ func (g *group) setWrites(ws []*op) {
 	g.writes, g.slotsQueued = ws, n
 }
 
-// slots counts the Terraform slots the writes hold: riders share one.
+// slots counts the Terraform slots the writes hold: the writes of one
+// set (writeAll) share one while any of them waits.
 func slots(ws []*op) int {
 	n := 0
+	var sets map[*op]bool
 	for _, o := range ws {
-		if !o.rider {
+		switch {
+		case o.lead == nil:
+			n++
+		case !sets[o.lead]:
+			if sets == nil {
+				sets = map[*op]bool{}
+			}
+			sets[o.lead] = true
 			n++
 		}
 	}

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -186,4 +188,51 @@ func TestFindAllReadsOnce(t *testing.T) {
 			t.Fatalf("place %d after a failed read: %v", i, err)
 		}
 	}
+}
+
+// blockingChunk holds the revoke that carries blockPort until released.
+type blockingChunk struct {
+	*countingBackend
+	blockPort        int
+	entered, release chan struct{}
+}
+
+func (b *blockingChunk) Revoke(ctx context.Context, group string, rules []rule.Rule, token string) error {
+	for _, r := range rules {
+		if r.Ports.From == b.blockPort {
+			close(b.entered)
+			<-b.release
+		}
+	}
+	return b.countingBackend.Revoke(ctx, group, rules, token)
+}
+
+// A set's slot stays counted until its last write ends, though its first
+// write (in the first call) ended before.
+func TestASetHoldsItsSlotUntilItsLastWrite(t *testing.T) {
+	b := &blockingChunk{countingBackend: newCounting(), blockPort: 105, entered: make(chan struct{}), release: make(chan struct{})}
+	c := NewClient(smallBatches, b, "scope", NewGroups(Settings{Backoff: fast}))
+	rules := ports(100, 6)
+	if _, errs := c.CreateAll(context.Background(), "sg", rules); errors.Join(errs...) != nil {
+		t.Fatal(errors.Join(errs...))
+	}
+	done := make(chan []error, 1)
+	go func() { done <- c.DeleteAll(context.Background(), "sg", rules) }()
+	<-b.entered // the first call of four ended; the second, of two, is in flight
+	// The first call's writes have ended; their waiters run at once.
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		c.groups.mu.Lock()
+		writing := c.groups.writing
+		c.groups.mu.Unlock()
+		if writing != 1 {
+			t.Fatalf("%d writes counted as waiting while the set's second call is in flight, want the set's one", writing)
+		}
+	}
+	close(b.release)
+	for i, err := range <-done {
+		if err != nil {
+			t.Fatalf("rule %d: %v", i, err)
+		}
+	}
+	noSlotsHeld(t, c)
 }
