@@ -132,7 +132,9 @@ func (a rawAttrs) timeouts(ctx context.Context) timeouts.Value {
 	if v, ok := a["timeouts"]; ok {
 		t := timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes}}
 		if tv, err := t.ValueFromTerraform(ctx, v); err == nil {
-			return tv.(timeouts.Value)
+			if tv, ok := tv.(timeouts.Value); ok {
+				return tv
+			}
 		}
 	}
 	return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
