@@ -66,7 +66,20 @@ const IdleConnsPerHost = 256
 // Go's default (proxy from the environment, HTTP/2, its timeouts) keeping
 // IdleConnsPerHost idle connections.
 func NewHTTPTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		// A package replaced Go's default with another kind of
+		// RoundTripper: Go's default settings, as net/http sets them.
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
+	t = t.Clone()
 	t.MaxIdleConns = 0
 	t.MaxIdleConnsPerHost = IdleConnsPerHost
 	return t

@@ -102,3 +102,31 @@ func TestSend(t *testing.T) {
 		t.Fatalf("refused: %#v", err)
 	}
 }
+
+// A package that replaced http.DefaultTransport with a RoundTripper of
+// its own leaves every client a working transport with Go's settings.
+func TestNewHTTPTransportWithoutGoDefault(t *testing.T) {
+	saved := http.DefaultTransport
+	defer func() { http.DefaultTransport = saved }()
+	http.DefaultTransport = roundTripperFunc(func(*http.Request) (*http.Response, error) {
+		return nil, errors.New("the replaced default was used")
+	})
+	tr := NewHTTPTransport()
+	if tr.Proxy == nil || !tr.ForceAttemptHTTP2 || tr.MaxIdleConnsPerHost != IdleConnsPerHost {
+		t.Errorf("proxy set %t, HTTP/2 %t, idle per host %d: want Go's defaults and %d", tr.Proxy != nil, tr.ForceAttemptHTTP2, tr.MaxIdleConnsPerHost, IdleConnsPerHost)
+	}
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("status %d, want 404", resp.StatusCode)
+	}
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

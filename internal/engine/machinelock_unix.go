@@ -124,7 +124,10 @@ func (f *lockFolder) check() error {
 			return fmt.Errorf("has mode %04o and cannot be made 0700 (%s)", fi.Mode().Perm(), errText(err))
 		}
 	}
-	st := fi.Sys().(*syscall.Stat_t)
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok { // judgeFolder refused it already
+		return errors.New("cannot be checked")
+	}
 	f.dev, f.ino = uint64(st.Dev), uint64(st.Ino) //nolint:unconvert // their types vary by system
 	return nil
 }

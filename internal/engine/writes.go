@@ -590,7 +590,11 @@ func withConfirmReserve(ctx context.Context) (context.Context, context.CancelFun
 
 // update changes one rule's description in place.
 func (g *group) update(o *op) {
-	u := o.client.backend.(cloud.DescriptionUpdater)
+	u, ok := o.client.backend.(cloud.DescriptionUpdater)
+	if !ok { // Client.UpdateDescription queues none for such a backend
+		o.finish(o.rule, fmt.Errorf("%s cannot change a rule's description in place", o.client.Cloud.Name))
+		return
+	}
 	err := Retry(o.ctx, o.client.backoff, func(ctx context.Context) error {
 		return u.UpdateDescription(ctx, g.id, o.rule)
 	})

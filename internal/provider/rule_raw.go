@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"reflect"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -64,18 +66,56 @@ func (a rawAttrs) number(name string) types.Number {
 	return types.NumberValue(f)
 }
 
+// rawField is an attribute of ruleModel that the raw path reads and
+// writes: its tfsdk tag and its place in the struct.
+type rawField struct {
+	name  string
+	index []int
+}
+
+// rawFields are ruleModel's attributes but its timeouts (rawAttrs.timeouts
+// reads those), found once from the model's tfsdk tags, so that an
+// attribute added to the model is read and written here too.
+// rawUnhandled names those of a type the raw path does not convert: it
+// would drop them (TestRawFieldsAreTheSchema fails while any is there).
+var rawFields, rawUnhandled = ruleRawFields()
+
+func ruleRawFields() (fields []rawField, unhandled []string) {
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			at := append(slices.Clone(index), i)
+			name, tagged := f.Tag.Lookup("tfsdk")
+			switch {
+			case f.Anonymous && !tagged:
+				walk(f.Type, at)
+			case !tagged || name == "-" || f.Type == reflect.TypeFor[timeouts.Value]():
+				// not an attribute, or the timeouts
+			case f.Type == reflect.TypeFor[types.String](), f.Type == reflect.TypeFor[types.Number]():
+				fields = append(fields, rawField{name: name, index: at})
+			default:
+				unhandled = append(unhandled, name)
+			}
+		}
+	}
+	walk(reflect.TypeFor[ruleModel](), nil)
+	return fields, unhandled
+}
+
 // model reads the rule's attributes (not its timeouts).
 func (a rawAttrs) model() ruleModel {
-	return ruleModel{
-		ruleAttrs: ruleAttrs{
-			ID: a.str("id"), RuleID: a.str("rule_id"), Direction: a.str("direction"), Protocol: a.str("protocol"),
-			PortRange: a.str("port_range"), CIDR: a.str("cidr"), PeerSecurityGroupID: a.str("peer_security_group_id"),
-			PeerGroupOwnerAccount: a.str("peer_group_owner_account"), PeerGroupOwnerID: a.str("peer_group_owner_id"),
-			PrefixListID: a.str("prefix_list_id"), LocalCIDR: a.str("local_cidr"), SourcePortRange: a.str("source_port_range"),
-			NicType: a.str("nic_type"), Policy: a.str("policy"), Priority: a.number("priority"), Description: a.str("description"),
-		},
-		Cloud: a.str("cloud"), SecurityGroupID: a.str("security_group_id"),
+	var m ruleModel
+	v := reflect.ValueOf(&m).Elem()
+	for _, f := range rawFields {
+		switch p := v.FieldByIndex(f.index).Addr().Interface().(type) {
+		case *types.String:
+			*p = a.str(f.name)
+		case *types.Number:
+			*p = a.number(f.name)
+		}
 	}
+	return m
 }
 
 // anyUnknown reports whether one of the named attributes is not known yet.
@@ -113,16 +153,15 @@ func (a rawAttrs) setNumber(name string, v types.Number) {
 // with is the object with the rule's attributes (not its timeouts) set
 // from m, of the type it was read from.
 func (a rawAttrs) with(m ruleModel, t tftypes.Type) tftypes.Value {
-	for name, v := range map[string]types.String{
-		"id": m.ID, "rule_id": m.RuleID, "direction": m.Direction, "protocol": m.Protocol, "port_range": m.PortRange,
-		"cidr": m.CIDR, "peer_security_group_id": m.PeerSecurityGroupID, "peer_group_owner_account": m.PeerGroupOwnerAccount,
-		"peer_group_owner_id": m.PeerGroupOwnerID, "prefix_list_id": m.PrefixListID, "local_cidr": m.LocalCIDR,
-		"source_port_range": m.SourcePortRange, "nic_type": m.NicType, "policy": m.Policy, "description": m.Description,
-		"cloud": m.Cloud, "security_group_id": m.SecurityGroupID,
-	} {
-		a.setString(name, v)
+	v := reflect.ValueOf(&m).Elem()
+	for _, f := range rawFields {
+		switch p := v.FieldByIndex(f.index).Addr().Interface().(type) {
+		case *types.String:
+			a.setString(f.name, *p)
+		case *types.Number:
+			a.setNumber(f.name, *p)
+		}
 	}
-	a.setNumber("priority", m.Priority)
 	return a.value(t)
 }
 
@@ -132,7 +171,9 @@ func (a rawAttrs) timeouts(ctx context.Context) timeouts.Value {
 	if v, ok := a["timeouts"]; ok {
 		t := timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes}}
 		if tv, err := t.ValueFromTerraform(ctx, v); err == nil {
-			return tv.(timeouts.Value)
+			if tv, ok := tv.(timeouts.Value); ok {
+				return tv
+			}
 		}
 	}
 	return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
