@@ -8,12 +8,9 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// NewToken returns a fresh client token: every write gets its own, reused
-// only by the retries of that write. A token derived from what the write
-// names would repeat when the same rule is written again (applied,
-// destroyed, applied, destroyed), and a cloud answers a repeated token as
-// it answered the first request, changing nothing. 32 hex digits after the
-// prefix: ASCII, well within the vendors' 64 characters.
+// NewToken returns a fresh client token, reused only by the retries of its
+// write (DESIGN.md, "A client token per write"); 32 hex digits after the
+// prefix, within the vendors' 64 characters.
 func NewToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)

@@ -1,10 +1,7 @@
-// Package cloud is the seam between the vendor-neutral engine and the five
-// clouds: the small interface each cloud implements (Backend), what each
-// supports (Cloud, Capabilities), the error classes every answer is sorted
-// into, and the toolkit the vendor packages share (HTTP transport and
-// send, endpoint parsing, tokens and batches, moves from the vendors' own
-// providers). The engine that drives the backends lives in
-// internal/engine.
+// Package cloud is what the engine knows of a cloud: the Backend interface
+// each vendor package implements, the Cloud definition (settings,
+// capabilities), error kinds, and the vendors' shared toolkit (HTTP transport,
+// endpoints, tokens and batches, moves from the vendors' own providers).
 package cloud
 
 import (
@@ -26,12 +23,10 @@ type Backend interface {
 	Authorize(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
 	// Describe returns every rule of a group, in portable form.
 	Describe(ctx context.Context, groupID string) ([]rule.Rule, error)
-	// Revoke removes rules from a group. A rule that is already gone is not
-	// an error. clientToken, where the cloud takes one, is unique to this
-	// revoke and reused only by its retries: a cloud answers a repeated
-	// token as it answered the first request and changes nothing, so a
-	// token that named an earlier revoke of the same rule would leave the
-	// rule in place.
+	// Revoke removes rules from a group. clientToken, where the cloud takes
+	// one, is this revoke's own, reused only by its retries. A "not found"
+	// answer is a KindRuleGone or KindGroupGone error, never success: the
+	// engine settles it with a read.
 	Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error
 }
 

@@ -13,8 +13,9 @@ type Kind int
 const (
 	// KindUnknown errors are reported as they are.
 	KindUnknown Kind = iota
-	// KindRuleGone means the rule does not exist: Delete succeeds, Read
-	// drops the rule from state.
+	// KindRuleGone means the rule does not exist: Read drops the rule from
+	// state; a revoke so answered counts as done once a read shows the rule
+	// absent.
 	KindRuleGone
 	// KindGroupGone means the security group does not exist, so neither
 	// does the rule.

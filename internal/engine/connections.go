@@ -40,11 +40,9 @@ type Connections struct {
 	secrets     []string
 }
 
-// NewConnections takes each cloud's resolved configuration, by cloud
-// name. Its clients share groups with every other configuration of the
-// process; a new configuration is a new Terraform command (or another
-// alias of this one), so it begins a new epoch of the scopes it reaches:
-// reads go to the cloud again.
+// NewConnections takes each cloud's resolved configuration, by cloud name,
+// and begins a new epoch of the scopes it reaches (this matters where one
+// process serves several configurations: in-process tests, -debug).
 func NewConnections(registry *cloud.Registry, configs map[string]CloudConfig, groups *Groups) *Connections {
 	c := &Connections{registry: registry, configs: configs, groups: groups, clients: map[string]*Client{}}
 	for _, def := range registry.All() {

@@ -2,24 +2,9 @@ package engine
 
 import "time"
 
-// Gather holds writes to a group for a moment before they go out, so that
-// the writes Terraform is still sending join them in one call: Terraform
-// hands the provider one resource at a time, and when its own work is
-// the bottleneck (hundreds of rules, one resource block each) a group's
-// writes reach us hundreds of milliseconds apart and would go alone.
-// Holding them costs Terraform nothing while it has slots (-parallelism)
-// left for its own work; once every slot waits on us, or it has nothing
-// more to send, they go at once. Writes go out as soon as
-//
-//   - the cloud's batch is full;
-//   - fewer than Reserve of Terraform's slots would be left free;
-//   - as many writes wait as ever waited at once, a peak that has stood
-//     for PeakStands or was followed by two of Terraform's usual gaps
-//     without a write: all of its slots are with us;
-//   - no write has arrived for the idle time: Terraform has nothing more
-//     to send now. The idle time follows Terraform's pace: IdlePaces
-//     times the usual gap between its writes, within MinIdle and MaxIdle;
-//   - the first of them has waited Max.
+// Gather holds a group's writes for a moment so that the writes Terraform is
+// still sending join them in one call; gatherFor says when they go (DESIGN.md,
+// "When held writes go").
 type Gather struct {
 	MinIdle, MaxIdle, Max time.Duration
 }
@@ -30,13 +15,9 @@ type Gather struct {
 // call.
 const IdlePaces = 4
 
-// Reserve is how many of Terraform's slots gathering leaves free for its
-// own work. Terraform's own work on a rule (plan, state, its locks) needs
-// about ten: its floor, a thousand terraform_data blocks, applies no
-// faster at -parallelism=100 than at 10, while a write held with fewer
-// free made the whole apply wait (make bench; README, Performance). So at
-// Terraform's default of ten writes go as soon as the group is free, and
-// gathering pays where users raised -parallelism.
+// Reserve is how many of Terraform's slots gathering leaves free for its own
+// work (about ten: DESIGN.md, "Holding writes only where Terraform has slots
+// to spare").
 const Reserve = 10
 
 // PeakStands is how long the most writes ever waiting at once must stand

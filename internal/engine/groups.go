@@ -15,28 +15,10 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// Groups coordinates every read and write of security groups in one
-// provider process, whichever provider configuration they come through, so
-// that the cost grows with the number of groups rather than rules:
-//
-//   - Reads of one group share one describe: concurrent reads wait for the
-//     describe in flight, later reads reuse its result until we write to
-//     the group. A read that starts after one of our writes has finished
-//     sees that write.
-//   - Writes to one group are made by one worker at a time (most clouds
-//     reject or lose concurrent edits of a group), but do not queue behind
-//     each other: the writes waiting while one call is in flight go out
-//     together in the next call, where the cloud takes several rules per
-//     call, and share the duplicate check before it and the read-back
-//     after it.
-//
-// A group's cached describe belongs to an epoch of its scope (cloud,
-// account, region, endpoint). Each provider configuration begins a new
-// epoch (NewEpoch): a Terraform command reads afresh what another command,
-// or someone else, may have changed in between.
-//
-// Other provider processes of this machine (Terraform starts one per
-// provider configuration) are kept in step through MachineLocks.
+// Groups coordinates every read and write of security groups in one provider
+// process, so that cost grows with groups, not rules (DESIGN.md, "The
+// engine's promises"); other processes of this machine are kept in step
+// through MachineLocks.
 type Groups struct {
 	mu     sync.Mutex
 	groups map[string]*group
@@ -267,14 +249,9 @@ func (g *group) enqueue(ops ...*op) {
 	g.mu.Unlock()
 }
 
-// wait waits for a queued op's outcome. A write whose context ends while
-// it waits in the queue leaves it with the context's error, unsent; so
-// does one the worker has taken but not sent yet (it waits for the
-// group's machine lock, or behind other calls: see live). One that was
-// sent is carried through: its call may land, and a create that landed
-// but is reported failed would leave a rule the state does not know
-// (Terraform ends in-flight calls with StopProvider on Ctrl-C and
-// records what they return).
+// wait waits for a queued op's outcome: a write whose context ends before it
+// is sent ends unsent; one that was sent is carried through (DESIGN.md,
+// "Writes wait under their own deadlines").
 func (g *group) wait(o *op) (rule.Rule, error) {
 	if o.lead == nil {
 		defer g.groups.leave(o) // writeAll leaves for its set
@@ -343,13 +320,9 @@ func (g *group) startWorker() {
 	}
 }
 
-// work is the group's one worker: it makes the queued writes, all those
-// waiting together, and the describes that readers and read-backs wait
-// for, until nothing waits. Writes ready to go come first, so that one
-// describe serves the read-backs of several writes; while writes gather,
-// the waiting reads are served. The machine lock taken for writes is
-// held until their created rules are read back, so that the next process
-// to write sees them; between batches another process may take it.
+// work is the group's one worker, until nothing waits: writes ready to go
+// first (so one describe serves their read-backs), reads while writes gather;
+// the machine lock is held until created rules are read back.
 func (g *group) work() {
 	for {
 		g.mu.Lock()
@@ -405,17 +378,8 @@ func (g *group) readingBack() bool {
 const gatherTick = 5 * time.Millisecond
 
 // lockMachine takes the group's machine lock for writes about to go out,
-// unless the worker holds it already, and returns the writes still to
-// send. Each write waits under its own context: one whose timeout passes
-// or that is interrupted while another process holds the lock ends then,
-// unsent, with an error that names the lock and its holder; the wait
-// ends when every write has. A count other than the one our knowledge of
-// the group is current with means another process wrote to it: what we
-// know is stale, and the next check reads the group again. A lock that
-// cannot be had for another reason (a lock file that fails its checks)
-// fails the writes: they never go out unlocked, but where the machine has
-// no safe folder for locks at all, which the provider's configuration
-// warns of (MachineLocks.Problem).
+// unless the worker holds it already, each waiting under its own context, and
+// returns those still to send (DESIGN.md, "The machine locks").
 func (g *group) lockMachine(ops []*op) []*op {
 	l := g.groups.settings.Machine
 	if l == nil || g.held != nil {

@@ -16,41 +16,9 @@ import (
 	"time"
 )
 
-// MachineLocks serialise the writes to one security group among the
-// provider processes of this machine. Terraform starts one plugin process
-// per provider configuration, so two aliases that reach one group write
-// from two processes, each blind to the other's writes; on clouds that
-// answer a repeated authorize with success (ECS, Apsara Stack), both would
-// then take the same rule for their own. Each group has a lock file that
-// also counts the writes made under it: a process that finds the count
-// moved since it last read the group reads it again before it decides what
-// to write, and holds the lock until its created rules are read back, so
-// the next writer's describe shows them.
-//
-// The lock files live in a folder only this user can write into: one
-// another local user made (a predictable name in a shared temporary
-// folder) could hold a lock forever or plant a link under a lock file's
-// name. The folder is chosen on first use, from the environment alone so
-// that every provider process of the user picks the same one (lockFolders:
-// the temporary folder's, else a private fallback), and checked again at
-// every lock; lock files are opened without following links and checked
-// too. When no folder can be used, locking is off and Problem says why.
-//
-// A lock file is a format shared by processes of different releases:
-//
-//	offset 0, 8 bytes:  the count of writes made under the lock, unsigned,
-//	                    little-endian; its place never changes
-//	offset 8, 56 bytes: who holds the lock, ASCII "pid=<pid> since=<time>"
-//	                    (RFC 3339, UTC, seconds) padded with NUL bytes; all
-//	                    NUL while nobody holds it
-//
-// A file may be shorter (made and counted but never held by a release that
-// records its holder): missing bytes read as zero. The holder is what the
-// last holder wrote: one that died holding the lock leaves its record.
-//
-// Writers on other machines (another Terraform run, another tool) are not
-// serialised by it; for them the describe made just before each write
-// decides, with the window DESIGN.md ("Who made a rule") states.
+// MachineLocks make this machine's provider processes take turns writing to a
+// security group, and count the writes made under each lock (DESIGN.md, "The
+// machine locks").
 type MachineLocks struct {
 	// folders lists the folders the locks may live in, best first.
 	folders func() []folderChoice
@@ -220,7 +188,9 @@ type machineLock struct {
 	count uint64
 }
 
-// Where the lock file keeps what (see MachineLocks).
+// Lock file: write count at offset 0 (8 bytes LE), holder record at 8 (56
+// bytes, NUL-padded): a format shared across releases (DESIGN.md, "Persisted
+// formats"; TestLockFileLayout).
 const (
 	countSize    = 8
 	holderOffset = countSize

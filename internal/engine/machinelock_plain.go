@@ -11,13 +11,9 @@ import (
 	"runtime"
 )
 
-// Without the Unix checks of owners and modes, the locks live in the
-// user's own cache folder (%LocalAppData% on Windows: a folder of the
-// user's profile that other users cannot write into), never in a
-// temporary folder another user may share (services, CI agents); os.Getuid
-// is -1 there, so a temporary folder named for the user would be every
-// user's. Where the system has no file locks the provider uses, locking is
-// off, and the provider's configuration says so (Problem).
+// lockFolders: without the Unix checks of owners and modes, the user's own
+// cache folder (%LocalAppData% on Windows), never a temporary folder (DESIGN.md,
+// "The machine locks": Where); off where the system has no file locks we use.
 func lockFolders() []folderChoice {
 	if !fileLocks {
 		return []folderChoice{{path: "(no folder)", refused: "this system (" + runtime.GOOS + ") has no file locks the provider uses"}}

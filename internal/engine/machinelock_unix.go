@@ -23,16 +23,9 @@ func tryLock(f *os.File) error {
 
 func unlock(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
 
-// lockFolders are the folders the locks may live in, best first, read from
-// the environment:
-//
-//   - $TMPDIR/terraform-provider-secgroup-<euid>, where every release
-//     looks first;
-//   - $XDG_RUNTIME_DIR/terraform-provider-secgroup, when XDG_RUNTIME_DIR
-//     is an absolute path to a folder of the user's that nobody else can
-//     write into (the session's private folder);
-//   - <user cache folder>/terraform-provider-secgroup/locks (XDG_CACHE_HOME,
-//     else ~/.cache; Library/Caches on macOS).
+// lockFolders are the folders the locks may live in, best first, from the
+// environment alone (DESIGN.md, "The machine locks": Where): the temporary
+// folder's, $XDG_RUNTIME_DIR's when it is private, the user cache folder's.
 func lockFolders() []folderChoice {
 	out := []folderChoice{{path: tempLockFolder(os.Geteuid())}}
 	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" {

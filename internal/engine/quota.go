@@ -9,15 +9,10 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// PlanChange is one resource's part in a plan, as one call of its
-// ModifyPlan sees it: the rule a create adds, the rule a destroy removes,
-// both for a replacement, or the rule an update or no-op keeps.
-//
-// Terraform plans a replacement twice: once with the prior state (the
-// provider sees the old rule and the new one) and once more as a create of
-// the new rule alone. It plans `-replace` the same way, the first call then
-// seeing no change at all. The tally counts each rule once, however it
-// comes (see tally).
+// PlanChange is one resource's part in a plan, as one call of its ModifyPlan
+// sees it: the rule a create adds, a destroy removes (both for a replacement),
+// or an update or no-op keeps. A replacement, planned twice by Terraform,
+// counts once (tally).
 type PlanChange struct {
 	Add, Remove, Keep *rule.Rule
 	// Replacement: Add is the new rule of a replacement, whose create
@@ -60,14 +55,9 @@ type addition struct {
 	unknown bool
 }
 
-// PlanQuota accounts one resource's planned change of a group and checks
-// the group at plan time. A plan that adds to a group reads it (one
-// describe per group, shared with the refresh): a group that cannot be
-// read (gone, credentials refused) fails the plan there, with the cloud's
-// error. Where the cloud has a rule quota (per direction where it counts
-// so), adding past it is an error when it is certain (even if every rule
-// of the group the plan has not reached yet were removed), else a warning:
-// it depends on those rules.
+// PlanQuota records one resource's planned change and checks the group's
+// quota: an error when certain, a warning when it depends on rules the plan
+// has not reached (DESIGN.md, "Quota at plan time").
 func (c *Client) PlanQuota(ctx context.Context, groupID string, ch PlanChange) (warning *PlanWarning, err error) {
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)
@@ -97,12 +87,8 @@ func (g *group) planTally(epoch uint64) *tally {
 	return g.tally
 }
 
-// PlanClaim records that a resource of this command's plan makes a claim
-// on the group (an exclusive resource: what it keeps), and returns the
-// claims recorded before, each once. The plan of one configuration
-// through one provider configuration runs in this process, so its
-// resources meet here; a claim equal to one recorded (the same resource
-// planned again) is recorded once.
+// PlanClaim records a resource's claim on the group in this plan (an exclusive
+// resource: what it keeps) and returns the claims recorded before, each once.
 func (c *Client) PlanClaim(groupID, claim string) (earlier []string) {
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)

@@ -101,14 +101,9 @@ func (g *group) deliverCached() {
 	g.readers = waiting
 }
 
-// readBack finishes a create whose rule the rules show, and reports
-// whether they did. The rule is ours: the describe made just before the
-// authorize, under the group's machine lock, did not show it (else the
-// create ended as a duplicate, see checkBeforeSend), and it shows now.
-// No clock decides it, neither this machine's nor the cloud's: an
-// answer's Date is whatever server answered (a gateway, a proxy), and
-// no time can tell our write from another machine's in the window that
-// remains (DESIGN.md, "Who made a rule").
+// readBack finishes a create whose rule the describe shows, and reports
+// whether it did: absent when checked before the write, present now, so ours
+// (DESIGN.md, "Who made a rule").
 func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	o := r.op
 	i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule)

@@ -35,16 +35,10 @@ func (b Backoff) delay(n int) time.Duration {
 	return floor + time.Duration(j()*float64(ceiling-floor))
 }
 
-// Retry calls fn until it succeeds, fails with an error that is not worth
-// retrying, or ctx ends (the resource's timeout). Only KindTransient and
-// KindBusy errors are retried, at most MaxAttempts times when the error
-// sets it. When time runs out, the last error is returned with the number
-// of attempts, so the user sees why. A Retry-After the cloud sent is
-// waited out when it is longer than the backoff. When the timeout cuts the
-// last attempt short, the error reported is the cloud's previous answer: that
-// one says why the provider kept retrying, "deadline exceeded" does not. Each retry is logged at DEBUG with
-// its reason, and a success or failure after retries at INFO with the
-// attempts and the time spent waiting.
+// Retry calls fn until it succeeds, fails with an error not worth retrying
+// (only KindTransient and KindBusy are), or ctx ends; its error is the
+// cloud's last real answer, with the attempts (DESIGN.md, "Retries within the
+// operation's timeout"). Retries log at DEBUG, an outcome after them at INFO.
 func Retry(ctx context.Context, b Backoff, fn func(context.Context) error) error {
 	var waited time.Duration
 	var previous error

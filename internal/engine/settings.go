@@ -35,17 +35,9 @@ func (s Settings) fresh() time.Duration {
 	return DefaultFresh
 }
 
-// Production is what the provider uses against real clouds:
-//
-//   - retries from half a second up to 20 s, the clouds' throttling
-//     windows;
-//   - gathering only where Terraform has slots to spare (Reserve), at its
-//     pace: at 1,000 rules it hands out a write every 20 to 60 ms, so each
-//     of ten groups gets one every few hundred; Max lets ten or so of them
-//     meet, well below any timeout, and matters only while Terraform keeps
-//     sending (the other rules release writes as soon as it stops);
-//   - lock files in a folder of this user's under the system's temporary
-//     folder.
+// Production is what the provider uses against real clouds; DESIGN.md says
+// why each number ("Retries within the operation's timeout", "When held
+// writes go").
 func Production() Settings {
 	return Settings{
 		Backoff: Backoff{Initial: 500 * time.Millisecond, Max: 20 * time.Second},
@@ -54,7 +46,7 @@ func Production() Settings {
 	}
 }
 
-// ProcessGroups is the coordinator of this provider process, shared by
-// every provider configuration the process serves: the package's only
-// state.
+// ProcessGroups is the coordinator of this provider process (one
+// configuration in production; every command and alias of an in-process
+// test): the package's only state.
 var ProcessGroups = NewGroups(Production())

@@ -145,17 +145,9 @@ func (g *group) authorize(creates []*op) {
 	}
 }
 
-// checkBeforeSend returns the creates still to send: those whose resource
-// still waits (live) and whose rule the group does not hold; the others
-// end, as unsent or as duplicates. What the group holds is the last
-// describe of this epoch with our writes since, which the machine lock
-// keeps current against this machine's other processes (lockMachine). On
-// a cloud that answers a repeated authorize with success, that describe
-// must also be fresh (Settings.Fresh), else the group is read again now:
-// that a rule was absent from the describe made just before the write
-// and shows after it is what makes the rule ours (readBack). The window
-// that remains is the describe's age plus the call: a writer on another
-// machine that makes the same rule in it is taken for us.
+// checkBeforeSend returns the creates still to send: live, and absent from
+// what the group holds, read again when stale; the others end, as unsent or
+// as duplicates (DESIGN.md, "Who made a rule").
 func (g *group) checkBeforeSend(ctx context.Context, c *Client, ops []*op) ([]*op, error) {
 	ops = live(ops)
 	if len(ops) == 0 {
@@ -190,22 +182,10 @@ func duplicate(c *Client, groupID string, r rule.Rule) error {
 		Message: fmt.Sprintf("security group %s already has the rule %s", groupID, r)}
 }
 
-// authorizeChunk sends one authorize call for the chunk, retried on
-// transient errors with one client token, so a retry of a write that
-// landed adds nothing. Each attempt while nothing sent may have landed
-// (the first, and those after the cloud refused for its rate, which it
-// did not act on) is a new decision: writes whose resource gave up are
-// dropped, and the group is checked again when what we know of it has
-// aged (checkBeforeSend), so a rule another writer makes before the call,
-// or during a backoff, is theirs. Once an attempt
-// may have landed (its answer lost, a server error), the chunk and its
-// token stay: clouds with client tokens answer the retry as they answered
-// the attempt that landed, and a "duplicate" answer then means it did not
-// land; clouds without them answer our own landed rule "duplicate", which
-// is ours. A chunk that fails for a reason that may belong to one of its
-// rules is sent again rule by rule, so each resource gets its own outcome.
-// One that keeps failing after an attempt that may have landed reads the
-// group before giving up (settleLostCreate).
+// authorizeChunk sends one authorize call for the chunk under one client
+// token, retried, split rule by rule when a failure may be one rule's, and
+// settled by a read when it may have landed (settleLostCreate); see DESIGN.md,
+// "Who made a rule" (throttling, lost answers).
 func (g *group) authorizeChunk(chunk []*op) {
 	c := chunk[0].client
 	ctx, cancel := joined(opContexts(chunk))
@@ -304,13 +284,9 @@ func (g *group) created(o *op) {
 	g.mu.Unlock()
 }
 
-// revoke sends one revoke call for the chunk, retried on transient errors
-// with one client token, fresh for this chunk. While nothing sent may have
-// landed, a retry leaves out the revokes whose resource gave up. A chunk
-// failing for a reason that may belong to one rule (a bad value) is sent
-// again rule by rule, each with its own token; every other failure,
-// "not found" included, is settled by a read of the group
-// (settleRevoke).
+// revoke sends one revoke call for the chunk under one client token, retried,
+// split rule by rule when a failure may be one rule's; any other failure is
+// settled by settleRevoke.
 func (g *group) revoke(chunk []*op) {
 	chunk = live(chunk)
 	if len(chunk) == 0 {
@@ -371,15 +347,9 @@ func readFor(err error) bool {
 	return false
 }
 
-// settleRevoke ends the revokes of a chunk whose call failed. Refusals
-// that say why (credentials, a bad value) end with the refusal. Otherwise
-// the group is read: a rule it no longer holds is gone, whatever the
-// answer was; a group that is gone holds none. A rule it still holds
-// after a "not found" was named in a way the cloud did not recognise (an
-// owner left out, say): it is revoked again as the read names it, once,
-// and is an error if the cloud still denies it — a destroy never reports
-// a rule gone that the cloud still holds. One still held after any other
-// failure ends with that failure.
+// settleRevoke ends the revokes of a failed chunk: a refusal that says why is
+// the outcome, anything else is settled by a read (DESIGN.md, "Not found" is
+// not "gone").
 func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err error) {
 	if !readFor(err) {
 		for _, o := range chunk {
@@ -477,19 +447,9 @@ func notRevoked(groupID string, held rule.Rule, answer error) error {
 // revoked.
 var ErrChangedSincePlan = errors.New("the rule changed since the plan, so it was not revoked")
 
-// revokeExact revokes rules a plan named by what it saw of them (the
-// exclusive resource): each op's rule names one rule by the cloud's id,
-// or by its content where the cloud has no ids, and op.same says whether
-// the rule the group holds now is the one the plan showed (its content,
-// description and creation time). The targets are chosen from a describe
-// made now, under the group's machine lock, never from a cached one: a
-// rule made again after the plan (another id, another creation time) is
-// not the one the plan named, and is left alone. A target the describe
-// no longer shows is gone. Where the cloud makes a revoke conditional on
-// the group's version (cloud.GuardedRevoker: Baidu's sgVersion), each
-// revoke carries the version of the describe that chose it, so a change
-// in between is refused and the rule chosen again; elsewhere the time
-// between the describe and the revoke call remains (DESIGN.md).
+// revokeExact revokes the rules a plan named, chosen from a describe made now
+// under the machine lock, by id (else content) and only while they read as
+// the plan showed (op.same; DESIGN.md, "The exclusive resource's revokes").
 func (g *group) revokeExact(ops []*op) {
 	c := ops[0].client
 	ctx, cancel := joined(opContexts(ops))

@@ -37,8 +37,8 @@ var (
 type SecgroupProvider struct {
 	version  string
 	registry *cloud.Registry
-	// groups coordinates every read and write of the process's
-	// configurations (engine.ProcessGroups; tests hand their own).
+	// groups coordinates the process's reads and writes
+	// (engine.ProcessGroups; tests hand their own).
 	groups *engine.Groups
 }
 

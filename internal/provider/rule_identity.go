@@ -16,14 +16,9 @@ import (
 
 var _ resource.ResourceWithIdentity = &RuleResource{}
 
-// The identity of a rule (Terraform 1.12+, OpenTofu 1.12+) is its import
-// id in three parts: the cloud, the group, and the rule as the id names
-// it, which is the cloud's own rule id where the cloud has them and the
-// content key where it has not (ENS). It names the remote rule: every
-// change but a description replaces the rule, and the id form a cloud
-// gives a rule stays (rule ids are read back on create). It changes only
-// when the rule is deleted and made again out of band under a new id,
-// which Read adopts; the resource says so (MutableIdentity in Metadata).
+// A rule's identity (Terraform 1.12+, OpenTofu 1.12+) is its import id in
+// three parts; it changes only when the rule is made again out of band under a
+// new id, which Read adopts (MutableIdentity; DESIGN.md, "Persisted formats").
 const (
 	identityCloud = "cloud"
 	identityGroup = "security_group_id"

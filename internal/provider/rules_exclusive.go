@@ -40,21 +40,9 @@ var (
 const rulesExclusiveVersion = 2
 
 // RulesExclusive is secgroup_rules_exclusive: a group holds the rules its
-// keep-lists name and no others. It owns no cloud object of its own.
-//
-// Its `rules` attribute is the group as the refresh read it (one describe,
-// shared with the group's secgroup_rule refreshes), by rule id, each with
-// a line a reviewer reads. A plan removes from it every rule outside the
-// keep-lists, so the plan shows each revoke as a removed entry, and the
-// apply revokes exactly the removed entries that still read the same.
-// The plan is worked out from the refreshed state and the configuration
-// only, never from a read of its own: Terraform plans again during apply
-// and wants the same answer, whatever another tool did to the group in
-// between.
-//
-// Creating the resource (nothing refreshed yet) revokes nothing: it
-// records the group, and the next plan lists what it would revoke. An
-// import block instead of a create does both in one apply.
+// keep-lists name and no others, and it owns no cloud object; its plan shows
+// each revoke as an entry removed from rules (DESIGN.md, "The exclusive
+// resource's revokes").
 type RulesExclusive struct {
 	registry *cloud.Registry
 	conns    *engine.Connections
@@ -277,13 +265,9 @@ func (r *RulesExclusive) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// revoke revokes what toRevoke chooses from the plan, if the group still
-// holds it as the plan showed it. The engine (Client.RevokeExact)
-// chooses from a describe made under the group's lock, by the cloud's
-// rule id where it has ids (a rule made again after the plan, under a new
-// id, is another rule) and by the entry the plan showed, creation time
-// included. A rule changed since the plan is left, with a warning: the
-// next plan shows it. It reports whether no revoke failed.
+// revoke revokes what toRevoke chooses from the plan, only while the group
+// holds it as the plan showed it (engine.Client.RevokeExact); a rule changed
+// since is left, with a warning. It reports whether no revoke failed.
 func (r *RulesExclusive) revoke(ctx context.Context, c *engine.Client, state, plan rulesExclusiveModel, diags *diag.Diagnostics) bool {
 	ex, d := r.exclusionOf(plan)
 	if diags.Append(d...); diags.HasError() {

@@ -106,15 +106,10 @@ func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]exclu
 	}
 }
 
-// checkOnlyExclusive fails the plan of a second secgroup_rules_exclusive
-// of this configuration that makes the same group exclusive (in a
-// direction the other covers too), keeping other rules: each would revoke
-// the other's rules on every apply. Every resource of one configuration
-// planned through one provider configuration is planned in this process,
-// where the engine's plan tally of the group records each one's claim
-// (engine.Client.PlanClaim). Not seen: two through two provider
-// configurations (two processes) or in two configurations, and two whose
-// keep-lists differ only in ids not known until apply.
+// checkOnlyExclusive fails the plan of a second secgroup_rules_exclusive of
+// this provider configuration that makes the same group exclusive keeping
+// other rules (engine.Client.PlanClaim; what it cannot see: DESIGN.md, "Two
+// exclusive resources for one group").
 func (r *RulesExclusive) checkOnlyExclusive(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
 	claim, ok := exclusiveClaim(plan)
 	if !ok {
