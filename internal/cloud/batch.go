@@ -27,16 +27,25 @@ func ItemToken(token string, i, n int) string {
 	return token + "-" + strconv.Itoa(i)
 }
 
-// RevokeEach revokes rules one call each, for clouds without batches. In a
-// batch a rule already gone does not stop the others; a single rule's
-// error is returned as it is, for the caller to judge.
+// RevokeEach revokes rules one call each, for clouds without batches. A
+// "not found" answer does not stop the others, but it is returned once
+// they are sent: not found is not gone until a read shows it (the
+// engine's settleRevoke). Any other error stops the batch.
 func RevokeEach(rules []rule.Rule, revoke func(i int, r rule.Rule) error) error {
+	var notFound error
 	for i, r := range rules {
-		if err := revoke(i, r); err != nil && (len(rules) == 1 || !IsGone(err)) {
+		err := revoke(i, r)
+		switch {
+		case err == nil:
+		case IsGone(err):
+			if notFound == nil {
+				notFound = err
+			}
+		default:
 			return err
 		}
 	}
-	return nil
+	return notFound
 }
 
 // AuthorizeEach authorizes rules one call each, for clouds without
