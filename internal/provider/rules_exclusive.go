@@ -116,17 +116,18 @@ func (r *RulesExclusive) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Allows an empty `rule_ids`, which revokes every rule of the group (of `direction`) " +
 					"but the tolerated ones. Off by default, so a reference that comes out empty by mistake cannot empty a group.",
 			},
-			"rules": schema.MapNestedAttribute{
-				Computed: true,
+			// A map of objects, not nested attributes: Terraform 1.5 and
+			// OpenTofu 1.10 crash writing -generate-config-out for a
+			// resource with computed nested attributes.
+			"rules": schema.MapAttribute{
+				Computed:    true,
+				ElementType: exclusiveEntryType,
 				MarkdownDescription: "The rules of the group as the last refresh found them, by rule id " +
-					"(`<cloud>/<security_group_id>/<rule>`, as `secgroup_rule`'s `id`). " +
-					"A plan removes the rules apply will revoke.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"direction": schema.StringAttribute{Computed: true, MarkdownDescription: "`ingress` or `egress`."},
-					"line": schema.StringAttribute{Computed: true, MarkdownDescription: "The rule as a reviewer reads it " +
-						"(direction, protocol, ports, peer, NIC type, policy, priority, description, the cloud's id, " +
-						"and when the cloud made the rule where it says). The apply revokes a rule only while it still reads the same."},
-				}},
+					"(`<cloud>/<security_group_id>/<rule>`, as `secgroup_rule`'s `id`), each an object of `direction` " +
+					"(`ingress` or `egress`) and `line`, the rule as a reviewer reads it " +
+					"(direction, protocol, ports, peer, NIC type, policy, priority, description, the cloud's id, " +
+					"and when the cloud made the rule where it says). A plan removes the rules apply will revoke; " +
+					"the apply revokes a rule only while it still reads the same.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
 		},

@@ -324,9 +324,7 @@ func TestAccRulesExclusive_ensKeepListUnknownAtPlanCLI(t *testing.T) {
 			t.Errorf("the plan does not say %q:\n%s", want, clirun.Tail(plan, 6000))
 		}
 	}
-	// The rules map as it was, then (known after apply): its entries show
-	// "-> null" there, as Terraform draws every attribute of an object
-	// leaving a map that becomes unknown.
+	// The rules map as it was, then (known after apply).
 	unknownRules := regexp.MustCompile(`(?s)~ rules\s+= \{.*?\n\s*\} -> \(known after apply\)`)
 	if !unknownRules.MatchString(plan) {
 		t.Errorf("the plan does not show rules as known after apply:\n%s", clirun.Tail(plan, 6000))

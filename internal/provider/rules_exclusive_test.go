@@ -503,12 +503,12 @@ func TestAccRulesExclusive_planTextCLI(t *testing.T) {
 				fmt.Sprintf("import {\n  to = secgroup_rules_exclusive.x\n  id = %q\n}\n", a.cloud+"/"+a.group))
 			plan := run("plan")
 			for _, d := range a.display {
-				// Each removed entry: - "<id>" = { - direction = "<direction>" -> null
-				// - line = "<line>" -> null }, the direction the line's first word.
+				// Each removed entry: - "<id>" = { - direction = "<direction>"
+				// - line = "<line>" } -> null, the direction the line's first word.
 				line := strings.TrimSuffix(strings.TrimPrefix(strings.ReplaceAll(d, `"`, `\\"`), "^"), "$")
 				direction, _, _ := strings.Cut(strings.TrimPrefix(d, "^"), " ")
 				re := regexp.MustCompile(`(?m)^\s+- "` + regexp.QuoteMeta(a.cloud+"/"+a.group+"/") + `[^"]+"\s+= \{\n\s+- direction\s+= "` + direction +
-					`" -> null\n\s+- line\s+= "` + line + `[^"]*" -> null$`)
+					`"\n\s+- line\s+= "` + line + `[^"]*"\n\s+\} -> null,$`)
 				if !re.MatchString(plan) {
 					t.Errorf("the plan does not name the rule %s:\n%s", d, clirun.Tail(plan, 4000))
 				}
