@@ -66,3 +66,21 @@ func TestRuleQuotaIsResolvedPerBlock(t *testing.T) {
 		}
 	}
 }
+
+// Review (issue 33): a block whose rule_quota is refused must not come
+// back as a usable cloud with no settings. Configure stops on the error
+// today, so nothing reaches the engine; but cloudConfigs leaves the cloud
+// out of its result, and engine.Connections takes a missing cloud as one
+// with nothing to say against it (Unusable nil) and connects with empty
+// settings. Fails until the refused block is marked Unusable.
+func TestReviewRefusedRuleQuotaLeavesTheCloudUnusable(t *testing.T) {
+	registry := Clouds()
+	blocks := map[string]map[string]string{"baiducloud": {"access_key": "ak", "secret_key": "sk", ruleQuotaAttribute: "lots"}}
+	configs, diags := cloudConfigs(registry, blocks, func(string) string { return "" })
+	if !diags.HasError() {
+		t.Fatal("rule_quota \"lots\" was taken")
+	}
+	if configs["baiducloud"].Unusable == nil {
+		t.Fatalf("the baiducloud block with a refused rule_quota resolves to %+v: usable, with settings %v", configs["baiducloud"], configs["baiducloud"].Settings)
+	}
+}
