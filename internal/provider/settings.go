@@ -31,6 +31,14 @@ func ruleQuotaDescription(c cloud.Cloud) string {
 	return desc + "."
 }
 
+// perDirection says, where the cloud counts its quota per direction, so.
+func perDirection(c cloud.Cloud) string {
+	if c.Capabilities.QuotaPerDirection {
+		return " in each direction"
+	}
+	return ""
+}
+
 // blockAttributes are the attributes of a cloud's provider block: its
 // settings, then rule_quota.
 func blockAttributes(c cloud.Cloud) []string {
@@ -60,11 +68,14 @@ func cloudConfigs(registry *cloud.Registry, blocks map[string]map[string]string,
 		if q := block[ruleQuotaAttribute]; q != "" {
 			n, err := strconv.Atoi(q)
 			if err != nil || n < 1 {
-				diags.AddAttributeError(path.Root(c.Name).AtName(ruleQuotaAttribute), "Invalid Rule Quota",
-					fmt.Sprintf("%s %q in the %s block must be a positive number.", ruleQuotaAttribute, q, c.Name))
-				continue
+				problem := fmt.Errorf("%s %q in the %s block must be a positive whole number: the rules a security group of the account may hold%s",
+					ruleQuotaAttribute, q, c.Name, perDirection(c))
+				diags.AddAttributeError(path.Root(c.Name).AtName(ruleQuotaAttribute), "Invalid Rule Quota", problem.Error()+".")
+				// Never usable with a quota it refused, whoever asks.
+				config.Unusable = problem
+			} else {
+				config.Quota = n
 			}
-			config.Quota = n
 		}
 		configs[c.Name] = config
 	}

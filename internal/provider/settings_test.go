@@ -55,11 +55,11 @@ func TestRuleQuotaIsResolvedPerBlock(t *testing.T) {
 	if diags.HasError() || configs["zenlayer"].Quota != 25 || configs["alicloud"].Quota != 0 {
 		t.Fatalf("quotas %d and %d (%v); want 25 where set, 0 elsewhere", configs["zenlayer"].Quota, configs["alicloud"].Quota, diags)
 	}
-	for _, bad := range []string{"0", "-3", "lots"} {
+	for _, bad := range []string{"0", "-3", "lots", "2.5"} {
 		_, diags := cloudConfigs(registry, map[string]map[string]string{"baiducloud": {ruleQuotaAttribute: bad}}, func(string) string { return "" })
 		want := path.Root("baiducloud").AtName(ruleQuotaAttribute)
-		if len(diags) != 1 || !diags.HasError() || !strings.Contains(diags[0].Detail(), "positive number") {
-			t.Fatalf("rule_quota %q: %v; want one error saying it must be a positive number", bad, diags)
+		if len(diags) != 1 || !diags.HasError() || !strings.Contains(diags[0].Detail(), "positive whole number") {
+			t.Fatalf("rule_quota %q: %v; want one error saying it must be a positive whole number", bad, diags)
 		}
 		if d, ok := diags[0].(interface{ Path() path.Path }); !ok || !d.Path().Equal(want) {
 			t.Fatalf("rule_quota %q: the error is not on %s: %v", bad, want, diags[0])
@@ -73,7 +73,7 @@ func TestRuleQuotaIsResolvedPerBlock(t *testing.T) {
 // out of its result, and engine.Connections takes a missing cloud as one
 // with nothing to say against it (Unusable nil) and connects with empty
 // settings. Fails until the refused block is marked Unusable.
-func TestReviewRefusedRuleQuotaLeavesTheCloudUnusable(t *testing.T) {
+func TestRefusedRuleQuotaLeavesTheCloudUnusable(t *testing.T) {
 	registry := Clouds()
 	blocks := map[string]map[string]string{"baiducloud": {"access_key": "ak", "secret_key": "sk", ruleQuotaAttribute: "lots"}}
 	configs, diags := cloudConfigs(registry, blocks, func(string) string { return "" })
