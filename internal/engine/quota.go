@@ -217,12 +217,19 @@ func (c *Client) checkQuota(groupID string, t *tally, added rule.Rule) (*PlanWar
 		return nil, nil
 	}
 	where := "security group " + groupID
-	limit := fmt.Sprintf("%s allows %d rules per group", c.Cloud.Title, c.quota)
+	per := "rules per group"
 	if caps.QuotaPerDirection {
 		where += " (" + d + ")"
-		limit = fmt.Sprintf("%s allows %d %s rules per group", c.Cloud.Title, c.quota, d)
+		per = d + " " + per
 	}
+	limit := fmt.Sprintf("%s allows %d %s", c.Cloud.Title, c.quota, per)
 	fix := fmt.Sprintf("remove rules from it, use another group, or set rule_quota in the %s block of the provider if the account's quota is higher", c.Cloud.Name)
+	if c.quota != caps.Quota {
+		// The limit is the user's own: saying the cloud allows it would
+		// send them to the vendor for a number they set.
+		limit = fmt.Sprintf("the %s block of the provider sets rule_quota = %d %s", c.Cloud.Name, c.quota, per)
+		fix = "remove rules from it, use another group, or raise rule_quota if the account's quota is higher"
+	}
 	counts := fmt.Sprintf("%d now, %d added and %d removed by this plan so far", p.held, p.added, p.held-p.kept)
 	if p.rules-p.unreached > c.quota {
 		return nil, fmt.Errorf("%s would hold %d rules after this plan (%s); %s: %s", where, p.rules, counts, limit, fix)

@@ -232,3 +232,19 @@ func TestTallyProjection(t *testing.T) {
 		})
 	}
 }
+
+// A quota the provider block set (rule_quota) is named as the user's own,
+// not as the cloud's: the vendor never said it.
+func TestPlanQuotaNamesTheBlocksOwnQuota(t *testing.T) {
+	c, _ := quotaClient(t, 200, false)
+	c.quota = 2
+	for p := 1; p <= 2; p++ {
+		if _, err := add(t, c, tcp(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := add(t, c, tcp(3))
+	if err == nil || strings.Contains(err.Error(), "Fake Cloud allows") || !strings.Contains(err.Error(), "the fake block of the provider sets rule_quota = 2 rules per group") {
+		t.Fatalf("third add past rule_quota = 2: %v", err)
+	}
+}
