@@ -293,7 +293,8 @@ func (r *RulesExclusive) revoke(ctx context.Context, c *engine.Client, state, pl
 		case errors.Is(err, engine.ErrChangedSincePlan):
 			diags.AddWarning("Rule Changed Since the Plan",
 				fmt.Sprintf("Security group %s's rule %q was not revoked: the group no longer holds it as the plan showed it "+
-					"(it was changed, or revoked and made again, after the plan). The next plan shows it as it is now.", group, lines[i]))
+					"(it was changed, or revoked and made again, after the plan; or the plan was made without a refresh from the state of an earlier release, "+
+					"whose lines read otherwise). The next plan shows it as it is now.", group, lines[i]))
 		case err != nil:
 			addCloudError(diags, "Could Not Revoke Rule", fmt.Errorf("security group %s, rule %s: %w", group, lines[i], err))
 		}

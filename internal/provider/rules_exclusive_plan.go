@@ -35,6 +35,12 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if known(plan.Cloud) && known(plan.SecurityGroupID) {
 		plan.ID = types.StringValue(plan.Cloud.ValueString() + "/" + plan.SecurityGroupID.ValueString())
 	}
+	// The cloud's settings are checked now, as secgroup_rule's are, so
+	// that a plan that cannot apply fails here. Connecting reaches no
+	// network.
+	if known(plan.Cloud) && r.conns != nil && clientOf(ctx, r.conns, plan.Cloud.ValueString(), &resp.Diagnostics) == nil {
+		return
+	}
 	ex, diags := r.exclusionOf(plan)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -115,7 +121,7 @@ func (r *RulesExclusive) checkOnlyExclusive(ctx context.Context, plan rulesExclu
 	if !ok {
 		return
 	}
-	c := clientOf(ctx, r.conns, plan.Cloud.ValueString(), nil) // the apply reports a cloud it cannot use
+	c := clientOf(ctx, r.conns, plan.Cloud.ValueString(), nil) // ModifyPlan reports a cloud it cannot use
 	if c == nil {
 		return
 	}
@@ -174,7 +180,8 @@ func exclusiveClaim(m rulesExclusiveModel) (string, bool) {
 // shared): the apply would fail. A read that fails here is left to the
 // apply to report.
 func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusiveModel, diags *diag.Diagnostics) {
-	c := clientOf(ctx, r.conns, plan.Cloud.ValueString(), nil) // the apply reports a cloud it cannot use
+	ctx, cancel, c := connect(ctx, r.conns, plan.Cloud.ValueString(), defaultReadTimeout, nil) // ModifyPlan reports a cloud it cannot use
+	defer cancel()
 	if c == nil {
 		return
 	}
@@ -213,7 +220,7 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 	if diags.Append(d...); d.HasError() {
 		return
 	}
-	c := clientOf(ctx, r.conns, cloudName, nil) // the apply reports a cloud it cannot use
+	c := clientOf(ctx, r.conns, cloudName, nil) // ModifyPlan reports a cloud it cannot use
 	if c == nil {
 		return
 	}

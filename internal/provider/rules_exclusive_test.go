@@ -835,3 +835,22 @@ func TestAccRulesExclusive_defaultGroupRefusedAtCreate(t *testing.T) {
 		}},
 	})
 }
+
+// A cloud whose block and environment give no credentials fails the
+// exclusive resource's plan, as it fails secgroup_rule's, rather than its
+// apply; the plan makes no call.
+func TestAccRulesExclusive_missingCredentialsFailThePlan(t *testing.T) {
+	testAccPreCheck(t)
+	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
+		t.Setenv(v, "")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: "provider \"secgroup\" {\n  alicloud {\n    region = \"cn-hangzhou\"\n  }\n}\n" +
+				exclusiveBlock("alicloud", "sg-web", `["alicloud/sg-web/sgr-1"]`),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Cannot Use Cloud.*` + spaced(regexp.QuoteMeta(`alicloud block of the secgroup provider is missing access_key`))),
+		}},
+	})
+}

@@ -106,9 +106,16 @@ func addReadError(diags *diag.Diagnostics, group, why string, err error) {
 		why = ", " + why
 	}
 	err = fmt.Errorf("security group %s%s: %w", group, why, err)
-	if e, ok := cloud.AsError(err); ok && e.Attribute != "" {
-		diags.AddAttributeError(path.Root(e.Attribute), "Cannot Read Security Group", err.Error())
-		return
+	at := path.Root("security_group_id")
+	if e, ok := cloud.AsError(err); ok {
+		switch {
+		case e.Attribute != "":
+			at = path.Root(e.Attribute)
+		case e.Kind == cloud.KindAuth || e.Code == "" && e.Err != nil:
+			// Refused credentials, or no answer at all (the endpoint): the
+			// provider block that cloud names is at fault.
+			at = path.Root("cloud")
+		}
 	}
-	diags.AddAttributeError(path.Root("security_group_id"), "Cannot Read Security Group", err.Error())
+	diags.AddAttributeError(at, "Cannot Read Security Group", err.Error())
 }
