@@ -849,7 +849,7 @@ func TestAccRulesExclusive_missingCredentialsFailThePlan(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: "provider \"secgroup\" {\n  alicloud {\n    region = \"cn-hangzhou\"\n  }\n}\n" +
 				exclusiveBlock("alicloud", "sg-web", `["alicloud/sg-web/sgr-1"]`),
-			PlanOnly: true,
+			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Cannot Use Cloud.*` + spaced(regexp.QuoteMeta(`alicloud block of the secgroup provider is missing access_key`))),
 		}},
 	})
