@@ -220,7 +220,8 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 	if diags.Append(d...); d.HasError() {
 		return
 	}
-	c := clientOf(ctx, r.conns, cloudName, nil) // ModifyPlan reports a cloud it cannot use
+	ctx, cancel, c := connect(ctx, r.conns, cloudName, timeout, nil) // ModifyPlan reports a cloud it cannot use
+	defer cancel()
 	if c == nil {
 		return
 	}
@@ -232,7 +233,7 @@ func (r *RulesExclusive) foresee(ctx context.Context, plan rulesExclusiveModel, 
 				"or remove the resource from the configuration.", group))
 		return
 	}
-	rules, err := readGroup(r.conns.MaskSecrets(ctx), c, group, timeout, "the resource's timeouts.read sets it", diags)
+	rules, err := readGroup(ctx, c, group, timeout, "the resource's timeouts.read sets it", diags)
 	if err != nil {
 		return
 	}
