@@ -28,9 +28,8 @@ func ItemToken(token string, i, n int) string {
 }
 
 // RevokeEach revokes rules one call each, for clouds without batches. A
-// "not found" answer does not stop the others, but it is returned once
-// they are sent: not found is not gone until a read shows it (the
-// engine's settleRevoke). Any other error stops the batch.
+// "not found" is returned after the others are sent; any other error stops
+// them.
 func RevokeEach(rules []rule.Rule, revoke func(i int, r rule.Rule) error) error {
 	var notFound error
 	for i, r := range rules {

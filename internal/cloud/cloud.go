@@ -75,15 +75,12 @@ type Cloud struct {
 	// Connect builds a backend from resolved settings (block value, else
 	// environment, else default).
 	Connect func(ctx context.Context, settings map[string]string) (Backend, error)
-	// DefaultEndpoint is the endpoint a client of the resolved settings
-	// connects to when they name none, "scheme://host" (it may depend on
-	// the region); "" where the cloud has no default (Apsara Stack). See
-	// Endpoint.
+	// DefaultEndpoint is the endpoint, "scheme://host", a client connects to
+	// when the settings name none; "" where the cloud has none. See Endpoint.
 	DefaultEndpoint func(settings map[string]string) string
-	// VendorDomains are the vendor's own API domains: every endpoint under
-	// them (public, VPC, regional, over HTTP or HTTPS) reaches the cloud's
-	// one store of rules for the region, so the machine locks name the
-	// cloud alone there (Scope). Empty for private clouds.
+	// VendorDomains are the vendor's own API domains, whose endpoints the
+	// machine locks take as one (DESIGN.md, "Which lock"); empty for a
+	// private cloud.
 	VendorDomains []string
 	// MovesFrom are the vendor's own rule resources whose state a `moved`
 	// block takes into secgroup_rule (Terraform 1.8+).
@@ -124,9 +121,8 @@ type Capabilities struct {
 	// Policies a rule may be created with; empty means the cloud has no
 	// policy (allow-list only).
 	Policies []string
-	// ExistingPolicies are further policies rules in the cloud may have
-	// (made by other tools) but that cannot be created through the API:
-	// such rules can be imported and kept, not created.
+	// ExistingPolicies are policies the cloud's rules may have but the API
+	// cannot create: such rules are imported and kept, not created.
 	ExistingPolicies []string
 	// MinPriority..MaxPriority; both zero means the cloud has no priority.
 	MinPriority, MaxPriority int
@@ -153,13 +149,10 @@ type Capabilities struct {
 	// NativeIDs: the cloud gives rules ids of their own (imports by it).
 	NativeIDs bool
 	// RepeatSucceeds: an authorize of a rule the group already holds
-	// succeeds and adds nothing (ECS), so only a describe made just before
-	// the write tells a rule that existed from the one the write made.
+	// succeeds and adds nothing (DESIGN.md, "Who made a rule").
 	RepeatSucceeds bool
-	// ClientTokens: the cloud answers a write whose client token it has
-	// seen as it answered that token first, without acting again (ECS,
-	// Apsara Stack, Baidu): a retry never writes twice, and a "duplicate"
-	// answer to a retry means the earlier attempt did not land.
+	// ClientTokens: the cloud answers a token it has seen as it answered it
+	// first, without acting again (DESIGN.md, "A client token per write").
 	ClientTokens bool
 	// RuleIDs is the form the vendor documents for those ids; the zero
 	// form where the cloud has none (NativeIDs false).
@@ -174,10 +167,9 @@ type Capabilities struct {
 	QuotaPerDirection bool
 }
 
-// RuleIDForm is the form of a cloud's own rule ids, as the vendor
-// documents them. An id of another form (a line ending kept from a file,
-// capitals, a stray character) names no rule of the cloud, so a keep-list
-// holding it keeps nothing: ids are checked against it at plan.
+// RuleIDForm is the form of a cloud's own rule ids, as the vendor documents
+// them: keep-list ids are checked against it at plan (another form keeps
+// nothing).
 type RuleIDForm struct {
 	// Pattern matches a whole id.
 	Pattern *regexp.Regexp

@@ -39,10 +39,8 @@ func (c Cloud) Endpoint(settings map[string]string) (*url.URL, error) {
 	return ParseEndpoint(settings[SettingEndpoint], fallback)
 }
 
-// CanonicalEndpoint spells an endpoint one way, so that two spellings of
-// one ("HTTPS://Ecs.Example.com:443/", "https://ecs.example.com") name it
-// alike: scheme and host in lower case, without a final dot, the scheme's
-// default port dropped, no path.
+// CanonicalEndpoint spells an endpoint one way: scheme and host in lower
+// case, no final dot, no default port, no path.
 func CanonicalEndpoint(u *url.URL) string {
 	scheme := strings.ToLower(u.Scheme)
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")

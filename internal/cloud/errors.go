@@ -62,17 +62,13 @@ type Error struct {
 	// Throttled: the cloud refused the call for its rate, before acting
 	// on it, so a write so answered did not land.
 	Throttled bool
-	// Inferred: Kind is a reading of an answer the vendor's document
-	// leaves ambiguous (ENS's back-end error on a describe, which its own
-	// provider reads as a group that is gone). Good enough to drop a
-	// rule from state on refresh; not to count a revoke done.
+	// Inferred: Kind reads an answer the vendor's document leaves ambiguous;
+	// enough to drop a rule on refresh, not to count a revoke done.
 	Inferred bool
 }
 
 // MayHaveLanded reports whether a failed write may have been made all the
-// same: an answer lost (a dropped connection, a timeout) or a server
-// error, but not a throttled call, which the cloud did not act on, nor a
-// refusal.
+// same: an answer lost or a server error; never a throttled call or a refusal.
 func MayHaveLanded(err error) bool {
 	e, ok := AsError(err)
 	return ok && e.Kind == KindTransient && !e.Throttled

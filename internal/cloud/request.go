@@ -15,8 +15,7 @@ type Request struct {
 	// Zenlayer's actions carry it in their Body.
 	Group string
 	// Direction is the direction of the rules the call writes, empty for a
-	// describe: the Alibaba family's error codes name the source or the
-	// destination side, which is the peer or the local side by it.
+	// describe: it tells classify which side an Alibaba code's source names.
 	Direction string
 	// Params are the call's named parameters (query string or form).
 	Params map[string]string

@@ -17,12 +17,10 @@ const (
 	SettingEndpoint  = "endpoint"
 )
 
-// Scope names what a group id of the resolved settings is unique within,
-// twice: cache keeps describes apart (the cloud, a digest of the access key,
-// the region, the endpoint as written); lock names the machine lock (the
-// cloud, its region, its endpoint canonically; not the account). DESIGN.md,
-// "The engine's promises" and "Which lock". An endpoint that does not parse
-// stays as written: its client cannot connect anyway.
+// Scope names what a group id of the resolved settings is unique within:
+// cache keeps describes apart, lock names the machine lock (DESIGN.md, "The
+// engine's promises" and "Which lock"). An unparsable endpoint stays as
+// written.
 func (c Cloud) Scope(settings map[string]string) (cache, lock string) {
 	account := sha256.Sum256([]byte(settings[SettingAccessKey]))
 	cache = c.Name + "/" + hex.EncodeToString(account[:8]) + "/" + settings[SettingRegion] + "/" + settings[SettingEndpoint]

@@ -13,18 +13,13 @@ import (
 	"time"
 )
 
-// refusedAttempts bounds the retries of a refused connection: a cloud
-// restarting behind its load balancer refuses for a moment, an endpoint
-// where nothing listens refuses forever.
+// refusedAttempts bounds the retries of a refused connection (DESIGN.md,
+// "Retries within the operation's timeout").
 const refusedAttempts = 3
 
-// NoAnswer classifies a request that got no answer from the cloud. Most
-// such failures pass (a reset or dropped connection, a timeout) and are
-// retried; those that cannot pass by waiting fail at once, with a hint
-// naming the cloud block's endpoint: a certificate the machine does not
-// trust, an HTTP server behind an https endpoint, a host name that does
-// not resolve. A refused connection is retried a few times only. The SDKs
-// do not always keep the error's type, so its text is read too.
+// NoAnswer classifies a request that got no answer from the cloud: transient
+// when waiting may pass it, else a failure with a hint naming the endpoint
+// (DESIGN.md, "Retries within the operation's timeout").
 func NoAnswer(cloudName, action string, err error) *Error {
 	e := &Error{Cloud: cloudName, Action: action, Kind: KindTransient, Err: err}
 	text := err.Error()
@@ -56,10 +51,7 @@ func NoAnswer(cloudName, action string, err error) *Error {
 }
 
 // IdleConnsPerHost is how many idle connections a client keeps to its
-// endpoint: as many as Terraform can have calls in flight (-parallelism,
-// 10 by default, 50 to 100 in large workspaces). Go's default keeps 2, so
-// under concurrency most calls would open a connection of their own and
-// pay a TCP and a TLS handshake against a real cloud.
+// endpoint: at least Terraform's -parallelism (DESIGN.md, "The layers").
 const IdleConnsPerHost = 256
 
 // NewHTTPTransport is the transport of every client, ours and the SDKs':

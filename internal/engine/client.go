@@ -55,9 +55,7 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 }
 
 // GoneAtRefresh reports whether a read of this command (its refresh) found
-// the group gone: a plan that would read it again, to create something in
-// it, warns rather than fails, since Terraform plans a destroy after such
-// a refresh too.
+// the group gone, so that a plan to create in it warns rather than fails.
 func (c *Client) GoneAtRefresh(groupID string) bool {
 	g := c.group(groupID)
 	epoch := g.groups.epoch(g.scope)
@@ -67,9 +65,7 @@ func (c *Client) GoneAtRefresh(groupID string) bool {
 }
 
 // RefusesChanges says why the cloud refuses rule changes in the group
-// (cloud.ChangeRefuser), "" when it takes them. Where the cloud can refuse
-// them, the group is read first, through the shared reads: a plan's
-// refresh has read it already (unless it was a plan without refresh).
+// (cloud.ChangeRefuser), "" when it takes them, from a shared read.
 func (c *Client) RefusesChanges(ctx context.Context, groupID string) (string, error) {
 	r, ok := c.backend.(cloud.ChangeRefuser)
 	if !ok {
@@ -125,9 +121,7 @@ func (c *Client) ruleGone(groupID string, r rule.Rule) error {
 
 // Create adds one rule and returns it as the cloud reports it (with its
 // native id, where the cloud has ids). A rule that exists before the call
-// is a KindDuplicate error carrying the existing rule. The write's client
-// token is its own and reused for every retry of it, so a retry of a write
-// that did land (its answer lost) does not count as a duplicate.
+// is a KindDuplicate error carrying the existing rule.
 func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	tflog.Debug(ctx, "authorizing rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
 	return c.group(groupID).write(newOp(ctx, c, opCreate, r))
@@ -140,12 +134,9 @@ func (c *Client) Delete(ctx context.Context, groupID string, r rule.Rule) error 
 	return err
 }
 
-// CreateAll adds rules to one group, each as Create does, and returns
-// each rule as the cloud reports it and its own error, in the order given.
-// Every rule is queued before any is waited for, so they go out in as few
-// calls as the cloud takes and share the check before them and the
-// read-back after; a failed call fails only its own rules. They hold one
-// of Terraform's slots, as one resource's writes.
+// CreateAll adds rules to one group, each as Create does, and returns each
+// rule as the cloud reports it and its own error, in the order given. All are
+// queued before any is waited for, so they batch and hold one Terraform slot.
 func (c *Client) CreateAll(ctx context.Context, groupID string, rules []rule.Rule) ([]rule.Rule, []error) {
 	ops := c.newOps(ctx, opCreate, rules)
 	errs := c.writeAll(groupID, ops)

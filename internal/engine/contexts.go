@@ -22,11 +22,9 @@ func opContexts(ops []*op) []context.Context {
 	return out
 }
 
-// joined is a context for work done for several callers: it carries the
-// first one's values (its logger), lasts until the latest deadline among
-// them, and ends when every one of them has ended; when they were
-// cancelled rather than timed out, it gives the work in flight a grace
-// period first, so that a write that may have landed is read back.
+// joined is a context for work done for several callers: the first one's
+// values, the latest deadline, ended when all have ended, after a grace period
+// when cancelled (DESIGN.md, "Writes wait under their own deadlines").
 func joined(ctxs []context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctxs[0]))
 	var latest time.Time

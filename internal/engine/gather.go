@@ -10,9 +10,7 @@ type Gather struct {
 }
 
 // IdlePaces is how many of Terraform's usual gaps between writes pass
-// without one before it is taken to have nothing more to send: its gaps
-// vary (garbage collection, state writes), a missed write only costs a
-// call.
+// without one before it is taken to have nothing more to send.
 const IdlePaces = 4
 
 // Reserve is how many of Terraform's slots gathering leaves free for its own
@@ -21,18 +19,15 @@ const IdlePaces = 4
 const Reserve = 10
 
 // PeakStands is how long the most writes ever waiting at once must stand
-// before it is taken for Terraform's -parallelism, reached again the moment
-// its last free slot comes to us: Terraform ramps up within a second.
+// before it is taken for Terraform's -parallelism.
 const PeakStands = time.Second
 
 // enter records a write's arrival; leave its outcome.
 func (gs *Groups) enter(now time.Time) {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
-	// The pace is learnt while Terraform is applying (a write still
-	// waits): a write that comes after all others have ended starts a new
-	// round, and the time since the last says nothing of the pace (a long
-	// process serving many commands, the tests, would learn seconds).
+	// The pace is learnt only while a write still waits: the gap before a
+	// new round says nothing of it.
 	if !gs.lastWrite.IsZero() && gs.writing > 0 {
 		// A gap longer than the idle time is a pause, not the pace.
 		gap := min(now.Sub(gs.lastWrite), gs.idleTime())
@@ -57,11 +52,9 @@ func (gs *Groups) leave(o *op) {
 	gs.spent.add(o, now)
 }
 
-// Spent is where the writes' time went, summed over the writes of one
-// process: each is time a Terraform slot waited on us. Gathering is from
-// the write's arrival until the worker took it (holding it for others, or
-// behind the group's calls in flight), Lock until the machine lock was had,
-// Calls until its outcome (the calls and the read-back).
+// Spent is where the writes' time went, summed over one process's writes:
+// Gathering until the worker took them, Lock until the machine lock was had,
+// Calls until their outcome: slot-seconds for make bench (DESIGN.md).
 type Spent struct {
 	Writes                 int
 	Gathering, Lock, Calls time.Duration
@@ -109,19 +102,13 @@ func (gs *Groups) gatherFor(ws []*op, now time.Time) time.Duration {
 	gs.mu.Lock()
 	idle, idleTime, writing, peak, peakAt := now.Sub(gs.lastWrite), gs.idleTime(), gs.writing, gs.peak, gs.peakAt
 	gs.mu.Unlock()
-	// Holding a write keeps one of Terraform's slots from its own work,
-	// which is worth more than the calls it saves unless Terraform has
-	// more slots than it can use: once the writes held would leave fewer
-	// than Reserve of them, they go. (Writes in calls are left out: they
-	// work, and give their slots back within a call or two.)
+	// Go once the writes held would leave Terraform fewer than Reserve
+	// slots (writes in calls are not counted).
 	if now.Sub(peakAt) > PeakStands && peak-int(gs.queued.Load()) < Reserve {
 		return 0
 	}
-	// As many waiting as ever did: all of Terraform's slots are with us,
-	// if that peak has stood for a while (it is Terraform's -parallelism:
-	// waiting longer would stall it), or if Terraform has stopped sending
-	// for two of its gaps (a peak just raised may be matched while it
-	// still sends, its pace rather than its slots bounding how many wait).
+	// As many waiting as ever did, a peak that has stood or was followed by
+	// two of Terraform's gaps: all of its slots are with us.
 	if writing >= peak && (now.Sub(peakAt) > PeakStands ||
 		now.Sub(peakAt) > gs.settings.Gather.MinIdle && idle > min(2*idleTime/IdlePaces, idleTime)) {
 		return 0

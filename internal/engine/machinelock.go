@@ -67,11 +67,9 @@ func tempLockFolder(uid int) string {
 // errNoLockFolder: no folder could be used; locking is off.
 var errNoLockFolder = errors.New("no folder for the machine locks")
 
-// current returns the folder to use, choosing it on first use and again
-// when the one in use no longer passes its check (a cleaner of the
-// temporary folder removed it, another user made one in its place) or is
-// a fallback (a better choice may have come back: every process must
-// use the same one). Called with mu held.
+// current returns the folder to use, choosing it again when the one in use
+// fails its check or is a fallback (every process must use the same one).
+// Called with mu held.
 func (l *MachineLocks) current() (*lockFolder, error) {
 	if l.selected && l.folder != nil && l.chosen == 0 && l.folder.unchanged() {
 		return l.folder, nil

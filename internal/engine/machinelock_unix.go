@@ -56,12 +56,8 @@ type lockFolder struct {
 	dev, ino uint64
 }
 
-// useFolder makes a folder when missing (mode 0700) and checks it: a real
-// directory, not a link, owned by the effective user, that nobody else
-// can write into. One of the user's with only read or search bits for
-// others is tightened to 0700 (only the user, or root, can have made it
-// so; the lock files are 0600 anyway). The error says why it cannot be
-// used.
+// useFolder makes a folder when missing (mode 0700) and checks it (DESIGN.md,
+// "The machine locks": Where); the error says why it cannot be used.
 func useFolder(c folderChoice) (*lockFolder, error) {
 	if c.parents {
 		if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {

@@ -103,9 +103,8 @@ func (c *Client) PlanClaim(groupID, claim string) (earlier []string) {
 }
 
 // readForPlan reads the group when this change is the command's first to
-// add to it. A group the refresh found gone is a warning, not an error:
-// Terraform refreshes a destroy with a plan like this one, which must not
-// fail for it.
+// add to it; a group the refresh found gone is a warning (DESIGN.md, "Quota
+// at plan time").
 func (c *Client) readForPlan(ctx context.Context, g *group, groupID string, epoch uint64, ch PlanChange) (rules []rule.Rule, read bool, warning *PlanWarning, err error) {
 	g.mu.Lock()
 	read = ch.Add != nil && (g.tally == nil || g.tally.epoch != epoch || !g.tally.read)
@@ -166,10 +165,8 @@ type projection struct {
 }
 
 // project counts the group after the plan: its rules the plan does not
-// remove, and the rules it adds that the group does not hold already (a
-// rule the group holds, created again, is a `-replace` of it, or a
-// duplicate that will fail). An added rule not known yet counts as one of
-// its own.
+// remove, and the rules it adds that the group does not hold already (an
+// added rule not known yet counts as one of its own).
 func (t *tally) project(identity rule.Identity, inDimension func(rule.Rule) bool) projection {
 	var p projection
 	var kept, known []rule.Rule

@@ -66,10 +66,8 @@ func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
 }
 
 // waitedForDescribe is the error of a read whose context ended while it
-// waited for the group's describe, which another read of the group may be
-// making (and retrying, under the latest timeout of the reads it serves):
-// what it waited for, and the cloud's last answer to that describe, which
-// says why it took so long.
+// waited for the group's describe: what it waited for, and the cloud's last
+// answer to that describe.
 func waitedForDescribe(ctx context.Context, groupID string, last error) error {
 	if last == nil {
 		return fmt.Errorf("waiting for a describe of security group %s, which every read of the group shares: %w", groupID, ctx.Err())
@@ -115,11 +113,9 @@ func (g *group) readBack(r *reader, rules []rule.Rule) bool {
 	return true
 }
 
-// describe runs one describe for the readers and answers them: plain
-// reads with the rules, read-backs with their rule when it shows. A
-// read-back whose rule does not show yet (some clouds list a new rule
-// after a moment) waits for a later describe, after a backoff, until its
-// context ends.
+// describe runs one describe for the readers and answers them: plain reads
+// with the rules, read-backs with their rule when it shows, else after a later
+// describe (some clouds list a new rule after a moment).
 func (g *group) describe(readers []*reader) {
 	c := readers[0].client
 	ctx, cancel := joined(readerContexts(readers))

@@ -3,9 +3,7 @@ package engine
 import "time"
 
 // Settings are the engine's knobs, handed in by whoever makes a
-// coordinator: the provider hands Production to the one coordinator of
-// its process (ProcessGroups), tests hand faster ones to coordinators of
-// their own.
+// coordinator: Production for ProcessGroups, faster ones in tests.
 type Settings struct {
 	// Backoff paces the retries of every call.
 	Backoff Backoff
@@ -15,16 +13,12 @@ type Settings struct {
 	// Machine keeps this machine's other provider processes in step (see
 	// MachineLocks); nil when the coordinator is alone.
 	Machine *MachineLocks
-	// Fresh is how old the describe that decides a create may be, on a
-	// cloud that answers a repeated authorize with success: an older one
-	// is made again just before the authorize (see group.checkBeforeSend);
-	// zero means DefaultFresh.
+	// Fresh is how old the describe that decides a create may be where a
+	// repeated authorize succeeds (checkBeforeSend); zero means DefaultFresh.
 	Fresh time.Duration
 }
 
-// DefaultFresh is Fresh's default: a second covers the read-back of the
-// group's previous batch, which is what usually precedes a write when
-// Terraform keeps the provider busy, so it rarely costs a describe.
+// DefaultFresh is Fresh's default (DESIGN.md, "Who made a rule": The evidence).
 const DefaultFresh = time.Second
 
 // fresh is s.Fresh or its default.

@@ -16,12 +16,9 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
-// runWrites makes a set of writes that waited together, under the
-// group's machine lock: revokes first (a rule destroyed and declared again
-// elsewhere in one apply must be gone before it is authorized), then
-// authorizes, then description changes. A write is sent only while its
-// resource still waits for it (live): one whose timeout passed or that
-// was interrupted before its call went out ends unsent.
+// runWrites makes a set of writes that waited together, under the group's
+// machine lock: revokes, then authorizes, then description changes; a write
+// no longer live ends unsent (DESIGN.md, "The engine's promises").
 func (g *group) runWrites(ops []*op) {
 	ops = g.lockMachine(ops)
 	if len(ops) == 0 {
@@ -55,10 +52,8 @@ func (g *group) runWrites(ops []*op) {
 	}
 }
 
-// collapse sends each rule once: a delete of a rule that another delete
-// of the same batch names already (one rule in two resources' state) rides
-// on that one as its twin and ends as it does. A cloud refuses a call that
-// names one rule twice, or answers the second "not found".
+// collapse sends each rule once: a delete of a rule another delete of the
+// batch names rides on that one as its twin and ends as it does.
 func collapse(ops []*op) []*op {
 	var out []*op
 	var rules []rule.Rule
@@ -244,12 +239,9 @@ func (g *group) authorizeChunk(chunk []*op) {
 	}
 }
 
-// settleLostCreate ends creates whose authorize failed after an attempt
-// that may have landed: the group is read before giving up. A rule it
-// shows was made by that attempt (the group did not hold it when the
-// chunk was checked); one it does not show was not made, and the create
-// fails. When the group cannot be read, the create ends unconfirmed: the
-// rule may exist, so the state records it and the next refresh tells.
+// settleLostCreate ends creates whose authorize failed after an attempt that
+// may have landed, by a read: shown is created, absent is failed, no read is
+// unconfirmed (DESIGN.md, "Who made a rule": Lost answers).
 func (g *group) settleLostCreate(ctx context.Context, c *Client, chunk []*op, err error) {
 	rules, ferr := g.fetch(ctx, c)
 	for _, o := range chunk {
@@ -335,10 +327,9 @@ func (g *group) revoke(chunk []*op) {
 	}
 }
 
-// readFor reports whether a failed revoke is settled by reading the
-// group: "not found" (the rule or its group gone), which counts only once
-// a read shows it, and outcomes nothing explains (the call kept failing
-// on the cloud's side, or with an unknown error).
+// readFor reports whether a failed revoke is settled by reading the group:
+// "not found", and outcomes nothing explains (DESIGN.md, "Not found" is not
+// "gone").
 func readFor(err error) bool {
 	switch cloud.KindOf(err) {
 	case cloud.KindRuleGone, cloud.KindGroupGone, cloud.KindTransient, cloud.KindBusy, cloud.KindUnknown:
@@ -387,9 +378,8 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 		}
 		held = append(held, o)
 		if len(chunk) == 1 && !o.respelled && !sameWire(rules[i], o.rule) {
-			// Named again as the cloud spells it, by the same id or content,
-			// with a token of its own: the cloud did not act on the first
-			// (not found), and a token names one request's parameters.
+			// Named again as the cloud spells it, with a token of its own: a
+			// token names one request's parameters.
 			o.respelled, o.rule, o.token = true, rules[i], cloud.NewToken()
 			g.revoke([]*op{o})
 			return
@@ -413,10 +403,8 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 	}
 }
 
-// heldNow finds, in a read made after a revoke, the rule the revoke
-// named: by the cloud's id where the rule has one (a rule of the same
-// content made since is another rule, and is not revoked in its place),
-// else by content.
+// heldNow finds, in a read made after a revoke, the rule the revoke named:
+// by the cloud's id where the rule has one, else by content.
 func heldNow(caps cloud.Capabilities, rules []rule.Rule, r rule.Rule) int {
 	if caps.NativeIDs && r.NativeID != "" {
 		return findExact(caps, rules, r)
@@ -535,10 +523,8 @@ func findExact(caps cloud.Capabilities, rules []rule.Rule, r rule.Rule) int {
 	return caps.Identity.Find(rules, r)
 }
 
-// withConfirmReserve bounds a write's retries so that the last stretch of
-// its time (an eighth, at most 5 s) is left for the read that settles it:
-// a write that kept failing until its timeout would otherwise have no
-// time left to learn whether it landed (settleLostCreate, settleRevoke).
+// withConfirmReserve bounds a write's retries so that the last eighth of its
+// time (at most 5 s) is left for the read that settles it.
 func withConfirmReserve(ctx context.Context) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -576,9 +562,8 @@ func rulesOf(ops []*op) []rule.Rule {
 }
 
 // chunkToken is the client token of one write call: the op's own for a
-// single rule, else one derived from every member's, so the retries of the
-// same chunk send the same token and another chunk never does (every op's
-// token is fresh, see newOp).
+// single rule, else one derived from every member's (DESIGN.md, "A client
+// token per write").
 func chunkToken(chunk []*op) string {
 	if len(chunk) == 1 {
 		return chunk[0].token
