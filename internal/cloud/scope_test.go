@@ -6,10 +6,7 @@ import (
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/apsarastack"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ens"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
+	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
 // Scope reads a cloud's account key, region and endpoint by the names
@@ -17,7 +14,7 @@ import (
 // groups without it (two regions' groups of equal ids as one), silently.
 func TestCloudsNameTheirScopeSettingsAlike(t *testing.T) {
 	regional := map[string]bool{"alicloud": true, "baiducloud": true, "apsarastack": true}
-	for _, def := range []cloud.Cloud{zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition(), apsarastack.Definition(), ens.Definition()} {
+	for _, def := range provider.Clouds().All() {
 		has := func(name string) bool {
 			return slices.ContainsFunc(def.Settings, func(s cloud.Setting) bool { return s.Name == name })
 		}

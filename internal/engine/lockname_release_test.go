@@ -4,12 +4,8 @@ import (
 	"testing"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/apsarastack"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/baiducloud"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/ens"
-	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/zenlayer"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/provider"
 )
 
 // A group's lock file name is shared by every release on one machine: two
@@ -19,7 +15,7 @@ import (
 // cloud.Cloud.Scope's lock part that moves any of them fails here.
 func TestLockFileNamesAsEarlierReleases(t *testing.T) {
 	defs := map[string]cloud.Cloud{}
-	for _, def := range []cloud.Cloud{zenlayer.Definition(), alicloud.Definition(), baiducloud.Definition(), apsarastack.Definition(), ens.Definition()} {
+	for _, def := range provider.Clouds().All() {
 		defs[def.Name] = def
 	}
 	for _, tc := range []struct{ cloud, region, endpoint, want string }{

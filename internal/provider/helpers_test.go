@@ -124,3 +124,18 @@ func disappearsSteps(t *testing.T, m *mockcloud.Server, cloudName, group, config
 		},
 	}
 }
+
+// clearCloudEnv empties, for the test, every environment variable a
+// cloud's settings are read from, as its definition lists them.
+func clearCloudEnv(t *testing.T, cloudName string) {
+	t.Helper()
+	def, ok := Clouds().Get(cloudName)
+	if !ok {
+		t.Fatalf("no cloud %q", cloudName)
+	}
+	for _, s := range def.Settings {
+		for _, v := range s.EnvVars {
+			t.Setenv(v, "")
+		}
+	}
+}

@@ -268,9 +268,7 @@ func TestAccAlicloud_faultsConverge(t *testing.T) {
 // error that names what is missing.
 func TestAccAlicloud_missingCredentials(t *testing.T) {
 	cliIndependent(t)
-	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
-		t.Setenv(v, "")
-	}
+	clearCloudEnv(t, "alicloud")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -841,9 +841,7 @@ func TestAccRulesExclusive_defaultGroupRefusedAtCreate(t *testing.T) {
 // apply; the plan makes no call.
 func TestAccRulesExclusive_missingCredentialsFailThePlan(t *testing.T) {
 	testAccPreCheck(t)
-	for _, v := range []string{"ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"} {
-		t.Setenv(v, "")
-	}
+	clearCloudEnv(t, "alicloud")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

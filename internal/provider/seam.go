@@ -83,12 +83,11 @@ func begin(ctx context.Context, conns *engine.Connections, cloudName string, tim
 }
 
 // readGroup lists a group's rules through the shared reads (one describe
-// per group, whoever asks) within limit, which setBy says where it comes
-// from. A failure is reported (addReadError) and returned, so that a
-// caller can tell a group gone from other failures.
+// per group, whoever asks) within ctx, which connect bounded by limit;
+// setBy says where limit comes from. A failure is reported (addReadError)
+// and returned, so that a caller can tell a group gone from other
+// failures.
 func readGroup(ctx context.Context, c *engine.Client, group string, limit time.Duration, setBy string, diags *diag.Diagnostics) ([]rule.Rule, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
 	rules, err := c.List(ctx, group)
 	if err != nil {
 		if ctx.Err() != nil || engine.RanOutOfTime(err) {
