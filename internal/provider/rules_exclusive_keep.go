@@ -99,6 +99,12 @@ type exclusion struct {
 	known bool
 }
 
+// keepListsUnknown reports whether the keep-lists or the direction are
+// not known until apply, so no plan can say which rules stay.
+func keepListsUnknown(m rulesExclusiveModel) bool {
+	return m.Direction.IsUnknown() || m.RuleIDs.IsUnknown() || m.TolerateRuleIDs.IsUnknown()
+}
+
 // exclusionOf reads the model's keep-lists. Ids of another cloud or
 // group, and ids not of the form the cloud gives its rules, are errors
 // on their element, one each.
@@ -106,7 +112,7 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 	var diags diag.Diagnostics
 	def, found := r.registry.Get(m.Cloud.ValueString())
 	ex := exclusion{direction: m.Direction.ValueString(), identity: def.Capabilities.Identity,
-		known: !m.Direction.IsUnknown() && !m.RuleIDs.IsUnknown() && !m.TolerateRuleIDs.IsUnknown()}
+		known: !keepListsUnknown(m)}
 	for _, attribute := range []string{"rule_ids", "tolerated_rule_ids"} {
 		set := m.RuleIDs
 		if attribute == "tolerated_rule_ids" {
@@ -129,13 +135,20 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 				continue
 			}
 			id, err := rule.ParseID(v.ValueString())
+			var space, form string
+			if found {
+				space = spaceInID(def, v.ValueString())
+			}
+			if found && err == nil {
+				form = idFormProblem(def, id, false)
+			}
 			switch {
 			case v.ValueString() == "":
 				diags.AddAttributeError(at, "Invalid Rule Id",
 					attribute+` holds an empty id: every element must be a secgroup_rule id. A list read from a file ending in a line break has an empty last element: wrap it in compact().`)
-			case found && spaceInID(def, v.ValueString()) != "":
+			case space != "":
 				diags.AddAttributeError(at, "Invalid Rule Id",
-					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), spaceInID(def, v.ValueString())))
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), space))
 			case err != nil:
 				diags.AddAttributeError(at, "Invalid Rule Id", fmt.Sprintf("%s: %s. Use the id attribute of a secgroup_rule resource.", attribute, err))
 			case known(m.Cloud) && known(m.SecurityGroupID) && (id.Cloud != m.Cloud.ValueString() || id.GroupID != m.SecurityGroupID.ValueString()):
@@ -143,9 +156,9 @@ func (r *RulesExclusive) exclusionOf(m rulesExclusiveModel) (exclusion, diag.Dia
 					fmt.Sprintf("%s holds %q, a rule of %s security group %s; this resource makes %s security group %s exclusive. "+
 						"List only rules of that group (one secgroup_rules_exclusive per group).",
 						attribute, v.ValueString(), id.Cloud, id.GroupID, m.Cloud.ValueString(), m.SecurityGroupID.ValueString()))
-			case found && idFormProblem(def, id, false) != "":
+			case form != "":
 				diags.AddAttributeError(at, "Invalid Rule Id",
-					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), idFormProblem(def, id, false)))
+					fmt.Sprintf("%s holds %q, which names no rule the group could keep: %s.", attribute, v.ValueString(), form))
 			default:
 				ex.keep = append(ex.keep, id.Rule)
 			}

@@ -159,7 +159,7 @@ func (r *RulesExclusive) checkOnlyExclusive(ctx context.Context, plan rulesExclu
 // not known yet); none while the group, the direction or a whole
 // keep-list is not known.
 func exclusiveClaim(m rulesExclusiveModel) (string, bool) {
-	if !known(m.Cloud) || !known(m.SecurityGroupID) || m.Direction.IsUnknown() || m.RuleIDs.IsUnknown() || m.TolerateRuleIDs.IsUnknown() {
+	if !known(m.Cloud) || !known(m.SecurityGroupID) || keepListsUnknown(m) {
 		return "", false
 	}
 	var ids []string
@@ -197,7 +197,7 @@ func (r *RulesExclusive) checkRevocable(ctx context.Context, plan rulesExclusive
 
 // unknownReason says why a plan cannot know which rules stay.
 func (r *RulesExclusive) unknownReason(m rulesExclusiveModel) string {
-	if m.Direction.IsUnknown() || m.RuleIDs.IsUnknown() || m.TolerateRuleIDs.IsUnknown() {
+	if keepListsUnknown(m) {
 		return "rule_ids, tolerated_rule_ids or direction is not known until apply (a count or for_each that depends on it)"
 	}
 	where := "where rule ids are the rules' contents"

@@ -67,12 +67,11 @@ func TestRuleQuotaIsResolvedPerBlock(t *testing.T) {
 	}
 }
 
-// Review (issue 33): a block whose rule_quota is refused must not come
+// A block whose rule_quota is refused must not come
 // back as a usable cloud with no settings. Configure stops on the error
-// today, so nothing reaches the engine; but cloudConfigs leaves the cloud
-// out of its result, and engine.Connections takes a missing cloud as one
-// with nothing to say against it (Unusable nil) and connects with empty
-// settings. Fails until the refused block is marked Unusable.
+// today, so nothing reaches the engine; the refused block is still
+// marked Unusable, so that no later caller that ignores the diagnostic
+// connects with its settings as if nothing were wrong.
 func TestRefusedRuleQuotaLeavesTheCloudUnusable(t *testing.T) {
 	registry := Clouds()
 	blocks := map[string]map[string]string{"baiducloud": {"access_key": "ak", "secret_key": "sk", ruleQuotaAttribute: "lots"}}

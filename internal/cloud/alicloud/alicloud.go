@@ -123,6 +123,5 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 // named by its sgr- id when known and by its content too, which older API
 // implementations (Apsara Stack) need; ECS accepts both together.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
-	return err
+	return b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 }

@@ -89,16 +89,14 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 // between different requests: only this revoke's retries send it again.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, clientToken string) error {
 	return cloud.RevokeEach(rules, func(i int, r rule.Rule) error {
-		err := b.client.call(ctx, ruleCall("RevokeSecurityGroup", groupID, r, false, cloud.ItemToken(clientToken, i, len(rules))), nil)
-		return err
+		return b.client.call(ctx, ruleCall("RevokeSecurityGroup", groupID, r, false, cloud.ItemToken(clientToken, i, len(rules))), nil)
 	})
 }
 
 // UpdateDescription changes a description in one Modify call, naming the
 // rule by id (when known) and by content.
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
-	err := b.client.call(ctx, alibaba.Modify(groupID, r), nil)
-	return err
+	return b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 }
 
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC

@@ -93,8 +93,7 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
 	return cloud.RevokeEach(rules, func(_ int, r rule.Rule) error {
 		req := cloud.Request{Action: alibaba.ActionFor("RevokeSecurityGroup", r.Direction), Group: groupID, Direction: r.Direction, Params: alibaba.Params(r, false)}
-		err := b.client.call(ctx, req, nil)
-		return err
+		return b.client.call(ctx, req, nil)
 	})
 }
 

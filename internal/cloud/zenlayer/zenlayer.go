@@ -154,6 +154,5 @@ func (b *Backend) RefusesChanges(groupID string) string {
 // nothing: when one rule of a batch is gone, engine.Client sends the others
 // again one by one. Zenlayer takes no client token.
 func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule, _ string) error {
-	err := b.client.call(ctx, cloud.Request{Action: "RevokeSecurityGroupRules", Group: groupID, Body: groupRules{groupID, toWireAll(rules, false)}}, nil)
-	return err
+	return b.client.call(ctx, cloud.Request{Action: "RevokeSecurityGroupRules", Group: groupID, Body: groupRules{groupID, toWireAll(rules, false)}}, nil)
 }
