@@ -149,3 +149,34 @@ func TestRevokeExactCarriesTheGroupsVersion(t *testing.T) {
 		t.Fatalf("left %v: the rule made after the describe must stay", rules)
 	}
 }
+
+// A revoke answered "not found" while the group, read again, still holds
+// the rule is sent again as the cloud spells it, but only while the rule
+// still reads as the plan showed it: one edited in between (its
+// description here) changed since the plan and stays.
+func TestRevokeExactSendsAgainOnlyWhatThePlanShowed(t *testing.T) {
+	b := newCounting()
+	c := NewClient(batchingCloud, b, "scope", NewGroups(Settings{Backoff: fast}))
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	planned := withID(tcp(22), "id-a", t0)
+	planned.Description = "as planned"
+	seed(b, planned)
+	edited := false
+	b.denyRevoke = func(rule.Rule) bool {
+		if edited {
+			return false
+		}
+		// Someone edits the rule as the revoke goes out; the cloud answers
+		// the revoke, which named the old description, "not found".
+		edited = true
+		b.rules[0].Description = "edited after the plan"
+		return true
+	}
+	errs := c.RevokeExact(context.Background(), "sg", []Target{{Rule: rule.Rule{NativeID: "id-a"}, Same: sameAs(planned)}})
+	if !errors.Is(errs[0], ErrChangedSincePlan) {
+		t.Fatalf("the revoke ended %v; want ErrChangedSincePlan", errs[0])
+	}
+	if rules, _ := b.Describe(context.Background(), "sg"); len(rules) != 1 {
+		t.Fatalf("the group holds %v: a rule edited since the plan was revoked", rules)
+	}
+}

@@ -376,6 +376,11 @@ func (g *group) settleRevoke(ctx context.Context, c *Client, chunk []*op, err er
 			o.finish(o.rule, err)
 			continue
 		}
+		if o.same != nil && !o.same(rules[i]) {
+			// A plan's revoke goes again only as the plan showed the rule.
+			o.finish(rules[i], ErrChangedSincePlan)
+			continue
+		}
 		held = append(held, o)
 		if len(chunk) == 1 && !o.respelled && !sameWire(rules[i], o.rule) {
 			// Named again as the cloud spells it, with a token of its own: a
