@@ -184,7 +184,7 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 	// The one check a value unknown at plan can pass (checkDescription).
 	for _, k := range want.keys() {
 		for _, p := range checkDescription(ruleModel{ruleAttrs: want.byKey[k].attrs()}, &c.Cloud) {
-			diags.AddAttributeError(entryPath(k, p.attr), p.summary, p.detail)
+			diags.AddAttributeError(entryPath(k, p.attr), p.summary, fmt.Sprintf("rules[%q]: %s", k, p.detail))
 		}
 	}
 	if diags.HasError() {

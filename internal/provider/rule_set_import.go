@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -88,7 +89,11 @@ func (r *RuleSetResource) ImportState(ctx context.Context, req resource.ImportSt
 		}
 		taken[matches[0]] = ids[i]
 		e := nullEntry().observed(cloudName, group, o, caps)
-		h.put(importKey(e), e, rule.ID{Cloud: cloudName, GroupID: group, Rule: o}.String())
+		key := importKey(e)
+		for n := 2; h.entries[key] != (setEntry{}); n++ {
+			key = fmt.Sprintf("%s_%d", importKey(e), n)
+		}
+		h.put(key, e, rule.ID{Cloud: cloudName, GroupID: group, Rule: o}.String())
 	}
 	m := ruleSetModel{
 		ID: types.StringValue(setID(cloudName, group)), Cloud: types.StringValue(cloudName), SecurityGroupID: types.StringValue(group),
@@ -99,13 +104,17 @@ func (r *RuleSetResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), m.ID)...)
 }
 
-// importKey is an imported rule's key: what it does, in words
-// ("ingress tcp 443 from 10.0.0.0/8"), with only what its entry sets.
+// importKey is an imported rule's key: what it does, in words, with only
+// what its entry sets, as an HCL identifier ("ingress_tcp_443_from_10_0_0_0_8"):
+// Terraform before 1.15 and OpenTofu write map keys unquoted in the
+// configuration -generate-config-out makes.
 func importKey(e setEntry) string {
 	r := e.attrs().toRule()
 	r.Description, r.NativeID = "", ""
-	return r.Summary()
+	return strings.Trim(notInIdentifiers.ReplaceAllString(r.Summary(), "_"), "_")
 }
+
+var notInIdentifiers = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 // parseSetImportID splits a set's import id into its cloud, group and the
 // secgroup_rule ids of its rules; problem says what is wrong.

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -181,15 +180,40 @@ func setEntriesOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) (en
 			out.unknown = append(out.unknown, k)
 			continue
 		}
-		var e setEntry
-		if d := obj.As(ctx, &e, basetypes.ObjectAsOptions{}); d.HasError() {
-			diags.Append(d...)
+		e, ok := entryOfObject(obj)
+		if !ok {
+			diags.AddAttributeError(path.Root("rules").AtMapKey(k), "Invalid Rule Set Entry", "the entry's attributes are not of their types: please report this to the provider developers")
 			return out, false
 		}
 		out.byKey[k] = e
 	}
 	sort.Strings(out.unknown)
 	return out, true
+}
+
+// entryOfObject reads an entry field by field: ObjectValue.As reflects
+// on the struct for every entry, a tenth of a large set's plan.
+func entryOfObject(obj types.Object) (setEntry, bool) {
+	a := obj.Attributes()
+	str := func(name string) (types.String, bool) {
+		v, ok := a[name].(types.String)
+		return v, ok
+	}
+	var e setEntry
+	ok := true
+	for name, field := range map[string]*types.String{
+		"direction": &e.Direction, "protocol": &e.Protocol, "port_range": &e.PortRange, "cidr": &e.CIDR,
+		"peer_security_group_id": &e.PeerSecurityGroupID, "peer_group_owner_account": &e.PeerGroupOwnerAccount,
+		"peer_group_owner_id": &e.PeerGroupOwnerID, "prefix_list_id": &e.PrefixListID, "local_cidr": &e.LocalCIDR,
+		"source_port_range": &e.SourcePortRange, "nic_type": &e.NicType, "policy": &e.Policy, "description": &e.Description,
+	} {
+		v, isString := str(name)
+		ok = ok && isString
+		*field = v
+	}
+	p, isNumber := a["priority"].(types.Number)
+	e.Priority = p
+	return e, ok && isNumber
 }
 
 // keys are the entries' keys in order.
@@ -202,9 +226,22 @@ func (es entries) keys() []string {
 	return out
 }
 
-// setEntriesValue is the rules map holding byKey.
-func setEntriesValue(ctx context.Context, byKey map[string]setEntry, diags *diag.Diagnostics) types.Map {
-	v, d := types.MapValueFrom(ctx, setEntryType, byKey)
+// setEntriesValue is the rules map holding byKey (built field by field,
+// as entryOfObject reads it).
+func setEntriesValue(_ context.Context, byKey map[string]setEntry, diags *diag.Diagnostics) types.Map {
+	elems := make(map[string]attr.Value, len(byKey))
+	for k, e := range byKey {
+		obj, d := types.ObjectValue(setEntryType.AttrTypes, map[string]attr.Value{
+			"direction": e.Direction, "protocol": e.Protocol, "port_range": e.PortRange, "cidr": e.CIDR,
+			"peer_security_group_id": e.PeerSecurityGroupID, "peer_group_owner_account": e.PeerGroupOwnerAccount,
+			"peer_group_owner_id": e.PeerGroupOwnerID, "prefix_list_id": e.PrefixListID, "local_cidr": e.LocalCIDR,
+			"source_port_range": e.SourcePortRange, "nic_type": e.NicType, "policy": e.Policy,
+			"priority": e.Priority, "description": e.Description,
+		})
+		diags.Append(d...)
+		elems[k] = obj
+	}
+	v, d := types.MapValue(setEntryType, elems)
 	diags.Append(d...)
 	return v
 }

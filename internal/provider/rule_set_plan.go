@@ -171,7 +171,7 @@ func (r *RuleSetResource) ValidateConfig(ctx context.Context, req resource.Valid
 		bad := false
 		for _, check := range configChecks {
 			for _, p := range check(model, def) {
-				resp.Diagnostics.AddAttributeError(entryPath(k, p.attr), p.summary, p.detail)
+				resp.Diagnostics.AddAttributeError(entryPath(k, p.attr), p.summary, fmt.Sprintf("rules[%q]: %s", k, p.detail))
 				bad = true
 			}
 		}
