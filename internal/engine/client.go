@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -153,6 +154,50 @@ func (c *Client) CreateAll(ctx context.Context, groupID string, rules []rule.Rul
 // are queued and go out together, as CreateAll's.
 func (c *Client) DeleteAll(ctx context.Context, groupID string, rules []rule.Rule) []error {
 	return c.writeAll(groupID, c.newOps(ctx, opDelete, rules))
+}
+
+// Changes are one resource's writes to one group: rules to revoke, to
+// authorize, and to give a new description in place.
+type Changes struct {
+	Revoke, Authorize, Describe []rule.Rule
+}
+
+// Outcomes are each change's outcome, in the order of Changes: Authorized
+// holds each authorized rule as the cloud reports it.
+type Outcomes struct {
+	Revoked, AuthorizeErrs, Described []error
+	Authorized                        []rule.Rule
+}
+
+// Apply makes a resource's changes to one group together, as CreateAll's:
+// they hold one Terraform slot and go out in one round of the group's worker,
+// which revokes before it authorizes and changes descriptions last. A
+// revoke of a rule already gone is success, as Delete's.
+func (c *Client) Apply(ctx context.Context, groupID string, ch Changes) Outcomes {
+	revokes := c.newOps(ctx, opDelete, ch.Revoke)
+	creates := c.newOps(ctx, opCreate, ch.Authorize)
+	var updates []*op
+	if _, ok := c.backend.(cloud.DescriptionUpdater); ok || len(ch.Describe) == 0 {
+		updates = c.newOps(ctx, opUpdate, ch.Describe)
+	}
+	errs := c.writeAll(groupID, slices.Concat(revokes, creates, updates))
+	if len(errs) == 0 { // nothing to write
+		errs = make([]error, 0)
+	}
+	out := Outcomes{Revoked: errs[:len(revokes)], AuthorizeErrs: errs[len(revokes) : len(revokes)+len(creates)]}
+	out.Described = errs[len(revokes)+len(creates):]
+	if updates == nil && len(ch.Describe) > 0 {
+		out.Described = make([]error, len(ch.Describe))
+		for i := range out.Described {
+			out.Described[i] = fmt.Errorf("%s cannot change a rule's description in place", c.Cloud.Name)
+		}
+	}
+	out.Authorized = make([]rule.Rule, len(creates))
+	for i, o := range creates {
+		// writeAll returned: every op has ended, its outcome written.
+		out.Authorized[i] = o.result
+	}
+	return out
 }
 
 // newOps makes a write of each rule, each with a context of its own:

@@ -136,6 +136,7 @@ func (p *SecgroupProvider) Resources(_ context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		func() resource.Resource { return NewRuleResource(p.registry) },
 		func() resource.Resource { return NewRulesExclusive(p.registry) },
+		func() resource.Resource { return NewRuleSetResource(p.registry) },
 	}
 }
 
