@@ -14,6 +14,13 @@
 // side by side: the floor, ours and the peer. A third table takes each
 // run's wall time apart (see printMadeOf).
 //
+// Set scenarios (Sets) declare each group's rules as one
+// secgroup_rule_set, and run beside two floors, the N terraform_data
+// blocks and one terraform_data per group holding its rules, and beside
+// the same rules as secgroup_rule blocks; between plan and destroy they
+// change one entry of each set. Their own table (printSets) gives the
+// ratios to both floors and the blocks, and the reads and writes per group.
+//
 // With -runs N it runs each scenario N times, the floor's, ours and the
 // peer's commands interleaved (see schedule), and prints medians.
 //
@@ -21,7 +28,7 @@
 // or the mock does not hold what the configuration declares.
 //
 //	go run ./internal/bench [-scenarios all|name,...] [-runs N] [-latency 20ms] [-jitter 0.5] [-terraform PATH] [-peer PATH|none]
-//	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10 [-count]
+//	go run ./internal/bench -cloud alicloud -rules 1000 -groups 10 -parallelism 10 [-count|-sets]
 package main
 
 import (
@@ -47,7 +54,8 @@ import (
 
 // scenario is N rules of one cloud in G groups at a parallelism, declared
 // as users write them, one resource block per rule (as
-// `terraform plan -generate-config-out` writes them too), or with count.
+// `terraform plan -generate-config-out` writes them too), or with count,
+// or as one secgroup_rule_set per group (Sets).
 // Terraform walks separate blocks about twice as slowly as count, so
 // writes reach the provider further apart.
 type scenario struct {
@@ -55,21 +63,42 @@ type scenario struct {
 	Cloud                      string
 	Rules, Groups, Parallelism int
 	Count                      bool
+	// Sets declares a group's rules as one secgroup_rule_set, beside a
+	// second floor (one terraform_data per group whose input holds the
+	// group's rules: Terraform's own cost for the same state) and the same
+	// rules as secgroup_rule blocks; its runs change one entry of each set
+	// between plan and destroy.
+	Sets bool
+	// changed is the configuration after the change phase: the first rule
+	// of each group on changedPort.
+	changed bool
 }
 
-// presets are the scenarios of the performance targets in README.
+// presets are the scenarios of the performance targets in README. A
+// Zenlayer group holds at most 20 rules per direction (the vendor's limit,
+// which mockcloud keeps), so its presets have 40 rules a group.
 var presets = []scenario{
-	{"ecs-1000x10-p10", "alicloud", 1000, 10, 10, false},
-	{"ecs-1000x10-p100", "alicloud", 1000, 10, 100, false},
-	{"ecs-1000x10-p100-count", "alicloud", 1000, 10, 100, true},
-	{"ecs-200x2-p10", "alicloud", 200, 2, 10, false},
-	{"zenlayer-1000x25-p100", "zenlayer", 1000, 25, 100, false},
-	{"baidu-200x10-p10", "baiducloud", 200, 10, 10, false},
-	{"apsara-200x10-p10", "apsarastack", 200, 10, 10, false},
-	{"ens-200x10-p10", "ens", 200, 10, 10, false},
+	{Name: "ecs-1000x10-p10", Cloud: "alicloud", Rules: 1000, Groups: 10, Parallelism: 10},
+	{Name: "ecs-1000x10-p100", Cloud: "alicloud", Rules: 1000, Groups: 10, Parallelism: 100},
+	{Name: "ecs-1000x10-p100-count", Cloud: "alicloud", Rules: 1000, Groups: 10, Parallelism: 100, Count: true},
+	{Name: "ecs-200x2-p10", Cloud: "alicloud", Rules: 200, Groups: 2, Parallelism: 10},
+	{Name: "zenlayer-1000x25-p100", Cloud: "zenlayer", Rules: 1000, Groups: 25, Parallelism: 100},
+	{Name: "baidu-200x10-p10", Cloud: "baiducloud", Rules: 200, Groups: 10, Parallelism: 10},
+	{Name: "apsara-200x10-p10", Cloud: "apsarastack", Rules: 200, Groups: 10, Parallelism: 10},
+	{Name: "ens-200x10-p10", Cloud: "ens", Rules: 200, Groups: 10, Parallelism: 10},
+	{Name: "ecs-1000x10-p10-sets", Cloud: "alicloud", Rules: 1000, Groups: 10, Parallelism: 10, Sets: true},
+	{Name: "zenlayer-1000x25-p10-sets", Cloud: "zenlayer", Rules: 1000, Groups: 25, Parallelism: 10, Sets: true},
 }
 
-var phases = []string{"apply", "plan", "destroy"}
+// phasesOf are a scenario's commands in order: apply, plan (which must
+// find nothing to do), with Sets change (one entry of each set on another
+// port, applied), and destroy.
+func phasesOf(s scenario) []string {
+	if s.Sets {
+		return []string{"apply", "plan", "change", "destroy"}
+	}
+	return []string{"apply", "plan", "destroy"}
+}
 
 // measure is one CLI command's cost.
 type measure struct {
@@ -95,6 +124,23 @@ func (m measure) total() int {
 	return n
 }
 
+// reads counts the calls that describe a group: ECS's and its kin's
+// Describe*, Zenlayer's DescribeSecurityGroups, BCC's getSecurityGroup and
+// listSecurityGroups. Every other action writes.
+func (m measure) reads() int {
+	n := 0
+	for a, c := range m.Calls {
+		if isRead(a) {
+			n += c
+		}
+	}
+	return n
+}
+
+func isRead(action string) bool {
+	return strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "get") || strings.HasPrefix(action, "list")
+}
+
 func main() {
 	var (
 		names       = flag.String("scenarios", "all", "comma-separated preset names, or all: "+presetNames())
@@ -107,6 +153,7 @@ func main() {
 		groups      = flag.Int("groups", 10, "custom scenario: number of groups")
 		parallelism = flag.Int("parallelism", 10, "custom scenario: terraform -parallelism")
 		count       = flag.Bool("count", false, "custom scenario: one block with count instead of a block per rule")
+		sets        = flag.Bool("sets", false, "custom scenario: one secgroup_rule_set per group instead of a block per rule, beside both floors and the same rules as secgroup_rule blocks")
 		profile     = flag.Bool("profile", false, "build the provider with -tags profile and write each phase's provider CPU profiles under WORK/profiles")
 		peer        = flag.String("peer", "", "the vendor's provider (terraform-provider-alicloud, or a folder holding it) to run beside ours on ECS scenarios; default $PEER_ALICLOUD, else what "+peerScript+" built last; none: without it. One given but unusable is an error")
 		runs        = flag.Int("runs", 1, "run each scenario this many times, the floor's, ours and the vendor's commands interleaved, and print medians")
@@ -115,7 +162,7 @@ func main() {
 	peerSet := false
 	flag.Visit(func(f *flag.Flag) { peerSet = peerSet || f.Name == "peer" })
 	peerPath, peerFrom := peerGiven(*peer, peerSet, os.Getenv("PEER_ALICLOUD"))
-	chosen, err := choose(*names, *cloudName, *rules, *groups, *parallelism, *count)
+	chosen, err := choose(*names, *cloudName, scenario{Rules: *rules, Groups: *groups, Parallelism: *parallelism, Count: *count, Sets: *sets})
 	if err == nil && *runs < 1 {
 		err = fmt.Errorf("-runs %d: at least 1", *runs)
 	}
@@ -143,16 +190,25 @@ func presetNames() string {
 	return strings.Join(n, ", ")
 }
 
-func choose(names, cloudName string, rules, groups, parallelism int, count bool) ([]scenario, error) {
+// choose is the scenarios to run: the presets named, or with cloudName
+// the custom one, its shape (rules, groups, parallelism, count or sets)
+// taken from custom.
+func choose(names, cloudName string, custom scenario) ([]scenario, error) {
 	if cloudName != "" {
 		if !slices.Contains(mockcloud.Clouds, cloudName) {
 			return nil, fmt.Errorf("unknown cloud %q; clouds: %s", cloudName, strings.Join(mockcloud.Clouds, ", "))
 		}
-		name := fmt.Sprintf("%s-%dx%d-p%d", cloudName, rules, groups, parallelism)
-		if count {
-			name += "-count"
+		if custom.Count && custom.Sets {
+			return nil, errors.New("-count and -sets: choose one")
 		}
-		return []scenario{{name, cloudName, rules, groups, parallelism, count}}, nil
+		custom.Cloud, custom.Name = cloudName, fmt.Sprintf("%s-%dx%d-p%d", cloudName, custom.Rules, custom.Groups, custom.Parallelism)
+		switch {
+		case custom.Count:
+			custom.Name += "-count"
+		case custom.Sets:
+			custom.Name += "-sets"
+		}
+		return []scenario{custom}, nil
 	}
 	if names == "all" {
 		return presets, nil
@@ -223,23 +279,21 @@ func run(scenarios []scenario, o settings) error {
 	printHeader(o, version, tf, m, peer, why)
 	var all []beside
 	for _, s := range scenarios {
-		contenders := []contender{floor, secgroup(profiles)}
-		if peer != "" && withPeer(s) {
-			contenders = append(contenders, vendors)
-		}
+		contenders := contendersOf(s, profiles, peer != "")
 		got, err := runScenario(tf, m, filepath.Join(work, s.Name), s, contenders, o.runs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
-		b := beside{scenario: s, floor: got[0], ours: got[1]}
-		if len(got) > 2 {
-			b.peer = got[2]
+		b := beside{scenario: s}
+		for i, c := range contenders {
+			*b.of(c.name) = got[i]
 		}
 		printOurs(b)
 		all = append(all, b)
 	}
 	fmt.Println(oursLegend)
 	printBeside(all)
+	printSets(all)
 	printMadeOf(all, o.latency)
 	if o.profile && len(scenarios) > 0 {
 		fmt.Println()
@@ -366,6 +420,8 @@ const (
 	ratioLegend = "ratios below 1: ours is faster / uses less"
 	madeOfHead  = "| scenario | phase | provider | wall s | Terraform CPU s | provider CPU s | slot-s | writes | gathering slot-s | lock slot-s | in calls slot-s | calls x latency slot-s | rest slot-s |"
 	madeOfLeg   = "rest = slot-s less gathering, lock and in calls (ours, with -profile) or less calls x latency (the vendor's); n/a: not measured"
+	setsHead    = "| scenario | phase | set s | floor s | set x floor | group floor s | set x group floor | secgroup_rule s | set / secgroup_rule | API calls | API calls per rule | reads per group | writes per group | calls by action | secgroup_rule's API calls |"
+	setsLegend  = "set: the rules as one secgroup_rule_set per group; floor: one terraform_data per rule (the floor users know); group floor: one terraform_data per group whose input holds the group's rules as its set declares them (Terraform's own cost for the same state); secgroup_rule: the same rules as one block each; reads: the calls that describe a group, writes: the others; change: one entry of each set on another port, applied"
 )
 
 // columns counts a table row's cells.
@@ -375,7 +431,7 @@ func columns(row string) int { return strings.Count(row, "|") - 1 }
 // floor.
 func printOurs(b beside) {
 	s := b.scenario
-	for _, phase := range phases {
+	for _, phase := range phasesOf(s) {
 		g, f := b.ours.median(phase), b.floor.median(phase)
 		fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %d | %d | %s |\n", s.Name, phase,
 			g.Wall.Seconds(), f.Wall.Seconds(), ratio(g.Wall, f.Wall), g.CPU.Seconds(), f.CPU.Seconds(), ratio(g.CPU, f.CPU),
@@ -383,11 +439,56 @@ func printOurs(b beside) {
 	}
 }
 
-// beside is one scenario's runs of the floor, ours and the peer (nil
-// where it did not run).
+// printSets prints the set scenarios' table: the sets beside both floors
+// and beside the same rules as secgroup_rule blocks, with the calls per
+// rule and per group.
+func printSets(runs []beside) {
+	sets := slices.DeleteFunc(slices.Clone(runs), func(b beside) bool { return !b.scenario.Sets })
+	if len(sets) == 0 {
+		return
+	}
+	fmt.Println("\nRules in sets (secgroup_rule_set), beside both floors and the same rules as secgroup_rule blocks: same mock and -parallelism")
+	fmt.Println()
+	fmt.Println(setsHead)
+	fmt.Println(strings.Repeat("|---", columns(setsHead)) + "|")
+	for _, b := range sets {
+		s := b.scenario
+		for _, phase := range phasesOf(s) {
+			o, f, g, k := b.ours.median(phase), b.floor.median(phase), b.groupFloor.median(phase), b.blocks.median(phase)
+			reads := o.reads()
+			fmt.Printf("| %s | %s | %.1f | %.1f | %.2f | %.1f | %.2f | %.1f | %.2f | %d | %.3f | %.1f | %.1f | %s | %d |\n", s.Name, phase,
+				o.Wall.Seconds(), f.Wall.Seconds(), ratio(o.Wall, f.Wall), g.Wall.Seconds(), ratio(o.Wall, g.Wall), k.Wall.Seconds(), ratio(o.Wall, k.Wall),
+				o.total(), float64(o.total())/float64(s.Rules), float64(reads)/float64(s.Groups), float64(o.total()-reads)/float64(s.Groups), byAction(o), k.total())
+		}
+	}
+	fmt.Println(setsLegend)
+}
+
+// beside is one scenario's runs of the floor, ours and the peer, and of
+// a set scenario's group floor and secgroup_rule blocks (nil where they
+// did not run).
 type beside struct {
 	scenario          scenario
 	floor, ours, peer trials
+	// groupFloor and blocks run in set scenarios: one terraform_data per
+	// group holding its rules, and the rules as secgroup_rule blocks.
+	groupFloor, blocks trials
+}
+
+// of is where the runs of the contender named name go.
+func (b *beside) of(name string) *trials {
+	switch name {
+	case floor.name:
+		return &b.floor
+	case groupFloor.name:
+		return &b.groupFloor
+	case vendors.name:
+		return &b.peer
+	case blocksName:
+		return &b.blocks
+	default:
+		return &b.ours
+	}
 }
 
 // trials are a contender's measures of a scenario, per run and phase.
@@ -479,7 +580,7 @@ func printBeside(runs []beside) {
 	fmt.Println(besideHead)
 	fmt.Println(strings.Repeat("|---", columns(besideHead)) + "|")
 	for _, b := range besides {
-		for _, phase := range phases {
+		for _, phase := range phasesOf(b.scenario) {
 			f, o, p := b.floor.median(phase), b.ours.median(phase), b.peer.median(phase)
 			lo, hi := wallRatios(b.ours, b.peer, phase)
 			fmt.Printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f–%.2f | %.1f | %.1f | %.2f | %d | %d | %s |\n", b.scenario.Name, phase,
@@ -513,8 +614,12 @@ func printMadeOf(runs []beside, latency time.Duration) {
 		engine bool
 	}
 	for _, r := range runs {
-		for _, phase := range phases {
+		for _, phase := range phasesOf(r.scenario) {
 			rows := []row{{"terraform_data", r.floor.median(phase), false}, {"secgroup", r.ours.median(phase), true}}
+			if r.scenario.Sets {
+				rows = []row{{"terraform_data", r.floor.median(phase), false}, {"terraform_data per group", r.groupFloor.median(phase), false},
+					{"secgroup_rule_set", r.ours.median(phase), true}, {"secgroup_rule", r.blocks.median(phase), true}}
+			}
 			if r.peer != nil {
 				rows = append(rows, row{"vendor's", r.peer.median(phase), false})
 			}
@@ -577,11 +682,12 @@ func goEnv(name string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// phaseArgs are the three commands, each at the scenario's parallelism.
+// phaseArgs are the phases' commands, each at the scenario's parallelism:
+// change applies the changed configuration.
 func phaseArgs(phase string, parallelism int) ([]string, []int) {
 	p := fmt.Sprintf("-parallelism=%d", parallelism)
 	switch phase {
-	case "apply":
+	case "apply", "change":
 		return []string{"apply", "-auto-approve", "-input=false", "-no-color", p}, nil
 	case "plan":
 		// -detailed-exitcode: 2 would mean changes, which is checked.
@@ -617,16 +723,69 @@ func secgroup(profiles string) contender {
 	return contender{name: "secgroup", config: ruleConfig, endpoint: func(url string) string { return url }, profiles: profiles}
 }
 
+// groupFloor is a set scenario's second floor: Terraform's own cost for
+// the sets' state, one terraform_data per group holding its rules.
+var groupFloor = contender{name: "groupfloor", config: groupFloorConfig}
+
+// blocksName names the contender that declares a set scenario's rules as
+// secgroup_rule blocks.
+const blocksName = "blocks"
+
+// blocks is our provider with a set scenario's rules as secgroup_rule
+// blocks, one per rule.
+func blocks(profiles string) contender {
+	c := secgroup(profiles)
+	c.name = blocksName
+	c.config = func(s scenario, groups string) string {
+		s.Sets = false
+		return ruleConfig(s, groups)
+	}
+	return c
+}
+
+// contendersOf are what a scenario's rules run through, in schedule's
+// order: the floor and ours, then a set scenario's group floor and
+// secgroup_rule blocks, or on ECS the peer when there is one.
+func contendersOf(s scenario, profiles string, peer bool) []contender {
+	out := []contender{floor, secgroup(profiles)}
+	switch {
+	case s.Sets:
+		out = append(out, groupFloor, blocks(profiles))
+	case peer && withPeer(s):
+		out = append(out, vendors)
+	}
+	return out
+}
+
+// floorConfig declares one terraform_data per rule (with count: one block
+// of them all), its input naming the rule; the change phase's names
+// another.
 func floorConfig(s scenario, _ string) string {
 	var config strings.Builder
 	if s.Count {
 		fmt.Fprintf(&config, "resource \"terraform_data\" \"r\" {\n  count = %d\n  input = \"rule-${count.index}\"\n}\n", s.Rules)
 	} else {
 		for i := range s.Rules {
-			fmt.Fprintf(&config, "resource \"terraform_data\" \"r%d\" {\n  input = \"rule-%d\"\n}\n\n", i, i)
+			input := fmt.Sprint("rule-", i)
+			if s.changed && changes(s, i) {
+				input += "-changed"
+			}
+			fmt.Fprintf(&config, "resource \"terraform_data\" \"r%d\" {\n  input = %q\n}\n\n", i, input)
 		}
 	}
 	return config.String()
+}
+
+// groupFloorConfig declares one terraform_data per group whose input
+// holds what the group's secgroup_rule_set declares (ruleConfig).
+func groupFloorConfig(s scenario, groups string) string {
+	var b strings.Builder
+	for g, rules := range byGroup(s, groups) {
+		fmt.Fprintf(&b, "resource \"terraform_data\" \"g%d\" {\n  input = {\n    cloud             = %q\n    security_group_id = %q\n    rules = {\n", g, s.Cloud, groupID(groups, g))
+		writeEntries(&b, rules, "      ")
+		b.WriteString("    }\n  }\n}\n\n")
+	}
+	return b.String()
 }
 
 // spentOf sums what the provider processes of one command wrote to
@@ -662,9 +821,10 @@ type step struct {
 
 // schedule is the one place that orders a scenario's commands, run by
 // run: within a run phase after phase, and within a phase each contender
-// in turn (the floor, ours, the vendor's), so that the contenders of a run
+// in turn (contendersOf: the floor, ours, then the vendor's or a set
+// scenario's group floor and blocks), so that the contenders of a run
 // meet the machine in the same state and compare within the run.
-func schedule(runs, contenders int) [][]step {
+func schedule(runs, contenders int, phases []string) [][]step {
 	out := make([][]step, runs)
 	for run := range out {
 		for _, phase := range phases {
@@ -682,7 +842,7 @@ func schedule(runs, contenders int) [][]step {
 func runScenario(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, contenders []contender, runs int) ([]trials, error) {
 	out := make([]trials, len(contenders))
 	folder := func(c contender, run int) string { return filepath.Join(dir, fmt.Sprintf("%s-%d", c.name, run+1)) }
-	for run, steps := range schedule(runs, len(contenders)) {
+	for run, steps := range schedule(runs, len(contenders), phasesOf(s)) {
 		m.Store.Reset()
 		for i, c := range contenders {
 			if err := prepare(m, folder(c, run), s, c); err != nil {
@@ -711,7 +871,7 @@ func prepare(m *mockcloud.Server, dir string, s scenario, c contender) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(s, groupsOf(s, c))), 0o644); err != nil {
+	if err := writeConfig(dir, s, c); err != nil {
 		return err
 	}
 	for g := 0; c.endpoint != nil && g < s.Groups; g++ {
@@ -722,11 +882,22 @@ func prepare(m *mockcloud.Server, dir string, s scenario, c contender) error {
 	return nil
 }
 
+// writeConfig writes a contender's configuration of s into dir.
+func writeConfig(dir string, s scenario, c contender) error {
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(s, groupsOf(s, c))), 0o644)
+}
+
 // runPhase runs one phase of a contender's run in dir and measures it; on
 // the mock, it checks after it that the mock holds what the configuration
-// declares.
+// declares. The change phase first writes the changed configuration.
 func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c contender, phase string, run int) (measure, error) {
 	args, allowed := phaseArgs(phase, s.Parallelism)
+	if phase == "change" {
+		s.changed = true
+		if err := writeConfig(dir, s, c); err != nil {
+			return measure{}, err
+		}
+	}
 	if c.endpoint == nil {
 		got, _, err := tf.Run(dir, args, allowed...)
 		return measure{Measure: got}, err
@@ -734,8 +905,7 @@ func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c con
 	cli := *tf
 	profile := ""
 	if c.profiles != "" {
-		// go tool pprof -top bin/terraform-provider-secgroup profiles/<scenario>-run<n>-<phase>.*.pprof
-		profile = filepath.Join(c.profiles, fmt.Sprintf("%s-run%d-%s", s.Name, run+1, phase))
+		profile = filepath.Join(c.profiles, profileName(s, c, run, phase))
 		cli.Env = append(slices.Clip(tf.Env), "SECGROUP_CPU_PROFILE="+profile)
 	}
 	before := len(m.Store.Calls())
@@ -756,14 +926,55 @@ func runPhase(tf *clirun.CLI, m *mockcloud.Server, dir string, s scenario, c con
 			return measure{}, err
 		}
 	}
-	want := map[string]int{"apply": s.Rules, "plan": s.Rules, "destroy": 0}[phase]
+	want := map[string]int{"apply": s.Rules, "plan": s.Rules, "change": s.Rules, "destroy": 0}[phase]
 	if held := rulesHeld(m, s, groupsOf(s, c)); held != want {
 		return measure{}, fmt.Errorf("after %s the mock holds %d rules, want %d", phase, held, want)
+	}
+	if phase == "change" {
+		for g := range s.Groups {
+			id := groupID(groupsOf(s, c), g)
+			if n := onPort(m, s.Cloud, id, changedPort); n != 1 {
+				return measure{}, fmt.Errorf("after change the mock's group %s holds %d rules on port %d, want 1", id, n, changedPort)
+			}
+		}
 	}
 	if phase == "plan" && code != 0 {
 		return measure{}, fmt.Errorf("the plan after apply is not empty")
 	}
 	return got, nil
+}
+
+// profileName is the start of the names of the CPU profiles of a
+// contender's phase: <scenario>-run<n>-<phase> for ours, and for a set
+// scenario's secgroup_rule blocks <scenario>-blocks-run<n>-<phase>, so
+// that each phase's glob (profilesHint) takes one contender's alone.
+func profileName(s scenario, c contender, run int, phase string) string {
+	name := s.Name
+	if c.name != "secgroup" {
+		name += "-" + c.name
+	}
+	return fmt.Sprintf("%s-run%d-%s", name, run+1, phase)
+}
+
+// onPort counts the rules of a group of the mock with a field, in the
+// cloud's wire spelling of port ranges (80, 80/80, 80-80), starting at
+// port.
+func onPort(m *mockcloud.Server, cloud, group string, port int) int {
+	found, _ := m.Store.FindGroup(cloud, group)
+	p, n := fmt.Sprint(port), 0
+	for _, r := range found.Rules {
+		// As GET /_mock/state shows it: the cloud's describe shape.
+		b, _ := json.Marshal(r)
+		var fields map[string]any
+		_ = json.Unmarshal(b, &fields)
+		for _, v := range fields {
+			if text, ok := v.(string); ok && (text == p || strings.HasPrefix(text, p+"/") || strings.HasPrefix(text, p+"-")) {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // groupID is the id of the g-th group of those whose ids start with
@@ -788,10 +999,19 @@ type rule struct {
 	name, count, group, direction, port string
 }
 
+// changedPort is where the change phase moves the first rule of each
+// group: a port no other rule of a scenario takes.
+const changedPort = 65000
+
+// changes tells the rules the change phase changes: the first of each
+// group (declared).
+func changes(s scenario, i int) bool { return i < s.Groups }
+
 // declared lays out N distinct rules over G groups (the ids starting with
 // groups): rule i goes to group i mod G, and a group's rules alternate
 // ingress and egress (as real groups hold both, and Zenlayer's hold 20
-// per direction), the k-th rule of a group on port 1000 + k/2.
+// per direction), the k-th rule of a group on port 1000 + k/2; after the
+// change phase, the first on changedPort.
 func declared(s scenario, groups string) []rule {
 	if s.Count {
 		k := fmt.Sprintf("floor(count.index / %d)", s.Groups)
@@ -807,10 +1027,31 @@ func declared(s scenario, groups string) []rule {
 		if k%2 == 1 {
 			direction = "egress"
 		}
+		port := 1000 + k/2
+		if s.changed && changes(s, i) {
+			port = changedPort
+		}
 		out = append(out, rule{name: fmt.Sprint("r", i), group: fmt.Sprintf("%q", groupID(groups, i%s.Groups)),
-			direction: fmt.Sprintf("%q", direction), port: fmt.Sprint(1000 + k/2)})
+			direction: fmt.Sprintf("%q", direction), port: fmt.Sprint(port)})
 	}
 	return out
+}
+
+// byGroup is declared's rules (blocks, not count) group by group.
+func byGroup(s scenario, groups string) [][]rule {
+	out := make([][]rule, s.Groups)
+	for i, r := range declared(s, groups) {
+		out[i%s.Groups] = append(out[i%s.Groups], r)
+	}
+	return out
+}
+
+// writeEntries writes rules as the entries of a secgroup_rule_set's rules
+// map, keyed by their block names, one a line after indent.
+func writeEntries(b *strings.Builder, rules []rule, indent string) {
+	for _, r := range rules {
+		fmt.Fprintf(b, "%s%q = { direction = %s, protocol = \"tcp\", port_range = \"%s\", cidr = \"10.0.0.0/8\" }\n", indent, r.name, r.direction, r.port)
+	}
 }
 
 // writeBlock writes one resource block of a rule, count first.
@@ -822,7 +1063,9 @@ func writeBlock(b *strings.Builder, resourceType string, r rule, attributes stri
 	b.WriteString(attributes + "}\n\n")
 }
 
-// ruleConfig declares a scenario's rules for our provider.
+// ruleConfig declares a scenario's rules for our provider: a
+// secgroup_rule each (with count: one block of them all), or with Sets a
+// secgroup_rule_set per group.
 func ruleConfig(s scenario, groups string) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    secgroup = { source = \"secgroup/secgroup\" }\n  }\n}\n\n")
@@ -833,6 +1076,14 @@ func ruleConfig(s scenario, groups string) string {
 		fmt.Fprintf(&b, "    %s = %q\n", k, settings[k])
 	}
 	b.WriteString("  }\n}\n\n")
+	if s.Sets {
+		for g, rules := range byGroup(s, groups) {
+			fmt.Fprintf(&b, "resource \"secgroup_rule_set\" \"g%d\" {\n  cloud             = %q\n  security_group_id = %q\n  rules = {\n", g, s.Cloud, groupID(groups, g))
+			writeEntries(&b, rules, "    ")
+			b.WriteString("  }\n}\n\n")
+		}
+		return b.String()
+	}
 	for _, r := range declared(s, groups) {
 		writeBlock(&b, "secgroup_rule", r, fmt.Sprintf(`  cloud             = %q
   security_group_id = %s

@@ -12,10 +12,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/baiducloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/zenlayer"
 )
 
 // A phase's Spent sums its processes' files, as main_profile.go writes
@@ -100,7 +108,7 @@ func TestStartMockTrustsItAlone(t *testing.T) {
 // ours, the vendor's.
 func TestSchedule(t *testing.T) {
 	var got []string
-	for run, steps := range schedule(2, 3) {
+	for run, steps := range schedule(2, 3, phasesOf(presets[0])) {
 		for _, s := range steps {
 			got = append(got, fmt.Sprintf("%d %s %d", run, s.phase, s.contender))
 		}
@@ -112,7 +120,7 @@ func TestSchedule(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("schedule(2, 3) =\n%q\nwant\n%q", got, want)
 	}
-	if got := schedule(1, 2); len(got) != 1 || len(got[0]) != 6 || got[0][1] != (step{1, "apply"}) || got[0][2] != (step{0, "plan"}) {
+	if got := schedule(1, 2, phasesOf(presets[0])); len(got) != 1 || len(got[0]) != 6 || got[0][1] != (step{1, "apply"}) || got[0][2] != (step{0, "plan"}) {
 		t.Errorf("schedule(1, 2) = %v", got)
 	}
 }
@@ -260,9 +268,10 @@ func printed(t *testing.T, show func()) string {
 func TestTablesSayWhatTheyShow(t *testing.T) {
 	one := func() trials {
 		m := measure{Measure: clirun.Measure{Wall: time.Second, CPU: time.Second}, Calls: map[string]int{"AuthorizeSecurityGroup": 2}}
-		return trials{{"apply": m, "plan": m, "destroy": m}}
+		return trials{{"apply": m, "plan": m, "change": m, "destroy": m}}
 	}
 	b := beside{scenario: presets[3], floor: one(), ours: one(), peer: one()}
+	sets := beside{scenario: presets[len(presets)-2], floor: one(), ours: one(), groupFloor: one(), blocks: one()}
 	for _, c := range []struct {
 		name string
 		show func()
@@ -270,7 +279,10 @@ func TestTablesSayWhatTheyShow(t *testing.T) {
 	}{
 		{"ours", func() { printOurs(b); fmt.Println(oursLegend) }, []string{"| wall x floor |", "| CPU x floor |", "| API calls |", "| API calls per rule |"}},
 		{"beside", func() { printBeside([]beside{b}) }, []string{"| API calls ours | API calls vendor's |", ratioLegend}},
-		{"made of", func() { printMadeOf([]beside{b}, 20*time.Millisecond) }, []string{
+		{"sets", func() { printSets([]beside{b, sets}) }, []string{"| set x floor |", "| set x group floor |", "| set / secgroup_rule |", "| reads per group | writes per group |",
+			"| ecs-1000x10-p10-sets | change |", "group floor: one terraform_data per group whose input holds the group's rules"}},
+		{"made of", func() { printMadeOf([]beside{b, sets}, 20*time.Millisecond) }, []string{
+			"| ecs-1000x10-p10-sets | change | terraform_data per group |", "| ecs-1000x10-p10-sets | destroy | secgroup_rule |",
 			"A slot is one of Terraform's -parallelism workers",
 			"gathering: queued before its group's worker takes it (held for other writes, or behind the group's calls in flight)",
 			"in calls: from sent to outcome, read-back included", "rest: ",
@@ -297,6 +309,24 @@ func TestTablesSayWhatTheyShow(t *testing.T) {
 				t.Errorf("%s: %d cells, the header %d: %q", c.name, columns(l), columns(header), l)
 			}
 		}
+	}
+}
+
+// The sets' table leaves the per-rule scenarios out, and prints nothing
+// without a set scenario.
+func TestSetsTableHoldsSetsAlone(t *testing.T) {
+	m := measure{Measure: clirun.Measure{Wall: time.Second}, Calls: map[string]int{"DescribeSecurityGroupAttribute": 10, "AuthorizeSecurityGroup": 10}}
+	one := trials{{"apply": m, "plan": m, "change": m, "destroy": m}}
+	perRule := beside{scenario: presets[3], floor: one, ours: one}
+	if out := printed(t, func() { printSets([]beside{perRule}) }); out != "" {
+		t.Errorf("without a set scenario: %q", out)
+	}
+	s := scenario{Name: "s", Cloud: "alicloud", Rules: 100, Groups: 10, Sets: true}
+	out := printed(t, func() {
+		printSets([]beside{perRule, {scenario: s, floor: one, ours: one, groupFloor: one, blocks: one}})
+	})
+	if strings.Contains(out, presets[3].Name) || !strings.Contains(out, "| s | change | 1.0 | 1.0 | 1.00 | 1.0 | 1.00 | 1.0 | 1.00 | 20 | 0.200 | 1.0 | 1.0 | AuthorizeSecurityGroup 10, DescribeSecurityGroupAttribute 10 | 20 |") {
+		t.Errorf("the sets' table:\n%s", out)
 	}
 }
 
@@ -329,7 +359,7 @@ func TestProfilesHint(t *testing.T) {
 
 // An unknown cloud's error lists the clouds there are (ECS is alicloud).
 func TestChooseListsTheClouds(t *testing.T) {
-	_, err := choose("all", "ecs", 10, 2, 10, false)
+	_, err := choose("all", "ecs", scenario{Rules: 10, Groups: 2, Parallelism: 10})
 	if err == nil || !strings.Contains(err.Error(), `"ecs"`) {
 		t.Fatalf("choose -cloud ecs: %v", err)
 	}
@@ -337,5 +367,299 @@ func TestChooseListsTheClouds(t *testing.T) {
 		if !strings.Contains(err.Error(), c) {
 			t.Errorf("the error names not %s: %v", c, err)
 		}
+	}
+}
+
+// A set scenario runs apply, plan, a change of one entry per set (an
+// apply of the changed configuration) and destroy, each contender in turn:
+// the floor, the sets, the group floor and the secgroup_rule blocks, and
+// never the vendor's, which has no sets. Per-rule scenarios keep their
+// three phases and the vendor's provider.
+func TestSetScenarioPhasesAndContenders(t *testing.T) {
+	sets, err := choose("", "alicloud", scenario{Rules: 100, Groups: 2, Parallelism: 10, Sets: true})
+	if err != nil || len(sets) != 1 || sets[0].Name != "alicloud-100x2-p10-sets" || !sets[0].Sets {
+		t.Fatalf("choose -cloud alicloud -sets = %+v, %v", sets, err)
+	}
+	if _, err := choose("", "alicloud", scenario{Rules: 100, Groups: 2, Parallelism: 10, Sets: true, Count: true}); err == nil {
+		t.Errorf("choose -count -sets: no error")
+	}
+	s := sets[0]
+	if got, want := phasesOf(s), []string{"apply", "plan", "change", "destroy"}; !slices.Equal(got, want) {
+		t.Errorf("phasesOf(sets) = %v, want %v", got, want)
+	}
+	if got, want := phasesOf(presets[0]), []string{"apply", "plan", "destroy"}; !slices.Equal(got, want) {
+		t.Errorf("phasesOf(per rule) = %v, want %v", got, want)
+	}
+	var got []string
+	for _, st := range schedule(1, 4, phasesOf(s))[0] {
+		got = append(got, fmt.Sprint(st.phase, " ", st.contender))
+	}
+	want := []string{"apply 0", "apply 1", "apply 2", "apply 3", "plan 0", "plan 1", "plan 2", "plan 3",
+		"change 0", "change 1", "change 2", "change 3", "destroy 0", "destroy 1", "destroy 2", "destroy 3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("schedule of a set scenario =\n%q\nwant\n%q", got, want)
+	}
+	if change, apply := fmt.Sprint(phaseArgs("change", 10)), fmt.Sprint(phaseArgs("apply", 10)); change != apply {
+		t.Errorf("change runs %s, want an apply: %s", change, apply)
+	}
+
+	names := func(cs []contender) (out []string) {
+		for _, c := range cs {
+			out = append(out, c.name)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		s    scenario
+		peer bool
+		want []string
+	}{
+		{s, true, []string{"floor", "secgroup", "groupfloor", "blocks"}},
+		{presets[0], true, []string{"floor", "secgroup", "vendor"}},
+		{presets[0], false, []string{"floor", "secgroup"}},
+	} {
+		cs := contendersOf(c.s, "", c.peer)
+		if got := names(cs); !slices.Equal(got, c.want) {
+			t.Errorf("contendersOf(%s, peer %v) = %v, want %v", c.s.Name, c.peer, got, c.want)
+		}
+		// Each contender's runs land in a field of their own.
+		var b beside
+		fields := map[*trials]string{}
+		for _, k := range cs {
+			if other, taken := fields[b.of(k.name)]; taken {
+				t.Errorf("%s and %s share a field of beside", other, k.name)
+			}
+			fields[b.of(k.name)] = k.name
+		}
+	}
+	if withPeer(presets[len(presets)-2]) || !presets[len(presets)-2].Sets {
+		t.Errorf("the vendor's provider runs in %s", presets[len(presets)-2].Name)
+	}
+
+	// Two providers of ours in one scenario: each phase's profiles and
+	// Spent files are the sets' or the blocks', never both.
+	sets1 := profileName(s, secgroup(""), 0, "apply")
+	blocks1 := profileName(s, blocks(""), 0, "apply")
+	if sets1 != "alicloud-100x2-p10-sets-run1-apply" || blocks1 != "alicloud-100x2-p10-sets-blocks-run1-apply" {
+		t.Errorf("profile names %q and %q", sets1, blocks1)
+	}
+	if m, _ := filepath.Match(sets1+".*.spent.json", blocks1+".7.spent.json"); m {
+		t.Errorf("the sets' Spent glob takes the blocks' files")
+	}
+}
+
+// literal is a configuration's resources, type by name by attribute, with
+// each literal attribute's value; it fails the test where the HCL does
+// not parse or a resource is declared twice.
+func literal(t *testing.T, config string) map[string]map[string]map[string]cty.Value {
+	t.Helper()
+	file, diags := hclsyntax.ParseConfig([]byte(config), "main.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("the configuration does not parse: %v\n%s", diags, clirun.Tail(config, 2000))
+	}
+	out := map[string]map[string]map[string]cty.Value{}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("body %T", file.Body)
+	}
+	for _, block := range body.Blocks {
+		if block.Type != "resource" {
+			continue
+		}
+		kind, name := block.Labels[0], block.Labels[1]
+		if out[kind] == nil {
+			out[kind] = map[string]map[string]cty.Value{}
+		}
+		if out[kind][name] != nil {
+			t.Fatalf("%s.%s declared twice", kind, name)
+		}
+		out[kind][name] = map[string]cty.Value{}
+		for attr, a := range block.Body.Attributes {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				t.Fatalf("%s.%s.%s: %v", kind, name, attr, diags)
+			}
+			out[kind][name][attr] = v
+		}
+		if len(block.Body.Blocks) > 0 {
+			t.Errorf("%s.%s has nested blocks", kind, name)
+		}
+	}
+	return out
+}
+
+// entry is one rule as declared: its group and its rule attributes.
+type entry struct {
+	group      string
+	attributes string
+}
+
+// text is literal attributes as name=value, sorted.
+func text(attributes map[string]cty.Value) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(attributes)) {
+		out = append(out, k+"="+attributes[k].AsString())
+	}
+	return strings.Join(out, " ")
+}
+
+// A set scenario's sets declare the very rules its secgroup_rule blocks
+// do, each in its group's set, keyed by the block's name, with
+// secgroup_rule's attribute names; the group floor's input holds each
+// set's cloud, group and rules as the set declares them. After the
+// change, exactly one entry of each set (and one block of the floor per
+// group) differs, its port on changedPort. All parse as HCL.
+func TestSetConfigs(t *testing.T) {
+	odd := scenario{Name: "odd", Cloud: "ens", Rules: 7, Groups: 3, Parallelism: 10, Sets: true}
+	for _, s := range []scenario{presets[len(presets)-2], presets[len(presets)-1], odd} {
+		t.Run(s.Name, func(t *testing.T) {
+			for _, changed := range []bool{false, true} {
+				s.changed = changed
+				groups := groupsOf(s, secgroup(""))
+				sets := literal(t, ruleConfig(s, groups))
+				perRule := literal(t, blocks("").config(s, groups))
+				groupFloors := literal(t, groupFloorConfig(s, groups))
+				floors := literal(t, floorConfig(s, groups))
+				if len(sets) != 1 || len(sets["secgroup_rule_set"]) != s.Groups {
+					t.Fatalf("changed %v: %d kinds, %d sets; want %d secgroup_rule_set alone", changed, len(sets), len(sets["secgroup_rule_set"]), s.Groups)
+				}
+				if len(perRule) != 1 || len(perRule["secgroup_rule"]) != s.Rules {
+					t.Fatalf("changed %v: the blocks declare %d kinds, %d rules; want %d secgroup_rule", changed, len(perRule), len(perRule["secgroup_rule"]), s.Rules)
+				}
+				if len(groupFloors["terraform_data"]) != s.Groups || len(floors["terraform_data"]) != s.Rules {
+					t.Fatalf("changed %v: %d group floors, %d floors", changed, len(groupFloors["terraform_data"]), len(floors["terraform_data"]))
+				}
+
+				fromSets, fromBlocks := map[string]entry{}, map[string]entry{}
+				onChanged := map[string]int{}
+				for name, set := range sets["secgroup_rule_set"] {
+					if keys := slices.Sorted(maps.Keys(set)); !slices.Equal(keys, []string{"cloud", "rules", "security_group_id"}) {
+						t.Errorf("%s has %v", name, keys)
+					}
+					group := set["security_group_id"].AsString()
+					if set["cloud"].AsString() != s.Cloud || !strings.HasPrefix(group, groups+"-") || "g"+strings.TrimPrefix(group, groups+"-") != name {
+						t.Errorf("%s: cloud %s, group %s", name, set["cloud"].GoString(), group)
+					}
+					for key, rule := range set["rules"].AsValueMap() {
+						if _, twice := fromSets[key]; twice {
+							t.Errorf("%s twice among the sets", key)
+						}
+						attributes := rule.AsValueMap()
+						fromSets[key] = entry{group, text(attributes)}
+						if attributes["port_range"].AsString() == fmt.Sprint(changedPort) {
+							onChanged[group]++
+						}
+					}
+					input := groupFloors["terraform_data"][name]["input"]
+					want := cty.ObjectVal(map[string]cty.Value{"cloud": set["cloud"], "security_group_id": set["security_group_id"], "rules": set["rules"]})
+					if input == cty.NilVal || !input.RawEquals(want) {
+						t.Errorf("terraform_data.%s holds\n%s\nwant the set's\n%s", name, input.GoString(), want.GoString())
+					}
+				}
+				for name, block := range perRule["secgroup_rule"] {
+					attributes := maps.Clone(block)
+					if attributes["cloud"].AsString() != s.Cloud {
+						t.Errorf("secgroup_rule.%s on %s", name, attributes["cloud"].GoString())
+					}
+					group := attributes["security_group_id"].AsString()
+					delete(attributes, "cloud")
+					delete(attributes, "security_group_id")
+					fromBlocks[name] = entry{group, text(attributes)}
+				}
+				for _, name := range slices.Sorted(maps.Keys(fromBlocks)) {
+					if set, ok := fromSets[name]; !ok || set != fromBlocks[name] {
+						t.Fatalf("changed %v: %s in the sets %+v (%v), as a block %+v", changed, name, set, ok, fromBlocks[name])
+					}
+				}
+				if len(fromSets) != len(fromBlocks) {
+					t.Errorf("changed %v: %d rules in the sets, %d blocks", changed, len(fromSets), len(fromBlocks))
+				}
+
+				want, wantFloors := 0, 0
+				if changed {
+					want, wantFloors = 1, s.Groups
+				}
+				for name := range sets["secgroup_rule_set"] {
+					group := sets["secgroup_rule_set"][name]["security_group_id"].AsString()
+					if onChanged[group] != want {
+						t.Errorf("changed %v: %s has %d entries on port %d, want %d", changed, name, onChanged[group], changedPort, want)
+					}
+				}
+				changedFloors := 0
+				for _, f := range floors["terraform_data"] {
+					if strings.HasSuffix(f["input"].AsString(), "-changed") {
+						changedFloors++
+					}
+				}
+				if changedFloors != wantFloors {
+					t.Errorf("changed %v: %d floor blocks changed, want %d", changed, changedFloors, wantFloors)
+				}
+			}
+		})
+	}
+}
+
+// Every preset's groups fit what the mock lets a group hold (it keeps
+// the vendors' limits): Zenlayer's 20 rules per direction, BCC's 50, ECS's
+// and Apsara Stack's 200 a group, ENS's 100.
+func TestPresetsFitTheGroups(t *testing.T) {
+	perGroup := map[string]int{"alicloud": alicloud.MaxRules, "apsarastack": alicloud.MaxRules, "ens": ens.MaxRules}
+	perDirection := map[string]int{"zenlayer": zenlayer.MaxRulesPerDirection, "baiducloud": baiducloud.MaxRulesPerDirection}
+	for _, s := range presets {
+		if s.Count {
+			continue
+		}
+		held := map[string]int{}
+		for _, r := range declared(s, "g") {
+			held[r.group]++
+			held[r.group+" "+r.direction]++
+		}
+		for k, n := range held {
+			group, direction, byDirection := strings.Cut(k, " ")
+			if limit, ok := perDirection[s.Cloud]; ok && byDirection && n > limit {
+				t.Errorf("%s: group %s holds %d %s rules, the mock at most %d", s.Name, group, n, direction, limit)
+			}
+			if limit, ok := perGroup[s.Cloud]; ok && !byDirection && n > limit {
+				t.Errorf("%s: group %s holds %d rules, the mock at most %d", s.Name, group, n, limit)
+			}
+		}
+		if _, known := perGroup[s.Cloud]; !known && perDirection[s.Cloud] == 0 {
+			t.Errorf("%s: no limit known for %s", s.Name, s.Cloud)
+		}
+	}
+}
+
+// The change phase's check finds the changed port in each cloud's
+// spelling (Zenlayer's 65000/65000, BCC's 65000), and not a port that
+// only starts with its digits.
+func TestOnPort(t *testing.T) {
+	m := mockcloud.New(mockcloud.Options{})
+	z := mockcloud.NewGroup("zenlayer", "z")
+	z.Rules = []any{&zenlayer.RuleInfo{Direction: "ingress", PortRange: "65000/65000"}, &zenlayer.RuleInfo{Direction: "ingress", PortRange: "6500/6500"}}
+	b := mockcloud.NewGroup("baiducloud", "b")
+	b.Rules = []any{&baiducloud.Rule{Direction: "ingress", PortRange: "65000"}, &baiducloud.Rule{Direction: "egress", PortRange: "65000"}, &baiducloud.Rule{PortRange: "650001"}}
+	for _, g := range []*store.Group{z, b} {
+		if err := m.Store.AddGroup(g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := onPort(m, "zenlayer", "z", changedPort); n != 1 {
+		t.Errorf("zenlayer: %d rules on %d, want 1", n, changedPort)
+	}
+	if n := onPort(m, "baiducloud", "b", changedPort); n != 2 {
+		t.Errorf("baiducloud: %d rules on %d, want 2", n, changedPort)
+	}
+	if n := onPort(m, "zenlayer", "missing", changedPort); n != 0 {
+		t.Errorf("a missing group: %d", n)
+	}
+}
+
+// Reads are the calls that describe a group, on every cloud; the rest
+// write.
+func TestReads(t *testing.T) {
+	m := measure{Calls: map[string]int{"DescribeSecurityGroupAttribute": 2, "DescribeSecurityGroups": 3, "getSecurityGroup": 5, "listSecurityGroups": 7,
+		"AuthorizeSecurityGroup": 11, "RevokeSecurityGroupEgress": 13, "ModifySecurityGroupRule": 17, "authorizeRule": 19, "revokeRule": 23, "AuthorizeSecurityGroupRules": 29}}
+	if got := m.reads(); got != 17 {
+		t.Errorf("reads = %d, want 17", got)
 	}
 }

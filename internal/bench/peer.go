@@ -26,8 +26,10 @@ const (
 	peerHowTo  = "see ../shared/tools/README.md"
 )
 
-// withPeer tells the scenarios the peer runs: ECS's.
-func withPeer(s scenario) bool { return s.Cloud == "alicloud" }
+// withPeer tells the scenarios the peer runs: ECS's, but for sets, which
+// the peer has no counterpart of (its per-rule figures are the per-rule
+// scenarios').
+func withPeer(s scenario) bool { return s.Cloud == "alicloud" && !s.Sets }
 
 // findPeer is the peer's binary: given, from where it came (the -peer
 // flag or $PEER_ALICLOUD), else what peer-alicloud.sh built last. The
