@@ -49,7 +49,7 @@ func (r *RuleSetResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_rule_set"
 }
 
-// Schema: an entry has secgroup_rule's attributes, taken from its schema so
+// Schema gives an entry secgroup_rule's attributes, taken from its schema so
 // that names, descriptions and validators are one (setEntryAttributes).
 func (r *RuleSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}

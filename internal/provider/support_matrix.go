@@ -118,6 +118,12 @@ func SupportMatrix(r *cloud.Registry) string {
 		}
 		return "yes, by content"
 	})
+	row("many rules in one resource (`secgroup_rule_set`)", func(c cloud.Capabilities) string {
+		if c.NativeIDs {
+			return "yes, each with its rule id"
+		}
+		return "yes, each by content"
+	})
 	row("rule quota at plan time", func(c cloud.Capabilities) string {
 		switch {
 		case c.Quota == 0:
