@@ -22,7 +22,9 @@ import (
 // no duplicate and an empty plan after it: as Terraform does with a
 // tainted resource, by replacing the whole set (every rule that landed
 // revoked, then all 200 authorized); or, after terraform untaint, as the
-// warning advises, by authorizing only the missing rules.
+// warning advises, by authorizing only the missing rules. An update and a
+// destroy interrupted in turn leave the state equal to the cloud too, and
+// the set untainted.
 func TestAccRuleSet_interruptedCreateConverges(t *testing.T) {
 	testAccPreCheck(t)
 	cli, work := setupCLI(t)
@@ -39,43 +41,32 @@ func TestAccRuleSet_interruptedCreateConverges(t *testing.T) {
 			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+ruleSetConfig("big", cloudName, group, declared...)))
 			state := filepath.Join(dir, "terraform.tfstate")
 			held := func() int { return len(mocktest.Rules(m, cloudName, group)) }
-
-			apply := cli.Command(dir, "apply", "-auto-approve", "-input=false", "-no-color")
-			var out bytes.Buffer
-			apply.Stdout, apply.Stderr = &out, &out
-			if err := apply.Start(); err != nil {
-				t.Fatal(err)
-			}
-			deadline := time.Now().Add(2 * time.Minute)
-			for held() < 10 {
-				if time.Now().After(deadline) {
-					_ = apply.Process.Kill()
-					t.Fatalf("fewer than 10 rules created within 2 minutes:\n%s", out.String())
+			// equal checks the state against the cloud after a command, and
+			// returns the set's rule_ids and status.
+			equal := func(after, wantStatus string) map[string]string {
+				t.Helper()
+				ids, status := setInStateFile(t, state, address)
+				if err := setEqualsCloud(m, cloudName, group, ids, declared); err != nil {
+					t.Fatalf("after %s: %v", after, err)
 				}
-				time.Sleep(10 * time.Millisecond)
+				if status != wantStatus {
+					t.Fatalf("after %s the set's status is %q, want %q", after, status, wantStatus)
+				}
+				return ids
 			}
-			if err := apply.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			if err := apply.Wait(); err == nil {
-				t.Fatalf("the interrupted apply succeeded:\n%s", out.String())
-			}
+
+			out := interruptWhen(t, cli, dir, func() bool { return held() >= 10 }, "apply", "-auto-approve")
 			interrupted := held()
-			if interrupted >= n || !strings.Contains(out.String(), "Interrupt received") {
-				t.Fatalf("the apply was not interrupted midway (%d rules):\n%s", interrupted, clirun.Tail(out.String(), 3000))
+			if interrupted >= n {
+				t.Fatalf("the create was not interrupted midway (%d rules):\n%s", interrupted, clirun.Tail(out, 3000))
 			}
-			if !strings.Contains(out.String(), "Rule Set Partly Created") {
-				t.Errorf("the interrupted create did not warn that the set is partly created:\n%s", clirun.Tail(out.String(), 3000))
+			if !strings.Contains(out, "Rule Set Partly Created") {
+				t.Errorf("the interrupted create did not warn that the set is partly created:\n%s", clirun.Tail(out, 3000))
 			}
-			// The state equals the cloud: every rule that landed, by its
-			// key, and nothing else.
-			before, status := setInStateFile(t, state, address)
-			if err := setEqualsCloud(m, cloudName, group, before, declared); err != nil {
-				t.Fatalf("after the interrupt: %v", err)
-			}
-			if status != "tainted" {
-				t.Fatalf("the set's status after the interrupted create is %q, want tainted (Terraform's rule for a create that failed)", status)
-			}
+			// Every rule that landed is in the state, by its key, and
+			// nothing else; the set is tainted (Terraform's rule for a
+			// create that failed).
+			before := equal("the interrupted create", "tainted")
 
 			planOut, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 			if code != 2 || !strings.Contains(planOut, "is tainted, so must be replaced") {
@@ -86,20 +77,24 @@ func TestAccRuleSet_interruptedCreateConverges(t *testing.T) {
 				if out, code := runCLI(t, cli, dir, "untaint", address); code != 0 {
 					t.Fatalf("untaint (exit %d):\n%s", code, out)
 				}
-				wantWrites = n - interrupted
+				// The update that writes the missing rules, interrupted
+				// in turn: no taint, the state equal to the cloud.
+				interruptWhen(t, cli, dir, func() bool { return held() >= interrupted+10 }, "apply", "-auto-approve")
+				if held() >= n {
+					t.Fatalf("the update was not interrupted midway (%d rules)", held())
+				}
+				before = equal("the interrupted update", "")
+				wantWrites = n - held()
 			}
 			w := &setWrites{m: m, cloud: cloudName}
 			w.reset()
 			mustCLI(t, cli, dir, "apply", "-auto-approve")
-			after, status := setInStateFile(t, state, address)
-			if err := setEqualsCloud(m, cloudName, group, after, declared); err != nil {
-				t.Fatalf("after the second apply: %v", err)
-			}
-			if len(after) != n || status != "" {
-				t.Fatalf("after the second apply the set holds %d rules (status %q), want %d", len(after), status, n)
+			after := equal("the last apply", "")
+			if len(after) != n {
+				t.Fatalf("after the last apply the set holds %d rules, want %d", len(after), n)
 			}
 			if got, actions := w.count(); got != wantWrites {
-				t.Errorf("the second apply made %d rule writes, want %d: %v", got, wantWrites, actions)
+				t.Errorf("the last apply made %d rule writes, want %d: %v", got, wantWrites, actions)
 			}
 			kept := 0
 			for k, id := range before {
@@ -107,11 +102,20 @@ func TestAccRuleSet_interruptedCreateConverges(t *testing.T) {
 					kept++
 				}
 			}
-			if want := map[bool]int{false: 0, true: interrupted}[untaint]; kept != want {
-				t.Errorf("%d of the %d rules that landed before the interrupt kept their ids, want %d", kept, interrupted, want)
+			if want := map[bool]int{false: 0, true: len(before)}[untaint]; kept != want {
+				t.Errorf("%d of the %d rules held before the last apply kept their ids, want %d", kept, len(before), want)
 			}
 			if _, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
-				t.Fatalf("the plan after the second apply is not empty (exit %d)", code)
+				t.Fatalf("the plan after the last apply is not empty (exit %d)", code)
+			}
+			if untaint {
+				// A destroy interrupted: what was not revoked stays in
+				// the state.
+				interruptWhen(t, cli, dir, func() bool { return held() <= n-10 }, "destroy", "-auto-approve")
+				if held() == 0 {
+					t.Fatal("the destroy was not interrupted midway")
+				}
+				equal("the interrupted destroy", "")
 			}
 			mustCLI(t, cli, dir, "destroy", "-auto-approve")
 			if left := held(); left != 0 {
@@ -120,9 +124,37 @@ func TestAccRuleSet_interruptedCreateConverges(t *testing.T) {
 			if err := mocktest.CheckTokens(m); err != nil {
 				t.Error(err)
 			}
-			t.Logf("interrupted after %d of %d rules; the second apply made %d writes", interrupted, n, wantWrites)
+			t.Logf("create interrupted after %d of %d rules; the last apply made %d writes", interrupted, n, wantWrites)
 		})
 	}
+}
+
+// interruptWhen runs a command, sends it SIGINT once ready reports true,
+// and returns its output; the command must fail, interrupted.
+func interruptWhen(t *testing.T, cli *clirun.CLI, dir string, ready func() bool, args ...string) string {
+	t.Helper()
+	cmd := cli.Command(dir, append(args, "-input=false", "-no-color")...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for !ready() {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatalf("%s: not ready to interrupt within 2 minutes:\n%s", args[0], clirun.Tail(out.String(), 3000))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil || !strings.Contains(out.String(), "Interrupt received") {
+		t.Fatalf("%s was not interrupted (%v):\n%s", args[0], err, clirun.Tail(out.String(), 3000))
+	}
+	return out.String()
 }
 
 // setInStateFile reads a set's rule_ids and its instance's status
@@ -153,6 +185,6 @@ func setInStateFile(t *testing.T, path, address string) (map[string]string, stri
 			return r.Instances[0].Attributes.RuleIDs, r.Instances[0].Status
 		}
 	}
-	t.Fatalf("%s is not in the state:\n%s", address, raw)
+	t.Fatalf("%s is not in the state, or not once:\n%s", address, raw)
 	return nil, ""
 }
