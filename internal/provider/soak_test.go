@@ -255,8 +255,11 @@ func setEqualsCloud(m *mockcloud.Server, cloudName, group string, ids map[string
 			return fmt.Errorf("%s group %s: rule_ids has key %q, which the configuration does not declare", cloudName, group, key)
 		}
 		id, err := rule.ParseID(ids[key])
-		if err != nil || id.Cloud != cloudName || id.GroupID != group || id.IsNative() != def.Capabilities.NativeIDs {
-			return fmt.Errorf("%s group %s: rule_ids[%q] is %q, not an id of a rule of the group (%v)", cloudName, group, key, ids[key], err)
+		if err != nil {
+			return fmt.Errorf("%s group %s: rule_ids[%q]: %w", cloudName, group, key, err)
+		}
+		if id.Cloud != cloudName || id.GroupID != group || id.IsNative() != def.Capabilities.NativeIDs {
+			return fmt.Errorf("%s group %s: rule_ids[%q] is %q, not an id of a rule of the group in the cloud's form", cloudName, group, key, ids[key])
 		}
 		i := slices.IndexFunc(held, func(r rule.Rule) bool { return def.Capabilities.Identity.Match(id.Rule, r) })
 		if i < 0 {
