@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -8,15 +9,19 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	mockapsarastack "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/apsarastack"
+	mockens "github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/ens"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
 // soakGroups is how many groups of each cloud the soak spreads its rules
@@ -39,8 +44,12 @@ func soakRules(t *testing.T) int {
 // A flaky cloud loses nothing: every cloud's rules applied, planned and
 // destroyed through the CLI while 20 % of the calls are throttled, 5 %
 // answer a server error and 2 % lose their connection (half of them after
-// the write landed). Every command succeeds, the groups hold exactly the
-// declared rules after apply, the plan after it is empty, and nothing is
+// the write landed). Each cloud has its rules twice over: as secgroup_rule
+// blocks, and as secgroup_rule_set entries (one set per group of its own,
+// as full as the group's quota lets it be). Every command succeeds, the
+// groups hold exactly the declared rules after apply, each set's rule_ids
+// name exactly the rules its group holds (nothing leaked, nothing twice:
+// the state equals the cloud), the plan after it is empty, and nothing is
 // left after destroy.
 func TestAccSoak(t *testing.T) {
 	cliIndependent(t)
@@ -52,7 +61,7 @@ func TestAccSoak(t *testing.T) {
 	// its own fields at once.
 	m.Store.SetBehavior("apsarastack", mockapsarastack.ErrorShape, mockapsarastack.ShapeCombined)
 	config := mocktest.ProviderConfig(m)
-	groups := map[string][]string{}
+	groups, setGroups := map[string][]string{}, map[string][]string{}
 	for _, c := range mockcloud.Clouds {
 		for g := range soakGroups {
 			id := fmt.Sprintf("soak-%s-%d", c, g)
@@ -62,10 +71,18 @@ func TestAccSoak(t *testing.T) {
 			}
 		}
 		config += soakConfig(c, rules, groups[c])
+		for g, es := range soakSets(c, rules) {
+			id := fmt.Sprintf("soakset-%s-%d", c, g)
+			setGroups[c] = append(setGroups[c], id)
+			if err := m.Store.AddGroup(mockcloud.NewGroup(c, id)); err != nil {
+				t.Fatal(err)
+			}
+			config += ruleSetConfig(soakSetName(c, g), c, id, es...)
+		}
 	}
 	held := func(c string) int {
 		n := 0
-		for _, g := range groups[c] {
+		for _, g := range slices.Concat(groups[c], setGroups[c]) {
 			n += len(mocktest.Rules(m, c, g))
 		}
 		return n
@@ -85,9 +102,18 @@ func TestAccSoak(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check: func(*terraform.State) error {
+			Check: func(s *terraform.State) error {
 				for _, c := range mockcloud.Clouds {
 					afterApply[c] = held(c)
+					for g, es := range soakSets(c, rules) {
+						ids := setRuleIDs(s, "secgroup_rule_set."+soakSetName(c, g))
+						if len(ids) != len(es) {
+							return fmt.Errorf("%s set %d: rule_ids holds %d rules, want the %d declared", c, g, len(ids), len(es))
+						}
+						if err := setEqualsCloud(m, c, setGroups[c][g], ids, es); err != nil {
+							return err
+						}
+					}
 					for i, g := range groups[c] {
 						want := rules / soakGroups
 						if i < rules%soakGroups {
@@ -116,8 +142,8 @@ func TestAccSoak(t *testing.T) {
 		for _, k := range slices.Sorted(maps.Keys(faults)) {
 			byKind = append(byKind, fmt.Sprintf("%s %d", k, faults[k]))
 		}
-		t.Logf("%-11s %d rules in %d groups: %d calls, faults: %s; rules after apply %d, after destroy %d",
-			c, rules, soakGroups, len(calls), strings.Join(byKind, ", "), afterApply[c], held(c))
+		t.Logf("%-11s %d rules in %d groups and %d in %d sets: %d calls, faults: %s; rules after apply %d, after destroy %d",
+			c, rules, soakGroups, rules, len(setGroups[c]), len(calls), strings.Join(byKind, ", "), afterApply[c], held(c))
 	}
 }
 
@@ -142,4 +168,128 @@ resource "secgroup_rule" "soak_%s" {
   cidr              = "10.0.0.0/8"
 }
 `, cloudName, n, cloudName, strings.Join(groups, `", "`), len(groups), direction, port)
+}
+
+// soakSets are the entries of a cloud's soak sets, n rules in all, one
+// set per group: as few groups as the cloud's quota allows (at least two,
+// so that sets go out side by side).
+func soakSets(cloudName string, n int) [][]entry {
+	sets := make([][]entry, max(2, (n+soakSetCapacity(cloudName)-1)/soakSetCapacity(cloudName)))
+	for g := range sets {
+		size := n / len(sets)
+		if g < n%len(sets) {
+			size++
+		}
+		sets[g] = alternatingEntries(size)
+	}
+	return sets
+}
+
+// alternatingEntries are n entries of a set, each on its own port,
+// alternately ingress and egress (so that a quota per direction takes
+// twice as many).
+func alternatingEntries(n int) []entry {
+	es := make([]entry, n)
+	for k := range es {
+		direction := "ingress"
+		if k%2 == 1 {
+			direction = "egress"
+		}
+		es[k] = entry{key: fmt.Sprintf("r%03d", k), direction: direction, port: strconv.Itoa(4000 + k/2), cidr: "10.0.0.0/8"}
+	}
+	return es
+}
+
+// soakSetCapacity is how many rules one group of the soak's sets holds:
+// the cloud's quota, for both directions where it counts them apart (a
+// set's entries alternate), the mock's where the vendor documents none.
+func soakSetCapacity(cloudName string) int {
+	def, _ := Clouds().Get(cloudName)
+	q := def.Capabilities.Quota
+	if q == 0 {
+		q = mockens.MaxRules
+	}
+	if def.Capabilities.QuotaPerDirection {
+		q *= 2
+	}
+	return q
+}
+
+func soakSetName(cloudName string, g int) string { return fmt.Sprintf("soak_%s_%d", cloudName, g) }
+
+// setRuleIDs is a set's rule_ids in the state, by key.
+func setRuleIDs(s *terraform.State, address string) map[string]string {
+	ids := map[string]string{}
+	if rs, ok := s.RootModule().Resources[address]; ok {
+		for k, v := range rs.Primary.Attributes {
+			if key, ok := strings.CutPrefix(k, "rule_ids."); ok && key != "%" {
+				ids[key] = v
+			}
+		}
+	}
+	return ids
+}
+
+// setEqualsCloud checks a set's state against what the cloud holds, read
+// through the vendor's own API: the group holds exactly one rule for each
+// id of rule_ids, the rule that id names, and that rule is its key's
+// entry of declared (direction and port); so no rule leaked, none is held
+// twice, and no id names a rule that is not there.
+func setEqualsCloud(m *mockcloud.Server, cloudName, group string, ids map[string]string, declared []entry) error {
+	def, _ := Clouds().Get(cloudName)
+	held, err := describeSettled(m, cloudName, group)
+	if err != nil {
+		return err
+	}
+	if len(held) != len(ids) {
+		return fmt.Errorf("%s group %s holds %d rules, the set's rule_ids %d", cloudName, group, len(held), len(ids))
+	}
+	byKey := map[string]entry{}
+	for _, e := range declared {
+		byKey[e.key] = e
+	}
+	named := map[int]string{}
+	for _, key := range slices.Sorted(maps.Keys(ids)) {
+		e, ok := byKey[key]
+		if !ok {
+			return fmt.Errorf("%s group %s: rule_ids has key %q, which the configuration does not declare", cloudName, group, key)
+		}
+		id, err := rule.ParseID(ids[key])
+		if err != nil {
+			return fmt.Errorf("%s group %s: rule_ids[%q]: %w", cloudName, group, key, err)
+		}
+		if id.Cloud != cloudName || id.GroupID != group || id.IsNative() != def.Capabilities.NativeIDs {
+			return fmt.Errorf("%s group %s: rule_ids[%q] is %q, not an id of a rule of the group in the cloud's form", cloudName, group, key, ids[key])
+		}
+		i := slices.IndexFunc(held, func(r rule.Rule) bool { return def.Capabilities.Identity.Match(id.Rule, r) })
+		if i < 0 {
+			return fmt.Errorf("%s group %s: rule_ids[%q] is %q, which names no rule the group holds", cloudName, group, key, ids[key])
+		}
+		if other, twice := named[i]; twice {
+			return fmt.Errorf("%s group %s: rule_ids[%q] and rule_ids[%q] name one rule, %s", cloudName, group, other, key, held[i])
+		}
+		named[i] = key
+		if r := held[i]; r.Direction != e.direction || r.Ports.String() != e.port {
+			return fmt.Errorf("%s group %s: rule_ids[%q] names the rule %s, the key declares %s %s", cloudName, group, key, r, e.direction, e.port)
+		}
+	}
+	return nil
+}
+
+// describeSettled reads a group through the vendor's API as another tool
+// would, again while the mock's faults strike the read (it changes
+// nothing, so it may be sent again).
+func describeSettled(m *mockcloud.Server, cloudName, group string) ([]rule.Rule, error) {
+	def, _ := Clouds().Get(cloudName)
+	b, err := def.Connect(context.Background(), mocktest.Settings(cloudName, m.URL))
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		rules, err := b.Describe(context.Background(), group)
+		if err == nil || cloud.KindOf(err) != cloud.KindTransient || attempt == 50 {
+			return rules, err
+		}
+		time.Sleep(time.Duration(attempt) * 10 * time.Millisecond)
+	}
 }
