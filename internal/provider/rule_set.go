@@ -245,6 +245,12 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		failed = append(failed, held.record(cloudName, group, later, outcome.Authorized, outcome.AuthorizeErrs, caps)...)
 	}
 
+	if creating && len(held.entries) == 0 && len(failed) > 0 {
+		// Nothing landed: no state, so the next plan is a create again,
+		// not the replacement of an empty, tainted set.
+		addSetWriteErrors(diags, cloudName, group, failed, held, creating, c.Cloud.Title)
+		return
+	}
 	result := plan
 	result.ID = types.StringValue(setID(cloudName, group))
 	result.Rules = setEntriesValue(ctx, held.entries, diags)
@@ -477,6 +483,8 @@ func duplicateInSetDetail(cloudName, group string, f setFailure, h held, title s
 		"(the rules the set holds now, recorded in the state after this apply, and the existing one):\n\n"+
 		"  terraform state rm <address of this secgroup_rule_set>\n  terraform import <address of this secgroup_rule_set> '%s'\n\n"+
 		"or remove it from the set, or change the entry so it differs from the existing rule. If another resource manages that rule (%s), "+
-		"remove it there first. %s cannot hold two equal rules.",
+		"remove it there first. %s cannot hold two equal rules: if this create replaces the set itself (a tainted set, "+
+		"create_before_destroy), remove create_before_destroy from the set and run terraform untaint on it, so that the next apply "+
+		"writes only the missing rules.",
 		f.key, group, f.existing, importID, existing, title)
 }

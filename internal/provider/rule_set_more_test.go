@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
@@ -341,4 +342,28 @@ import {
 	if n := len(mocktest.Rules(m, "alicloud", "sg-app")); n != 0 {
 		t.Fatalf("the group holds %d rules after the destroy", n)
 	}
+}
+
+// A create of which nothing landed records nothing: the next plan creates
+// the set, rather than replacing an empty, tainted one.
+func TestAccRuleSet_createOfWhichNothingLanded(t *testing.T) {
+	testAccPreCheck(t)
+	m := mocktest.Start(t, "")
+	other := mocktest.ProviderConfig(m) + tcpRule("x", "alicloud", "sg-app", "2001", "10.0.0.0/8")
+	config := other + ruleSetConfig("s", "alicloud", "sg-app", entry{"dup", "ingress", "2001", "10.0.0.0/8", ""})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-app"),
+		Steps: []resource.TestStep{
+			{Config: other},
+			{Config: config, ExpectError: regexp.MustCompile(`Rule Already Exists`)},
+			{
+				Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("secgroup_rule_set.s", plancheck.ResourceActionCreate),
+				}},
+			},
+			{Config: other},
+		},
+	})
 }
