@@ -17,7 +17,8 @@ resource "secgroup_rule_set" "cdn" {
 }
 
 # The set's rules, kept by an exclusive resource: every other rule of the
-# group is revoked.
+# group is revoked (by the apply after the one that creates it; import it to
+# revoke at once, see secgroup_rules_exclusive).
 resource "secgroup_rules_exclusive" "web" {
   cloud             = "alicloud"
   security_group_id = "sg-bp1fg655nh68xyz9i4fb"
