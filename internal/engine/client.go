@@ -125,7 +125,34 @@ func (c *Client) ruleGone(groupID string, r rule.Rule) error {
 // is a KindDuplicate error carrying the existing rule.
 func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule) (rule.Rule, error) {
 	tflog.Debug(ctx, "authorizing rule", map[string]any{"cloud": c.Cloud.Name, "security_group_id": groupID, "rule": r.String()})
-	return c.group(groupID).write(newOp(ctx, c, opCreate, r))
+	made, err := c.group(groupID).write(newOp(ctx, c, opCreate, r))
+	c.recordMade(groupID, []rule.Rule{made}, []error{err})
+	return made, err
+}
+
+// recordMade records the ids of the rules creates made.
+func (c *Client) recordMade(groupID string, made []rule.Rule, errs []error) {
+	g := c.group(groupID)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i, r := range made {
+		if errs[i] == nil && r.NativeID != "" {
+			if g.made == nil {
+				g.made = map[string]bool{}
+			}
+			g.made[r.NativeID] = true
+		}
+	}
+}
+
+// MadeHere reports whether a create of this process made the rule of that
+// id in the group: a plan Terraform makes again during apply meets the ids
+// of rules the same apply created, which no read of its plan held.
+func (c *Client) MadeHere(groupID, nativeID string) bool {
+	g := c.group(groupID)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.made[nativeID]
 }
 
 // Delete revokes one rule. A rule or group that is already gone is success.
@@ -146,6 +173,7 @@ func (c *Client) CreateAll(ctx context.Context, groupID string, rules []rule.Rul
 		// writeAll returned: every op has ended, its outcome written.
 		results[i] = o.result
 	}
+	c.recordMade(groupID, results, errs)
 	return results, errs
 }
 
@@ -197,6 +225,7 @@ func (c *Client) Apply(ctx context.Context, groupID string, ch Changes) Outcomes
 		// writeAll returned: every op has ended, its outcome written.
 		out.Authorized[i] = o.result
 	}
+	c.recordMade(groupID, out.Authorized, out.AuthorizeErrs)
 	return out
 }
 

@@ -85,6 +85,9 @@ type group struct {
 
 	mu      sync.Mutex
 	running bool
+	// made are the rule ids this process's creates made in the group
+	// (Client.MadeHere).
+	made map[string]bool
 	// writes wait for the worker; readers wait for a describe.
 	writes  []*op
 	readers []*reader

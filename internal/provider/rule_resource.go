@@ -197,7 +197,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				// Computed so that no description and an empty one are one
 				// value (""): neither plans a change against the other.
 				Computed:            true,
-				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted, as the `secgroup_rules` data source gives it; a value known only at apply is checked then, before any call). Changed in place where the cloud can (ECS), by replacement elsewhere.",
+				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted, as the `secgroup_rules` data source gives it; a value known only at apply is checked then, before any call). Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.",
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,

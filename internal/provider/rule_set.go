@@ -212,6 +212,14 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 	for _, w := range ch.describes {
 		first.Describe = append(first.Describe, w.rule)
 	}
+	if creating && len(ch.revokes)+len(ch.creates)+len(ch.describes) == 0 {
+		// An empty set writes nothing: its group must still exist, or
+		// every later plan would find it gone and create the set again.
+		if _, err := c.List(ctx, group); err != nil {
+			addReadError(diags, group, "read to create the rule set", err)
+			return
+		}
+	}
 	var failed []setFailure
 	outcome := c.Apply(ctx, group, first)
 	revokeFailed := map[string]bool{}

@@ -15,7 +15,7 @@ import (
 )
 
 // ruleSetIDGrammar is the import id of a set.
-const ruleSetIDGrammar = `"<cloud>/<security_group_id>/<rule>;<rule>;...", each <rule> the last part of a secgroup_rule id (a rule id, or the content where the cloud has no rule ids) or a whole secgroup_rule id of the same group`
+const ruleSetIDGrammar = `"<cloud>/<security_group_id>/<rule>;<rule>;...", each <rule> a rule id, or the rule's content (direction,protocol,port_range,cidr[,name=value...]), or a whole secgroup_rule id of the same group`
 
 // ImportState takes in the rules an id names, each of which the group
 // must hold once; their keys are derived from their content (importKey).

@@ -116,6 +116,38 @@ func sameRule(a, b rule.Rule) bool {
 	return a.Matches(b) && a.Policy == b.Policy && a.Priority == b.Priority
 }
 
+// oneCloudRule reports whether the cloud holds a and b as one rule: the
+// same rule, or one that differs where the cloud's identity does not
+// look (the priority on Zenlayer, ECS and Apsara Stack refuse a second
+// rule so), or, where the description is part of it (Baidu), the same
+// rule with the same description.
+func oneCloudRule(a, b rule.Rule, id rule.Identity) bool {
+	if id.NoPriority {
+		a.Priority, b.Priority = 0, 0
+	}
+	return sameRule(a, b) && (!id.Description || a.Description == b.Description)
+}
+
+// parses reports whether the entry's addresses and ports are valid (the
+// schema's validators report those that are not).
+func (e setEntry) parses() bool {
+	for _, v := range []types.String{e.CIDR, e.LocalCIDR} {
+		if known(v) {
+			if _, err := rule.CanonicalCIDR(v.ValueString()); err != nil {
+				return false
+			}
+		}
+	}
+	for _, v := range []types.String{e.PortRange, e.SourcePortRange} {
+		if known(v) {
+			if _, err := rule.ParsePortRange(v.ValueString()); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // observed is the entry as the cloud holds rule o now, prior being the
 // entry as state or the plan had it: in the prior's spelling where it
 // means the same, and left out where the prior left it out and the cloud

@@ -367,3 +367,56 @@ func TestAccRuleSet_createOfWhichNothingLanded(t *testing.T) {
 		},
 	})
 }
+
+// What the new-user trial found, through the CLI: entries that differ
+// only where the cloud does not look (Zenlayer's priority) are one rule;
+// invalid addresses are not also called duplicates; a policy the cloud
+// cannot create names its key; an empty set of a group that does not
+// exist fails its create; and an exclusive resource keeping a set's
+// rule_ids does not warn of the ids the same apply created.
+func TestAccRuleSet_planMessagesCLI(t *testing.T) {
+	testAccPreCheck(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	base := mocktest.ProviderConfig(m)
+	dir := filepath.Join(work, "tf")
+	plan := func(config string) string {
+		t.Helper()
+		writeConfig(t, dir, cliConfig(base+config))
+		out, _ := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+		return out
+	}
+	zl := func(es ...entry) string { return ruleSetConfig("s", "zenlayer", "zl-web", es...) }
+	if out := plan(zl(entry{"a", "ingress", "22", "10.0.0.0/8", ""}, entry{"b", "ingress", "22", "10.0.0.0/8", ", priority = 5"})); !strings.Contains(out, "Duplicate Rule In Set") {
+		t.Fatalf("two entries that differ only in priority on Zenlayer plan as two rules:\n%s", clirun.Tail(out, 3000))
+	}
+	out := plan(zl(entry{"x", "ingress", "443", "10.0.0.300/24", ""}, entry{"y", "ingress", "443", "10.0.0.400/24", ""}))
+	if !strings.Contains(out, "10.0.0.300/24") || strings.Contains(out, "Duplicate Rule In Set") {
+		t.Fatalf("invalid addresses are not reported alone:\n%s", clirun.Tail(out, 3000))
+	}
+	if out := plan(zl(entry{"d", "ingress", "22", "10.0.0.0/8", `, policy = "drop"`})); !regexp.MustCompile(`rules\["d"\]: Zenlayer`).MatchString(out) {
+		t.Fatalf("the policy's error does not name the key:\n%s", clirun.Tail(out, 3000))
+	}
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-nosuchgroup")))
+	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color"); code == 0 || !strings.Contains(out, "Cannot Read Security Group") {
+		t.Fatalf("an empty set of a group that does not exist was created (exit %d):\n%s", code, clirun.Tail(out, 3000))
+	}
+	exclusive := `
+resource "secgroup_rules_exclusive" "x" {
+  cloud             = "alicloud"
+  security_group_id = "sg-web"
+  rule_ids          = values(secgroup_rule_set.s.rule_ids)
+}
+`
+	one := entry{"a", "ingress", "22", "10.0.0.0/8", ""}
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-web", one)+exclusive))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-web", one, entry{"b", "ingress", "23", "10.0.0.0/8", ""})+exclusive))
+	if out := mustCLI(t, cli, dir, "apply", "-auto-approve"); strings.Contains(out, "Rule Id Names No Rule") {
+		t.Fatalf("the exclusive resource warns of a rule the same apply created:\n%s", clirun.Tail(out, 3000))
+	}
+	if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 2 {
+		t.Fatalf("sg-web holds %d rules, want the set's 2", n)
+	}
+	mustCLI(t, cli, dir, "destroy", "-auto-approve")
+}

@@ -120,7 +120,7 @@ func diffSet(was, want entries, ids map[string]string, caps cloud.Capabilities) 
 	// and of its own rule (the cloud holds one of each).
 	for i, c := range d.creates {
 		d.creates[i].replaces = slices.ContainsFunc(released, func(w setWrite) bool {
-			return w.key == c.key || !c.unknown && sameRule(w.rule, c.rule)
+			return w.key == c.key || !c.unknown && oneCloudRule(w.rule, c.rule, caps.Identity)
 		})
 	}
 	return d
@@ -175,13 +175,11 @@ func (r *RuleSetResource) ValidateConfig(ctx context.Context, req resource.Valid
 				bad = true
 			}
 		}
-		if bad || !e.known() {
+		if bad || !e.known() || !e.parses() {
 			continue
 		}
 		rl := e.rule(caps)
-		if i := slices.IndexFunc(seen, func(w setWrite) bool {
-			return sameRule(w.rule, rl) && (!caps.Identity.Description || w.rule.Description == rl.Description)
-		}); i >= 0 {
+		if i := slices.IndexFunc(seen, func(w setWrite) bool { return oneCloudRule(w.rule, rl, caps.Identity) }); i >= 0 {
 			resp.Diagnostics.AddAttributeError(entryPath(k, ""), "Duplicate Rule In Set",
 				fmt.Sprintf("rules[%q] and rules[%q] are the same rule (%s): a group holds it once. Remove one of them.", seen[i].key, k, rl))
 			continue
@@ -246,8 +244,8 @@ func (r *RuleSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	for _, c := range d.creates {
 		if p := c.entry.Policy.ValueString(); known(c.entry.Policy) && slices.Contains(caps.ExistingPolicies, p) {
 			resp.Diagnostics.AddAttributeError(entryPath(c.key, "policy"), "Invalid Attribute Value",
-				fmt.Sprintf("%s cannot create rules with policy %q: use %s. Rules with policy %q made outside Terraform can be imported and kept, but not created or replaced.",
-					def.Title, p, strings.Join(caps.Policies, " or "), p))
+				fmt.Sprintf("rules[%q]: %s cannot create rules with policy %q: use %s. Rules with policy %q made outside Terraform can be imported and kept, but not created or replaced.",
+					c.key, def.Title, p, strings.Join(caps.Policies, " or "), p))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -310,8 +308,14 @@ func (r *RuleSetResource) planGroup(ctx context.Context, cloudName, group string
 		added := w.rule
 		changes = append(changes, change{w.key, engine.PlanChange{Add: &added, AddUnknown: w.unknown}})
 	}
-	var over []string
-	var first error
+	// Past the quota, by the quota's dimension (a direction, or the
+	// group): the last error counts them all, and the entries it lists.
+	type excess struct {
+		last error
+		keys []string
+	}
+	over := map[string]*excess{}
+	var dimensions []string
 	for _, ch := range changes {
 		warning, err := c.PlanQuota(ctx, group, ch.ch)
 		if _, ok := cloud.AsError(err); ok || ctx.Err() != nil {
@@ -319,18 +323,26 @@ func (r *RuleSetResource) planGroup(ctx context.Context, cloudName, group string
 			return
 		}
 		if err != nil {
-			if first == nil {
-				first = err
+			d := ""
+			if c.Cloud.Capabilities.QuotaPerDirection {
+				d = ch.ch.Add.Direction
 			}
-			over = append(over, fmt.Sprintf("%q", ch.key))
+			if over[d] == nil {
+				over[d] = &excess{}
+				dimensions = append(dimensions, d)
+			}
+			over[d].last, over[d].keys = err, append(over[d].keys, fmt.Sprintf("%q", ch.key))
 		}
 		if warning != nil {
 			diags.AddAttributeWarning(path.Root("security_group_id"), warning.Summary, warning.Detail)
 		}
 	}
-	if first != nil {
-		diags.AddAttributeError(entryPath(strings.Trim(over[0], `"`), ""), "Rule Quota Exceeded",
-			fmt.Sprintf("%s. The entries past the quota: %s.", first, strings.Join(over, ", ")))
+	for _, d := range dimensions {
+		e := over[d]
+		diags.AddAttributeError(entryPath(strings.Trim(e.keys[0], `"`), ""), "Rule Quota Exceeded",
+			fmt.Sprintf("%s. The entries past the quota: %s.", e.last, strings.Join(e.keys, ", ")))
+	}
+	if len(dimensions) > 0 {
 		return
 	}
 	if len(d.creates) == 0 && len(d.revokes) == 0 {

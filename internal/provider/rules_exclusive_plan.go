@@ -62,7 +62,7 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		held := entriesFrom(state.Rules)
 		kept := ex.kept(held)
 		plan.Rules = entriesValue(kept)
-		r.warnUnheld(plan, held, &resp.Diagnostics)
+		r.warnUnheld(ctx, plan, held, &resp.Diagnostics)
 		if len(kept) < len(state.Rules.Elements()) {
 			r.checkRevocable(ctx, plan, &resp.Diagnostics)
 		}
@@ -85,11 +85,16 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // typo or a rule gone, and the rule it was meant to keep may be among the
 // plan's revokes. (On clouds whose ids are contents, a known id may be a
 // rule this apply creates.)
-func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]exclusiveEntry, diags *diag.Diagnostics) {
+func (r *RulesExclusive) warnUnheld(ctx context.Context, m rulesExclusiveModel, held map[string]exclusiveEntry, diags *diag.Diagnostics) {
 	def, ok := r.registry.Get(m.Cloud.ValueString())
 	if !ok || !def.Capabilities.NativeIDs {
 		return
 	}
+	// Terraform plans again during apply, when the keep-lists hold the ids
+	// of rules this apply created: no warning for those (a rule resource
+	// of another provider configuration, whose creates another process
+	// made, still warns).
+	c := clientOf(ctx, r.conns, def.Name, nil)
 	ids := map[string]bool{}
 	for k := range held {
 		if id, err := rule.ParseID(k); err == nil {
@@ -102,7 +107,8 @@ func (r *RulesExclusive) warnUnheld(m rulesExclusiveModel, held map[string]exclu
 			if !ok || !known(v) {
 				continue
 			}
-			if id, err := rule.ParseID(v.ValueString()); err == nil && !ids[id.Rule.NativeID] {
+			if id, err := rule.ParseID(v.ValueString()); err == nil && !ids[id.Rule.NativeID] &&
+				(c == nil || !c.MadeHere(m.SecurityGroupID.ValueString(), id.Rule.NativeID)) {
 				diags.AddAttributeWarning(path.Root(attribute).AtSetValue(v), "Rule Id Names No Rule of the Group",
 					fmt.Sprintf("%s holds %q, but security group %s held no rule of that id when this plan read it: "+
 						"a typo, or a rule deleted since. The rule it was meant to keep is revoked if the plan removes it from rules: check the removals.",
