@@ -53,6 +53,11 @@ func TestAccRuleSet_failedRevokeKeepsMovedRule(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Could Not Delete Rule`),
 			},
 			{
+				// Applied again, the rule left over is revoked.
+				Config: set(entry{"k1", "ingress", "2002", "10.0.0.0/8", ""}),
+				Check:  holdsPorts(m, "alicloud", "sg-web", "2002"),
+			},
+			{
 				// The set goes: every rule it made must go with it.
 				Config: base,
 				Check:  mocktest.CheckEmpty(m, "alicloud", "sg-web"),
