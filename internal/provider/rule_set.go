@@ -219,8 +219,9 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		if err := outcome.Revoked[i]; err != nil {
 			failed = append(failed, setFailure{key: w.key, what: "revoke", rule: w.rule, err: err})
 			revokeFailed[w.key] = true
-			// The rule remains: so does its entry.
-			held.put(w.key, w.entry, w.id)
+			// The rule remains: so does its entry, under a key of its own
+			// where another rule moved to its key (the next plan revokes it).
+			held.put(unheldKey(w.key, w.entry, want, ch, held), w.entry, w.id)
 		}
 	}
 	authorized := slices.DeleteFunc(slices.Clone(ch.creates), func(w setWrite) bool { return w.replaces })
@@ -356,6 +357,27 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	state.RuleIDs = idsValue(held.ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	addSetWriteErrors(&resp.Diagnostics, cloudName, group, failed, held, false, c.Cloud.Title)
+}
+
+// unheldKey is the key to record a rule under whose revoke failed: its
+// own, unless a rule of another key moved to it (kept or described), else
+// one derived from its content that no entry of the plan or the state
+// being written has.
+func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string {
+	moved := func(w setWrite) bool { return w.key == key }
+	if !slices.ContainsFunc(ch.keeps, moved) && !slices.ContainsFunc(ch.describes, moved) {
+		return key
+	}
+	base := importKey(e) + "_not_revoked"
+	out := base
+	for n := 2; ; n++ {
+		_, planned := want.byKey[out]
+		_, taken := h.entries[out]
+		if !planned && !taken && !slices.Contains(want.unknown, out) {
+			return out
+		}
+		out = fmt.Sprintf("%s_%d", base, n)
+	}
 }
 
 // held is what a set holds in the cloud after its writes: entries and
