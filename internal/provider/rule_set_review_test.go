@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
@@ -90,4 +93,52 @@ func TestAccRuleSet_failedRevokeKeepsRuleBesideDescribedMove(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Two rules of a classic-network group that differ only in nic_type,
+// imported into one set (an import keeps nic_type out of the entries),
+// are two rules to the destroy: it revokes both, or says it did not.
+func TestAccRuleSet_destroyImportedNicTypes(t *testing.T) {
+	cliIndependent(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	base := mocktest.ProviderConfig(m)
+	run := func(args ...string) string { t.Helper(); return mustCLI(t, cli, dir, args...) }
+	writeConfig(t, dir, cliConfig(base+
+		tcpRule("a", "alicloud", "sg-classic", "22", "10.0.0.0/8", `nic_type = "internet"`)+
+		tcpRule("b", "alicloud", "sg-classic", "22", "10.0.0.0/8", `nic_type = "intranet"`)))
+	run("apply", "-auto-approve")
+	var ids []string
+	for _, r := range shownResourcesOf(t, cli, dir) {
+		ids = append(ids, r.Values["rule_id"].(string))
+	}
+	if len(ids) != 2 || ids[0] == ids[1] {
+		t.Fatalf("the two rules' ids: %v", ids)
+	}
+	if out, code := runCLI(t, cli, dir, "state", "rm", "secgroup_rule.a", "secgroup_rule.b"); code != 0 {
+		t.Fatalf("state rm: %s", out)
+	}
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-classic")))
+	if out, code := runCLI(t, cli, dir, "import", "-input=false", "-no-color", "secgroup_rule_set.s", "alicloud/sg-classic/"+ids[0]+";"+ids[1]); code != 0 {
+		t.Fatalf("import: %s", out)
+	}
+	writeConfig(t, dir, cliConfig(base))
+	out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-no-color")
+	left := mocktest.Rules(m, "alicloud", "sg-classic")
+	if code == 0 && len(left) != 0 {
+		t.Fatalf("the destroy succeeded, but the group still holds %d rules: %v\n%s", len(left), left, clirun.Tail(out, 3000))
+	}
+	if len(left) != 0 && !strings.Contains(out, "Could Not Delete Rule") {
+		t.Fatalf("%d rules left without an error naming them:\n%s", len(left), clirun.Tail(out, 3000))
+	}
+}
+
+func shownResourcesOf(t *testing.T, cli *clirun.CLI, dir string) []shownResource {
+	t.Helper()
+	out, code := runCLI(t, cli, dir, "show", "-json")
+	if code != 0 {
+		t.Fatalf("show -json: %s", out)
+	}
+	return shownResources(t, out)
 }
