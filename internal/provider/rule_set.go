@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -213,6 +214,7 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		first.Describe = append(first.Describe, w.rule)
 	}
 	var failed []setFailure
+	asHeld(ctx, c, group, first.Revoke)
 	outcome := c.Apply(ctx, group, first)
 	revokeFailed := map[string]bool{}
 	for i, w := range ch.revokes {
@@ -340,6 +342,7 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	for i, k := range keys {
 		targets[i] = ruleWithID(es.byKey[k], ids[k], caps)
 	}
+	asHeld(ctx, c, group, targets)
 	errs := c.DeleteAll(ctx, group, targets)
 	held := newHeld()
 	var failed []setFailure
@@ -377,6 +380,38 @@ func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string 
 			return out
 		}
 		out = fmt.Sprintf("%s_%d", base, n)
+	}
+}
+
+// asHeld completes revoke targets named by the cloud's rule id with what
+// their entries leave to the cloud (nic_type, the peer group's owner), as
+// a read of the group shows the rule of that id: revoke calls name rules
+// by content, and a part left out there is the call's default (ECS:
+// NicType internet), not "any", so the rule of another NIC type or owner
+// would be named. A target the read does not show by its id, or a failed
+// read, is left as it is: the revoke settles it.
+func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) {
+	caps := c.Cloud.Capabilities
+	open := func(r rule.Rule) bool {
+		return r.NativeID != "" && (len(caps.NicTypes) > 0 && r.NicType == "" ||
+			caps.PeerGroupOwner && r.PeerGroupID != "" && (r.PeerGroupOwnerAccount == "" || r.PeerGroupOwnerID == ""))
+	}
+	if !slices.ContainsFunc(targets, open) {
+		return
+	}
+	rules, err := c.List(ctx, group)
+	if err != nil {
+		return
+	}
+	for i, t := range targets {
+		j := slices.IndexFunc(rules, func(o rule.Rule) bool { return open(t) && o.NativeID == t.NativeID })
+		if j < 0 {
+			continue
+		}
+		o := &targets[i]
+		o.NicType = cmp.Or(o.NicType, rules[j].NicType)
+		o.PeerGroupOwnerAccount = cmp.Or(o.PeerGroupOwnerAccount, rules[j].PeerGroupOwnerAccount)
+		o.PeerGroupOwnerID = cmp.Or(o.PeerGroupOwnerID, rules[j].PeerGroupOwnerID)
 	}
 }
 
