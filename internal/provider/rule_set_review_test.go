@@ -13,27 +13,37 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
-// An entry respelled in the configuration ("22" to "22-22", "10.0.0.1"
-// to "10.0.0.1/32") is the same rule: the plan is valid and writes
-// nothing.
+// An entry respelled in the configuration ("22-22" to "22", "10.0.0.1"
+// to "10.0.0.1/32") is the same rule: the plans are valid and write
+// nothing, on every cloud.
 func TestAccRuleSet_respelledEntry(t *testing.T) {
 	cliIndependent(t)
-	m := mocktest.Start(t, "")
-	w := &setWrites{m: m, cloud: "alicloud"}
-	base := mocktest.ProviderConfig(m)
-	set := func(es ...entry) string { return base + ruleSetConfig("s", "alicloud", "sg-web", es...) }
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             mocktest.CheckEmpty(m, "alicloud", "sg-web"),
-		Steps: []resource.TestStep{
-			{Config: set(entry{"k", "ingress", "22", "10.0.0.1", ""})},
-			{
-				PreConfig: w.reset,
-				Config:    set(entry{"k", "ingress", "22-22", "10.0.0.1/32", ""}),
-				Check:     resource.ComposeAggregateTestCheckFunc(w.exactly(0), mocktest.CheckRuleCount(m, "alicloud", "sg-web", 1)),
-			},
-		},
-	})
+	for _, tc := range setClouds {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			w := &setWrites{m: m, cloud: tc.cloud}
+			base := mocktest.ProviderConfig(m)
+			set := func(es ...entry) string { return base + ruleSetConfig("s", tc.cloud, tc.group, es...) }
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             mocktest.CheckEmpty(m, tc.cloud, tc.group),
+				Steps: []resource.TestStep{
+					{Config: set(entry{"k", "ingress", "22-22", "10.0.0.1", ""}, entry{"o", "egress", "1000-2000", "10.0.0.0/8", ""})},
+					{
+						PreConfig: w.reset,
+						Config:    set(entry{"k", "ingress", "22", "10.0.0.1/32", ""}, entry{"o", "egress", "1000-2000", "10.0.0.0/8", ""}),
+						Check:     resource.ComposeAggregateTestCheckFunc(w.exactly(0), mocktest.CheckRuleCount(m, tc.cloud, tc.group, 2)),
+					},
+					{
+						// Renamed and respelled at once: a move, no write.
+						PreConfig: w.reset,
+						Config:    set(entry{"k2", "ingress", "22-22", "10.0.0.1", ""}, entry{"o", "egress", "1000-2000", "10.0.0.0/8", ""}),
+						Check:     resource.ComposeAggregateTestCheckFunc(w.exactly(0), mocktest.CheckRuleCount(m, tc.cloud, tc.group, 2)),
+					},
+				},
+			})
+		})
+	}
 }
 
 // A key takes over another key's rule while its own old rule is revoked;
