@@ -152,3 +152,30 @@ func shownResourcesOf(t *testing.T, cli *clirun.CLI, dir string) []shownResource
 	}
 	return shownResources(t, out)
 }
+
+// Where the priority is no part of a rule's identity (Zenlayer, ECS), two
+// entries that differ only in it are one rule: the plan refuses them, as
+// it refuses two equal entries, instead of the apply failing on the
+// second.
+func TestAccRuleSet_entriesDifferingOnlyInPriority(t *testing.T) {
+	cliIndependent(t)
+	for _, tc := range []setCloud{{"zenlayer", "zl-web"}, {"alicloud", "sg-web"}} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			m := mocktest.Start(t, "")
+			w := &setWrites{m: m, cloud: tc.cloud}
+			config := mocktest.ProviderConfig(m) + ruleSetConfig("s", tc.cloud, tc.group,
+				entry{"a", "ingress", "22", "10.0.0.0/8", ", priority = 10"}, entry{"b", "ingress", "22", "10.0.0.0/8", ", priority = 20"})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					PreConfig:   w.reset,
+					Config:      config,
+					ExpectError: regexp.MustCompile(`Duplicate Rule In Set`),
+				}},
+			})
+			if n, actions := w.count(); n != 0 {
+				t.Fatalf("%d writes %v for a set the plan should refuse", n, actions)
+			}
+		})
+	}
+}
