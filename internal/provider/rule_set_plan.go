@@ -179,6 +179,10 @@ func (r *RuleSetResource) ValidateConfig(ctx context.Context, req resource.Valid
 			continue
 		}
 		rl := e.rule(caps)
+		if caps.Identity.NoPriority {
+			// Two rules that differ only in priority are one rule there.
+			rl.Priority = 0
+		}
 		if i := slices.IndexFunc(seen, func(w setWrite) bool {
 			return sameRule(w.rule, rl) && (!caps.Identity.Description || w.rule.Description == rl.Description)
 		}); i >= 0 {
