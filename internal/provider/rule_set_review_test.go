@@ -179,3 +179,36 @@ func TestAccRuleSet_entriesDifferingOnlyInPriority(t *testing.T) {
 		})
 	}
 }
+
+// A rule moved to another key with a new description whose change fails
+// stays in state with the description the cloud holds (the old key's), not
+// with that of an entry the new key never had.
+func TestAccRuleSet_failedDescriptionOfMovedRule(t *testing.T) {
+	cliIndependent(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	base := mocktest.ProviderConfig(m)
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-web",
+		entry{"k1", "ingress", "2001", "10.0.0.0/8", `, description = "a"`}, entry{"k2", "ingress", "2002", "10.0.0.0/8", `, description = "b"`})))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	// Renamed with a new description; and the two rules swap keys with new
+	// descriptions.
+	writeConfig(t, dir, cliConfig(base+ruleSetConfig("s", "alicloud", "sg-web",
+		entry{"k3", "ingress", "2001", "10.0.0.0/8", `, description = "c"`}, entry{"k1", "ingress", "2002", "10.0.0.0/8", `, description = "d"`})))
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "ModifySecurityGroupRule", Error: 2, Code: "Forbidden.RAM", Status: 403})
+	if out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-no-color"); code == 0 || !strings.Contains(out, "Could Not Update Rule Description") {
+		t.Fatalf("the apply did not fail on the descriptions:\n%s", clirun.Tail(out, 3000))
+	}
+	shown := shownResourcesOf(t, cli, dir)
+	if len(shown) != 1 {
+		t.Fatalf("state: %v", shown)
+	}
+	rules := shown[0].Values["rules"].(map[string]any)
+	for key, want := range map[string]string{"k3": "a", "k1": "b"} {
+		e, ok := rules[key].(map[string]any)
+		if !ok || e["description"] != want {
+			t.Errorf("rules[%q] in state is %v: want description %q, which the cloud holds", key, rules[key], want)
+		}
+	}
+}
