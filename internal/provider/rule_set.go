@@ -232,7 +232,7 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		if err := outcome.Described[i]; err != nil {
 			failed = append(failed, setFailure{key: w.key, what: "description change", rule: w.rule, err: err})
 			old := w.entry
-			old.Description = was.byKey[w.key].Description
+			old.Description = w.described
 			held.put(w.key, old, w.id)
 			continue
 		}
