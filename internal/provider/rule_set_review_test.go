@@ -251,3 +251,31 @@ func TestAccRuleSet_readAdoptsNoRuleOfAnotherNicType(t *testing.T) {
 		},
 	})
 }
+
+// A set's rule deleted out of band after the refresh (here: no refresh)
+// is gone to the destroy, which revokes by content no other rule in its
+// place (another resource's, of another NIC type).
+func TestAccRuleSet_destroyRevokesNoRuleInPlaceOfAGoneOne(t *testing.T) {
+	cliIndependent(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	base := mocktest.ProviderConfig(m)
+	set := ruleSetConfig("s", "alicloud", "sg-classic", entry{"k", "ingress", "22", "10.0.0.0/8", ""})
+	other := tcpRule("other", "alicloud", "sg-classic", "22", "10.0.0.0/8", `nic_type = "intranet"`)
+	writeConfig(t, dir, cliConfig(base+set))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	writeConfig(t, dir, cliConfig(base+set+other))
+	mustCLI(t, cli, dir, "apply", "-auto-approve")
+	if _, ok := m.Store.RemoveRule("alicloud", "sg-classic", func(_ int, r any) bool {
+		b, _ := json.Marshal(r)
+		return strings.Contains(string(b), `"NicType":"internet"`)
+	}); !ok {
+		t.Fatal("no internet rule")
+	}
+	writeConfig(t, dir, cliConfig(base+other))
+	mustCLI(t, cli, dir, "apply", "-auto-approve", "-refresh=false")
+	if err := mocktest.CheckRule(m, "alicloud", "sg-classic", map[string]string{"NicType": "intranet"})(nil); err != nil {
+		t.Fatalf("the other resource's rule: %v", err)
+	}
+}
