@@ -214,11 +214,13 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		first.Describe = append(first.Describe, w.rule)
 	}
 	var failed []setFailure
-	asHeld(ctx, c, group, first.Revoke)
+	gone := asHeld(ctx, c, group, first.Revoke)
+	first.Revoke = without(first.Revoke, gone)
 	outcome := c.Apply(ctx, group, first)
+	revoked := placed(outcome.Revoked, gone)
 	revokeFailed := map[string]bool{}
 	for i, w := range ch.revokes {
-		if err := outcome.Revoked[i]; err != nil {
+		if err := revoked[i]; err != nil {
 			failed = append(failed, setFailure{key: w.key, what: "revoke", rule: w.rule, err: err})
 			revokeFailed[w.key] = true
 			// The rule remains: so does its entry, under a key of its own
@@ -342,8 +344,8 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	for i, k := range keys {
 		targets[i] = ruleWithID(es.byKey[k], ids[k], caps)
 	}
-	asHeld(ctx, c, group, targets)
-	errs := c.DeleteAll(ctx, group, targets)
+	gone := asHeld(ctx, c, group, targets)
+	errs := placed(c.DeleteAll(ctx, group, without(targets, gone)), gone)
 	held := newHeld()
 	var failed []setFailure
 	for i, err := range errs {
@@ -388,24 +390,30 @@ func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string 
 // a read of the group shows the rule of that id: revoke calls name rules
 // by content, and a part left out there is the call's default (ECS:
 // NicType internet), not "any", so the rule of another NIC type or owner
-// would be named. A target the read does not show by its id, or a failed
-// read, is left as it is: the revoke settles it.
-func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) {
+// would be named. Such a target the read does not show by its id is gone
+// (gone[i]): it is not sent, since its content may name another rule. A
+// failed read leaves the targets as they are: the revoke settles them.
+func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) (gone []bool) {
+	gone = make([]bool, len(targets))
 	caps := c.Cloud.Capabilities
 	open := func(r rule.Rule) bool {
 		return r.NativeID != "" && (len(caps.NicTypes) > 0 && r.NicType == "" ||
 			caps.PeerGroupOwner && r.PeerGroupID != "" && (r.PeerGroupOwnerAccount == "" || r.PeerGroupOwnerID == ""))
 	}
 	if !slices.ContainsFunc(targets, open) {
-		return
+		return gone
 	}
 	rules, err := c.List(ctx, group)
 	if err != nil {
-		return
+		return gone
 	}
 	for i, t := range targets {
-		j := slices.IndexFunc(rules, func(o rule.Rule) bool { return open(t) && o.NativeID == t.NativeID })
+		if !open(t) {
+			continue
+		}
+		j := slices.IndexFunc(rules, func(o rule.Rule) bool { return o.NativeID == t.NativeID })
 		if j < 0 {
+			gone[i] = true
 			continue
 		}
 		o := &targets[i]
@@ -413,6 +421,32 @@ func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.
 		o.PeerGroupOwnerAccount = cmp.Or(o.PeerGroupOwnerAccount, rules[j].PeerGroupOwnerAccount)
 		o.PeerGroupOwnerID = cmp.Or(o.PeerGroupOwnerID, rules[j].PeerGroupOwnerID)
 	}
+	return gone
+}
+
+// without is rules less the gone ones.
+func without(rules []rule.Rule, gone []bool) []rule.Rule {
+	var out []rule.Rule
+	for i, r := range rules {
+		if !gone[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// placed puts the outcomes of the rules sent (without) back in the places
+// of all the rules, nil (done) for the gone ones.
+func placed(sent []error, gone []bool) []error {
+	out := make([]error, len(gone))
+	j := 0
+	for i := range gone {
+		if !gone[i] {
+			out[i] = sent[j]
+			j++
+		}
+	}
+	return out
 }
 
 // held is what a set holds in the cloud after its writes: entries and
