@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -221,14 +222,18 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		}
 	}
 	var failed []setFailure
+	gone := asHeld(ctx, c, group, first.Revoke)
+	first.Revoke = without(first.Revoke, gone)
 	outcome := c.Apply(ctx, group, first)
+	revoked := placed(outcome.Revoked, gone)
 	revokeFailed := map[string]bool{}
 	for i, w := range ch.revokes {
-		if err := outcome.Revoked[i]; err != nil {
+		if err := revoked[i]; err != nil {
 			failed = append(failed, setFailure{key: w.key, what: "revoke", rule: w.rule, err: err})
 			revokeFailed[w.key] = true
-			// The rule remains: so does its entry.
-			held.put(w.key, w.entry, w.id)
+			// The rule remains: so does its entry, under a key of its own
+			// where another rule moved to its key (the next plan revokes it).
+			held.put(unheldKey(w.key, w.entry, want, ch, held), w.entry, w.id)
 		}
 	}
 	authorized := slices.DeleteFunc(slices.Clone(ch.creates), func(w setWrite) bool { return w.replaces })
@@ -237,7 +242,7 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		if err := outcome.Described[i]; err != nil {
 			failed = append(failed, setFailure{key: w.key, what: "description change", rule: w.rule, err: err})
 			old := w.entry
-			old.Description = was.byKey[w.key].Description
+			old.Description = w.described
 			held.put(w.key, old, w.id)
 			continue
 		}
@@ -353,7 +358,8 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	for i, k := range keys {
 		targets[i] = ruleWithID(es.byKey[k], ids[k], caps)
 	}
-	errs := c.DeleteAll(ctx, group, targets)
+	gone := asHeld(ctx, c, group, targets)
+	errs := placed(c.DeleteAll(ctx, group, without(targets, gone)), gone)
 	held := newHeld()
 	var failed []setFailure
 	for i, err := range errs {
@@ -370,6 +376,91 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	state.RuleIDs = idsValue(held.ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	addSetWriteErrors(&resp.Diagnostics, cloudName, group, failed, held, false, c.Cloud.Title)
+}
+
+// unheldKey is the key to record a rule under whose revoke failed: its
+// own, unless a rule of another key moved to it (kept or described), else
+// one derived from its content that no entry of the plan or the state
+// being written has.
+func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string {
+	moved := func(w setWrite) bool { return w.key == key }
+	if !slices.ContainsFunc(ch.keeps, moved) && !slices.ContainsFunc(ch.describes, moved) {
+		return key
+	}
+	base := importKey(e) + "_not_revoked"
+	out := base
+	for n := 2; ; n++ {
+		_, planned := want.byKey[out]
+		_, taken := h.entries[out]
+		if !planned && !taken && !slices.Contains(want.unknown, out) {
+			return out
+		}
+		out = fmt.Sprintf("%s_%d", base, n)
+	}
+}
+
+// asHeld completes revoke targets named by the cloud's rule id with what
+// their entries leave to the cloud (nic_type, the peer group's owner), as
+// a read of the group shows the rule of that id: revoke calls name rules
+// by content, and a part left out there is the call's default (ECS:
+// NicType internet), not "any", so the rule of another NIC type or owner
+// would be named. Such a target the read does not show by its id is gone
+// (gone[i]): it is not sent, since its content may name another rule. A
+// failed read leaves the targets as they are: the revoke settles them.
+func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) (gone []bool) {
+	gone = make([]bool, len(targets))
+	caps := c.Cloud.Capabilities
+	open := func(r rule.Rule) bool {
+		return r.NativeID != "" && (len(caps.NicTypes) > 0 && r.NicType == "" ||
+			caps.PeerGroupOwner && r.PeerGroupID != "" && (r.PeerGroupOwnerAccount == "" || r.PeerGroupOwnerID == ""))
+	}
+	if !slices.ContainsFunc(targets, open) {
+		return gone
+	}
+	rules, err := c.List(ctx, group)
+	if err != nil {
+		return gone
+	}
+	for i, t := range targets {
+		if !open(t) {
+			continue
+		}
+		j := slices.IndexFunc(rules, func(o rule.Rule) bool { return o.NativeID == t.NativeID })
+		if j < 0 {
+			gone[i] = true
+			continue
+		}
+		o := &targets[i]
+		o.NicType = cmp.Or(o.NicType, rules[j].NicType)
+		o.PeerGroupOwnerAccount = cmp.Or(o.PeerGroupOwnerAccount, rules[j].PeerGroupOwnerAccount)
+		o.PeerGroupOwnerID = cmp.Or(o.PeerGroupOwnerID, rules[j].PeerGroupOwnerID)
+	}
+	return gone
+}
+
+// without is rules less the gone ones.
+func without(rules []rule.Rule, gone []bool) []rule.Rule {
+	var out []rule.Rule
+	for i, r := range rules {
+		if !gone[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// placed puts the outcomes of the rules sent (without) back in the places
+// of all the rules, nil (done) for the gone ones.
+func placed(sent []error, gone []bool) []error {
+	out := make([]error, len(gone))
+	j := 0
+	for i := range gone {
+		if !gone[i] {
+			out[i] = sent[j]
+			j++
+		}
+	}
+	return out
 }
 
 // held is what a set holds in the cloud after its writes: entries and

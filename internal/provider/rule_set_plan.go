@@ -33,6 +33,9 @@ type setWrite struct {
 	replaces bool
 	// unknown: the entry is not known yet (plan only).
 	unknown bool
+	// described is the description the rule has before a description
+	// change (describes).
+	described types.String
 }
 
 // setDiff is what an apply does to a set, entry by entry.
@@ -76,7 +79,7 @@ func diffSet(was, want entries, ids map[string]string, caps cloud.Capabilities) 
 		case inPlace(e.Description.ValueString()):
 			r := ruleWithID(old, ids[k], caps)
 			r.Description = e.Description.ValueString()
-			d.describes = append(d.describes, setWrite{key: k, entry: e, rule: r, id: ids[k]})
+			d.describes = append(d.describes, setWrite{key: k, entry: e, rule: r, id: ids[k], described: old.Description})
 		default:
 			release(k)
 			pending = append(pending, setWrite{key: k, entry: e, rule: e.rule(caps)})
@@ -113,7 +116,7 @@ func diffSet(was, want entries, ids map[string]string, caps cloud.Capabilities) 
 		}
 		r := w.rule
 		r.Description = p.entry.Description.ValueString()
-		d.describes = append(d.describes, setWrite{key: p.key, entry: p.entry, rule: r, id: w.id})
+		d.describes = append(d.describes, setWrite{key: p.key, entry: p.entry, rule: r, id: w.id, described: w.entry.Description})
 	}
 	d.revokes = released
 	// A create waits for the revokes of its own key (a key holds one rule)
