@@ -53,12 +53,15 @@ func (g *group) runWrites(ops []*op) {
 }
 
 // collapse sends each rule once: a delete of a rule another delete of the
-// batch names rides on that one as its twin and ends as it does.
+// batch names rides on that one as its twin and ends as it does. Two rules
+// with ids of their own are one only by id (Match): by content, one that
+// leaves nic_type or an owner to the cloud matches rules it is not.
 func collapse(ops []*op) []*op {
 	var out []*op
 	var rules []rule.Rule
 	for _, o := range ops {
-		if i := o.client.Cloud.Capabilities.Identity.Find(rules, o.rule); i >= 0 {
+		identity := o.client.Cloud.Capabilities.Identity
+		if i := slices.IndexFunc(rules, func(r rule.Rule) bool { return identity.Match(r, o.rule) }); i >= 0 {
 			out[i].twins = append(out[i].twins, o)
 			continue
 		}

@@ -299,6 +299,12 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		wanted[i] = ruleWithID(es.byKey[k], ids[k], caps)
 	}
 	found, errs := c.FindAll(ctx, group, wanted)
+	for i := range found {
+		if errs[i] == nil && !adoptable(wanted[i], found[i], caps) {
+			errs[i] = &cloud.Error{Cloud: cloudName, Action: "find rule", Kind: cloud.KindRuleGone,
+				Message: fmt.Sprintf("security group %s no longer holds rule %s; a rule of the same content under another id may be another's (its NIC type or peer owner, which the entry leaves to the cloud, is not known), so it is not taken for it", group, wanted[i].NativeID)}
+		}
+	}
 	if len(keys) == 0 {
 		// Nothing to find: the group must still be there.
 		_, err := c.List(ctx, group)
@@ -332,6 +338,21 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	state.Rules = setEntriesValue(ctx, held.entries, &resp.Diagnostics)
 	state.RuleIDs = idsValue(held.ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// adoptable reports whether found, the rule of the group that the entry's
+// rule w matches, may be taken for it. The rule of w's id always; another
+// (the rule made again out of band under a new id) only where the entry
+// names every part of the rule: what it leaves to the cloud (nic_type,
+// the peer group's owner) is not recorded, so a rule of another NIC type
+// or owner, another resource's, would match.
+func adoptable(w, found rule.Rule, caps cloud.Capabilities) bool {
+	if w.NativeID == "" || found.NativeID == w.NativeID {
+		return true
+	}
+	open := len(caps.NicTypes) > 1 && w.NicType == "" ||
+		caps.PeerGroupOwner && w.PeerGroupID != "" && (w.PeerGroupOwnerAccount == "" || w.PeerGroupOwnerID == "")
+	return !open
 }
 
 // Delete revokes every rule of the set together; a rule or group already
