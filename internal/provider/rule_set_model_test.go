@@ -95,6 +95,9 @@ func keysOf(ws []setWrite) []string {
 func TestDiffSet(t *testing.T) {
 	ecs, _ := Clouds().Get("alicloud")
 	baidu, _ := Clouds().Get("baiducloud")
+	zenlayer, _ := Clouds().Get("zenlayer")
+	prioritized := testEntry("22", "10.0.0.0/8", "")
+	prioritized.Priority = priorityValue(5)
 	a, b, c := testEntry("22", "10.0.0.0/8", ""), testEntry("443", "10.0.0.0/8", ""), testEntry("80", "10.0.0.0/8", "")
 	ids := map[string]string{"a": "alicloud/sg/sgr-a", "b": "alicloud/sg/sgr-b"}
 	set := func(kv ...any) entries {
@@ -128,7 +131,11 @@ func TestDiffSet(t *testing.T) {
 			describes: []string{"x"}},
 		{name: "description replaces", caps: baidu.Capabilities, was: set("a", a), want: set("a", testEntry("22", "10.0.0.0/8", "ssh")),
 			revokes: []string{"a"}, creates: []string{"a"}, replacing: []string{"a"}},
-		{name: "new key of a revoked rule's content waits", caps: baidu.Capabilities, was: set("a", a), want: set("x", testEntry("22", "10.0.0.0/8", "ssh")),
+		// Baidu holds rules that differ in description as two.
+		{name: "new key of another description does not wait on Baidu", caps: baidu.Capabilities, was: set("a", a), want: set("x", testEntry("22", "10.0.0.0/8", "ssh")),
+			revokes: []string{"a"}, creates: []string{"x"}},
+		// Zenlayer holds rules that differ in priority as one.
+		{name: "new key of a revoked rule's content waits", caps: zenlayer.Capabilities, was: set("a", a), want: set("x", prioritized),
 			revokes: []string{"a"}, creates: []string{"x"}, replacing: []string{"x"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -195,6 +195,14 @@ func revoke(direction string) handler {
 				if e != nil {
 					return nil, e
 				}
+				if p.NicType == "" {
+					// The RevokeSecurityGroup reference: NicType "Default
+					// value: internet" (a VPC group's rules are intranet).
+					p.NicType = "internet"
+					if g.VpcID != "" {
+						p.NicType = "intranet"
+					}
+				}
 				i := find(g, p)
 				if i < 0 {
 					if findIgnoringNic(g, p) >= 0 {
