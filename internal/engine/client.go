@@ -133,26 +133,29 @@ func (c *Client) Create(ctx context.Context, groupID string, r rule.Rule) (rule.
 // recordMade records the ids of the rules creates made.
 func (c *Client) recordMade(groupID string, made []rule.Rule, errs []error) {
 	g := c.group(groupID)
+	epoch := g.groups.epoch(g.scope)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, r := range made {
 		if errs[i] == nil && r.NativeID != "" {
 			if g.made == nil {
-				g.made = map[string]bool{}
+				g.made = map[string]uint64{}
 			}
-			g.made[r.NativeID] = true
+			g.made[r.NativeID] = epoch + 1
 		}
 	}
 }
 
-// MadeHere reports whether a create of this process made the rule of that
-// id in the group: a plan Terraform makes again during apply meets the ids
-// of rules the same apply created, which no read of its plan held.
+// MadeHere reports whether a create of this command (this process, this
+// epoch) made the rule of that id in the group: a plan Terraform makes
+// again during apply meets the ids of rules the same apply created, which
+// no read of its plan held.
 func (c *Client) MadeHere(groupID, nativeID string) bool {
 	g := c.group(groupID)
+	epoch := g.groups.epoch(g.scope)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.made[nativeID]
+	return g.made[nativeID] == epoch+1
 }
 
 // Delete revokes one rule. A rule or group that is already gone is success.

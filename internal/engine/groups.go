@@ -85,9 +85,10 @@ type group struct {
 
 	mu      sync.Mutex
 	running bool
-	// made are the rule ids this process's creates made in the group
+	// made are the rule ids this process's creates made in the group,
+	// each with the epoch (plus one) of the command that made it
 	// (Client.MadeHere).
-	made map[string]bool
+	made map[string]uint64
 	// writes wait for the worker; readers wait for a describe.
 	writes  []*op
 	readers []*reader

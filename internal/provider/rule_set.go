@@ -222,10 +222,10 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 		}
 	}
 	var failed []setFailure
-	gone := asHeld(ctx, c, group, first.Revoke)
-	first.Revoke = without(first.Revoke, gone)
+	unsent := asHeld(ctx, c, group, first.Revoke)
+	first.Revoke = without(first.Revoke, unsent)
 	outcome := c.Apply(ctx, group, first)
-	revoked := placed(outcome.Revoked, gone)
+	revoked := placed(outcome.Revoked, unsent)
 	revokeFailed := map[string]bool{}
 	for i, w := range ch.revokes {
 		if err := revoked[i]; err != nil {
@@ -273,9 +273,9 @@ func (r *RuleSetResource) apply(ctx context.Context, state, plan ruleSetModel, t
 }
 
 // Read describes the group once and finds every rule of the set: a rule
-// gone out of band leaves the set (the next plan makes it again), one
+// gone out of band leaves the set (the next plan makes it again); one
 // made again out of band under a new id is the declared rule, with its new
-// id.
+// id, where adoptable says the entry names it whole.
 func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state ruleSetModel
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
@@ -341,13 +341,17 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 // adoptable reports whether found, the rule of the group that the entry's
-// rule w matches, may be taken for it. The rule of w's id always; another
-// (the rule made again out of band under a new id) only where the entry
-// names every part of the rule: what it leaves to the cloud (nic_type,
-// the peer group's owner) is not recorded, so a rule of another NIC type
-// or owner, another resource's, would match.
+// rule w matches, may be taken for it. The rule of w's id always, and on
+// a cloud without rule ids the rule of its content; another (the rule
+// made again out of band under a new id, or the rule of an unconfirmed
+// create, recorded without id) only where the entry names every part of
+// the rule: what it leaves to the cloud (nic_type, the peer group's
+// owner) is not recorded, so a rule of another NIC type or owner, another
+// resource's, would match. On ECS and Apsara Stack an entry that leaves
+// nic_type out is therefore never adopted so, VPC groups included (whose
+// rules are all intranet; which a group is, the rules do not say).
 func adoptable(w, found rule.Rule, caps cloud.Capabilities) bool {
-	if w.NativeID == "" || found.NativeID == w.NativeID {
+	if !caps.NativeIDs || w.NativeID != "" && found.NativeID == w.NativeID {
 		return true
 	}
 	open := len(caps.NicTypes) > 1 && w.NicType == "" ||
@@ -379,8 +383,8 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	for i, k := range keys {
 		targets[i] = ruleWithID(es.byKey[k], ids[k], caps)
 	}
-	gone := asHeld(ctx, c, group, targets)
-	errs := placed(c.DeleteAll(ctx, group, without(targets, gone)), gone)
+	unsent := asHeld(ctx, c, group, targets)
+	errs := placed(c.DeleteAll(ctx, group, without(targets, unsent)), unsent)
 	held := newHeld()
 	var failed []setFailure
 	for i, err := range errs {
@@ -413,7 +417,8 @@ func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string 
 	for n := 2; ; n++ {
 		_, planned := want.byKey[out]
 		_, taken := h.entries[out]
-		if !planned && !taken && !slices.Contains(want.unknown, out) {
+		revoking := slices.ContainsFunc(ch.revokes, func(w setWrite) bool { return w.key == out })
+		if !planned && !taken && !revoking && !slices.Contains(want.unknown, out) {
 			return out
 		}
 		out = fmt.Sprintf("%s_%d", base, n)
@@ -425,30 +430,38 @@ func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string 
 // a read of the group shows the rule of that id: revoke calls name rules
 // by content, and a part left out there is the call's default (ECS:
 // NicType internet), not "any", so the rule of another NIC type or owner
-// would be named. Such a target the read does not show by its id is gone
-// (gone[i]): it is not sent, since its content may name another rule. A
-// failed read leaves the targets as they are: the revoke settles them.
-func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) (gone []bool) {
-	gone = make([]bool, len(targets))
+// would be named. It returns, for each target, nil to send it, or why it
+// is not sent: errAlreadyGone where the read does not show its id (its
+// content may name another rule) or the group is gone, else the read's
+// error, which the target then fails with (it stays in state).
+func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) (unsent []error) {
+	unsent = make([]error, len(targets))
 	caps := c.Cloud.Capabilities
 	open := func(r rule.Rule) bool {
 		return r.NativeID != "" && (len(caps.NicTypes) > 0 && r.NicType == "" ||
 			caps.PeerGroupOwner && r.PeerGroupID != "" && (r.PeerGroupOwnerAccount == "" || r.PeerGroupOwnerID == ""))
 	}
 	if !slices.ContainsFunc(targets, open) {
-		return gone
+		return unsent
 	}
 	rules, err := c.List(ctx, group)
-	if err != nil {
-		return gone
+	if cloud.KindOf(err) == cloud.KindGroupGone {
+		err = errAlreadyGone
 	}
 	for i, t := range targets {
 		if !open(t) {
 			continue
 		}
+		if err != nil {
+			unsent[i] = fmt.Errorf("not revoked: the read that names its NIC type and peer owner failed: %w", err)
+			if errors.Is(err, errAlreadyGone) {
+				unsent[i] = err
+			}
+			continue
+		}
 		j := slices.IndexFunc(rules, func(o rule.Rule) bool { return o.NativeID == t.NativeID })
 		if j < 0 {
-			gone[i] = true
+			unsent[i] = errAlreadyGone
 			continue
 		}
 		o := &targets[i]
@@ -456,14 +469,17 @@ func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.
 		o.PeerGroupOwnerAccount = cmp.Or(o.PeerGroupOwnerAccount, rules[j].PeerGroupOwnerAccount)
 		o.PeerGroupOwnerID = cmp.Or(o.PeerGroupOwnerID, rules[j].PeerGroupOwnerID)
 	}
-	return gone
+	return unsent
 }
 
-// without is rules less the gone ones.
-func without(rules []rule.Rule, gone []bool) []rule.Rule {
+// errAlreadyGone marks a revoke target a read shows gone: done, unsent.
+var errAlreadyGone = errors.New("already gone")
+
+// without is the rules to send: those asHeld left to send.
+func without(rules []rule.Rule, unsent []error) []rule.Rule {
 	var out []rule.Rule
 	for i, r := range rules {
-		if !gone[i] {
+		if unsent[i] == nil {
 			out = append(out, r)
 		}
 	}
@@ -471,14 +487,18 @@ func without(rules []rule.Rule, gone []bool) []rule.Rule {
 }
 
 // placed puts the outcomes of the rules sent (without) back in the places
-// of all the rules, nil (done) for the gone ones.
-func placed(sent []error, gone []bool) []error {
-	out := make([]error, len(gone))
+// of all the rules: nil (done) for the gone ones, the read's error for
+// those it could not complete.
+func placed(sent []error, unsent []error) []error {
+	out := make([]error, len(unsent))
 	j := 0
-	for i := range gone {
-		if !gone[i] {
+	for i, u := range unsent {
+		switch {
+		case u == nil:
 			out[i] = sent[j]
 			j++
+		case !errors.Is(u, errAlreadyGone):
+			out[i] = u
 		}
 	}
 	return out

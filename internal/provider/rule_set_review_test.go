@@ -280,3 +280,49 @@ func TestAccRuleSet_destroyRevokesNoRuleInPlaceOfAGoneOne(t *testing.T) {
 		t.Fatalf("the other resource's rule: %v", err)
 	}
 }
+
+// A destroy whose read before the revokes fails does not revoke by content
+// an entry that leaves nic_type to the cloud (ECS would take the revoke
+// for an internet rule: another resource's here): the revoke is not sent,
+// the destroy fails, and the set stays in state; once the read works, the
+// destroy revokes the set's rule alone. (Found by the second review.)
+func TestAccRuleSet_noRevokeByGuessWhenTheReadFails(t *testing.T) {
+	cliIndependent(t)
+	cli, work := setupCLI(t)
+	m := mocktest.Start(t, "")
+	dir := filepath.Join(work, "tf")
+	base := mocktest.ProviderConfig(m)
+	run := func(args ...string) string { t.Helper(); return mustCLI(t, cli, dir, args...) }
+	writeConfig(t, dir, cliConfig(base+tcpRule("a", "alicloud", "sg-classic", "22", "10.0.0.0/8", `nic_type = "intranet"`)))
+	run("apply", "-auto-approve")
+	if out, code := runCLI(t, cli, dir, "state", "rm", "secgroup_rule.a"); code != 0 {
+		t.Fatalf("state rm: %s", out)
+	}
+	other := tcpRule("other", "alicloud", "sg-classic", "22", "10.0.0.0/8", `nic_type = "internet"`)
+	set := ruleSetConfig("s", "alicloud", "sg-classic", entry{"k", "ingress", "22", "10.0.0.0/8", ""})
+	writeConfig(t, dir, cliConfig(base+other+set+`
+import {
+  to = secgroup_rule_set.s
+  id = "alicloud/sg-classic/ingress,tcp,22,10.0.0.0/8,nic_type=intranet"
+}
+`))
+	run("apply", "-auto-approve")
+	writeConfig(t, dir, cliConfig(base+other))
+	run("plan", "-out=p")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "DescribeSecurityGroupAttribute", Error: 1, Code: "Forbidden.RAM", Status: 403})
+	out, code := runCLI(t, cli, dir, "apply", "-input=false", "-no-color", "p")
+	nics := func() (n []string) {
+		for _, r := range mocktest.Rules(m, "alicloud", "sg-classic") {
+			n = append(n, r["NicType"].(string))
+		}
+		return n
+	}
+	if code == 0 || len(nics()) != 2 {
+		t.Fatalf("the destroy with a failed read (exit %d) left %v:\n%s", code, nics(), clirun.Tail(out, 3000))
+	}
+	run("apply", "-auto-approve")
+	if got := nics(); len(got) != 1 || got[0] != "internet" {
+		t.Fatalf("after the destroy the group holds %v, want the other resource's internet rule", got)
+	}
+	run("destroy", "-auto-approve")
+}
