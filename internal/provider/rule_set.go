@@ -293,11 +293,7 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	ids := idsOf(state.RuleIDs)
-	keys := es.keys()
-	wanted := make([]rule.Rule, len(keys))
-	for i, k := range keys {
-		wanted[i] = ruleWithID(es.byKey[k], ids[k], caps)
-	}
+	keys, wanted := es.recorded(ids, caps)
 	found, errs := c.FindAll(ctx, group, wanted)
 	for i := range found {
 		if errs[i] == nil && !adoptable(wanted[i], found[i], caps) {
@@ -378,11 +374,7 @@ func (r *RuleSetResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	ids := idsOf(state.RuleIDs)
-	keys := es.keys()
-	targets := make([]rule.Rule, len(keys))
-	for i, k := range keys {
-		targets[i] = ruleWithID(es.byKey[k], ids[k], caps)
-	}
+	keys, targets := es.recorded(ids, caps)
 	unsent := asHeld(ctx, c, group, targets)
 	errs := placed(c.DeleteAll(ctx, group, without(targets, unsent)), unsent)
 	held := newHeld()
@@ -433,7 +425,9 @@ func unheldKey(key string, e setEntry, want entries, ch setDiff, h held) string 
 // would be named. It returns, for each target, nil to send it, or why it
 // is not sent: errAlreadyGone where the read does not show its id (its
 // content may name another rule) or the group is gone, else the read's
-// error, which the target then fails with (it stays in state).
+// error, which the target then fails with (it stays in state). The read
+// may be the command's shared describe: an id it shows absent is gone now
+// too (ids are not given again), and one it shows names its rule whole.
 func asHeld(ctx context.Context, c *engine.Client, group string, targets []rule.Rule) (unsent []error) {
 	unsent = make([]error, len(targets))
 	caps := c.Cloud.Capabilities

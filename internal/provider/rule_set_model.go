@@ -258,6 +258,18 @@ func (es entries) keys() []string {
 	return out
 }
 
+// recorded are the entries' keys in order and their rules as state
+// records them, each with its id (ruleWithID): what Read finds and Delete
+// revokes.
+func (es entries) recorded(ids map[string]string, caps cloud.Capabilities) (keys []string, rules []rule.Rule) {
+	keys = es.keys()
+	rules = make([]rule.Rule, len(keys))
+	for i, k := range keys {
+		rules[i] = ruleWithID(es.byKey[k], ids[k], caps)
+	}
+	return keys, rules
+}
+
 // setEntriesValue is the rules map holding byKey (built field by field,
 // as entryOfObject reads it).
 func setEntriesValue(_ context.Context, byKey map[string]setEntry, diags *diag.Diagnostics) types.Map {
