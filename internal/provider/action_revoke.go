@@ -170,7 +170,7 @@ func (f revokeFilter) String() string {
 	case 0:
 		s += " (peers open to every address included)"
 	case 1:
-		s += " (but peers open to every address)"
+		s += " (peers open to every address left out)"
 	default:
 		s += fmt.Sprintf(" and is no wider than /%d", f.widest)
 	}
@@ -287,7 +287,7 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 	if !fok || !gok || a.conns == nil {
 		return
 	}
-	var lines []string
+	var lines, unread []string
 	total := 0
 	for i, g := range groups {
 		client, err := a.conns.Client(ctx, g.Cloud.ValueString())
@@ -299,8 +299,7 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 		rules, err := client.List(rctx, g.SecurityGroupID.ValueString())
 		cancel()
 		if err != nil {
-			resp.Diagnostics.AddAttributeWarning(at[i], "Cannot Read Security Group",
-				fmt.Sprintf("%s: %s. The invoke reads it again: if it still cannot, the action fails naming this group, after revoking the matching rules of the others.", groupName(g), err))
+			unread = append(unread, fmt.Sprintf("%s: %s.", groupName(g), err))
 			continue
 		}
 		chosen := matching(f, rules)
@@ -309,6 +308,12 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if len(unread) > 0 {
+		// One warning: Terraform folds warnings of one summary into the
+		// first.
+		resp.Diagnostics.AddAttributeWarning(path.Root("groups"), "Cannot Read Security Groups",
+			strings.Join(unread, "\n")+"\nThe invoke reads them again: for each it still cannot read, the action fails naming it, after revoking the matching rules of the others.")
 	}
 	resp.Diagnostics.AddWarning("Rules secgroup_revoke Would Revoke",
 		fmt.Sprintf("Read at plan time, nothing written: %d %s match (%s):\n%s\n"+
@@ -405,12 +410,12 @@ func (a *RevokeAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 				strings.Join(rep.changed, "\n"))
 	}
 	if len(rep.failed) > 0 {
-		done := "none"
+		done := " none"
 		if all := slices.Concat(rep.revoked, rep.gone); len(all) > 0 {
 			done = "\n" + strings.Join(all, "\n")
 		}
 		resp.Diagnostics.AddError("secgroup_revoke Did Not Finish",
-			fmt.Sprintf("%s\n\nRevoked (these stay revoked): %s\n\nInvoke the action again once the failure is fixed: it revokes what still matches.",
+			fmt.Sprintf("%s\n\nRevoked (these stay revoked):%s\n\nInvoke the action again once the failure is fixed: it revokes what still matches.",
 				strings.Join(rep.failed, "\n"), done))
 	}
 }

@@ -57,7 +57,8 @@ action "secgroup_revoke" "incident" {
 // writeCalls are the vendor calls that change a group, of every cloud.
 var writeCalls = regexp.MustCompile(`^(Authorize|Revoke|Modify|PUT)|[Rr]evoke|[Aa]uthorize`)
 
-// The action revokes, across three groups on two clouds, exactly the rules
+// The action revokes, across six groups on the five clouds (three groups
+// on two of them hold the near misses), exactly the rules
 // that let the network in on tcp 22 (equal or wider peers, a port range
 // that holds 22) and leaves every near miss: another port, protocol,
 // direction or network, a narrower peer, a peer open to all, a drop rule,
@@ -90,6 +91,12 @@ func TestAccRevokeAction_incident(t *testing.T) {
 		{"zenlayer", "zl-web", withPorts(tcp22("203.0.113.0/24"), 20, 30), true},
 		{"zenlayer", "zl-web", rule.Rule{Direction: rule.Ingress, Protocol: rule.ICMP, CIDR: "203.0.113.0/24"}, false},
 		{"zenlayer", "zl-web", tcp22("10.0.0.0/8"), false},
+		{"baiducloud", "g-web", tcp22("203.0.113.0/24"), true},
+		{"baiducloud", "g-web", tcp22("2001:db8::/32"), false},
+		{"apsarastack", "sg-as-web", tcp22("203.0.112.0/22"), true},
+		{"apsarastack", "sg-as-web", withPorts(tcp22("203.0.113.0/24"), 80, 443), false},
+		{"ens", "sg-ens-web", tcp22("203.0.113.0/24"), true},
+		{"ens", "sg-ens-web", rule.Rule{Direction: rule.Egress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "203.0.113.0/24"}, false},
 	}
 	for _, s := range seeds {
 		authorizeInMock(t, m, s.cloud, s.group, s.rule)
@@ -106,7 +113,7 @@ resource "secgroup_rule" "partner" {
 }
 `
 	dir := filepath.Join(work, "incident")
-	groups := [][2]string{{"alicloud", "sg-web"}, {"alicloud", "sg-app"}, {"zenlayer", "zl-web"}}
+	groups := [][2]string{{"alicloud", "sg-web"}, {"alicloud", "sg-app"}, {"zenlayer", "zl-web"}, {"baiducloud", "g-web"}, {"apsarastack", "sg-as-web"}, {"ens", "sg-ens-web"}}
 	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+managed+incidentBlock(groups...)))
 	mustCLI(t, cli, dir, "apply", "-auto-approve")
 	seeds = append(seeds, seeded{"alicloud", "sg-web", tcp22("203.0.113.0/24"), true})
@@ -119,11 +126,11 @@ resource "secgroup_rule" "partner" {
 		}
 	}
 	listed := regexp.MustCompile(`(?m)^\s*│?\s*- (ingress .*)$`).FindAllStringSubmatch(out, -1)
-	if len(listed) != 4 {
-		t.Fatalf("the plan lists %d rules, want the 4 that match:\n%s", len(listed), out)
+	if len(listed) != 7 {
+		t.Fatalf("the plan lists %d rules, want the 7 that match:\n%s", len(listed), out)
 	}
 	for _, want := range []string{"ingress tcp 1-1024 from 203.0.112.0/20", `ingress tcp 22 from 203.0.0.0/16 nic intranet accept priority 1 "partner"`,
-		"ingress tcp 20-30 from 203.0.113.0/24", "ingress tcp 22 from 203.0.113.0/24 nic intranet accept"} {
+		"ingress tcp 20-30 from 203.0.113.0/24", "ingress tcp 22 from 203.0.113.0/24 nic intranet accept", "ingress tcp 22 from 203.0.112.0/22", "ingress tcp 22 from 203.0.113.0/24 accept priority 1\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan does not list %q:\n%s", want, out)
 		}
@@ -136,11 +143,11 @@ resource "secgroup_rule" "partner" {
 
 	before = len(m.Store.Calls())
 	out = mustCLI(t, cli, dir, "apply", "-auto-approve", "-invoke=action.secgroup_revoke.incident")
-	progress := regexp.MustCompile(`(?m)revoked (alicloud|zenlayer) security group \S+: ingress`).FindAllString(out, -1)
-	if len(progress) != 4 {
-		t.Errorf("the apply reports %d revoked rules, want 4:\n%s", len(progress), out)
+	progress := regexp.MustCompile(`(?m)revoked (alicloud|zenlayer|baiducloud|apsarastack|ens) security group \S+: ingress`).FindAllString(out, -1)
+	if len(progress) != 7 {
+		t.Errorf("the apply reports %d revoked rules, want 7:\n%s", len(progress), out)
 	}
-	if !strings.Contains(out, "secgroup_revoke: 4 rules revoked in 3 groups") {
+	if !strings.Contains(out, "secgroup_revoke: 7 rules revoked in 6 groups") {
 		t.Errorf("no summary in the apply's output:\n%s", out)
 	}
 	for _, s := range seeds {
@@ -161,8 +168,8 @@ resource "secgroup_rule" "partner" {
 			revokes++
 		}
 	}
-	if revokes == 0 || revokes > 4 {
-		t.Errorf("%d revoke calls for 4 rules", revokes)
+	if revokes == 0 || revokes > 7 {
+		t.Errorf("%d revoke calls for 7 rules", revokes)
 	}
 
 	// The managed rule is drift: the next plan creates it again.
@@ -188,4 +195,96 @@ func heldCount(t *testing.T, m *mockcloud.Server, s seeded) int {
 		}
 	}
 	return n
+}
+
+// A group the cloud does not know (alicloud) and a cloud that refuses the
+// credentials (zenlayer) fail the action, each named, after the matching
+// rules of the groups it could reach were revoked, which the error lists;
+// the plan only warns of them.
+func TestAccRevokeAction_unreachable(t *testing.T) {
+	cli, work := actionCLI(t)
+	m := mocktest.Start(t, "")
+	partner := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "203.0.113.0/24"}
+	authorizeInMock(t, m, "alicloud", "sg-web", partner)
+	authorizeInMock(t, m, "alicloud", "sg-app", partner)
+	authorizeInMock(t, m, "zenlayer", "zl-web", partner)
+	var b strings.Builder
+	b.WriteString("\nprovider \"secgroup\" {\n")
+	b.WriteString(mocktest.Block("alicloud", mocktest.Settings("alicloud", m.URL)))
+	refused := mocktest.Settings("zenlayer", m.URL)
+	refused["secret_key"] = "not-the-secret"
+	b.WriteString(mocktest.Block("zenlayer", refused))
+	b.WriteString("}\n")
+	dir := filepath.Join(work, "unreachable")
+	writeConfig(t, dir, cliConfig(b.String()+incidentBlock([2]string{"alicloud", "sg-web"}, [2]string{"alicloud", "sg-missing"},
+		[2]string{"zenlayer", "zl-web"}, [2]string{"alicloud", "sg-app"})))
+
+	out := mustCLI(t, cli, dir, "plan", "-invoke=action.secgroup_revoke.incident")
+	for _, want := range []string{`alicloud security group sg-missing: .*zenlayer security group zl-web: .*The invoke reads them again`} {
+		if !regexp.MustCompile(`(?s)` + spaced(want)).MatchString(out) {
+			t.Errorf("the plan does not warn %q:\n%s", want, out)
+		}
+	}
+
+	out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.secgroup_revoke.incident")
+	if code == 0 {
+		t.Fatalf("the action succeeded with a group missing and credentials refused:\n%s", out)
+	}
+	for _, want := range []string{
+		`secgroup_revoke Did Not Finish`,
+		`alicloud security group sg-missing: cannot read the group: .*sg-missing`,
+		`zenlayer security group zl-web: cannot read the group:`,
+		`Revoked \(these stay revoked\):\s+alicloud security group sg-web: ingress tcp 22 from 203.0.113.0/24 .*\s+alicloud security group sg-app: ingress tcp 22 from 203.0.113.0/24`,
+	} {
+		if !regexp.MustCompile(`(?s)` + spaced(want)).MatchString(out) {
+			t.Errorf("the failed action's output does not match %q:\n%s", want, out)
+		}
+	}
+	for _, g := range []string{"sg-web", "sg-app"} {
+		if n := heldCount(t, m, seeded{cloud: "alicloud", group: g, rule: partner}); n != 0 {
+			t.Errorf("alicloud %s still holds the partner rule", g)
+		}
+	}
+	if n := heldCount(t, m, seeded{cloud: "zenlayer", group: "zl-web", rule: partner}); n != 1 {
+		t.Errorf("zenlayer zl-web holds the partner rule %d times, want 1 (its credentials were refused)", n)
+	}
+}
+
+// Mistakes in the filter are plan-time errors that name the attribute, the
+// value and the fix, and reach no cloud.
+func TestAccRevokeAction_validation(t *testing.T) {
+	cli, work := actionCLI(t)
+	m := mocktest.Start(t, "")
+	cases := []struct{ name, body, want string }{
+		{"host bits", `network = "203.0.113.7/24"`, `network must be an IPv4 or IPv6 CIDR block or address: "203.0.113.7/24" has host bits set; write the network address 203.0.113.0/24`},
+		{"not a network", `network = "partner"`, `network must be an IPv4 or IPv6 CIDR block or address: "partner" is not an IP address`},
+		{"port out of range", "network = \"203.0.113.0/24\"\n    port = 70000", `port is 70000: give one port within 1-65535`},
+		{"port without ports", "network = \"203.0.113.0/24\"\n    protocol = \"icmp\"\n    port = 22", `protocol "icmp" has no ports, so no rule could match port 22: remove port`},
+		{"widest narrower than the network", "network = \"203.0.113.0/24\"\n    widest_prefix_length = 28", `widest_prefix_length is 28, but network 203.0.113.0/24 is a /24`},
+		{"no groups", `network = "203.0.113.0/24"`, `groups list must contain at least 1 elements`},
+		{"group twice", `network = "203.0.113.0/24"`, `groups\[1\] lists alicloud group sg-web again`},
+		{"unknown cloud", `network = "203.0.113.0/24"`, `cloud value must be one of`},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			groups := `[{ cloud = "alicloud", security_group_id = "sg-web" }]`
+			switch tc.name {
+			case "no groups":
+				groups = "[]"
+			case "group twice":
+				groups = `[{ cloud = "alicloud", security_group_id = "sg-web" }, { cloud = "alicloud", security_group_id = "sg-web" }]`
+			case "unknown cloud":
+				groups = `[{ cloud = "aws", security_group_id = "sg-web" }]`
+			}
+			dir := filepath.Join(work, fmt.Sprint(i))
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+fmt.Sprintf("action \"secgroup_revoke\" \"x\" {\n  config {\n    groups = %s\n    %s\n  }\n}\n", groups, tc.body)))
+			out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color", "-invoke=action.secgroup_revoke.x")
+			if code == 0 || !regexp.MustCompile(`(?s)`+spaced(tc.want)).MatchString(out) {
+				t.Fatalf("exit %d, want an error matching %q:\n%s", code, tc.want, out)
+			}
+		})
+	}
+	if calls := m.Store.Calls(); len(calls) != 0 {
+		t.Fatalf("invalid configurations reached the cloud: %d calls, the first %s %s", len(calls), calls[0].Cloud, calls[0].Action)
+	}
 }
