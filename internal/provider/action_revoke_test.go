@@ -288,3 +288,42 @@ func TestAccRevokeAction_validation(t *testing.T) {
 		t.Fatalf("invalid configurations reached the cloud: %d calls, the first %s %s", len(calls), calls[0].Cloud, calls[0].Action)
 	}
 }
+
+// An action_trigger runs the action in an ordinary apply: here after the
+// resource that records the leaked network is created, with the network
+// known only then (the plan cannot list, and says nothing wrong).
+func TestAccRevokeAction_trigger(t *testing.T) {
+	cli, work := actionCLI(t)
+	m := mocktest.Start(t, "")
+	partner := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "203.0.113.0/24"}
+	authorizeInMock(t, m, "alicloud", "sg-web", partner)
+	authorizeInMock(t, m, "zenlayer", "zl-web", partner)
+	dir := filepath.Join(work, "trigger")
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+`
+resource "terraform_data" "leak" {
+  input = "203.0.113.0/24"
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.secgroup_revoke.leak]
+    }
+  }
+}
+
+action "secgroup_revoke" "leak" {
+  config {
+    groups  = [{ cloud = "alicloud", security_group_id = "sg-web" }, { cloud = "zenlayer", security_group_id = "zl-web" }]
+    network = terraform_data.leak.output
+  }
+}
+`))
+	out := mustCLI(t, cli, dir, "apply", "-auto-approve")
+	if !strings.Contains(out, "secgroup_revoke: 2 rules revoked in 2 groups") {
+		t.Errorf("the triggered action does not report its revokes:\n%s", out)
+	}
+	for _, c := range []seeded{{cloud: "alicloud", group: "sg-web", rule: partner}, {cloud: "zenlayer", group: "zl-web", rule: partner}} {
+		if n := heldCount(t, m, c); n != 0 {
+			t.Errorf("%s %s still holds the partner rule", c.cloud, c.group)
+		}
+	}
+}
