@@ -177,6 +177,19 @@ resource "secgroup_rule" "partner" {
 	if code != 2 || !strings.Contains(out, "secgroup_rule.partner will be created") {
 		t.Fatalf("the plan after the action (exit %d) does not create the revoked secgroup_rule again:\n%s", code, clirun.Tail(out, 4000))
 	}
+	// The documented workflow's last step: removed from the configuration,
+	// the rule leaves the state with nothing to do.
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+incidentBlock(groups...)))
+	before = len(m.Store.Calls())
+	out = mustCLI(t, cli, dir, "apply", "-auto-approve")
+	if !strings.Contains(out, "Resources: 0 added, 0 changed, 0 destroyed") || stateCount(t, filepath.Join(dir, "terraform.tfstate")) != 0 {
+		t.Fatalf("removing the revoked rule from the configuration did not just drop it:\n%s", clirun.Tail(out, 4000))
+	}
+	for _, c := range m.Store.Calls()[before:] {
+		if writeCalls.MatchString(c.Action) {
+			t.Fatalf("removing the revoked rule called %s %s", c.Cloud, c.Action)
+		}
+	}
 }
 
 // heldCount counts the rules of the seed's group that are its rule, read out
