@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -287,24 +288,41 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 	if !fok || !gok || a.conns == nil {
 		return
 	}
-	var lines, unread []string
-	total := 0
-	for i, g := range groups {
+	// Each group's outcome in its place: the groups are read at once, the
+	// list keeps their order.
+	type planned struct {
+		chosen  []rule.Rule
+		unread  string
+		badConn error
+	}
+	outcomes := make([]planned, len(groups))
+	eachGroup(groups, func(i int, g revokeGroup) {
 		client, err := a.conns.Client(ctx, g.Cloud.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(at[i].AtName("cloud"), "Cannot Use Cloud", fmt.Sprintf("%s: %s", groupName(g), err))
-			continue
+			outcomes[i].badConn = err
+			return
 		}
 		rctx, cancel := context.WithTimeout(a.conns.MaskSecrets(ctx), defaultReadTimeout)
+		defer cancel()
 		rules, err := client.List(rctx, g.SecurityGroupID.ValueString())
-		cancel()
 		if err != nil {
-			unread = append(unread, fmt.Sprintf("%s: %s.", groupName(g), err))
-			continue
+			outcomes[i].unread = fmt.Sprintf("%s: %s.", groupName(g), err)
+			return
 		}
-		chosen := matching(f, rules)
-		total += len(chosen)
-		lines = append(lines, groupLines(g, chosen)...)
+		outcomes[i].chosen = matching(f, rules)
+	})
+	var lines, unread []string
+	total := 0
+	for i, o := range outcomes {
+		switch {
+		case o.badConn != nil:
+			resp.Diagnostics.AddAttributeError(at[i].AtName("cloud"), "Cannot Use Cloud", fmt.Sprintf("%s: %s", groupName(groups[i]), o.badConn))
+		case o.unread != "":
+			unread = append(unread, o.unread)
+		default:
+			total += len(o.chosen)
+			lines = append(lines, groupLines(groups[i], o.chosen)...)
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -319,6 +337,21 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 		fmt.Sprintf("Read at plan time, nothing written: %d %s match (%s):\n%s\n"+
 			"The invoke describes each group again and revokes what matches then, only while a rule reads as that describe showed it.",
 			total, plural(total, "rule", "rules"), f, strings.Join(lines, "\n")))
+}
+
+// eachGroup runs fn for every group at once and returns when all are
+// done. The engine keeps each group's calls in turn and retries a
+// cloud's throttling.
+func eachGroup(groups []revokeGroup, fn func(i int, g revokeGroup)) {
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(i, g)
+		}()
+	}
+	wg.Wait()
 }
 
 // matching is the rules f chooses, in the group's order.
@@ -358,8 +391,7 @@ type revokeReport struct {
 }
 
 // Invoke describes each group and revokes the rules the filter chooses,
-// group by group in the listed order, reporting each rule as its group's
-// batch ends. A group that cannot be read or revoked in does not stop the
+// the groups at once, reporting each rule as its group's batch ends. A group that cannot be read or revoked in does not stop the
 // others: the action fails at the end naming it, with what was revoked.
 func (a *RevokeAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var c revokeConfig
@@ -381,16 +413,26 @@ func (a *RevokeAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 		resp.Diagnostics.AddError("Provider Not Configured", "The secgroup provider was not configured.")
 		return
 	}
+	var progressMu sync.Mutex
 	progress := func(format string, args ...any) {
 		msg := fmt.Sprintf(format, args...)
+		progressMu.Lock()
+		defer progressMu.Unlock()
 		tflog.Info(ctx, msg)
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: msg})
 		}
 	}
+	// The groups at once (an incident is no time to wait group by group);
+	// each reports into its own place, merged in the listed order.
+	reports := make([]revokeReport, len(groups))
+	eachGroup(groups, func(i int, g revokeGroup) { a.revokeIn(ctx, g, f, &reports[i], progress) })
 	var rep revokeReport
-	for _, g := range groups {
-		a.revokeIn(ctx, g, f, &rep, progress)
+	for _, r := range reports {
+		rep.revoked = append(rep.revoked, r.revoked...)
+		rep.gone = append(rep.gone, r.gone...)
+		rep.changed = append(rep.changed, r.changed...)
+		rep.failed = append(rep.failed, r.failed...)
 	}
 	summary := fmt.Sprintf("secgroup_revoke: %d %s revoked in %d %s (%s)", len(rep.revoked)+len(rep.gone), plural(len(rep.revoked)+len(rep.gone), "rule", "rules"),
 		len(groups), plural(len(groups), "group", "groups"), f)

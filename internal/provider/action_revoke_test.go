@@ -340,3 +340,25 @@ action "secgroup_revoke" "leak" {
 		}
 	}
 }
+
+// A group on a cloud the provider block does not configure fails the plan
+// on that entry's cloud, naming the missing settings, before any invoke.
+func TestAccRevokeAction_cloudNotConfigured(t *testing.T) {
+	cli, work := actionCLI(t)
+	clearCloudEnv(t, "ens")
+	m := mocktest.Start(t, "")
+	authorizeInMock(t, m, "alicloud", "sg-web", rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22, 22), CIDR: "203.0.113.0/24"})
+	provider := "\nprovider \"secgroup\" {\n" + mocktest.Block("alicloud", mocktest.Settings("alicloud", m.URL)) + "}\n"
+	dir := filepath.Join(work, "unconfigured")
+	writeConfig(t, dir, cliConfig(provider+incidentBlock([2]string{"alicloud", "sg-web"}, [2]string{"ens", "sg-ens-web"})))
+	before := len(m.Store.Calls())
+	out, code := runCLI(t, cli, dir, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.secgroup_revoke.incident")
+	if code == 0 || !regexp.MustCompile(`(?s)Cannot Use Cloud.*ens security group sg-ens-web: .*access_key`).MatchString(out) {
+		t.Fatalf("exit %d, want the plan to fail naming the ens group and its missing settings:\n%s", code, out)
+	}
+	for _, c := range m.Store.Calls()[before:] {
+		if writeCalls.MatchString(c.Action) {
+			t.Fatalf("a failed plan called %s %s", c.Cloud, c.Action)
+		}
+	}
+}
