@@ -283,9 +283,14 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &c)...); resp.Diagnostics.HasError() {
 		return
 	}
-	f, fok, _ := c.filterOf()
-	groups, at, gok, _ := c.groupsOf(ctx)
-	if !fok || !gok || a.conns == nil {
+	f, fok, fdiags := c.filterOf()
+	groups, at, gok, gdiags := c.groupsOf(ctx)
+	if fdiags.HasError() || gdiags.HasError() || a.conns == nil {
+		return // ValidateConfig said why
+	}
+	if !fok || !gok {
+		resp.Diagnostics.AddWarning("Rules secgroup_revoke Would Revoke",
+			"Not listed: the action's configuration holds values known only at apply. The invoke reports each rule it revokes.")
 		return
 	}
 	// Each group's outcome in its place: the groups are read at once, the

@@ -335,6 +335,9 @@ action "secgroup_revoke" "leak" {
 	if !strings.Contains(out, "secgroup_revoke: 2 rules revoked in 2 groups") {
 		t.Errorf("the triggered action does not report its revokes:\n%s", out)
 	}
+	if !regexp.MustCompile(spaced(`Not listed: the action's configuration holds values known only at apply`)).MatchString(out) {
+		t.Errorf("the plan does not say why it lists nothing:\n%s", out)
+	}
 	for _, c := range []seeded{{cloud: "alicloud", group: "sg-web", rule: partner}, {cloud: "zenlayer", group: "zl-web", rule: partner}} {
 		if n := heldCount(t, m, c); n != 0 {
 			t.Errorf("%s %s still holds the partner rule", c.cloud, c.group)
