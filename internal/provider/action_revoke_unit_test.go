@@ -11,6 +11,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -137,5 +138,30 @@ func TestRevokeActionGoneAndChanged(t *testing.T) {
 	left := mocktest.Rules(m, "alicloud", "sg-web")
 	if len(left) != 1 || left[0]["SecurityGroupRuleId"] != ids[80] {
 		t.Fatalf("the group holds %v, want only the changed rule %s", left, ids[80])
+	}
+}
+
+// A revoke the cloud refuses fails that rule, with the cloud's answer; the
+// rule stays, and nothing else of the group is reported revoked.
+func TestRevokeActionRefusedRevoke(t *testing.T) {
+	m := mocktest.Start(t, "")
+	configs, diags := cloudConfigs(Clouds(), map[string]map[string]string{"alicloud": mocktest.Settings("alicloud", m.URL)}, func(string) string { return "" })
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	a := &RevokeAction{registry: Clouds(), conns: engine.NewConnections(Clouds(), configs, testGroups())}
+	partner := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "203.0.113.0/24"}
+	authorizeInMock(t, m, "alicloud", "sg-web", partner)
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 1, Code: "NoPermission", Status: 403})
+	var rep revokeReport
+	g := revokeGroup{Cloud: types.StringValue("alicloud"), SecurityGroupID: types.StringValue("sg-web")}
+	f := revokeFilter{network: netip.MustParsePrefix("203.0.113.0/24"), widest: defaultWidestPrefix}
+	a.revokeIn(context.Background(), g, f, &rep, func(string, ...any) {})
+	if len(rep.failed) != 1 || !strings.Contains(rep.failed[0], "alicloud security group sg-web: could not revoke ingress tcp 22 from 203.0.113.0/24") ||
+		!strings.Contains(rep.failed[0], "NoPermission") || len(rep.revoked)+len(rep.gone)+len(rep.changed) != 0 {
+		t.Fatalf("revoked %q, gone %q, changed %q, failed %q", rep.revoked, rep.gone, rep.changed, rep.failed)
+	}
+	if n := len(mocktest.Rules(m, "alicloud", "sg-web")); n != 1 {
+		t.Fatalf("the group holds %d rules, want the refused one", n)
 	}
 }
