@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -364,5 +365,19 @@ func TestAccRevokeAction_cloudNotConfigured(t *testing.T) {
 		if writeCalls.MatchString(c.Action) {
 			t.Fatalf("a failed plan called %s %s", c.Cloud, c.Action)
 		}
+	}
+}
+
+// The documented example is a valid configuration for the CLI.
+func TestAccRevokeAction_exampleValidates(t *testing.T) {
+	cli, work := actionCLI(t)
+	example, err := os.ReadFile("../../examples/actions/secgroup_revoke/action.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(work, "example")
+	writeConfig(t, dir, cliConfig("\nprovider \"secgroup\" {}\n"+string(example)))
+	if out, code := runCLI(t, cli, dir, "validate", "-no-color"); code != 0 {
+		t.Fatalf("validate (exit %d):\n%s", code, out)
 	}
 }
