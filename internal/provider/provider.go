@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,6 +32,7 @@ import (
 var (
 	_ provider.Provider                  = &SecgroupProvider{}
 	_ provider.ProviderWithListResources = &SecgroupProvider{}
+	_ provider.ProviderWithActions       = &SecgroupProvider{}
 )
 
 // SecgroupProvider is the provider.
@@ -129,6 +131,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = conns
 	resp.DataSourceData = conns
 	resp.ListResourceData = conns
+	resp.ActionData = conns
 }
 
 // Resources lists the resources.
@@ -148,4 +151,9 @@ func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListRe
 // DataSources lists the data sources.
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{func() datasource.DataSource { return NewRulesDataSource(p.registry) }}
+}
+
+// Actions lists the actions (Terraform 1.14+).
+func (p *SecgroupProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{func() action.Action { return NewRevokeAction(p.registry) }}
 }

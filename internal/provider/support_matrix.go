@@ -112,6 +112,12 @@ func SupportMatrix(r *cloud.Registry) string {
 		return "cloud, group, content key"
 	})
 	row("`terraform query` (Terraform 1.14+)", func(cloud.Capabilities) string { return "yes: the `secgroup_rule` list resource" })
+	row("revoke by network now (`secgroup_revoke` action, Terraform 1.14+)", func(c cloud.Capabilities) string {
+		if c.NativeIDs {
+			return "yes, each rule checked by its id before its revoke"
+		}
+		return "yes, each rule checked by content and creation time before its revoke"
+	})
 	row("exclusive rules (`secgroup_rules_exclusive`)", func(c cloud.Capabilities) string {
 		if c.NativeIDs {
 			return "yes, by rule id"
