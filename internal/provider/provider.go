@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -31,6 +32,8 @@ import (
 var (
 	_ provider.Provider                  = &SecgroupProvider{}
 	_ provider.ProviderWithListResources = &SecgroupProvider{}
+	// The ephemeral secgroup_rule (Terraform 1.10+).
+	_ provider.ProviderWithEphemeralResources = &SecgroupProvider{}
 )
 
 // SecgroupProvider is the provider.
@@ -129,6 +132,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = conns
 	resp.DataSourceData = conns
 	resp.ListResourceData = conns
+	resp.EphemeralResourceData = conns
 }
 
 // Resources lists the resources.
@@ -148,4 +152,9 @@ func (p *SecgroupProvider) ListResources(_ context.Context) []func() list.ListRe
 // DataSources lists the data sources.
 func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{func() datasource.DataSource { return NewRulesDataSource(p.registry) }}
+}
+
+// EphemeralResources lists the ephemeral resources (Terraform 1.10+).
+func (p *SecgroupProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{func() ephemeral.EphemeralResource { return NewEphemeralRule(p.registry) }}
 }
