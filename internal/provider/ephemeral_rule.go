@@ -2,10 +2,15 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,6 +97,72 @@ type openedRule struct {
 	// the marker's span, for Renew.
 	UserDescription string        `json:"user_description"`
 	Duration        time.Duration `json:"duration"`
+	// Key names the open in stillOpen.
+	Key string `json:"key"`
+}
+
+// stillOpen are the rules this process opened and has not closed yet, by
+// their Key: CloseStillOpen revokes them when Terraform shuts the
+// provider down without closing them (Terraform 1.15 closes no ephemeral
+// resource of an apply that failed).
+var stillOpen = struct {
+	sync.Mutex
+	m map[string]openRule
+}{m: map[string]openRule{}}
+
+// openRule is a rule in stillOpen, with the connections to close it.
+type openRule struct {
+	conns  *engine.Connections
+	opened openedRule
+}
+
+// remember records o in stillOpen until forget.
+func remember(conns *engine.Connections, o openedRule) {
+	stillOpen.Lock()
+	stillOpen.m[o.Key] = openRule{conns: conns, opened: o}
+	stillOpen.Unlock()
+}
+
+func forget(key string) {
+	stillOpen.Lock()
+	delete(stillOpen.m, key)
+	stillOpen.Unlock()
+}
+
+// CloseStillOpen revokes the rules this process opened that Terraform did
+// not close, within limit (Terraform kills a provider 2 seconds after it
+// asked it to stop), and says on stderr (Terraform's log) what it
+// revoked or could not. A rule it cannot revoke keeps its marker.
+func CloseStillOpen(limit time.Duration) {
+	stillOpen.Lock()
+	left := slices.Collect(maps.Values(stillOpen.m))
+	clear(stillOpen.m)
+	stillOpen.Unlock()
+	if len(left) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, r := range left {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var diags diag.Diagnostics
+			ctx, cancel, c := connect(ctx, r.conns, r.opened.Cloud, limit, &diags)
+			defer cancel()
+			err := errors.New("no client")
+			if c != nil {
+				err = c.Delete(ctx, r.opened.Group, r.opened.Rule)
+			}
+			if err != nil {
+				log.Printf("[WARN] secgroup: an ephemeral rule Terraform did not close, security group %s, rule %s, could not be revoked at the provider's shutdown: %v", r.opened.Group, r.opened.Rule, err)
+				return
+			}
+			log.Printf("[INFO] secgroup: revoked at the provider's shutdown an ephemeral rule Terraform did not close: security group %s, rule %s", r.opened.Group, r.opened.Rule)
+		}()
+	}
+	wg.Wait()
 }
 
 // Metadata names the ephemeral resource.
@@ -269,7 +340,7 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 	if len(st.expired) > 0 {
 		e.revokeExpired(ctx, c, group, st.expired, now, &resp.Diagnostics)
 	}
-	opened := openedRule{Cloud: cloudName, Group: group, UserDescription: userDesc, Duration: duration}
+	opened := openedRule{Cloud: cloudName, Group: group, UserDescription: userDesc, Duration: duration, Key: rand.Text()}
 	var until time.Time
 	switch {
 	case st.present != nil:
@@ -297,6 +368,9 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 				addRuleError(&resp.Diagnostics, "Could Not Revoke Expired Ephemeral Rule", group, *st.takeOver, errs[0])
 				return
 			}
+			resp.Diagnostics.AddWarning("Expired Ephemeral Rule Taken Over",
+				fmt.Sprintf("Security group %s held the rule %s, left by a run that did not close it (its marker expired): this run revoked it and authorizes it again with a new marker (%s cannot change a description in place).",
+					group, st.takeOver.Summary(), c.Cloud.Title))
 		}
 		if caps.Description {
 			until = now.Add(duration)
@@ -331,7 +405,18 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 	if opened.Made && !until.IsZero() {
 		m.ExpiresAt = types.StringValue(until.UTC().Format(time.RFC3339))
 	}
+	config := m
 	m.setResult(cloudName, group, opened.Rule, userDesc)
+	// Terraform wants configured values back as configured: a rule found
+	// by content may differ in what its identity leaves out.
+	for _, keep := range []struct{ to, from *types.String }{{&m.Description, &config.Description}, {&m.NicType, &config.NicType}, {&m.Policy, &config.Policy}} {
+		if !keep.from.IsNull() {
+			*keep.to = *keep.from
+		}
+	}
+	if !config.Priority.IsNull() {
+		m.Priority = config.Priority
+	}
 	if opened.Made && !until.IsZero() && caps.DescriptionInPlace {
 		// Renewed at half its span, by this machine's clock (Terraform's).
 		resp.RenewAt = time.Now().Add(duration / 2)
@@ -343,6 +428,9 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, data)...)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+	if opened.Made {
+		remember(e.conns, opened)
+	}
 }
 
 // setResult writes the rule as the cloud holds it, with the user's
@@ -479,6 +567,7 @@ func (e *EphemeralRule) Renew(ctx context.Context, req ephemeral.RenewRequest, r
 		return
 	}
 	o.Rule = r
+	remember(e.conns, o)
 	data, err := json.Marshal(o)
 	if err != nil {
 		resp.Diagnostics.AddError("Could Not Record Ephemeral Rule", err.Error())
@@ -502,6 +591,9 @@ func (e *EphemeralRule) Close(ctx context.Context, req ephemeral.CloseRequest, r
 	if c == nil {
 		return
 	}
+	// Closed, or failed with an error Terraform shows: not again at
+	// shutdown.
+	defer forget(o.Key)
 	if err := c.Delete(ctx, o.Group, o.Rule); err != nil {
 		if _, until, marked := rule.ParseMarker(o.Rule.Description); marked {
 			err = fmt.Errorf("%w; the rule stays open until revoked: the next ephemeral rule opened on the group revokes it after %s (its marker)", err, until.Add(expiryGrace).Format(time.RFC3339))
