@@ -207,6 +207,9 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 	id.MarkdownDescription = strings.Replace(id.MarkdownDescription, "Import id: ", "The rule's id, in the form of `secgroup_rule`'s: ", 1)
 	out["id"] = id
 	desc := out["description"].(eschema.StringAttribute)
+	// An ephemeral rule is never updated: the resource's sentence on
+	// updates does not apply.
+	desc.MarkdownDescription = strings.Replace(desc.MarkdownDescription, " Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.", "", 1)
 	desc.MarkdownDescription += fmt.Sprintf(" On the cloud the expiry marker (`%s`) follows it, after a space: the description and the marker together must fit the cloud's limit.",
 		rule.Marker(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)))
 	out["description"] = desc

@@ -25,13 +25,13 @@ var ephemeralGroups = map[string]string{"zenlayer": "zl-web", "alicloud": "sg-we
 const runnerCIDR = "203.0.113.7/32"
 
 // ephemeralCLI is the CLI for the ephemeral rule's tests, skipping below
-// Terraform 1.10 (no ephemeral resources).
+// Terraform 1.10 and OpenTofu 1.11 (no ephemeral resources).
 func ephemeralCLI(t *testing.T) (*clirun.CLI, string) {
 	t.Helper()
 	testAccPreCheck(t)
 	cli, work := setupCLI(t)
-	if !cliAtLeast(t, cli, 1, 10) {
-		t.Skip("ephemeral resources need Terraform 1.10 or newer")
+	if cliIsOpenTofu(t, cli) && !cliAtLeast(t, cli, 1, 11) || !cliAtLeast(t, cli, 1, 10) {
+		t.Skip("ephemeral resources need Terraform 1.10 or OpenTofu 1.11 or newer")
 	}
 	return cli, work
 }
