@@ -379,3 +379,56 @@ resource "terraform_data" "migrate" {
 		})
 	}
 }
+
+// secgroup_rules_exclusive leaves a rule that an ephemeral rule of a
+// running run opened (its marker live), listing it in a warning at plan,
+// and revokes one whose marker expired as any other rule it does not keep.
+func TestAccEphemeralRule_exclusiveKeepsLive(t *testing.T) {
+	cli, work := ephemeralCLI(t)
+	for _, cloudName := range []string{"alicloud", "zenlayer"} {
+		t.Run(cloudName, func(t *testing.T) {
+			t.Parallel()
+			m := mocktest.Start(t, "")
+			group := ephemeralGroups[cloudName]
+			dir := filepath.Join(work, cloudName)
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+fmt.Sprintf(`
+resource "secgroup_rule" "keep" {
+  cloud             = %[1]q
+  security_group_id = %[2]q
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+}
+
+resource "secgroup_rules_exclusive" "only" {
+  cloud             = %[1]q
+  security_group_id = %[2]q
+  rule_ids          = [secgroup_rule.keep.id]
+}
+`, cloudName, group)))
+			mustCLI(t, cli, dir, "apply", "-auto-approve")
+			now := m.Store.Now()
+			ports := func(p int) rule.PortRange { return rule.PortRange{From: p, To: p} }
+			live := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(5432), CIDR: runnerCIDR, Description: rule.WithMarker("ci runner", now.Add(30*time.Minute))}
+			expired := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(5433), CIDR: runnerCIDR, Description: rule.WithMarker("ci runner", now.Add(-10*time.Minute))}
+			stray := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: ports(22), CIDR: "198.51.100.0/24", Description: "by hand"}
+			for _, r := range []rule.Rule{live, expired, stray} {
+				authorizeInMock(t, m, cloudName, group, r)
+			}
+			out := oneLine(mustCLI(t, cli, dir, "apply", "-auto-approve"))
+			if !strings.Contains(out, "Ephemeral Rules Kept") || !strings.Contains(out, "ingress tcp 5432 from "+runnerCIDR) {
+				t.Fatalf("the plan does not list the live ephemeral rule as kept:\n%s", clirun.Tail(out, 3000))
+			}
+			var held []string
+			for _, r := range mocktest.Rules(m, cloudName, group) {
+				b, _ := json.Marshal(r)
+				held = append(held, string(b))
+			}
+			joined := strings.Join(held, "\n")
+			if len(held) != 2 || !strings.Contains(joined, `"5432/5432"`) || !strings.Contains(joined, `"443/443"`) {
+				t.Fatalf("the group holds, after the apply, %d rules, want the kept one and the live ephemeral one:\n%s", len(held), joined)
+			}
+		})
+	}
+}

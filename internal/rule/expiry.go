@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -53,4 +54,21 @@ func ParseMarker(description string) (rest string, until time.Time, ok bool) {
 		i--
 	}
 	return description[:i], t, true
+}
+
+// lineMarker finds a marker at the end of the quoted description of a
+// rule's Line or Summary: strconv.Quote escapes no character of a marker,
+// and a quote it does not escape closes the description.
+var lineMarker = regexp.MustCompile(`(?:[^\\]"| )` + regexp.QuoteMeta(markerPrefix) + `(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"(?: \(|, created |$)`)
+
+// MarkerOfLine is the expiry marker of the description in a rule's Line
+// (as secgroup_rules_exclusive stores it), as ParseMarker reads it from
+// the description.
+func MarkerOfLine(line string) (time.Time, bool) {
+	m := lineMarker.FindStringSubmatch(line)
+	if m == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, m[1])
+	return t, err == nil
 }

@@ -65,3 +65,25 @@ func TestParseMarker(t *testing.T) {
 		}
 	}
 }
+
+// The marker reads the same from a rule's persisted line as from its
+// description, whatever the line holds after it.
+func TestMarkerOfLine(t *testing.T) {
+	until := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	base := Rule{Direction: Ingress, Protocol: TCP, Ports: PortRange{From: 5432, To: 5432}, CIDR: "203.0.113.7/32"}
+	for _, desc := range []string{
+		Marker(until), "ci runner " + Marker(until), `say "hi" ` + Marker(until),
+		Marker(until) + " kept", "x" + Marker(until), `a"` + Marker(until), "ssh", "",
+		`a secgroup-ephemeral:v1:until=2026-12-07T03:00:00Z" (b`,
+	} {
+		for _, r := range []Rule{base, {NativeID: "sgr-1"}, {Created: until}} {
+			r.Direction, r.Protocol, r.Ports, r.CIDR = base.Direction, base.Protocol, base.Ports, base.CIDR
+			r.Description = desc
+			_, want, wantOK := ParseMarker(desc)
+			got, ok := MarkerOfLine(r.Line())
+			if ok != wantOK || !got.Equal(want) {
+				t.Errorf("line %q: marker %s, %v; the description's %s, %v", r.Line(), got, ok, want, wantOK)
+			}
+		}
+	}
+}
