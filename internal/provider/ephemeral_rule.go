@@ -195,7 +195,7 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 		switch a := a.(type) {
 		case schema.StringAttribute:
 			out[name] = eschema.StringAttribute{Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				Description: a.Description, MarkdownDescription: a.MarkdownDescription, Validators: a.Validators}
+				Description: a.Description, MarkdownDescription: ephemeralDescription(name, a.MarkdownDescription), Validators: a.Validators}
 		case schema.NumberAttribute:
 			out[name] = eschema.NumberAttribute{Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
 				Description: a.Description, MarkdownDescription: a.MarkdownDescription, Validators: a.Validators}
@@ -203,16 +203,6 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 			panic(fmt.Sprintf("secgroup_rule has an attribute %q of a type the ephemeral rule does not take (%T)", name, a))
 		}
 	}
-	id := out["id"].(eschema.StringAttribute)
-	id.MarkdownDescription = strings.Replace(id.MarkdownDescription, "Import id: ", "The rule's id, in the form of `secgroup_rule`'s: ", 1)
-	out["id"] = id
-	desc := out["description"].(eschema.StringAttribute)
-	// An ephemeral rule is never updated: the resource's sentence on
-	// updates does not apply.
-	desc.MarkdownDescription = strings.Replace(desc.MarkdownDescription, " Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.", "", 1)
-	desc.MarkdownDescription += fmt.Sprintf(" On the cloud the expiry marker (`%s`) follows it, after a space: the description and the marker together must fit the cloud's limit.",
-		rule.Marker(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)))
-	out["description"] = desc
 	out["duration"] = eschema.StringAttribute{
 		Optional: true,
 		MarkdownDescription: fmt.Sprintf("How long the rule may outlive a run that dies before closing it: a Go duration such as `\"30m\"` or `\"2h\"`, at least `%s`; `%s` when left out. "+
@@ -228,6 +218,21 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 		MarkdownDescription: "The group held this rule before the run opened it (made outside this run, or by another run now using it): the run did not write it, and closing leaves it.",
 	}
 	return out
+}
+
+// ephemeralDescription is a secgroup_rule attribute's description as the
+// ephemeral rule has it: its id is not for import, its description is
+// never updated and carries the marker on the cloud.
+func ephemeralDescription(name, desc string) string {
+	switch name {
+	case "id":
+		return strings.Replace(desc, "Import id: ", "The rule's id, in the form of `secgroup_rule`'s: ", 1)
+	case "description":
+		desc = strings.Replace(desc, " Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.", "", 1)
+		return desc + fmt.Sprintf(" On the cloud the expiry marker (`%s`) follows it, after a space: the description and the marker together must fit the cloud's limit.",
+			rule.Marker(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)))
+	}
+	return desc
 }
 
 // shortDuration is d as a user writes it ("5m", "1h").
@@ -440,7 +445,7 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 // description (the marker stays on the cloud).
 func (m *ephemeralRuleModel) setResult(cloudName, group string, r rule.Rule, userDesc string) {
 	m.ID = types.StringNull()
-	m.ruleAttrs.setObserved(cloudName, group, r)
+	m.setObserved(cloudName, group, r)
 	if rest, _, ok := rule.ParseMarker(r.Description); ok {
 		m.Description = types.StringValue(rest)
 	} else if m.AlreadyPresent.ValueBool() {
@@ -553,23 +558,10 @@ func (e *EphemeralRule) Renew(ctx context.Context, req ephemeral.RenewRequest, r
 	if !ok || !o.Made {
 		return
 	}
-	ctx, cancel, c := connect(ctx, e.conns, o.Cloud, defaultUpdateTimeout, &resp.Diagnostics)
-	defer cancel()
-	if c == nil {
+	o, ok = renewMarker(ctx, e.conns, o, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if _, err := c.List(ctx, o.Group); err != nil {
-		addReadError(&resp.Diagnostics, o.Group, "to renew an ephemeral rule's marker", err)
-		return
-	}
-	now, _ := c.CloudNow()
-	r := o.Rule
-	r.Description = rule.WithMarker(o.UserDescription, now.Add(o.Duration))
-	if err := c.UpdateDescription(ctx, o.Group, r); err != nil {
-		addRuleError(&resp.Diagnostics, "Could Not Renew Ephemeral Rule", o.Group, r, fmt.Errorf("%w; its marker still runs to its earlier expiry", err))
-		return
-	}
-	o.Rule = r
 	remember(e.conns, o)
 	data, err := json.Marshal(o)
 	if err != nil {
@@ -578,6 +570,30 @@ func (e *EphemeralRule) Renew(ctx context.Context, req ephemeral.RenewRequest, r
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, data)...)
 	resp.RenewAt = time.Now().Add(o.Duration / 2)
+}
+
+// renewMarker rewrites o's marker to the cloud's time now plus its
+// duration, and returns o with the rule as renewed.
+func renewMarker(ctx context.Context, conns *engine.Connections, o openedRule, diags *diag.Diagnostics) (openedRule, bool) {
+	ctx, cancel, c := connect(ctx, conns, o.Cloud, defaultUpdateTimeout, diags)
+	defer cancel()
+	if c == nil {
+		return o, false
+	}
+	// A describe, for the cloud's time (its Date).
+	if _, err := c.List(ctx, o.Group); err != nil {
+		addReadError(diags, o.Group, "to renew an ephemeral rule's marker", err)
+		return o, false
+	}
+	now, _ := c.CloudNow()
+	r := o.Rule
+	r.Description = rule.WithMarker(o.UserDescription, now.Add(o.Duration))
+	if err := c.UpdateDescription(ctx, o.Group, r); err != nil {
+		addRuleError(diags, "Could Not Renew Ephemeral Rule", o.Group, r, fmt.Errorf("%w; its marker still runs to its earlier expiry", err))
+		return o, false
+	}
+	o.Rule = r
+	return o, true
 }
 
 // Close revokes the rule if this run made it, by the cloud's own id where

@@ -15,6 +15,7 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -85,22 +86,6 @@ output "seen" {
 }
 `, cloudName, ephemeralGroups[cloudName], runnerCIDR)
 	return b.String()
-}
-
-// openCloseCalls counts the cloud's successful authorize and revoke calls.
-func openCloseCalls(m *mockcloud.Server, cloudName string) (authorized, revoked int) {
-	for _, c := range m.Store.Calls() {
-		if c.Cloud != cloudName || c.Status != 200 {
-			continue
-		}
-		switch a := strings.ToLower(c.Action); {
-		case strings.Contains(a, "authorize"):
-			authorized++
-		case strings.Contains(a, "revoke"):
-			revoked++
-		}
-	}
-	return authorized, revoked
 }
 
 // checkOpenedAndClosed checks the cloud's writes since the first calls:
@@ -430,5 +415,25 @@ resource "secgroup_rules_exclusive" "only" {
 				t.Fatalf("the group holds, after the apply, %d rules, want the kept one and the live ephemeral one:\n%s", len(held), joined)
 			}
 		})
+	}
+}
+
+// A close the cloud refuses is an error naming the rule and its marker's
+// expiry, never silent.
+func TestAccEphemeralRule_closeRefused(t *testing.T) {
+	cli, work := ephemeralCLI(t)
+	cliIndependent(t)
+	m := mocktest.Start(t, "")
+	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 100, Code: "Forbidden.RAM", Status: 403})
+	dir := filepath.Join(work, "alicloud")
+	writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+ephemeralBlock("alicloud", "")))
+	out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+	flat := oneLine(out)
+	if code == 0 || !strings.Contains(flat, "Could Not Close Ephemeral Rule") || !strings.Contains(flat, "rule ingress tcp 5432 "+runnerCIDR) ||
+		!strings.Contains(flat, "the next ephemeral rule opened on the group revokes it after") {
+		t.Fatalf("a refused close is not an error naming the rule and its expiry (exit %d):\n%s", code, clirun.Tail(out, 3000))
+	}
+	if n := len(runnerRules(m, "alicloud")); n != 1 {
+		t.Fatalf("the group holds %d rules for the runner, want the one whose revoke was refused", n)
 	}
 }

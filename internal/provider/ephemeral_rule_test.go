@@ -8,12 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/engine"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
@@ -163,3 +167,45 @@ func fieldsOf(v any) []string {
 func fmtValue(v any) string             { return fmt.Sprintf("%T %#v", v, v) }
 func typesString(v string) types.String { return types.StringValue(v) }
 func typesNull() types.String           { return types.StringNull() }
+
+// mockConns are the provider's connections to m, as Configure makes them.
+func mockConns(t *testing.T, m *mockcloud.Server, cloudName string) *engine.Connections {
+	t.Helper()
+	registry := Clouds()
+	configs, diags := cloudConfigs(registry, map[string]map[string]string{cloudName: mocktest.Settings(cloudName, m.URL)}, func(string) string { return "" })
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return engine.NewConnections(registry, configs, engine.NewGroups(engine.Settings{}))
+}
+
+// A renewal moves the marker of the rule on the cloud (in place, the same
+// rule id) to the cloud's time plus the duration: the cloud's clock, not
+// this machine's.
+func TestEphemeralRenewMovesTheMarker(t *testing.T) {
+	m := mocktest.Start(t, "")
+	m.Store.SetClockOffset(7 * time.Minute)
+	opened := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: "203.0.113.7/32",
+		Description: rule.WithMarker("ci", m.Store.Now().Add(time.Minute))}
+	id := authorizeInMock(t, m, "alicloud", "sg-web", opened)
+	opened.NativeID = id
+	o := openedRule{Cloud: "alicloud", Group: "sg-web", Rule: opened, Made: true, UserDescription: "ci", Duration: 30 * time.Minute}
+	var diags diag.Diagnostics
+	renewed, ok := renewMarker(context.Background(), mockConns(t, m, "alicloud"), o, &diags)
+	if !ok || diags.HasError() {
+		t.Fatalf("renewal failed: %v", diags)
+	}
+	rules := mocktest.Rules(m, "alicloud", "sg-web")
+	if len(rules) != 1 || rules[0]["SecurityGroupRuleId"] != id {
+		t.Fatalf("the group holds %v, want the one rule %s", rules, id)
+	}
+	desc, _ := rules[0]["Description"].(string)
+	rest, until, marked := rule.ParseMarker(desc)
+	want := m.Store.Now().Add(30 * time.Minute)
+	if !marked || rest != "ci" || until.Before(want.Add(-5*time.Second)) || until.After(want.Add(5*time.Second)) {
+		t.Fatalf("after the renewal the description is %q; want \"ci\" and a marker near %s (the cloud's time plus 30m)", desc, want)
+	}
+	if renewed.Rule.Description != desc {
+		t.Fatalf("the record holds %q, the cloud %q", renewed.Rule.Description, desc)
+	}
+}
