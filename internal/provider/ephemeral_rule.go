@@ -488,7 +488,7 @@ func sortHeld(caps cloud.Capabilities, held []rule.Rule, want rule.Rule, now tim
 				st.present, st.presentWhy = &held[i], "made outside an ephemeral rule"
 			}
 		case !expired:
-			st.present, st.presentWhy = &held[i], fmt.Sprintf("opened by another run that uses it now: its marker runs until %s", until.Format(time.RFC3339))
+			st.present, st.presentWhy = &held[i], fmt.Sprintf("opened by another run that uses it now, which revokes it when it closes, even while this run still uses it: its marker runs until %s", until.Format(time.RFC3339))
 		case st.takeOver == nil:
 			st.takeOver = &held[i]
 		default:
