@@ -421,8 +421,8 @@ resource "secgroup_rules_exclusive" "only" {
 // A close the cloud refuses is an error naming the rule and its marker's
 // expiry, never silent.
 func TestAccEphemeralRule_closeRefused(t *testing.T) {
-	cli, work := ephemeralCLI(t)
 	cliIndependent(t)
+	cli, work := ephemeralCLI(t)
 	m := mocktest.Start(t, "")
 	m.Store.AddFault(store.Fault{Cloud: "alicloud", Action: "RevokeSecurityGroup", Error: 100, Code: "Forbidden.RAM", Status: 403})
 	dir := filepath.Join(work, "alicloud")
