@@ -392,11 +392,18 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 			resp.Diagnostics.AddWarning("Ephemeral Rule Already Present",
 				fmt.Sprintf("Security group %s already holds the rule %s, made since this run read the group, so this run did not authorize it and will not revoke it when it closes.", group, created.Summary()))
 		case err != nil:
-			summary := "Could Not Open Ephemeral Rule"
-			if errors.Is(err, engine.ErrUnconfirmed) && caps.Description {
-				err = fmt.Errorf("%w; if it exists, its marker lets the next ephemeral rule opened on the group revoke it after %s", err, until.Format(time.RFC3339))
+			if errors.Is(err, engine.ErrUnconfirmed) {
+				// Most likely made: Terraform closes no resource whose
+				// open failed, so the provider's shutdown revokes it (by
+				// content; gone already is success).
+				opened.Rule, opened.Made = want, true
+				remember(e.conns, opened)
+				err = fmt.Errorf("%w; the provider revokes it when Terraform stops it", err)
+				if caps.Description {
+					err = fmt.Errorf("%w, and should that fail, its marker lets the next ephemeral rule opened on the group revoke it after %s", err, until.Format(time.RFC3339))
+				}
 			}
-			addRuleError(&resp.Diagnostics, summary, group, want, err)
+			addRuleError(&resp.Diagnostics, "Could Not Open Ephemeral Rule", group, want, err)
 			return
 		default:
 			opened.Rule, opened.Made = created, true
