@@ -437,3 +437,45 @@ func TestAccEphemeralRule_closeRefused(t *testing.T) {
 		t.Fatalf("the group holds %d rules for the runner, want the one whose revoke was refused", n)
 	}
 }
+
+// The ephemeral rule runs secgroup_rule's checks and its own before any
+// call: each mistake is an error on its attribute, and the cloud hears
+// nothing.
+func TestAccEphemeralRule_checks(t *testing.T) {
+	cli, work := ephemeralCLI(t)
+	m := mocktest.Start(t, "")
+	for name, c := range map[string]struct{ extra, want string }{
+		"ports":    {`  # no port_range` + "\n", `protocol "tcp" needs port_range`},
+		"protocol": {`  protocol   = "gre"` + "\n", `does not support protocol "gre"`},
+		"duration": {`  duration   = "1m"` + "\n", `duration is at least 5m`},
+		"marker":   {`  description = "` + strings.Repeat("x", 500) + `"` + "\n", `expiry marker takes 49 of them`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(work, name)
+			cloudName := "zenlayer"
+			if name == "marker" {
+				cloudName = "alicloud"
+			}
+			block := ephemeralBlock(cloudName, "")
+			block = strings.Replace(block, "  port_range        = \"5432\"\n", "", 1)
+			block = strings.Replace(block, "  description = \"ci runner\"\n", "", 1)
+			if !strings.Contains(c.extra, "port_range") {
+				block = strings.Replace(block, "}\n", "  port_range = \"5432\"\n}\n", 1)
+			}
+			if strings.Contains(c.extra, "protocol") {
+				block = strings.Replace(block, "  protocol          = \"tcp\"\n", "", 1)
+				block = strings.Replace(block, "  port_range = \"5432\"\n", "", 1)
+			}
+			block = strings.Replace(block, "}\n", c.extra+"}\n", 1)
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+block))
+			before := len(m.Store.Calls())
+			out, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+			if code == 0 || !strings.Contains(oneLine(out), c.want) {
+				t.Fatalf("the plan does not fail with %q (exit %d):\n%s\n%s", c.want, code, block, clirun.Tail(out, 3000))
+			}
+			if n := len(m.Store.Calls()) - before; n != 0 {
+				t.Fatalf("a configuration that fails its checks reached the cloud: %d calls", n)
+			}
+		})
+	}
+}
