@@ -8,6 +8,7 @@ import (
 	"os"
 	rtdebug "runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -59,6 +60,10 @@ func main() {
 
 	opts := providerserver.ServeOpts{Address: address, Debug: debug}
 	err := providerserver.Serve(context.Background(), provider.New(version), opts)
+	// Terraform asked the provider to stop: ephemeral rules it opened and
+	// did not close (a failed apply) are revoked now, before Terraform
+	// kills the process 2 seconds after asking.
+	provider.CloseStillOpen(1500 * time.Millisecond)
 	stopProfiling()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -127,4 +128,44 @@ func Excerpt(body []byte) string {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+// ServerClock is the cloud's clock as the Date header of its last answer
+// tells it, moved on by this machine's monotonic clock since. A gateway
+// may stamp Date with a clock of its own (DESIGN.md, "Why no clock"), so
+// this is good for minutes (an ephemeral rule's expiry, DESIGN.md
+// "Ephemeral rules"), never to tell who made a rule.
+type ServerClock struct {
+	mu   sync.Mutex
+	date time.Time
+	at   time.Time
+}
+
+// Observe records an answer's Date header; one that does not parse is
+// ignored.
+func (c *ServerClock) Observe(date string) {
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	c.date, c.at = t, time.Now()
+	c.mu.Unlock()
+}
+
+// Now is the cloud's time now; false before any answer gave a Date.
+func (c *ServerClock) Now() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.date.IsZero() {
+		return time.Time{}, false
+	}
+	return c.date.Add(time.Since(c.at)), true
+}
+
+// Clocked is implemented by backends that know the cloud's time from its
+// answers (ServerClock).
+type Clocked interface {
+	// CloudNow is the cloud's time now; false while no answer told it.
+	CloudNow() (time.Time, bool)
 }

@@ -130,3 +130,19 @@ func TestNewHTTPTransportWithoutGoDefault(t *testing.T) {
 type roundTripperFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The cloud's clock is the last answer's Date moved on by this machine's
+// clock; none before an answer, and an unreadable Date changes nothing.
+func TestServerClock(t *testing.T) {
+	var c ServerClock
+	if _, ok := c.Now(); ok {
+		t.Fatal("a clock without an answer tells a time")
+	}
+	ahead := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Second)
+	c.Observe(ahead.Format(http.TimeFormat))
+	c.Observe("not a date")
+	now, ok := c.Now()
+	if !ok || now.Before(ahead) || now.After(ahead.Add(5*time.Second)) {
+		t.Fatalf("cloud time %s (%v), want about %s", now, ok, ahead)
+	}
+}

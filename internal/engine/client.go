@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -258,6 +259,18 @@ func (c *Client) UpdateDescription(ctx context.Context, groupID string, r rule.R
 	}
 	_, err := c.group(groupID).write(newOp(ctx, c, opUpdate, r))
 	return err
+}
+
+// CloudNow is the cloud's time as its last answer told it
+// (cloud.Clocked), and true; this machine's time and false where no answer
+// told it.
+func (c *Client) CloudNow() (time.Time, bool) {
+	if cl, ok := c.backend.(cloud.Clocked); ok {
+		if t, ok := cl.CloudNow(); ok {
+			return t, true
+		}
+	}
+	return time.Now(), false
 }
 
 // Target is a rule a plan named, for RevokeExact.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -33,6 +34,8 @@ var (
 	_ provider.Provider                  = &SecgroupProvider{}
 	_ provider.ProviderWithListResources = &SecgroupProvider{}
 	_ provider.ProviderWithActions       = &SecgroupProvider{}
+	// The ephemeral secgroup_rule (Terraform 1.10+).
+	_ provider.ProviderWithEphemeralResources = &SecgroupProvider{}
 )
 
 // SecgroupProvider is the provider.
@@ -132,6 +135,7 @@ func (p *SecgroupProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = conns
 	resp.ListResourceData = conns
 	resp.ActionData = conns
+	resp.EphemeralResourceData = conns
 }
 
 // Resources lists the resources.
@@ -156,4 +160,9 @@ func (p *SecgroupProvider) DataSources(_ context.Context) []func() datasource.Da
 // Actions lists the actions (Terraform 1.14+).
 func (p *SecgroupProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{func() action.Action { return NewRevokeAction(p.registry) }}
+}
+
+// EphemeralResources lists the ephemeral resources (Terraform 1.10+).
+func (p *SecgroupProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{func() ephemeral.EphemeralResource { return NewEphemeralRule(p.registry) }}
 }

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -61,6 +63,7 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	case ex.known:
 		held := entriesFrom(state.Rules)
 		kept := ex.kept(held)
+		r.keepLiveEphemeral(ctx, plan, held, kept, &resp.Diagnostics)
 		plan.Rules = entriesValue(kept)
 		r.warnUnheld(ctx, plan, held, &resp.Diagnostics)
 		if len(kept) < len(state.Rules.Elements()) {
@@ -77,6 +80,37 @@ func (r *RulesExclusive) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 				"To review them first, apply the resources rule_ids refers to (-target) and plan again.", r.unknownReason(plan), plan.SecurityGroupID.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// keepLiveEphemeral keeps, with a warning listing them, the rules the
+// keep-lists leave out whose ephemeral rule's expiry marker is live (a run
+// uses them now: DESIGN.md, "Ephemeral rules"), judged by the cloud's
+// clock as its last answer gave it (the refresh's describe). A rule whose
+// marker expired stays a revoke, as any other rule left out.
+func (r *RulesExclusive) keepLiveEphemeral(ctx context.Context, m rulesExclusiveModel, held, kept map[string]exclusiveEntry, diags *diag.Diagnostics) {
+	c := clientOf(ctx, r.conns, m.Cloud.ValueString(), nil)
+	var now time.Time
+	if c != nil {
+		now, _ = c.CloudNow()
+	} else {
+		now = time.Now()
+	}
+	var live []string
+	for _, k := range slices.Sorted(maps.Keys(held)) {
+		if _, ok := kept[k]; ok {
+			continue
+		}
+		if until, ok := rule.MarkerOfLine(held[k].Line); ok && !now.After(until.Add(expiryGrace)) {
+			kept[k] = held[k]
+			live = append(live, held[k].Line)
+		}
+	}
+	if len(live) > 0 {
+		diags.AddAttributeWarning(path.Root("rule_ids"), "Ephemeral Rules Kept",
+			fmt.Sprintf("Security group %s holds rules that the keep-lists leave out but that an ephemeral secgroup_rule of a running Terraform run opened (their expiry marker is live), so this plan keeps them: %s. "+
+				"Their run revokes them when it closes; once their marker has expired, a plan revokes them.",
+				m.SecurityGroupID.ValueString(), strings.Join(live, "; ")))
+	}
 }
 
 // warnUnheld warns of keep-list ids that name no rule the group held at

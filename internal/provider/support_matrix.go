@@ -130,6 +130,15 @@ func SupportMatrix(r *cloud.Registry) string {
 		}
 		return "yes, each by content"
 	})
+	row("ephemeral rule (Terraform 1.10+)", func(c cloud.Capabilities) string {
+		switch {
+		case !c.Description:
+			return "yes, without expiry marker (no descriptions): a killed run leaves its rule"
+		case c.DescriptionInPlace:
+			return "yes, expiry marker renewed in place while the run goes on"
+		}
+		return "yes, expiry marker not renewed: `duration` must cover the run"
+	})
 	row("rule quota at plan time", func(c cloud.Capabilities) string {
 		switch {
 		case c.Quota == 0:

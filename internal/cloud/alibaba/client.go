@@ -38,6 +38,8 @@ type RPC struct {
 	connect func() (*sdk.Client, error)
 	mu      sync.Mutex
 	idle    []*sdk.Client
+	// Clock is the cloud's time as its answers tell it.
+	Clock cloud.ServerClock
 }
 
 // API names an Alibaba RPC API.
@@ -159,6 +161,10 @@ func (c *RPC) send(ctx context.Context, r cloud.Request, out any) error {
 	c.put(client)
 	if err != nil {
 		return err
+	}
+	if dates := resp.GetHttpHeaders()["Date"]; len(dates) > 0 {
+		// The cloud's time, for ephemeral rules' expiry.
+		c.Clock.Observe(dates[0])
 	}
 	if out == nil {
 		return nil

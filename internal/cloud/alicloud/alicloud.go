@@ -7,6 +7,7 @@ package alicloud
 
 import (
 	"context"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -92,6 +93,10 @@ func (b *Backend) Authorize(ctx context.Context, groupID string, rules []rule.Ru
 	}
 	return nil
 }
+
+// CloudNow is the cloud's time, from the Date of its last answer
+// (cloud.Clocked).
+func (b *Backend) CloudNow() (time.Time, bool) { return b.client.rpc.Clock.Now() }
 
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
 // types of a classic-network group (alibaba.DescribeAll). Priority is read

@@ -9,6 +9,7 @@ package apsarastack
 
 import (
 	"context"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -98,6 +99,10 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 func (b *Backend) UpdateDescription(ctx context.Context, groupID string, r rule.Rule) error {
 	return b.client.call(ctx, alibaba.Modify(groupID, r), nil)
 }
+
+// CloudNow is the cloud's time, from the Date of its last answer
+// (cloud.Clocked).
+func (b *Backend) CloudNow() (time.Time, bool) { return b.client.clock.Now() }
 
 // Describe reads every page of DescribeSecurityGroupAttribute, and both NIC
 // types of a classic-network group (alibaba.DescribeAll).

@@ -37,6 +37,7 @@ type client struct {
 	organization, resourceGroup string
 	http                        *http.Client
 	now                         func() time.Time
+	clock                       cloud.ServerClock
 }
 
 // defaultEndpoint is none (cloud.Cloud's DefaultEndpoint): every Apsara
@@ -102,6 +103,8 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 		// the action.
 		return err
 	}
+	// The cloud's time, for ephemeral rules' expiry (cloud.ServerClock).
+	c.clock.Observe(reply.Header.Get("Date"))
 	if e := refusal(action, reply.Status, reply.Body); e != nil {
 		classify(req, e)
 		e.RetryAfter = cloud.ParseRetryAfter(reply.Header, c.now())

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/baidubce/bce-sdk-go/services/bcc/api"
 
@@ -109,6 +110,10 @@ func (b *Backend) detail(ctx context.Context, groupID string) (*api.GetSecurityG
 	b.mu.Unlock()
 	return &out, nil
 }
+
+// CloudNow is the cloud's time, from the Date of its last answer
+// (cloud.Clocked).
+func (b *Backend) CloudNow() (time.Time, bool) { return b.client.clock.Now() }
 
 // Describe returns a group's rules.
 func (b *Backend) Describe(ctx context.Context, groupID string) ([]rule.Rule, error) {

@@ -16,7 +16,8 @@ import (
 // client sends BCC's rule calls through the SDK's client, which signs
 // them (bce-auth-v1).
 type client struct {
-	bce *bce.BceClient
+	bce   *bce.BceClient
+	clock cloud.ServerClock
 }
 
 // defaultEndpoint is the region's BCC endpoint (cloud.Cloud's
@@ -97,6 +98,8 @@ func (c *client) call(ctx context.Context, r cloud.Request, out any) error {
 		return e
 	}
 	defer resp.Body().Close()
+	// The cloud's time, for ephemeral rules' expiry (cloud.ServerClock).
+	c.clock.Observe(resp.Header("Date"))
 	if out != nil {
 		if err := resp.ParseJsonBody(out); err != nil {
 			return &cloud.Error{Cloud: Name, Action: r.Action, Status: resp.StatusCode(), RequestID: resp.RequestId(), Message: "unreadable answer: " + err.Error()}

@@ -10,6 +10,7 @@ package ens
 
 import (
 	"context"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alibaba"
@@ -96,6 +97,10 @@ func (b *Backend) Revoke(ctx context.Context, groupID string, rules []rule.Rule,
 		return b.client.call(ctx, req, nil)
 	})
 }
+
+// CloudNow is the cloud's time, from the Date of its last answer
+// (cloud.Clocked).
+func (b *Backend) CloudNow() (time.Time, bool) { return b.client.rpc.Clock.Now() }
 
 // Describe reads a group with DescribeSecurityGroupAttribute (Priority an
 // integer, CreationTime). ENS answers "TCP" and "Accept": read back in

@@ -32,6 +32,7 @@ type client struct {
 	accessKey, secret string
 	http              *http.Client
 	now               func() time.Time
+	clock             cloud.ServerClock
 }
 
 // defaultEndpoint is Zenlayer's one public endpoint (cloud.Cloud's
@@ -95,6 +96,8 @@ func (c *client) call(ctx context.Context, req cloud.Request, out any) error {
 	if err != nil {
 		return err
 	}
+	// The cloud's time, for ephemeral rules' expiry (cloud.ServerClock).
+	c.clock.Observe(reply.Header.Get("Date"))
 	// Like the SDK, anything but 200 is an error in the documented shape.
 	if reply.Status != http.StatusOK {
 		var f failure

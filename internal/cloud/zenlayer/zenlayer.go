@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
@@ -109,6 +110,10 @@ type describeGroups struct {
 		RuleInfos           []ruleInfo `json:"ruleInfos"`
 	} `json:"dataSet"`
 }
+
+// CloudNow is the cloud's time, from the Date of its last answer
+// (cloud.Clocked).
+func (b *Backend) CloudNow() (time.Time, bool) { return b.client.clock.Now() }
 
 // Describe reads one group with DescribeSecurityGroups and returns its
 // ruleInfos; the VM API has no per-group rule call. A group missing from
