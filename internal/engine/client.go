@@ -56,6 +56,17 @@ func (c *Client) List(ctx context.Context, groupID string) ([]rule.Rule, error) 
 	return rules, err
 }
 
+// ListFresh is List from a describe that starts after this call: no
+// describe this process made before answers it. For day-two operations
+// (the revoke action) that must see what other tools did since.
+func (c *Client) ListFresh(ctx context.Context, groupID string) ([]rule.Rule, error) {
+	rules, err := c.group(groupID).readAfter(ctx, c, time.Now())
+	if cloud.KindOf(err) == cloud.KindGroupGone {
+		c.group(groupID).sawGone()
+	}
+	return rules, err
+}
+
 // GoneAtRefresh reports whether a read of this command (its refresh) found
 // the group gone, so that a plan to create in it warns rather than fails.
 func (c *Client) GoneAtRefresh(groupID string) bool {

@@ -36,20 +36,34 @@ type reader struct {
 	op *op
 	// attempts counts describes that did not show op's rule yet.
 	attempts int
+	// notBefore, when set, is when the describe must start after: no
+	// earlier describe answers this read (Client.ListFresh).
+	notBefore time.Time
+}
+
+// answeredBy reports whether the snapshot may answer the read.
+func (r *reader) answeredBy(s *snapshot) bool {
+	return s != nil && s.satisfies(r.epoch, r.gen) && !s.started.Before(r.notBefore)
 }
 
 // read returns the group's rules from a describe that started after the
 // last of our writes finished, in this epoch: a cached one, the one in
 // flight, or a new one.
 func (g *group) read(ctx context.Context, c *Client) ([]rule.Rule, error) {
+	return g.readAfter(ctx, c, time.Time{})
+}
+
+// readAfter is read from a describe that starts at or after notBefore
+// (by this machine's monotonic clock); the zero time takes any.
+func (g *group) readAfter(ctx context.Context, c *Client, notBefore time.Time) ([]rule.Rule, error) {
 	epoch := g.groups.epoch(g.scope)
 	g.mu.Lock()
-	if g.snap.satisfies(epoch, g.gen) {
+	r := &reader{ctx: ctx, client: c, epoch: epoch, gen: g.gen, done: make(chan struct{}), notBefore: notBefore}
+	if g.snap != nil && r.answeredBy(g.snap) {
 		rules := g.snap.rules
 		g.mu.Unlock()
 		return rules, nil
 	}
-	r := &reader{ctx: ctx, client: c, epoch: epoch, gen: g.gen, done: make(chan struct{})}
 	g.readers = append(g.readers, r)
 	g.startWorker()
 	g.mu.Unlock()
@@ -86,7 +100,7 @@ func (g *group) deliverCached() {
 	var waiting []*reader
 	for _, r := range g.readers {
 		switch {
-		case !g.snap.satisfies(r.epoch, r.gen):
+		case !r.answeredBy(g.snap):
 		case r.op == nil:
 			r.rules = g.snap.rules
 			close(r.done)

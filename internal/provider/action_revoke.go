@@ -212,6 +212,11 @@ func (c revokeConfig) filterOf() (f revokeFilter, ok bool, diags diag.Diagnostic
 				fmt.Sprintf("protocol %q has no ports, so no rule could match port %d: remove port, or set protocol to tcp or udp.", f.protocol, f.port))
 		}
 	}
+	if f.network.IsValid() && f.network.Bits() < f.widest && c.WidestPrefixLength.IsNull() {
+		diags.AddAttributeError(path.Root("widest_prefix_length"), "Invalid Attribute Value",
+			fmt.Sprintf("network %s is the whole address space, which only a rule open to every address contains, and widest_prefix_length (default %d) leaves those out, "+
+				"so the action would revoke nothing: set widest_prefix_length = 0 to revoke the rules open to every address.", f.network, defaultWidestPrefix))
+	}
 	if known64(c.WidestPrefixLength) {
 		f.widest = int(c.WidestPrefixLength.ValueInt64())
 		if f.network.IsValid() && (f.widest < 0 || f.widest > f.network.Bits()) {
@@ -256,6 +261,41 @@ func (c revokeConfig) groupsOf(ctx context.Context) (groups []revokeGroup, at []
 	return groups, at, ok && !diags.HasError(), diags
 }
 
+// lateChecks runs the attributes' validators on the values that were not
+// known when Terraform validated the configuration (it validates an
+// action's configuration only with the values known then: a variable's
+// or a resource's are checked here, at plan and at invoke).
+func (a *RevokeAction) lateChecks(ctx context.Context, c revokeConfig) diag.Diagnostics {
+	var diags diag.Diagnostics
+	check := func(p path.Path, v types.String, validators []validator.String) {
+		if !known(v) {
+			return
+		}
+		for _, vd := range validators {
+			resp := &validator.StringResponse{}
+			vd.ValidateString(ctx, validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+	}
+	check(path.Root("network"), c.Network, cidrValidators)
+	check(path.Root("protocol"), c.Protocol, protocolValidators)
+	check(path.Root("direction"), c.Direction, directionValidators)
+	if c.Groups.IsNull() || c.Groups.IsUnknown() {
+		return diags
+	}
+	var all []revokeGroup
+	if d := c.Groups.ElementsAs(ctx, &all, false); d.HasError() {
+		return append(diags, d...)
+	}
+	_, cloudValidators := cloudAttribute(a.registry, "")
+	for i, g := range all {
+		at := path.Root("groups").AtListIndex(i)
+		check(at.AtName("cloud"), g.Cloud, cloudValidators)
+		check(at.AtName("security_group_id"), g.SecurityGroupID, groupIDValidators)
+	}
+	return diags
+}
+
 // ValidateConfig checks the filter and the groups.
 func (a *RevokeAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
 	var c revokeConfig
@@ -283,10 +323,19 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &c)...); resp.Diagnostics.HasError() {
 		return
 	}
+	// Values known at validation were checked then (an error there ends
+	// the command before its plan): what fails here became known since.
+	resp.Diagnostics.Append(a.lateChecks(ctx, c)...)
 	f, fok, fdiags := c.filterOf()
 	groups, at, gok, gdiags := c.groupsOf(ctx)
-	if fdiags.HasError() || gdiags.HasError() || a.conns == nil {
-		return // ValidateConfig said why
+	resp.Diagnostics.Append(fdiags...)
+	resp.Diagnostics.Append(gdiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if a.conns == nil {
+		resp.Diagnostics.AddWarning("Rules secgroup_revoke Would Revoke", "Not listed: the provider is not configured yet.")
+		return
 	}
 	if !fok || !gok {
 		resp.Diagnostics.AddWarning("Rules secgroup_revoke Would Revoke",
@@ -403,6 +452,7 @@ func (a *RevokeAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &c)...); resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(a.lateChecks(ctx, c)...)
 	f, fok, diags := c.filterOf()
 	groups, _, gok, gdiags := c.groupsOf(ctx)
 	resp.Diagnostics.Append(diags...)
@@ -479,7 +529,10 @@ func (a *RevokeAction) revokeIn(ctx context.Context, g revokeGroup, f revokeFilt
 	}
 	ctx, cancel := context.WithTimeout(a.conns.MaskSecrets(ctx), defaultDeleteTimeout)
 	defer cancel()
-	rules, err := client.List(ctx, group)
+	// A describe of its own: one this process made earlier (the apply
+	// that triggered the action read the group back) misses the rules
+	// other tools added since.
+	rules, err := client.ListFresh(ctx, group)
 	if err != nil {
 		rep.failed = append(rep.failed, fmt.Sprintf("%s: cannot read the group: %s", name, err))
 		progress("%s: cannot read the group: %s", name, err)

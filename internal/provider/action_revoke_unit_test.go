@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -85,8 +86,7 @@ func TestRevokeFilterChecks(t *testing.T) {
 // A rule gone between the action's describe and the describe under the
 // group's lock counts as revoked and says "already gone"; one changed in
 // between (its description) is not revoked and says so; the rest are
-// revoked. The first describe is the cached one the action reads, so the
-// changes out of band fall between the two.
+// revoked.
 func TestRevokeActionGoneAndChanged(t *testing.T) {
 	m := mocktest.Start(t, "")
 	configs, diags := cloudConfigs(Clouds(), map[string]map[string]string{"alicloud": mocktest.Settings("alicloud", m.URL)}, func(string) string { return "" })
@@ -103,23 +103,26 @@ func TestRevokeActionGoneAndChanged(t *testing.T) {
 		ids[port] = authorizeInMock(t, m, "alicloud", "sg-web", partner(port))
 	}
 	ctx := context.Background()
-	client, err := conns.Client(ctx, "alicloud")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rules, err := client.List(ctx, "sg-web"); err != nil || len(rules) != 3 {
-		t.Fatalf("list: %v, %v", rules, err)
-	}
+	// The changes out of band fall between the action's own describe and
+	// the one the engine makes under the group's lock: made as the first
+	// answers, before it leaves the mock.
 	b := outOfBand(t, m, "alicloud")
-	gone := partner(22)
-	gone.NativeID = ids[22]
-	if err := b.Revoke(ctx, "sg-web", []rule.Rule{gone}, ""); err != nil {
-		t.Fatal(err)
-	}
-	changed := partner(80)
-	changed.NativeID, changed.Description = ids[80], "moved"
-	if err := b.(cloud.DescriptionUpdater).UpdateDescription(ctx, "sg-web", changed); err != nil {
-		t.Fatal(err)
+	var describes atomic.Int32
+	var hooked atomic.Bool
+	m.Store.OnCall = func(c store.Call) {
+		if c.Action != "DescribeSecurityGroupAttribute" || describes.Add(1) != 1 || !hooked.CompareAndSwap(false, true) {
+			return
+		}
+		gone := partner(22)
+		gone.NativeID = ids[22]
+		if err := b.Revoke(ctx, "sg-web", []rule.Rule{gone}, ""); err != nil {
+			t.Error(err)
+		}
+		changed := partner(80)
+		changed.NativeID, changed.Description = ids[80], "moved"
+		if err := b.(cloud.DescriptionUpdater).UpdateDescription(ctx, "sg-web", changed); err != nil {
+			t.Error(err)
+		}
 	}
 
 	var rep revokeReport
