@@ -43,6 +43,10 @@ const (
 	// minEphemeralDuration: shorter, a renewal (or, without one, a long
 	// apply) could come after another run took the rule for expired.
 	minEphemeralDuration = 5 * time.Minute
+	// maxEphemeralDuration bounds a marker's reach: a marker further ahead
+	// than this was not written by an ephemeral rule, and must not shield
+	// a rule from secgroup_rules_exclusive for long (markerLive).
+	maxEphemeralDuration = 24 * time.Hour
 	// expiryGrace is how far past its marker a rule must be, by the
 	// cloud's clock as its answers tell it, before another run revokes it:
 	// the skew of a gateway's Date and the marker's truncation to the
@@ -205,9 +209,9 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 	}
 	out["duration"] = eschema.StringAttribute{
 		Optional: true,
-		MarkdownDescription: fmt.Sprintf("How long the rule may outlive a run that dies before closing it: a Go duration such as `\"30m\"` or `\"2h\"`, at least `%s`; `%s` when left out. "+
+		MarkdownDescription: fmt.Sprintf("How long the rule may outlive a run that dies before closing it: a Go duration such as `\"30m\"` or `\"2h\"`, from `%s` to `%s`; `%s` when left out. "+
 			"Where the cloud changes descriptions in place (ECS, Apsara Stack) the marker is renewed while the run goes on; elsewhere a run longer than this leaves its rule open to being taken for expired.",
-			shortDuration(minEphemeralDuration), shortDuration(defaultEphemeralDuration)),
+			shortDuration(minEphemeralDuration), shortDuration(maxEphemeralDuration), shortDuration(defaultEphemeralDuration)),
 	}
 	out["expires_at"] = eschema.StringAttribute{
 		Computed:            true,
@@ -302,6 +306,10 @@ func durationOf(v types.String) (time.Duration, *problem) {
 		return 0, &p
 	case d < minEphemeralDuration:
 		p := invalid("duration", "duration is at least %s (a renewal or another run's check could come later than a shorter expiry); %q is less.", shortDuration(minEphemeralDuration), v.ValueString())
+		return 0, &p
+	case d > maxEphemeralDuration:
+		p := invalid("duration", "duration is at most %s (secgroup_rules_exclusive takes a marker further ahead for someone's text, not an ephemeral rule's); %q is more: "+
+			"on clouds that renew the marker, a longer run is covered by renewals.", shortDuration(maxEphemeralDuration), v.ValueString())
 		return 0, &p
 	}
 	return d, nil
@@ -462,6 +470,53 @@ func (m *ephemeralRuleModel) setResult(cloudName, group string, r rule.Rule, use
 	}
 }
 
+// markerLive reports whether a rule whose expiry marker says until is
+// kept for a running run at now (the cloud's time): not past, with the
+// grace, and no further ahead than an ephemeral rule sets a marker (a
+// marker written by hand with a far date is not a run's).
+func markerLive(until, now time.Time) bool {
+	return !now.After(until.Add(expiryGrace)) && !until.After(now.Add(maxEphemeralDuration+expiryGrace))
+}
+
+// markerExpired reports whether a rule whose expiry marker says until is
+// a dead run's at now, so that another run may revoke it.
+func markerExpired(until, now time.Time) bool { return now.After(until.Add(expiryGrace)) }
+
+// warnedExpired are the groups whose expired ephemeral rules this process
+// has warned of (by client and group), so that a plan of many rules of
+// one group says it once.
+var warnedExpired sync.Map
+
+// warnExpiredEphemeral warns, once per group and process, of the rules the
+// group holds whose ephemeral rule's marker expired (runs killed before
+// closing them), from the read the caller just made (shared: no call) and
+// the cloud's time. A plan writes nothing, so it says what will revoke
+// them.
+func warnExpiredEphemeral(ctx context.Context, c *engine.Client, group string, diags *diag.Diagnostics) {
+	held, err := c.List(ctx, group)
+	if err != nil || !c.Cloud.Capabilities.Description {
+		return
+	}
+	now, _ := c.CloudNow()
+	var expired []string
+	for _, r := range held {
+		if _, until, ok := rule.ParseMarker(r.Description); ok && markerExpired(until, now) {
+			expired = append(expired, r.Summary())
+		}
+	}
+	if len(expired) == 0 {
+		return
+	}
+	// By client: one per provider configuration and cloud.
+	if _, seen := warnedExpired.LoadOrStore(fmt.Sprintf("%p/%s", c, group), true); seen {
+		return
+	}
+	diags.AddWarning("Expired Ephemeral Rules In The Group",
+		fmt.Sprintf("Security group %s holds rules that an ephemeral secgroup_rule opened for a run that ended without closing them (their expiry marker has passed, by the cloud's time %s): %s. "+
+			"They are revoked by the next ephemeral secgroup_rule opened on this group, by the apply of a secgroup_rules_exclusive of the group, or now by a secgroup_revoke action.",
+			group, now.UTC().Format(time.RFC3339), strings.Join(expired, "; ")))
+}
+
 // heldRules sorts the group's rules for Open.
 type heldRules struct {
 	// present is the rule the group holds already, made outside an
@@ -484,7 +539,7 @@ func sortHeld(caps cloud.Capabilities, held []rule.Rule, want rule.Rule, now tim
 	for i := range held {
 		h := held[i]
 		_, until, marked := rule.ParseMarker(h.Description)
-		expired := marked && now.After(until.Add(expiryGrace))
+		expired := marked && markerExpired(until, now)
 		switch {
 		case !byContent.Match(want, h):
 			if expired {

@@ -479,3 +479,71 @@ func TestAccEphemeralRule_checks(t *testing.T) {
 		})
 	}
 }
+
+// The plan of a secgroup_rule and a secgroup_rule_set on a group holding a
+// rule a killed run left (its marker expired) says so once, with what will
+// revoke it, and writes nothing; a rule the description of which merely
+// mentions ephemeral rules is not named, and the marker refused in a
+// managed rule's description fails the plan before any call.
+func TestAccEphemeralRule_planShowsExpired(t *testing.T) {
+	cli, work := ephemeralCLI(t)
+	for _, cloudName := range []string{"alicloud", "zenlayer"} {
+		t.Run(cloudName, func(t *testing.T) {
+			t.Parallel()
+			m := mocktest.Start(t, "")
+			group := ephemeralGroups[cloudName]
+			leftover := rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 5432, To: 5432}, CIDR: runnerCIDR,
+				Description: "ci runner " + rule.Marker(time.Now().Add(-10*time.Minute))}
+			authorizeInMock(t, m, cloudName, group, leftover)
+			authorizeInMock(t, m, cloudName, group, rule.Rule{Direction: rule.Ingress, Protocol: rule.TCP, Ports: rule.PortRange{From: 22, To: 22}, CIDR: "198.51.100.0/24", Description: "about secgroup ephemeral rules"})
+			dir := filepath.Join(work, "expired-"+cloudName)
+			body := fmt.Sprintf(`
+resource "secgroup_rule" "https" {
+  cloud             = %[1]q
+  security_group_id = %[2]q
+  direction         = "ingress"
+  protocol          = "tcp"
+  port_range        = "443"
+  cidr              = "0.0.0.0/0"
+}
+
+resource "secgroup_rule_set" "offices" {
+  cloud             = %[1]q
+  security_group_id = %[2]q
+  rules = {
+    ssh = { direction = "ingress", protocol = "tcp", port_range = "2222", cidr = "192.0.2.0/24" }
+  }
+}
+`, cloudName, group)
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+body))
+			mustCLI(t, cli, dir, "apply", "-auto-approve")
+			before := len(m.Store.Calls())
+			out := oneLine(mustCLI(t, cli, dir, "plan"))
+			if n := strings.Count(out, "Expired Ephemeral Rules In The Group"); n != 1 {
+				t.Fatalf("the plan says %d times that the group holds an expired ephemeral rule, want once:\n%s", n, clirun.Tail(out, 3000))
+			}
+			if !strings.Contains(out, "5432") || strings.Contains(out, "198.51.100.0/24") || !strings.Contains(out, "secgroup_revoke") {
+				t.Fatalf("the warning does not name the leftover alone, or what revokes it:\n%s", clirun.Tail(out, 3000))
+			}
+			for _, c := range m.Store.Calls()[before:] {
+				if !strings.HasPrefix(c.Action, "Describe") {
+					t.Fatalf("the plan wrote to the cloud: %v", c)
+				}
+			}
+
+			// The marker given by hand to a managed rule: refused at plan.
+			writeConfig(t, dir, cliConfig(mocktest.ProviderConfig(m)+strings.Replace(body, `cidr              = "0.0.0.0/0"`,
+				`cidr              = "0.0.0.0/0"`+"\n  description       = \"web "+rule.Marker(time.Now().Add(time.Hour))+"\"", 1)))
+			before = len(m.Store.Calls())
+			plan, code := runCLI(t, cli, dir, "plan", "-input=false", "-no-color")
+			if code == 0 || !strings.Contains(oneLine(plan), "descriptions may not hold \"secgroup-ephemeral:\"") {
+				t.Fatalf("a managed rule's description holding the marker is not refused (exit %d):\n%s", code, clirun.Tail(plan, 3000))
+			}
+			for _, c := range m.Store.Calls()[before:] {
+				if !strings.HasPrefix(c.Action, "Describe") {
+					t.Fatalf("a plan refused wrote to the cloud: %v", c)
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,7 +140,7 @@ func TestEphemeralChecks(t *testing.T) {
 	if ps := checkMarkerRoom(m, &ecs); len(ps) != 0 {
 		t.Fatalf("a description that fits with the marker is refused: %v", ps)
 	}
-	for v, ok := range map[string]bool{"5m": true, "2h": true, "4m59s": false, "soon": false} {
+	for v, ok := range map[string]bool{"5m": true, "2h": true, "24h": true, "24h1s": false, "4m59s": false, "soon": false} {
 		if _, p := durationOf(typesString(v)); (p == nil) != ok {
 			t.Errorf("duration %q: problem %v", v, p)
 		}
@@ -207,5 +208,51 @@ func TestEphemeralRenewMovesTheMarker(t *testing.T) {
 	}
 	if renewed.Rule.Description != desc {
 		t.Fatalf("the record holds %q, the cloud %q", renewed.Rule.Description, desc)
+	}
+}
+
+// TestMarkerLive: a marker keeps its rule from its opening to a minute
+// past its time, and a marker further ahead than an ephemeral rule can
+// set (written by hand, say) keeps nothing.
+func TestMarkerLive(t *testing.T) {
+	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		until         time.Time
+		live, expired bool
+	}{
+		{now.Add(time.Hour), true, false},
+		{now.Add(-30 * time.Second), true, false},
+		{now.Add(-61 * time.Second), false, true},
+		{now.Add(maxEphemeralDuration), true, false},
+		{now.Add(maxEphemeralDuration + 2*time.Minute), false, false},
+		{now.AddDate(73, 0, 0), false, false},
+	} {
+		if live, expired := markerLive(c.until, now), markerExpired(c.until, now); live != c.live || expired != c.expired {
+			t.Errorf("until %s at %s: live %v expired %v, want %v %v", c.until, now, live, expired, c.live, c.expired)
+		}
+	}
+}
+
+// TestDescriptionMayNotHoldTheMarker: a rule that is not ephemeral may not
+// carry the marker, which would let the next ephemeral rule on its group
+// revoke it; the check is secgroup_rule's, so sets' entries and the
+// ephemeral rule's own description have it too.
+func TestDescriptionMayNotHoldTheMarker(t *testing.T) {
+	ecs, _ := Clouds().Get("alicloud")
+	for desc, refused := range map[string]bool{
+		"web " + rule.Marker(time.Now()):       true,
+		"secgroup-ephemeral:v9:until=tomorrow": true,
+		"secgroup ephemeral":                   false,
+		"":                                     false,
+	} {
+		m := newRuleModel()
+		m.Description = typesString(desc)
+		ps := checkDescription(m, &ecs)
+		if (len(ps) > 0) != refused {
+			t.Errorf("description %q: problems %v, want refused %v", desc, ps, refused)
+		}
+		if refused && len(ps) > 0 && (ps[0].attr != "description" || !strings.Contains(ps[0].detail, "Remove it")) {
+			t.Errorf("description %q: the problem does not name the attribute and the fix: %+v", desc, ps[0])
+		}
 	}
 }

@@ -224,6 +224,12 @@ func checkDescription(m ruleModel, def *cloud.Cloud) []problem {
 		return []problem{invalid("description", "%s does not support description: remove it, or leave it \"\" (no description).", def.Title)}
 	case caps.MaxDescription > 0 && n > caps.MaxDescription:
 		return []problem{invalid("description", "%s takes descriptions of up to %d characters; this one has %d.", def.Title, caps.MaxDescription, n)}
+	case rule.MentionsMarker(m.Description.ValueString()):
+		// The ephemeral rule writes its own marker; one written by hand
+		// would let the next ephemeral rule on the group revoke this rule.
+		return []problem{invalid("description", "descriptions may not hold %q, which begins the expiry marker of ephemeral secgroup_rule rules: "+
+			"a rule whose description ends in one is revoked by the next ephemeral rule opened on its group once the marker's time has passed. Remove it from %q.",
+			"secgroup-ephemeral:", m.Description.ValueString())}
 	}
 	return nil
 }

@@ -320,6 +320,7 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	state.setObserved(state.Cloud.ValueString(), group, observed)
+	warnExpiredEphemeral(ctx, c, group, &resp.Diagnostics)
 	resp.State.Raw = raw.with(state, req.State.Raw.Type())
 	// A state written before identity gains it here, from the id the
 	// read confirms; no further call.

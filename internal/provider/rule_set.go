@@ -330,6 +330,7 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 			fmt.Sprintf("Security group %s no longer holds the rules of these keys: %s. They were removed outside Terraform, so they are dropped from the state, and Terraform plans to create them again.",
 				group, strings.Join(gone, ", ")))
 	}
+	warnExpiredEphemeral(ctx, c, group, &resp.Diagnostics)
 	state.ID = types.StringValue(setID(cloudName, group))
 	state.Rules = setEntriesValue(ctx, held.entries, &resp.Diagnostics)
 	state.RuleIDs = idsValue(held.ids)

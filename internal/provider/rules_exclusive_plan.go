@@ -100,7 +100,7 @@ func (r *RulesExclusive) keepLiveEphemeral(ctx context.Context, m rulesExclusive
 		if _, ok := kept[k]; ok {
 			continue
 		}
-		if until, ok := rule.MarkerOfLine(held[k].Line); ok && !now.After(until.Add(expiryGrace)) {
+		if until, ok := rule.MarkerOfLine(held[k].Line); ok && markerLive(until, now) {
 			kept[k] = held[k]
 			live = append(live, held[k].Line)
 		}

@@ -15,7 +15,9 @@ import (
 const (
 	// MarkerVersion is the marker's version, in its text.
 	MarkerVersion = "v1"
-	markerPrefix  = "secgroup-ephemeral:" + MarkerVersion + ":until="
+	// markerFamily begins the marker of every version.
+	markerFamily = "secgroup-ephemeral:"
+	markerPrefix = markerFamily + MarkerVersion + ":until="
 	// MarkerLen is the length of a marker, in characters, with the space
 	// that parts it from a description before it.
 	MarkerLen = len(" " + markerPrefix + "2006-01-02T15:04:05Z")
@@ -54,6 +56,13 @@ func ParseMarker(description string) (rest string, until time.Time, ok bool) {
 		i--
 	}
 	return description[:i], t, true
+}
+
+// MentionsMarker reports whether a description holds what begins an
+// expiry marker of any version: such a description, given to a rule that
+// is not ephemeral, would let a later run take the rule for a dead run's.
+func MentionsMarker(description string) bool {
+	return strings.Contains(description, markerFamily)
 }
 
 // lineMarker finds a marker at the end of the quoted description of a
