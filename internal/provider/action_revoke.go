@@ -388,9 +388,9 @@ func (a *RevokeAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequ
 			strings.Join(unread, "\n")+"\nThe invoke reads them again: for each it still cannot read, the action fails naming it, after revoking the matching rules of the others.")
 	}
 	resp.Diagnostics.AddWarning("Rules secgroup_revoke Would Revoke",
-		fmt.Sprintf("Read at plan time, nothing written: %d %s match (%s):\n%s\n"+
+		fmt.Sprintf("The plan's describe, before any revoke: %d %s (%s):\n%s\n"+
 			"The invoke describes each group again and revokes what matches then, only while a rule reads as that describe showed it.",
-			total, plural(total, "rule", "rules"), f, strings.Join(lines, "\n")))
+			total, plural(total, "rule matches", "rules match"), f, strings.Join(lines, "\n")))
 }
 
 // eachGroup runs fn for every group at once and returns when all are
@@ -489,7 +489,7 @@ func (a *RevokeAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 		rep.changed = append(rep.changed, r.changed...)
 		rep.failed = append(rep.failed, r.failed...)
 	}
-	summary := fmt.Sprintf("secgroup_revoke: %d %s revoked in %d %s (%s)", len(rep.revoked)+len(rep.gone), plural(len(rep.revoked)+len(rep.gone), "rule", "rules"),
+	summary := fmt.Sprintf("secgroup_revoke: %d %s revoked, %d %s searched (%s)", len(rep.revoked)+len(rep.gone), plural(len(rep.revoked)+len(rep.gone), "rule", "rules"),
 		len(groups), plural(len(groups), "group", "groups"), f)
 	if len(rep.gone) > 0 {
 		summary += fmt.Sprintf("; %d of them already gone", len(rep.gone))

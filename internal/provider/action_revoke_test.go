@@ -148,7 +148,7 @@ resource "secgroup_rule" "partner" {
 	if len(progress) != 7 {
 		t.Errorf("the apply reports %d revoked rules, want 7:\n%s", len(progress), out)
 	}
-	if !strings.Contains(out, "secgroup_revoke: 7 rules revoked in 6 groups") {
+	if !strings.Contains(out, "secgroup_revoke: 7 rules revoked, 6 groups searched") {
 		t.Errorf("no summary in the apply's output:\n%s", out)
 	}
 	for _, s := range seeds {
@@ -333,7 +333,7 @@ action "secgroup_revoke" "leak" {
 }
 `))
 	out := mustCLI(t, cli, dir, "apply", "-auto-approve")
-	if !strings.Contains(out, "secgroup_revoke: 2 rules revoked in 2 groups") {
+	if !strings.Contains(out, "secgroup_revoke: 2 rules revoked, 2 groups searched") {
 		t.Errorf("the triggered action does not report its revokes:\n%s", out)
 	}
 	if !regexp.MustCompile(spaced(`Not listed: the action's configuration holds values known only at apply`)).MatchString(out) {

@@ -308,8 +308,8 @@ func durationOf(v types.String) (time.Duration, *problem) {
 		p := invalid("duration", "duration is at least %s (a renewal or another run's check could come later than a shorter expiry); %q is less.", shortDuration(minEphemeralDuration), v.ValueString())
 		return 0, &p
 	case d > maxEphemeralDuration:
-		p := invalid("duration", "duration is at most %s (secgroup_rules_exclusive takes a marker further ahead for someone's text, not an ephemeral rule's); %q is more: "+
-			"on clouds that renew the marker, a longer run is covered by renewals.", shortDuration(maxEphemeralDuration), v.ValueString())
+		p := invalid("duration", "duration is at most %s; %q is more. On ECS and Apsara Stack the marker is renewed while the run goes on, so a longer run needs no longer duration; "+
+			"a marker further ahead is not taken for an ephemeral rule's.", shortDuration(maxEphemeralDuration), v.ValueString())
 		return 0, &p
 	}
 	return d, nil

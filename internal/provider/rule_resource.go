@@ -307,7 +307,7 @@ func (r *RuleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	observed, err := c.Find(ctx, group, state.toRule())
 	if cloud.IsGone(err) {
 		resp.Diagnostics.AddWarning("Rule No Longer Exists",
-			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state, and Terraform plans to create it again.", err))
+			fmt.Sprintf("%s. It was removed outside Terraform, so it is dropped from the state; while the configuration still declares it, Terraform plans to create it again.", err))
 		resp.State.RemoveResource(ctx)
 		// The framework wants an identity after every Read without an
 		// error, the dropped rule's included (a state without one, from

@@ -312,7 +312,7 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		switch {
 		case cloud.KindOf(err) == cloud.KindGroupGone:
 			resp.Diagnostics.AddWarning("Security Group No Longer Exists",
-				fmt.Sprintf("%s. The rule set is dropped from the state, and Terraform plans to create it again.", err))
+				fmt.Sprintf("%s. The rule set is dropped from the state; while the configuration still declares it, Terraform plans to create it again.", err))
 			resp.State.RemoveResource(ctx)
 			return
 		case cloud.KindOf(err) == cloud.KindRuleGone:
@@ -327,7 +327,7 @@ func (r *RuleSetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	if len(gone) > 0 {
 		resp.Diagnostics.AddWarning("Rules No Longer Exist",
-			fmt.Sprintf("Security group %s no longer holds the rules of these keys: %s. They were removed outside Terraform, so they are dropped from the state, and Terraform plans to create them again.",
+			fmt.Sprintf("Security group %s no longer holds the rules of these keys: %s. They were removed outside Terraform, so they are dropped from the state; while the configuration still declares them, Terraform plans to create them again.",
 				group, strings.Join(gone, ", ")))
 	}
 	warnExpiredEphemeral(ctx, c, group, &resp.Diagnostics)
