@@ -46,6 +46,10 @@ type Options struct {
 	// DateSkew moves the Date of answers this far from the cloud's clock
 	// (its rules' creation times), as a gateway with its own clock would.
 	DateSkew time.Duration
+	// Fixtures are groups laid over the built-in fixtures (mockcloud
+	// --fixtures): a group of a built-in's cloud and id replaces it, the
+	// others are added. A reset returns to both.
+	Fixtures *GroupsFile
 }
 
 // Server is a mock cloud.
@@ -55,6 +59,8 @@ type Server struct {
 	srv     *http.Server
 	// URL is the base URL once started.
 	URL string
+	// state keeps the cloud in a file (KeepState).
+	state *stateFile
 }
 
 // New builds a mock cloud with its fixture groups.
@@ -64,7 +70,8 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
-		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
+		builtIn := slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
+		return overlay(builtIn, opts.Fixtures.Groups())
 	})
 	s.Store.SetLatency(opts.Latency)
 	s.Store.SetJitter(opts.Jitter)
@@ -136,14 +143,18 @@ func (s *Server) Start(addr, caFile string) error {
 	return nil
 }
 
-// Close stops the server.
+// Close stops the server, then saves the cloud when KeepState keeps it.
 func (s *Server) Close() error {
-	if s.srv == nil {
-		return nil
+	var err error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = s.srv.Shutdown(ctx)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return s.srv.Shutdown(ctx)
+	if s.state != nil {
+		err = errors.Join(err, s.state.save(s))
+	}
+	return err
 }
 
 // byVersion routes an Alibaba RPC call by its API version (the Version
