@@ -14,8 +14,9 @@ import (
 )
 
 // GroupsFile is a file of groups and rules in the shape GET /_mock/state
-// prints, read and checked: mockcloud --fixtures lays it over the built-in
-// fixtures, --state keeps the whole cloud in one.
+// prints, read and checked: the whole cloud, which mockcloud --fixtures
+// starts with (and resets to) instead of the built-in fixtures, and
+// --state keeps between runs.
 type GroupsFile struct {
 	groups []fileGroup
 }
@@ -126,23 +127,6 @@ func (f *GroupsFile) Groups() []*store.Group {
 		out = append(out, sg)
 	}
 	return out
-}
-
-// overlay puts the file's groups over base: a group of a base group's
-// cloud and id takes its place, the others follow in the file's order.
-func overlay(base []*store.Group, file []*store.Group) []*store.Group {
-	index := map[string]int{}
-	for i, g := range base {
-		index[g.Cloud+"/"+g.ID] = i
-	}
-	for _, g := range file {
-		if i, ok := index[g.Cloud+"/"+g.ID]; ok {
-			base[i] = g
-			continue
-		}
-		base = append(base, g)
-	}
-	return base
 }
 
 // ruleID is a rule's own id as the vendor reports it ("" for ENS).

@@ -105,10 +105,10 @@ func TestFixturesRoundTrip(t *testing.T) {
 	}
 }
 
-// The file's groups are laid over the built-ins: a group of a built-in's
-// id replaces it, another is added; a reset returns to both; a vendor
-// call's new rule never takes a loaded rule's id.
-func TestFixturesOverlayAndReset(t *testing.T) {
+// The file's groups are the cloud, instead of the built-in fixtures; a
+// reset returns to them; a vendor call's new rule never takes a loaded
+// rule's id.
+func TestFixturesReplaceBuiltInsAndReset(t *testing.T) {
 	f, err := mockcloud.ParseGroups("f.json", []byte(`{"groups":[
   {"cloud":"zenlayer","id":"zl-web","region":"","status":"Available","default":false,
    "rules":[{"ruleId":3,"direction":"ingress","policy":"accept","priority":1,"ipProtocol":"tcp","portRange":"443/443","cidrIp":"0.0.0.0/0","description":"https"}]},
@@ -126,8 +126,8 @@ func TestFixturesOverlayAndReset(t *testing.T) {
 		if g, ok := m.Store.FindGroup("ens", "sg-ens-extra"); !ok || g.Status != "Available" {
 			t.Fatalf("sg-ens-extra: %+v %v", g, ok)
 		}
-		if _, ok := m.Store.FindGroup("zenlayer", "zl-app"); !ok {
-			t.Fatal("the built-in zl-app is gone")
+		if groups := m.Store.Snapshot(); len(groups) != 2 {
+			t.Fatalf("%d groups, want the file's 2 and none of the built-ins: %+v", len(groups), groups)
 		}
 	}
 	check()

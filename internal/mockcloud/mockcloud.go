@@ -46,9 +46,9 @@ type Options struct {
 	// DateSkew moves the Date of answers this far from the cloud's clock
 	// (its rules' creation times), as a gateway with its own clock would.
 	DateSkew time.Duration
-	// Fixtures are groups laid over the built-in fixtures (mockcloud
-	// --fixtures): a group of a built-in's cloud and id replaces it, the
-	// others are added. A reset returns to both.
+	// Fixtures, when set, are the groups to start with and reset to
+	// instead of the built-in fixtures (mockcloud --fixtures, as
+	// CONTRACT.md has it): a user's file says the whole cloud.
 	Fixtures *GroupsFile
 }
 
@@ -70,8 +70,10 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
-		builtIn := slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
-		return overlay(builtIn, opts.Fixtures.Groups())
+		if opts.Fixtures != nil {
+			return opts.Fixtures.Groups()
+		}
+		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
 	s.Store.SetJitter(opts.Jitter)

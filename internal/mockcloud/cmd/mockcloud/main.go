@@ -38,7 +38,7 @@ func main() {
 	seed := flag.Int64("seed", 1, "seed of the fault rates, so a run can be repeated")
 	dateSkew := flag.Duration("date-skew", 0, "stamp answers' Date this far ahead of the cloud's clock (negative: behind), as a gateway with its own clock does")
 	clockOffset := flag.Duration("clock-offset", 0, "run the cloud's clock this far ahead of this machine's (negative: behind), as a client with a clock off by as much sees a real cloud")
-	fixturesFile := flag.String("fixtures", "", `groups and rules to start with, beside the built-in fixtures (a group with a built-in's cloud and id replaces it): JSON as GET /_mock/state prints it, {"groups":[{"cloud","id","region","status","default","rules":[...]}]}; /_mock/reset returns to both`)
+	fixturesFile := flag.String("fixtures", "", `groups and rules to start with instead of the built-in fixtures: JSON as GET /_mock/state prints it, {"groups":[{"cloud","id","region","status","default","rules":[...]}]}; /_mock/reset returns to them`)
 	stateFile := flag.String("state", "", "keep the cloud in this file between runs: loaded at start when it exists, saved after every change and at exit")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
