@@ -29,10 +29,22 @@ func getState(t *testing.T, m *mockcloud.Server) []byte {
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != 200 {
+	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /_mock/state: %d %v", resp.StatusCode, err)
 	}
 	return b
+}
+
+func post(t *testing.T, url, body string, want int) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("POST %s: %d, want %d", url, resp.StatusCode, want)
+	}
 }
 
 func startWith(t *testing.T, f *mockcloud.GroupsFile) *mockcloud.Server {
@@ -133,9 +145,7 @@ func TestFixturesReplaceBuiltInsAndReset(t *testing.T) {
 	check()
 	m.Store.RemoveGroup("ens", "sg-ens-extra")
 	m.Store.RemoveRule("zenlayer", "zl-web", func(int, any) bool { return true })
-	if resp, err := http.Post(m.URL+"/_mock/reset", "application/json", nil); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("reset: %v", err)
-	}
+	post(t, m.URL+"/_mock/reset", "", http.StatusOK)
 	check()
 	backend, err := zenlayer.Definition().Connect(context.Background(), mocktest.Settings("zenlayer", m.URL))
 	if err != nil {
@@ -174,7 +184,7 @@ func TestFixturesErrors(t *testing.T) {
 		{"rule value", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + strings.Replace(zl, `"0.0.0.0/0"`, `"::/0"`, 1) + "]}]}", `f.json:2:1: group zenlayer/z rule 0: cidrIp "::/0" must be an IPv4 CIDR block or address`},
 		{"rule ports", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + strings.Replace(zl, `"22/22"`, `"22"`, 1) + "]}]}", `portRange "22": Zenlayer describes it "22/22"`},
 		{"rule id twice", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + zl + ",\n" + strings.Replace(zl, "22/22", "80/80", 1) + "]}]}", `f.json:3:1: group zenlayer/z rule 1: rule id 1 again (first at line 2)`},
-		{"ecs rule", `{"groups": [{"cloud": "alicloud", "id": "s", "rules": [{"SecurityGroupRuleId": "sgr-1", "Direction": "in"}]}]}`, `Direction "in": want ingress or egress`},
+		{"ecs rule", `{"groups": [{"cloud": "alicloud", "id": "s", "rules": [{"SecurityGroupRuleId": "sgr-1", "Direction": "in"}]}]}`, `the Direction "in": want ingress or egress`},
 		{"bcc rule", `{"groups": [{"cloud": "baiducloud", "id": "g", "rules": [{"id": "r-1", "direction": "ingress", "protocol": "tcp", "portRange": "22", "sourceIp": "10.0.0.1/8"}]}]}`, `Security group rule ip(cidr) address is incorrect`},
 		{"ens rule", `{"groups": [{"cloud": "ens", "id": "e", "rules": [{"Direction": "ingress", "IpProtocol": "tcp", "PortRange": "22/22", "SourceCidrIp": "0.0.0.0/0", "Policy": "Accept", "Priority": 1}]}]}`, `ENS describes it as`},
 	} {
@@ -216,9 +226,7 @@ func TestKeepState(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
 	}
-	if resp, err := http.Post(m.URL+"/_mock/groups", "application/json", strings.NewReader(`{"cloud":"ens","id":"sg-new"}`)); err != nil || resp.StatusCode != 201 {
-		t.Fatalf("create group: %v", err)
-	}
+	post(t, m.URL+"/_mock/groups", `{"cloud":"ens","id":"sg-new"}`, http.StatusCreated)
 	_ = m.Close()
 
 	again := startWith(t, nil)
@@ -228,9 +236,7 @@ func TestKeepState(t *testing.T) {
 	if _, ok := again.Store.FindGroup("ens", "sg-new"); !ok || len(mocktest.Rules(again, "ens", "sg-ens-web")) != 1 {
 		t.Fatalf("the second run did not start from the saved cloud:\n%s", getState(t, again))
 	}
-	if resp, err := http.Post(again.URL+"/_mock/reset", "application/json", nil); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("reset: %v", err)
-	}
+	post(t, again.URL+"/_mock/reset", "", http.StatusOK)
 	if saved, _ := os.ReadFile(path); strings.Contains(string(saved), "sg-new") {
 		t.Fatal("the reset was not saved")
 	}

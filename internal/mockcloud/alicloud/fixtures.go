@@ -67,7 +67,7 @@ func DecodeRule(data []byte) (any, error) {
 	case p.SecurityGroupRuleId == "":
 		return nil, errors.New("SecurityGroupRuleId is empty")
 	case p.Direction != "ingress" && p.Direction != "egress":
-		return nil, fmt.Errorf("Direction %q: want ingress or egress", p.Direction)
+		return nil, fmt.Errorf("the Direction %q: want ingress or egress", p.Direction)
 	case !slices.Contains([]string{"TCP", "UDP", "ICMP", "GRE", "ALL", "ICMPV6"}, proto):
 		return nil, fmt.Errorf("IpProtocol %q: want TCP, UDP, ICMP, GRE, ICMPV6 or ALL, as ECS describes it", proto)
 	case !portsOK || ports != p.PortRange:
@@ -75,9 +75,9 @@ func DecodeRule(data []byte) (any, error) {
 	case p.SourcePortRange != "" && (!srcOK || srcPorts != p.SourcePortRange):
 		return nil, fmt.Errorf("SourcePortRange %q: want start/end for TCP and UDP, -1/-1 for the others", p.SourcePortRange)
 	case p.Policy != "Accept" && p.Policy != "Drop":
-		return nil, fmt.Errorf("Policy %q: want Accept or Drop", p.Policy)
+		return nil, fmt.Errorf("the Policy %q: want Accept or Drop", p.Policy)
 	case err != nil || priority < 1 || priority > 100:
-		return nil, fmt.Errorf("Priority %q: want 1 to 100", p.Priority)
+		return nil, fmt.Errorf("the Priority %q: want 1 to 100", p.Priority)
 	case p.NicType != "internet" && p.NicType != "intranet":
 		return nil, fmt.Errorf("NicType %q: want internet or intranet", p.NicType)
 	case p.SourceCidrIp+p.DestCidrIp+p.Ipv6SourceCidrIp+p.Ipv6DestCidrIp+p.SourceGroupId+p.DestGroupId+p.SourcePrefixListId+p.DestPrefixListId == "":

@@ -38,7 +38,7 @@ func DecodeRule(data []byte) (any, error) {
 	q := map[string]string{"IpProtocol": strings.ToLower(p.IpProtocol), "PortRange": p.PortRange, "SourcePortRange": p.SourcePortRange,
 		"SourceCidrIp": p.SourceCidrIp, "DestCidrIp": p.DestCidrIp, "Policy": strings.ToLower(p.Policy), "Priority": strconv.Itoa(p.Priority)}
 	if p.Direction != "ingress" && p.Direction != "egress" {
-		return nil, fmt.Errorf("Direction %q: want ingress or egress", p.Direction)
+		return nil, fmt.Errorf("the Direction %q: want ingress or egress", p.Direction)
 	}
 	norm, e := normalize(p.Direction, q)
 	if e != nil {

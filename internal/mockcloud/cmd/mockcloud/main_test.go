@@ -117,8 +117,12 @@ func TestCommandKeepsStateAcrossRuns(t *testing.T) {
 	}
 	url, first := run()
 	resp, err := http.Post(url+"/_mock/groups", "application/json", strings.NewReader(`{"cloud":"ens","id":"sg-kept"}`))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create group: %v", err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create group: %d", resp.StatusCode)
 	}
 	_ = first.Process.Signal(syscall.SIGTERM)
 	if err := first.Wait(); err != nil {

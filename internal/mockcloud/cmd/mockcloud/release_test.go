@@ -38,7 +38,7 @@ func TestReleaseArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	var names []string
 	for _, f := range zr.File {
 		names = append(names, f.Name)
