@@ -22,12 +22,6 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/clirun"
 )
 
-const (
-	root    = "../.."
-	example = root + "/examples/modules/web-ingress"
-	guide   = root + "/docs/guides/testing-modules-with-mockcloud.md"
-)
-
 // terraformForTests is the CLI the acceptance tests use, when it runs
 // terraform test with a variable block in the test file (Terraform
 // 1.13+); the test skips otherwise, as the acceptance tests skip below

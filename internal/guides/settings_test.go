@@ -16,6 +16,12 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud"
 )
 
+const (
+	root    = "../.."
+	example = root + "/examples/modules/web-ingress"
+	guide   = root + "/docs/guides/testing-modules-with-mockcloud.md"
+)
+
 // mockSettings are the settings that reach mockcloud's fixture groups of
 // a cloud, the endpoint as the guide writes it.
 func mockSettings(name, endpoint string) map[string]string {
