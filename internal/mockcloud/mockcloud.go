@@ -46,6 +46,10 @@ type Options struct {
 	// DateSkew moves the Date of answers this far from the cloud's clock
 	// (its rules' creation times), as a gateway with its own clock would.
 	DateSkew time.Duration
+	// Fixtures, when set, are the groups to start with and reset to
+	// instead of the built-in fixtures (mockcloud --fixtures, as
+	// CONTRACT.md has it): a user's file says the whole cloud.
+	Fixtures *GroupsFile
 }
 
 // Server is a mock cloud.
@@ -55,6 +59,8 @@ type Server struct {
 	srv     *http.Server
 	// URL is the base URL once started.
 	URL string
+	// state keeps the cloud in a file (KeepState).
+	state *stateFile
 }
 
 // New builds a mock cloud with its fixture groups.
@@ -64,6 +70,9 @@ func New(opts Options) *Server {
 	}
 	s := &Server{}
 	s.Store = store.New(func(now time.Time) []*store.Group {
+		if opts.Fixtures != nil {
+			return opts.Fixtures.Groups()
+		}
 		return slices.Concat(alicloud.Fixtures(now), zenlayer.Fixtures(now), baiducloud.Fixtures(now), apsarastack.Fixtures(now), ens.Fixtures(now))
 	})
 	s.Store.SetLatency(opts.Latency)
@@ -136,14 +145,18 @@ func (s *Server) Start(addr, caFile string) error {
 	return nil
 }
 
-// Close stops the server.
+// Close stops the server, then saves the cloud when KeepState keeps it.
 func (s *Server) Close() error {
-	if s.srv == nil {
-		return nil
+	var err error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = s.srv.Shutdown(ctx)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return s.srv.Shutdown(ctx)
+	if s.state != nil {
+		err = errors.Join(err, s.state.save(s))
+	}
+	return err
 }
 
 // byVersion routes an Alibaba RPC call by its API version (the Version

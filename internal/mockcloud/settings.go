@@ -17,14 +17,16 @@ type fixtures struct {
 	name     string
 	settings func() map[string]string
 	newGroup func(id string) *store.Group
+	// decodeRule reads one rule as GET /_mock/state prints it.
+	decodeRule func(data []byte) (any, error)
 }
 
 var byCloud = []fixtures{
-	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup},
-	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup},
-	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup},
-	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup},
-	{"ens", ens.ClientSettings, ens.NewGroup},
+	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule},
+	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule},
+	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule},
+	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule},
+	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule},
 }
 
 // Clouds are the clouds mockcloud serves, by their names in the provider.
@@ -37,12 +39,20 @@ var Clouds = func() []string {
 }()
 
 func fixturesOf(cloud string) fixtures {
+	f, ok := lookupCloud(cloud)
+	if !ok {
+		panic("mockcloud serves no cloud " + cloud)
+	}
+	return f
+}
+
+func lookupCloud(cloud string) (fixtures, bool) {
 	for _, f := range byCloud {
 		if f.name == cloud {
-			return f
+			return f, true
 		}
 	}
-	panic("mockcloud serves no cloud " + cloud)
+	return fixtures{}, false
 }
 
 // ClientSettings are the provider block settings, besides endpoint, that

@@ -1,8 +1,13 @@
 package alicloud
 
 import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -44,3 +49,47 @@ func NewGroup(id string) *store.Group {
 // ClientSettings are the provider block settings, besides credentials and
 // endpoint, that reach NewGroup's groups.
 func ClientSettings() map[string]string { return map[string]string{"region": "cn-hangzhou"} }
+
+// DecodeRule reads a rule as GET /_mock/state prints it (the
+// DescribeSecurityGroupAttribute Permission), for fixtures and saved
+// state: a rule ECS could not hold is an error.
+func DecodeRule(data []byte) (any, error) {
+	var p permission
+	if err := frontend.DecodeStrict(data, &p); err != nil {
+		return nil, err
+	}
+	proto := p.IpProtocol
+	withPorts := proto == "TCP" || proto == "UDP"
+	ports, portsOK := PortRange(p.PortRange, withPorts)
+	srcPorts, srcOK := PortRange(p.SourcePortRange, withPorts)
+	priority, err := strconv.Atoi(p.Priority)
+	switch {
+	case p.SecurityGroupRuleId == "":
+		return nil, errors.New("SecurityGroupRuleId is empty")
+	case p.Direction != "ingress" && p.Direction != "egress":
+		return nil, fmt.Errorf("the Direction %q: want ingress or egress", p.Direction)
+	case !slices.Contains([]string{"TCP", "UDP", "ICMP", "GRE", "ALL", "ICMPV6"}, proto):
+		return nil, fmt.Errorf("IpProtocol %q: want TCP, UDP, ICMP, GRE, ICMPV6 or ALL, as ECS describes it", proto)
+	case !portsOK || ports != p.PortRange:
+		return nil, fmt.Errorf("PortRange %q: want start/end for TCP and UDP, -1/-1 for the others", p.PortRange)
+	case p.SourcePortRange != "" && (!srcOK || srcPorts != p.SourcePortRange):
+		return nil, fmt.Errorf("SourcePortRange %q: want start/end for TCP and UDP, -1/-1 for the others", p.SourcePortRange)
+	case p.Policy != "Accept" && p.Policy != "Drop":
+		return nil, fmt.Errorf("the Policy %q: want Accept or Drop", p.Policy)
+	case err != nil || priority < 1 || priority > 100:
+		return nil, fmt.Errorf("the Priority %q: want 1 to 100", p.Priority)
+	case p.NicType != "internet" && p.NicType != "intranet":
+		return nil, fmt.Errorf("NicType %q: want internet or intranet", p.NicType)
+	case p.SourceCidrIp+p.DestCidrIp+p.Ipv6SourceCidrIp+p.Ipv6DestCidrIp+p.SourceGroupId+p.DestGroupId+p.SourcePrefixListId+p.DestPrefixListId == "":
+		return nil, errors.New("the rule names no peer (a CIDR, a group or a prefix list)")
+	}
+	for _, c := range []struct {
+		field, v string
+		v6       bool
+	}{{"SourceCidrIp", p.SourceCidrIp, false}, {"DestCidrIp", p.DestCidrIp, false}, {"Ipv6SourceCidrIp", p.Ipv6SourceCidrIp, true}, {"Ipv6DestCidrIp", p.Ipv6DestCidrIp, true}} {
+		if canon, ok := cidr(c.v, c.v6); c.v != "" && (!ok || canon != c.v) {
+			return nil, fmt.Errorf("%s %q: want a CIDR block as ECS describes it (%q)", c.field, c.v, canon)
+		}
+	}
+	return &p, nil
+}

@@ -3,6 +3,7 @@ package apsarastack
 import (
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -26,3 +27,7 @@ func NewGroup(id string) *store.Group {
 func ClientSettings() map[string]string {
 	return map[string]string{"region": Region, "organization_id": "org-1", "resource_group_id": "rg-1"}
 }
+
+// DecodeRule reads a rule as GET /_mock/state prints it: ECS's Permission,
+// as Apsara Stack keeps ECS's rules.
+func DecodeRule(data []byte) (any, error) { return alicloud.DecodeRule(data) }

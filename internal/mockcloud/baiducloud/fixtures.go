@@ -1,8 +1,11 @@
 package baiducloud
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -21,3 +24,31 @@ func NewGroup(id string) *store.Group {
 // ClientSettings are the provider block settings, besides credentials and
 // endpoint, that reach NewGroup's groups.
 func ClientSettings() map[string]string { return map[string]string{"region": "bj"} }
+
+// DecodeRule reads a rule as GET /_mock/state prints it (the detail
+// answer's SecurityGroupRuleModel), for fixtures and saved state: a rule
+// BCC could not hold is an error. The id may be given under either key.
+func DecodeRule(data []byte) (any, error) {
+	var r Rule
+	if err := frontend.DecodeStrict(data, &r); err != nil {
+		return nil, err
+	}
+	if r.ID == "" {
+		r.ID = r.IDAlias
+	}
+	if r.IDAlias == "" {
+		r.IDAlias = r.ID
+	}
+	if r.ID == "" || r.ID != r.IDAlias {
+		return nil, fmt.Errorf("securityGroupRuleId %q and id %q: want the rule's id under either or both", r.ID, r.IDAlias)
+	}
+	norm, e := normalize(requested{Direction: r.Direction, Ethertype: r.Ethertype, Protocol: r.Protocol, PortRange: r.PortRange,
+		SourceIP: r.SourceIP, SourceGroupID: r.SourceGroupID, DestIP: r.DestIP, DestGroupID: r.DestGroupID, Remark: r.Remark})
+	if e != nil {
+		return nil, errors.New(e.Message)
+	}
+	if norm.key() != r.key() || norm.Ethertype != r.Ethertype {
+		return nil, fmt.Errorf("rule %q (remark, protocol, direction, portRange, address, group): BCC keeps it as %q", r.key(), norm.key())
+	}
+	return &r, nil
+}

@@ -1,8 +1,13 @@
 package ens
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -21,3 +26,27 @@ func NewGroup(id string) *store.Group {
 // ClientSettings are the provider block settings, besides credentials and
 // endpoint, that reach NewGroup's groups: none.
 func ClientSettings() map[string]string { return map[string]string{} }
+
+// DecodeRule reads a rule as GET /_mock/state prints it (ENS's
+// DescribeSecurityGroupAttribute Permission), for fixtures and saved
+// state: a rule ENS could not hold is an error.
+func DecodeRule(data []byte) (any, error) {
+	var p Permission
+	if err := frontend.DecodeStrict(data, &p); err != nil {
+		return nil, err
+	}
+	q := map[string]string{"IpProtocol": strings.ToLower(p.IpProtocol), "PortRange": p.PortRange, "SourcePortRange": p.SourcePortRange,
+		"SourceCidrIp": p.SourceCidrIp, "DestCidrIp": p.DestCidrIp, "Policy": strings.ToLower(p.Policy), "Priority": strconv.Itoa(p.Priority)}
+	if p.Direction != "ingress" && p.Direction != "egress" {
+		return nil, fmt.Errorf("the Direction %q: want ingress or egress", p.Direction)
+	}
+	norm, e := normalize(p.Direction, q)
+	if e != nil {
+		return nil, errors.New(e.Message)
+	}
+	norm.Description, norm.CreationTime = p.Description, p.CreationTime
+	if norm != p {
+		return nil, fmt.Errorf("rule %+v: ENS describes it as %+v", p, norm)
+	}
+	return &p, nil
+}

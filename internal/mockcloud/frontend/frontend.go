@@ -5,6 +5,7 @@ package frontend
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -209,4 +210,19 @@ func Prefix(s string) (netip.Prefix, bool) {
 	}
 	a, err := netip.ParseAddr(s)
 	return netip.PrefixFrom(a, a.BitLen()), err == nil
+}
+
+// DecodeStrict decodes one rule of a fixtures or state file into a
+// front-end's stored rule: a field the describe shape does not have is an
+// error, as a misspelt field would otherwise be dropped silently.
+func DecodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one value")
+	}
+	return nil
 }

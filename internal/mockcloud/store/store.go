@@ -7,6 +7,7 @@ package store
 import (
 	crand "crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -85,6 +86,43 @@ type Store struct {
 	// Now is the mock's clock (UTC): this machine's moved by the offset;
 	// tests may replace it.
 	Now func() time.Time
+	// onChange runs after anything that may have changed the groups (a
+	// vendor call's transaction, a control-API change, a reset), outside
+	// the lock: mockcloud --state saves there.
+	onChange atomic.Pointer[func()]
+}
+
+// Numbered is a rule whose id is a number from NextNumber (Zenlayer's
+// ruleId): groups put in the store move NextNumber past their rules' ids,
+// so a rule loaded from a file never shares its id with a new one.
+type Numbered interface{ Number() int }
+
+// OnChange sets what runs after anything that may have changed the
+// groups; nil for nothing.
+func (s *Store) OnChange(fn func()) {
+	if fn == nil {
+		s.onChange.Store(nil)
+		return
+	}
+	s.onChange.Store(&fn)
+}
+
+func (s *Store) changed() {
+	if fn := s.onChange.Load(); fn != nil {
+		(*fn)()
+	}
+}
+
+// noteNumbers moves seq past the ids of numbered rules. Called with mu
+// held.
+func (s *Store) noteNumbers(groups []*Group) {
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			if n, ok := r.(Numbered); ok && n.Number() > s.seq {
+				s.seq = n.Number()
+			}
+		}
+	}
 }
 
 // New makes a store that starts from, and resets to, the groups fixtures
@@ -127,11 +165,13 @@ func (s *Store) SetBaseDateSkew(d time.Duration) {
 // Reset restores the fixtures and clears calls, faults, behaviours and
 // the clock offset and date skew set since the start.
 func (s *Store) Reset() {
+	defer s.changed()
 	s.offset.Store(s.baseOffset.Load())
 	s.dateSkew.Store(s.baseDateSkew.Load())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups = s.fixtures(s.Now())
+	s.noteNumbers(s.groups)
 	s.calls = nil
 	s.faults = nil
 	for _, f := range s.base {
@@ -151,9 +191,29 @@ type Tx struct{ s *Store }
 // what fn changes stays, so a front-end checks a whole call before it
 // changes anything (the vendors' batches are all or nothing).
 func (s *Store) Atomically(fn func(tx *Tx)) {
+	defer s.changed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn(&Tx{s})
+}
+
+// ReplaceGroups puts groups in place of every group the store holds (a
+// saved cloud loaded back); a reset still returns to the fixtures.
+func (s *Store) ReplaceGroups(groups []*Group) {
+	defer s.changed()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups = groups
+	s.noteNumbers(groups)
+}
+
+// MarshalState is GET /_mock/state's JSON, made under the lock so that no
+// call changes a rule while it is written.
+func (s *Store) MarshalState() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle()
+	return json.MarshalIndent(map[string]any{"groups": s.groups}, "", "  ")
 }
 
 // Group returns a group of a cloud by id, or nil.
@@ -238,6 +298,7 @@ func (tx *Tx) UseNonce(cloud, nonce string, window time.Duration) bool {
 
 // AddGroup adds a group; it fails if the cloud already has that id.
 func (s *Store) AddGroup(g *Group) error {
+	defer s.changed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.groups {
@@ -249,12 +310,14 @@ func (s *Store) AddGroup(g *Group) error {
 		g.Rules = []any{}
 	}
 	s.groups = append(s.groups, g)
+	s.noteNumbers([]*Group{g})
 	return nil
 }
 
 // RemoveGroup deletes a group with its rules, as another tool would; it
 // reports whether the group existed.
 func (s *Store) RemoveGroup(cloud, id string) bool {
+	defer s.changed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, g := range s.groups {
@@ -270,6 +333,7 @@ func (s *Store) RemoveGroup(cloud, id string) bool {
 // position and the rule), as another tool would. It reports whether the
 // group exists and whether a rule was removed.
 func (s *Store) RemoveRule(cloud, id string, match func(i int, rule any) bool) (groupFound, removed bool) {
+	defer s.changed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, g := range s.groups {

@@ -1,8 +1,11 @@
 package zenlayer
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
 
@@ -48,3 +51,28 @@ func NewGroup(id string) *store.Group {
 // ClientSettings are the provider block settings, besides credentials and
 // endpoint, that reach NewGroup's groups: none.
 func ClientSettings() map[string]string { return map[string]string{} }
+
+// Number is the rule's id: the store keeps new ids past it.
+func (r *RuleInfo) Number() int { return r.RuleID }
+
+// DecodeRule reads a rule as GET /_mock/state prints it (the
+// DescribeSecurityGroups RuleInfo), for fixtures and saved state: a rule
+// the API could not hold is an error.
+func DecodeRule(data []byte) (any, error) {
+	var r RuleInfo
+	if err := frontend.DecodeStrict(data, &r); err != nil {
+		return nil, err
+	}
+	if r.RuleID < 1 {
+		return nil, fmt.Errorf("ruleId %d: want a positive number", r.RuleID)
+	}
+	norm, e := normalize(requested{Direction: r.Direction, Policy: &r.Policy, Priority: &r.Priority, IPProtocol: r.IPProtocol,
+		PortRange: r.PortRange, CidrIP: r.CidrIP, Description: r.Description}, false)
+	if e != nil {
+		return nil, errors.New(e.Message)
+	}
+	if norm.RuleID = r.RuleID; norm != r {
+		return nil, fmt.Errorf("portRange %q: Zenlayer describes it %q", r.PortRange, norm.PortRange)
+	}
+	return &r, nil
+}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -64,5 +67,89 @@ func TestParseFaults(t *testing.T) {
 	}
 	if none, err := parseFaults(" "); err != nil || none != nil {
 		t.Fatalf("%+v %v", none, err)
+	}
+}
+
+// buildCommand builds mockcloud into a test folder.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "mockcloud")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// A fixtures file mockcloud cannot use stops it before it listens, with
+// the file's name, line and column.
+func TestCommandRefusesABadFixturesFile(t *testing.T) {
+	bin := buildCommand(t)
+	file := filepath.Join(t.TempDir(), "groups.json")
+	if err := os.WriteFile(file, []byte("{\"groups\": [\n  {\"cloud\": \"aws\", \"id\": \"sg-1\"}\n]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--listen", "127.0.0.1:0", "--fixtures", file).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--fixtures: "+file+`:2:3: group 0: cloud "aws"`) || strings.Contains(string(out), "listening") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// --state keeps the cloud across runs: a group made in one run is there
+// in the next, saved at the latest when the first stops.
+func TestCommandKeepsStateAcrossRuns(t *testing.T) {
+	bin := buildCommand(t)
+	state := filepath.Join(t.TempDir(), "cloud.json")
+	run := func() (string, *exec.Cmd) {
+		cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--state", state)
+		stdout, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stdout)
+		if !sc.Scan() {
+			t.Fatal("no address line")
+		}
+		return strings.TrimPrefix(sc.Text(), "mockcloud listening on "), cmd
+	}
+	url, first := run()
+	resp, err := http.Post(url+"/_mock/groups", "application/json", strings.NewReader(`{"cloud":"ens","id":"sg-kept"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create group: %d", resp.StatusCode)
+	}
+	_ = first.Process.Signal(syscall.SIGTERM)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("the first run did not stop cleanly: %v", err)
+	}
+	url, second := run()
+	defer func() { _ = second.Process.Kill(); _ = second.Wait() }()
+	resp, err = http.Get(url + "/_mock/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"id":"sg-kept"`) {
+		t.Fatalf("the second run lacks the first run's group:\n%s", body)
+	}
+}
+
+func TestVersionString(t *testing.T) {
+	defer func(v string) { version = v }(version)
+	version = "1.2.3"
+	if got := versionString(); got != "1.2.3" {
+		t.Fatalf("with -X main.version: %q", got)
+	}
+	version = ""
+	// A test binary's module version is "(devel)" or empty: "dev".
+	if got := versionString(); got != "dev" {
+		t.Fatalf("without: %q", got)
 	}
 }

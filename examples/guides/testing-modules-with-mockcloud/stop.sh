@@ -1,0 +1,1 @@
+kill "$MOCKCLOUD_PID"

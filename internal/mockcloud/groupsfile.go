@@ -1,0 +1,194 @@
+package mockcloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
+)
+
+// GroupsFile is a file of groups and rules in the shape GET /_mock/state
+// prints, read and checked: the whole cloud, which mockcloud --fixtures
+// starts with (and resets to) instead of the built-in fixtures, and
+// --state keeps between runs.
+type GroupsFile struct {
+	groups []fileGroup
+}
+
+// fileGroup is a group as GET /_mock/state prints it (store.Group's JSON),
+// its rules in the vendor's describe shape.
+type fileGroup struct {
+	Cloud       string            `json:"cloud"`
+	ID          string            `json:"id"`
+	Region      string            `json:"region"`
+	Status      string            `json:"status"`
+	Default     bool              `json:"default"`
+	VpcID       string            `json:"vpc_id"`
+	Version     int64             `json:"version"`
+	AvailableAt time.Time         `json:"available_at"`
+	Rules       []json.RawMessage `json:"rules"`
+}
+
+// ParseGroups reads a groups file's content; name is the file's name, for
+// errors, which give the line and column of what is wrong.
+func ParseGroups(name string, data []byte) (*GroupsFile, error) {
+	at := func(off int, err error) error {
+		line, col := position(data, off)
+		return fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
+	}
+	var top struct {
+		Groups []json.RawMessage `json:"groups"`
+	}
+	if off, err := decodeStrict(data, 0, len(data), &top); err != nil {
+		return nil, at(off, err)
+	}
+	if top.Groups == nil {
+		return nil, at(0, errors.New(`want {"groups": [{"cloud", "id", "region", "status", "default", "rules": [...]}, ...]}, as GET /_mock/state prints`))
+	}
+	f := &GroupsFile{}
+	seen := map[string]int{}
+	ruleIDs := map[string]int{}
+	from := 0
+	for i, raw := range top.Groups {
+		start := from + bytes.Index(data[from:], raw)
+		from = start + len(raw)
+		var g fileGroup
+		if off, err := decodeStrict(data, start, from, &g); err != nil {
+			return nil, at(off, fmt.Errorf("group %d: %w", i, err))
+		}
+		cloud, ok := lookupCloud(g.Cloud)
+		switch {
+		case !ok:
+			return nil, at(start, fmt.Errorf("group %d: cloud %q: want one of %s", i, g.Cloud, strings.Join(Clouds, ", ")))
+		case g.ID == "":
+			return nil, at(start, fmt.Errorf("group %d: no id", i))
+		}
+		key := g.Cloud + "/" + g.ID
+		if first, dup := seen[key]; dup {
+			line, _ := position(data, first)
+			return nil, at(start, fmt.Errorf("group %s again (first at line %d): a cloud's group ids are unique", key, line))
+		}
+		seen[key] = start
+		if g.Status == "" {
+			g.Status = "Available"
+		}
+		if g.Rules == nil {
+			g.Rules = []json.RawMessage{}
+		}
+		ruleFrom := start
+		for j, rule := range g.Rules {
+			ruleStart := ruleFrom + bytes.Index(data[ruleFrom:from], rule)
+			ruleFrom = ruleStart + len(rule)
+			decoded, err := cloud.decodeRule(rule)
+			if err != nil {
+				off := ruleStart
+				if o, ok := errorOffset(rule, err); ok {
+					off += o
+				}
+				return nil, at(off, fmt.Errorf("group %s rule %d: %w", key, j, err))
+			}
+			if id := ruleID(decoded); id != "" {
+				idKey := g.Cloud + "/" + id
+				if first, dup := ruleIDs[idKey]; dup {
+					line, _ := position(data, first)
+					return nil, at(ruleStart, fmt.Errorf("group %s rule %d: rule id %s again (first at line %d): a cloud's rule ids are unique", key, j, id, line))
+				}
+				ruleIDs[idKey] = ruleStart
+			}
+		}
+		f.groups = append(f.groups, g)
+	}
+	return f, nil
+}
+
+// Groups are the file's groups, made afresh on each call (the store
+// changes its groups and rules in place).
+func (f *GroupsFile) Groups() []*store.Group {
+	if f == nil {
+		return nil
+	}
+	out := make([]*store.Group, 0, len(f.groups))
+	for _, g := range f.groups {
+		sg := &store.Group{Cloud: g.Cloud, ID: g.ID, Region: g.Region, Status: g.Status, Default: g.Default, VpcID: g.VpcID,
+			Version: g.Version, AvailableAt: g.AvailableAt, Rules: []any{}}
+		for _, raw := range g.Rules {
+			r, err := fixturesOf(g.Cloud).decodeRule(raw)
+			if err != nil {
+				panic(err) // ParseGroups decoded it already
+			}
+			sg.Rules = append(sg.Rules, r)
+		}
+		out = append(out, sg)
+	}
+	return out
+}
+
+// ruleID is a rule's own id as the vendor reports it ("" for ENS).
+func ruleID(rule any) string {
+	raw, _ := json.Marshal(rule)
+	var fields map[string]any
+	_ = json.Unmarshal(raw, &fields)
+	for _, k := range ruleIDFields {
+		if v, ok := fields[k]; ok && v != nil && fmt.Sprint(v) != "" {
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
+}
+
+// decodeStrict decodes the JSON value data[start:end] into v, refusing
+// fields v does not have; on failure it gives the offset in data of what
+// is wrong.
+func decodeStrict(data []byte, start, end int, v any) (int, error) {
+	dec := json.NewDecoder(bytes.NewReader(data[start:end]))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return start + int(dec.InputOffset()), errors.New("more after the JSON value")
+		}
+		return 0, nil
+	}
+	if o, ok := errorOffset(data[start:end], err); ok {
+		return start + o, err
+	}
+	return start, err
+}
+
+var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+
+// errorOffset is where in data a decoding error lies: encoding/json gives
+// the offset of syntax and type errors; an unknown field is found by its
+// first use as a key.
+func errorOffset(data []byte, err error) (int, bool) {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return int(syntax.Offset), true
+	case errors.As(err, &typ):
+		return int(typ.Offset), true
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return len(data), true
+	}
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		key, _ := json.Marshal(m[1])
+		if loc := regexp.MustCompile(regexp.QuoteMeta(string(key)) + `\s*:`).FindIndex(data); loc != nil {
+			return loc[0], true
+		}
+	}
+	return 0, false
+}
+
+// position is the 1-based line and column (in bytes) of an offset.
+func position(data []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(data))
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	return line, off - bytes.LastIndexByte(data[:off], '\n')
+}
