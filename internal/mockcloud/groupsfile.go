@@ -82,6 +82,9 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 			g.Rules = []json.RawMessage{}
 		}
 		ruleFrom := start
+		// No cloud holds a rule twice: its authorize refuses a repeat, or
+		// adds nothing for it (ECS).
+		sameRule := map[string]int{}
 		for j, rule := range g.Rules {
 			ruleStart := ruleFrom + bytes.Index(data[ruleFrom:from], rule)
 			ruleFrom = ruleStart + len(rule)
@@ -101,6 +104,11 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 				}
 				ruleIDs[idKey] = ruleStart
 			}
+			k := cloud.ruleKey(decoded)
+			if first, dup := sameRule[k]; dup {
+				return nil, at(ruleStart, fmt.Errorf("group %s rule %d: the same rule as rule %d (ids aside): %s never holds a rule twice", key, j, first, g.Cloud))
+			}
+			sameRule[k] = j
 		}
 		f.groups = append(f.groups, g)
 	}

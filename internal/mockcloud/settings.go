@@ -19,14 +19,17 @@ type fixtures struct {
 	newGroup func(id string) *store.Group
 	// decodeRule reads one rule as GET /_mock/state prints it.
 	decodeRule func(data []byte) (any, error)
+	// ruleKey is what makes a decoded rule the same rule as another, as
+	// the front-end's authorize compares a repeat.
+	ruleKey func(rule any) string
 }
 
 var byCloud = []fixtures{
-	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule},
-	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule},
-	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule},
-	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule},
-	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule},
+	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule, zenlayer.RuleKey},
+	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule, alicloud.RuleKey},
+	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule, baiducloud.RuleKey},
+	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule, apsarastack.RuleKey},
+	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule, ens.RuleKey},
 }
 
 // Clouds are the clouds mockcloud serves, by their names in the provider.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
@@ -92,4 +93,13 @@ func DecodeRule(data []byte) (any, error) {
 		}
 	}
 	return &p, nil
+}
+
+// RuleKey is what makes a stored rule the same rule as another (identity
+// with its NIC type, and its peer group's owner, as authorize compares a
+// repeat, which it adds nothing for): two rules of a group with one key
+// are a group ECS cannot hold.
+func RuleKey(rule any) string {
+	p := rule.(*permission)
+	return strings.Join([]string{p.identity(true), p.SourceGroupOwnerAccount + p.DestGroupOwnerAccount, p.SourceGroupOwnerId + p.DestGroupOwnerId}, "|")
 }

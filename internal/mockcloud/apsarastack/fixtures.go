@@ -31,3 +31,6 @@ func ClientSettings() map[string]string {
 // DecodeRule reads a rule as GET /_mock/state prints it: ECS's Permission,
 // as Apsara Stack keeps ECS's rules.
 func DecodeRule(data []byte) (any, error) { return alicloud.DecodeRule(data) }
+
+// RuleKey is ECS's: Apsara Stack keeps ECS's rules.
+func RuleKey(rule any) string { return alicloud.RuleKey(rule) }

@@ -3,6 +3,7 @@ package baiducloud
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
@@ -51,4 +52,12 @@ func DecodeRule(data []byte) (any, error) {
 		return nil, fmt.Errorf("rule %q (remark, protocol, direction, portRange, address, group): BCC keeps it as %q", r.key(), norm.key())
 	}
 	return &r, nil
+}
+
+// RuleKey is what makes a stored rule the same rule as another (the
+// 6-tuple by which authorize refuses a repeat): two rules of a group with
+// one key are a group BCC cannot hold.
+func RuleKey(rule any) string {
+	k := rule.(*Rule).key()
+	return strings.Join(k[:], "|")
 }

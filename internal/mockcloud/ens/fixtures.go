@@ -50,3 +50,8 @@ func DecodeRule(data []byte) (any, error) {
 	}
 	return &p, nil
 }
+
+// RuleKey is what makes a stored rule the same rule as another (identity,
+// by which authorize refuses a repeat): two rules of a group with one key
+// are a group ENS cannot hold.
+func RuleKey(rule any) string { return rule.(*Permission).identity() }

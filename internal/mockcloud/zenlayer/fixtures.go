@@ -3,6 +3,7 @@ package zenlayer
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/frontend"
@@ -75,4 +76,13 @@ func DecodeRule(data []byte) (any, error) {
 		return nil, fmt.Errorf("portRange %q: Zenlayer describes it %q", r.PortRange, norm.PortRange)
 	}
 	return &r, nil
+}
+
+// RuleKey is what makes a stored rule the same rule as another (sameRule,
+// by which authorize refuses a repeat): two rules of a group with one key
+// are a group Zenlayer cannot hold.
+func RuleKey(rule any) string {
+	r := rule.(*RuleInfo)
+	cidr, _ := cidrKey(r.CidrIP)
+	return strings.Join([]string{r.Direction, r.Policy, r.IPProtocol, r.PortRange, cidr}, "|")
 }
