@@ -81,8 +81,12 @@ func DecodeRule(data []byte) (any, error) {
 		return nil, fmt.Errorf("the Priority %q: want 1 to 100", p.Priority)
 	case p.NicType != "internet" && p.NicType != "intranet":
 		return nil, fmt.Errorf("NicType %q: want internet or intranet", p.NicType)
-	case p.SourceCidrIp+p.DestCidrIp+p.Ipv6SourceCidrIp+p.Ipv6DestCidrIp+p.SourceGroupId+p.DestGroupId+p.SourcePrefixListId+p.DestPrefixListId == "":
-		return nil, errors.New("the rule names no peer (a CIDR, a group or a prefix list)")
+	case p.Direction == "ingress" && p.SourceCidrIp+p.Ipv6SourceCidrIp+p.SourceGroupId+p.SourcePrefixListId == "":
+		// authorize's check: the peer is the source of an ingress rule.
+		return nil, errors.New("an ingress rule without a source (SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId or SourcePrefixListId): ECS answers MissingParameter")
+	case p.Direction == "egress" && p.DestCidrIp+p.Ipv6DestCidrIp+p.DestGroupId+p.DestPrefixListId == "":
+		// and the destination of an egress rule.
+		return nil, errors.New("an egress rule without a destination (DestCidrIp, Ipv6DestCidrIp, DestGroupId or DestPrefixListId): ECS answers MissingParameter")
 	}
 	for _, c := range []struct {
 		field, v string
