@@ -68,6 +68,8 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 			return nil, at(start, fmt.Errorf("group %d: cloud %q: want one of %s", i, g.Cloud, strings.Join(Clouds, ", ")))
 		case g.ID == "":
 			return nil, at(start, fmt.Errorf("group %d: no id", i))
+		case cloud.needsRegion && g.Region == "":
+			return nil, at(start, fmt.Errorf("group %d: %s/%s has no region: %s finds a group only in its region", i, g.Cloud, g.ID, g.Cloud))
 		}
 		key := g.Cloud + "/" + g.ID
 		if first, dup := seen[key]; dup {

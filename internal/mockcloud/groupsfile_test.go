@@ -184,7 +184,8 @@ func TestFixturesErrors(t *testing.T) {
 		{"rule value", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + strings.Replace(zl, `"0.0.0.0/0"`, `"::/0"`, 1) + "]}]}", `f.json:2:1: group zenlayer/z rule 0: cidrIp "::/0" must be an IPv4 CIDR block or address`},
 		{"rule ports", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + strings.Replace(zl, `"22/22"`, `"22"`, 1) + "]}]}", `portRange "22": Zenlayer describes it "22/22"`},
 		{"rule id twice", "{\"groups\": [{\"cloud\": \"zenlayer\", \"id\": \"z\", \"rules\": [\n" + zl + ",\n" + strings.Replace(zl, "22/22", "80/80", 1) + "]}]}", `f.json:3:1: group zenlayer/z rule 1: rule id 1 again (first at line 2)`},
-		{"ecs rule", `{"groups": [{"cloud": "alicloud", "id": "s", "rules": [{"SecurityGroupRuleId": "sgr-1", "Direction": "in"}]}]}`, `the Direction "in": want ingress or egress`},
+		{"ecs no region", "{\"groups\": [\n {\"cloud\": \"apsarastack\", \"id\": \"s\"}]}", `f.json:2:2: group 0: apsarastack/s has no region`},
+		{"ecs rule", `{"groups": [{"cloud": "alicloud", "id": "s", "region": "cn-hangzhou", "rules": [{"SecurityGroupRuleId": "sgr-1", "Direction": "in"}]}]}`, `the Direction "in": want ingress or egress`},
 		{"bcc rule", `{"groups": [{"cloud": "baiducloud", "id": "g", "rules": [{"id": "r-1", "direction": "ingress", "protocol": "tcp", "portRange": "22", "sourceIp": "10.0.0.1/8"}]}]}`, `Security group rule ip(cidr) address is incorrect`},
 		{"ens rule", `{"groups": [{"cloud": "ens", "id": "e", "rules": [{"Direction": "ingress", "IpProtocol": "tcp", "PortRange": "22/22", "SourceCidrIp": "0.0.0.0/0", "Policy": "Accept", "Priority": 1}]}]}`, `ENS describes it as`},
 	} {

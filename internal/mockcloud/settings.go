@@ -22,14 +22,17 @@ type fixtures struct {
 	// ruleKey is what makes a decoded rule the same rule as another, as
 	// the front-end's authorize compares a repeat.
 	ruleKey func(rule any) string
+	// needsRegion: the front-end finds a group only in its region, so a
+	// group without one is unreachable.
+	needsRegion bool
 }
 
 var byCloud = []fixtures{
-	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule, zenlayer.RuleKey},
-	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule, alicloud.RuleKey},
-	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule, baiducloud.RuleKey},
-	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule, apsarastack.RuleKey},
-	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule, ens.RuleKey},
+	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule, zenlayer.RuleKey, false},
+	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule, alicloud.RuleKey, true},
+	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule, baiducloud.RuleKey, false},
+	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule, apsarastack.RuleKey, true},
+	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule, ens.RuleKey, false},
 }
 
 // Clouds are the clouds mockcloud serves, by their names in the provider.
