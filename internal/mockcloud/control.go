@@ -32,6 +32,15 @@ func controlAPI(st *store.Store) http.Handler {
 			return
 		}
 		g := in.Group
+		// A group the clouds could not hold would be saved by --state
+		// into a file the next run refuses (ParseGroups checks the same).
+		if cloud, ok := lookupCloud(g.Cloud); !ok {
+			controlError(w, http.StatusBadRequest, fmt.Errorf("cloud %q: want one of %s", g.Cloud, strings.Join(Clouds, ", ")))
+			return
+		} else if cloud.needsRegion && g.Region == "" {
+			controlError(w, http.StatusBadRequest, fmt.Errorf("%s/%s has no region: %s finds a group only in its region", g.Cloud, g.ID, g.Cloud))
+			return
+		}
 		if g.Status == "" {
 			g.Status = "Available"
 		}

@@ -62,8 +62,15 @@ func TestControlAPI(t *testing.T) {
 	if status, _ := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicloud","id":"sg-new","region":"cn-hangzhou","status":"Available","default":false}`); status != 201 {
 		t.Fatalf("create group: %d", status)
 	}
-	if status, _ := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicloud","id":"sg-new"}`); status != 409 {
+	if status, _ := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicloud","id":"sg-new","region":"cn-hangzhou"}`); status != 409 {
 		t.Fatalf("duplicate group: %d, want 409", status)
+	}
+	// Found in review: a group of no cloud, or unreachable, was created.
+	if status, out := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"alicoud","id":"sg-typo"}`); status != 400 || !strings.Contains(fmt.Sprint(out["error"]), "want one of zenlayer, alicloud") {
+		t.Fatalf("a group of cloud \"alicoud\": %d %v, want 400 naming the clouds", status, out)
+	}
+	if status, out := call(t, c, "POST", s.URL+"/_mock/groups", `{"cloud":"apsarastack","id":"sg-nowhere"}`); status != 400 || !strings.Contains(fmt.Sprint(out["error"]), "no region") {
+		t.Fatalf("an apsarastack group without region: %d %v, want 400", status, out)
 	}
 	if _, ok := s.Store.FindGroup("alicloud", "sg-new"); !ok {
 		t.Fatal("created group missing from the store")
