@@ -52,18 +52,47 @@ func (s *Server) KeepState(path string) error {
 
 // readStateFile reads a saved cloud; nil when there is none.
 func readStateFile(path string) (*GroupsFile, error) {
-	fi, err := os.Lstat(path)
+	data, err := readOwnFile(path, "mockcloud reads its state only from a file it wrote")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	return ParseGroups(path, data)
+}
+
+// ReadGroupsFile reads and checks a groups file (mockcloud --fixtures),
+// as KeepState reads its state: only a regular file of this user that no
+// one else may write, not through a link, of at most 64 MiB. Fixtures
+// decide the whole cloud a module's tests see, and are as often put in a
+// shared place as a state.
+func ReadGroupsFile(path string) (*GroupsFile, error) {
+	data, err := readOwnFile(path, "mockcloud reads fixtures only from a regular file of this user that no one else may write")
+	if err != nil {
+		return nil, err
+	}
+	return ParseGroups(path, data)
+}
+
+// maxGroupsFile caps what a groups file may hold: far more than any
+// cloud's groups, and little enough to read whole.
+const maxGroupsFile = 64 << 20
+
+// readOwnFile reads path when it is a regular file (not a link) of this
+// user that no one else may write, and at most maxGroupsFile long; why
+// says, in its errors, why mockcloud asks that. A missing file is an error
+// that errors.Is fs.ErrNotExist.
+func readOwnFile(path, why string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
 	if fi.Mode()&fs.ModeSymlink != 0 || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (a link, say): mockcloud reads its state only from a file it wrote", path)
+		return nil, fmt.Errorf("%s is not a regular file (a link, say): %s", path, why)
 	}
 	if err := ownedByMe(fi); err != nil {
-		return nil, fmt.Errorf("%s: %w: mockcloud reads its state only from a file it wrote", path, err)
+		return nil, fmt.Errorf("%s: %w: %s", path, err, why)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -75,11 +104,14 @@ func readStateFile(path string) (*GroupsFile, error) {
 	if opened, err := f.Stat(); err != nil || !os.SameFile(fi, opened) {
 		return nil, fmt.Errorf("%s changed while it was opened", path)
 	}
-	data, err := io.ReadAll(f)
+	data, err := io.ReadAll(io.LimitReader(f, maxGroupsFile+1))
 	if err != nil {
 		return nil, err
 	}
-	return ParseGroups(path, data)
+	if len(data) > maxGroupsFile {
+		return nil, fmt.Errorf("%s is larger than %d MiB: mockcloud reads groups files of at most that", path, maxGroupsFile>>20)
+	}
+	return data, nil
 }
 
 // save writes the store's state when it differs from what the file holds.

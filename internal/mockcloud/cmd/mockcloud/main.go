@@ -53,11 +53,8 @@ func main() {
 	}
 	var fixtures *mockcloud.GroupsFile
 	if *fixturesFile != "" {
-		data, err := os.ReadFile(*fixturesFile)
-		if err == nil {
-			fixtures, err = mockcloud.ParseGroups(*fixturesFile, data)
-		}
-		if err != nil {
+		var err error
+		if fixtures, err = mockcloud.ReadGroupsFile(*fixturesFile); err != nil {
 			log.Fatalf("mockcloud: --fixtures: %v", err)
 		}
 	}
