@@ -29,7 +29,15 @@ type stateFile struct {
 // this user that no one else may write, and written by renaming a fresh
 // file made beside it: a link or file someone else left there is neither
 // followed nor written through.
+//
+// The file's directory must be private too: where others may write (and
+// it is not sticky), they could remove or swap the file between runs,
+// and a run would start from what they left, or silently from the
+// fixtures.
 func (s *Server) KeepState(path string) error {
+	if err := privateDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("%s: %w: others could remove or replace the state between runs; keep it in a directory only you may write", path, err)
+	}
 	sf := &stateFile{path: path}
 	saved, err := readStateFile(path)
 	if err != nil {

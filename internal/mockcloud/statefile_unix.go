@@ -4,6 +4,7 @@ package mockcloud
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"syscall"
@@ -16,6 +17,33 @@ func ownedByMe(fi fs.FileInfo) error {
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
 		return errors.New("writable by other users")
+	}
+	return nil
+}
+
+// privateDir refuses a directory where another user may remove, rename or
+// replace a file of this user: one others may write, without the sticky
+// bit (as /tmp has) that keeps them to their own files. A directory its
+// group may write counts as shared unless that group is this user's own
+// primary group (the usual private group); its other members, if any, are
+// trusted.
+func privateDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&fs.ModeSticky != 0 {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	perm := fi.Mode().Perm()
+	switch {
+	case perm&0o002 != 0:
+		return fmt.Errorf("directory %s: any user may write it (mode %v, not sticky)", dir, perm)
+	case ok && int(st.Uid) != os.Getuid() && st.Uid != 0:
+		return fmt.Errorf("directory %s: owned by another user", dir)
+	case ok && perm&0o020 != 0 && int(st.Gid) != os.Getgid():
+		return fmt.Errorf("directory %s: its group (gid %d) may write it (mode %v, not sticky)", dir, st.Gid, perm)
 	}
 	return nil
 }
