@@ -160,8 +160,12 @@ func decodeStrict(data []byte, start, end int, v any) (int, error) {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
-		if dec.More() {
-			return start + int(dec.InputOffset()), errors.New("more after the JSON value")
+		// Nothing but space may follow the value: More() alone lets a
+		// stray '}' or ']' through.
+		if _, err := dec.Token(); err != io.EOF {
+			off := start + int(dec.InputOffset())
+			off += len(data[off:end]) - len(bytes.TrimLeft(data[off:end], " \t\r\n"))
+			return off, errors.New("more after the JSON value")
 		}
 		return 0, nil
 	}

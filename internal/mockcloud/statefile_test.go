@@ -54,3 +54,20 @@ func TestReadGroupsFileRefusesHostileFiles(t *testing.T) {
 		}
 	}
 }
+
+// An empty --state file, as mktemp makes, is no state yet (found in
+// review: it was refused with "EOF"): the run starts from the fixtures
+// and saves its state there.
+func TestKeepStateStartsFromAnEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cloud.json")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := startWith(t, nil)
+	if err := m.KeepState(path); err != nil {
+		t.Fatalf("an empty state file: %v", err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), `"sg-ens-web"`) {
+		t.Fatalf("the state was not saved in the empty file: %v %.200s", err, b)
+	}
+}
