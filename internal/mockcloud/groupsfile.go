@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/store"
 )
@@ -200,9 +201,10 @@ func errorOffset(data []byte, err error) (int, bool) {
 	return 0, false
 }
 
-// position is the 1-based line and column (in bytes) of an offset.
+// position is the 1-based line and column of an offset, the column in
+// characters, as editors count them.
 func position(data []byte, off int) (line, col int) {
 	off = min(max(off, 0), len(data))
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
-	return line, off - bytes.LastIndexByte(data[:off], '\n')
+	return line, 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off])
 }
