@@ -188,7 +188,9 @@ func errorOffset(data []byte, err error) (int, bool) {
 	case errors.As(err, &syntax):
 		return int(syntax.Offset), true
 	case errors.As(err, &typ):
-		return int(typ.Offset), true
+		// encoding/json gives the offset past the value (past its '{'
+		// or '['); the error is the value's, so point at its start.
+		return valueStart(data, int(typ.Offset)), true
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return len(data), true
 	}
@@ -199,6 +201,22 @@ func errorOffset(data []byte, err error) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// valueStart is where the JSON token that ends at end starts: the tokens
+// are read again until one reaches end.
+func valueStart(data []byte, end int) int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		prev := int(dec.InputOffset())
+		if _, err := dec.Token(); err != nil {
+			return end
+		}
+		if int(dec.InputOffset()) >= end {
+			// The separators before a token are read with it.
+			return prev + len(data[prev:end]) - len(bytes.TrimLeft(data[prev:end], " \t\r\n,:"))
+		}
+	}
 }
 
 // position is the 1-based line and column of an offset, the column in

@@ -173,7 +173,7 @@ func TestFixturesErrors(t *testing.T) {
 	for _, tc := range []struct{ name, file, want string }{
 		{"syntax", "{\"groups\": [\n  {\"cloud\": \"ens\",\n   \"id\": \"a\",,\n", `f.json:3:15: invalid character ','`},
 		{"truncated", "{\"groups\": [\n  {\"cloud\": \"ens\"", `f.json:2:18: unexpected EOF`},
-		{"type", "{\"groups\": [\n {\"cloud\": \"ens\", \"id\": 7}]}", `f.json:2:26: group 0: json: cannot unmarshal number`},
+		{"type", "{\"groups\": [\n {\"cloud\": \"ens\", \"id\": 7}]}", `f.json:2:25: group 0: json: cannot unmarshal number`},
 		{"unknown group field", "{\"groups\": [\n {\"cloud\": \"ens\",\n  \"vpc\": \"x\", \"id\": \"a\"}]}", `f.json:3:3: group 0: json: unknown field "vpc"`},
 		{"unknown top field", "{\"group\": []}", `f.json:1:2: json: unknown field "group"`},
 		{"no groups", "{}", `f.json:1:1: want {"groups"`},
