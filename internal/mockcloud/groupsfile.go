@@ -43,6 +43,9 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 		line, col := position(data, off)
 		return fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s is empty: want %s", name, wantGroups)
+	}
 	var top struct {
 		Groups []json.RawMessage `json:"groups"`
 	}
@@ -50,7 +53,7 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 		return nil, at(off, err)
 	}
 	if top.Groups == nil {
-		return nil, at(0, errors.New(`want {"groups": [{"cloud", "id", "region", "status", "default", "rules": [...]}, ...]}, as GET /_mock/state prints`))
+		return nil, at(0, errors.New("want "+wantGroups))
 	}
 	f := &GroupsFile{}
 	seen := map[string]int{}
@@ -117,6 +120,9 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 	}
 	return f, nil
 }
+
+// wantGroups is what a groups file holds, for errors.
+const wantGroups = `{"groups": [{"cloud", "id", "region", "status", "default", "rules": [...]}, ...]}, as GET /_mock/state prints`
 
 // Groups are the file's groups, made afresh on each call (the store
 // changes its groups and rules in place).

@@ -67,6 +67,12 @@ func readStateFile(path string) (*GroupsFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An empty file (one mktemp made for --state) holds no state: mockcloud
+	// never leaves one (it renames a whole synced file into place), and the
+	// checks above have made sure it is this user's, so nothing is lost.
+	if len(data) == 0 {
+		return nil, nil
+	}
 	return ParseGroups(path, data)
 }
 
