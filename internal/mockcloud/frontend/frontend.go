@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -221,7 +222,9 @@ func DecodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
+	// Nothing but space may follow: More() alone lets a stray '}' or ']'
+	// through.
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("more than one value")
 	}
 	return nil
