@@ -91,6 +91,7 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 		// No cloud holds a rule twice: its authorize refuses a repeat, or
 		// adds nothing for it (ECS).
 		sameRule := map[string]int{}
+		held := map[string]int{}
 		for j, rule := range g.Rules {
 			ruleStart := ruleFrom + bytes.Index(data[ruleFrom:from], rule)
 			ruleFrom = ruleStart + len(rule)
@@ -115,6 +116,15 @@ func ParseGroups(name string, data []byte) (*GroupsFile, error) {
 				return nil, at(ruleStart, fmt.Errorf("group %s rule %d: the same rule as rule %d (ids aside): %s never holds a rule twice", key, j, first, g.Cloud))
 			}
 			sameRule[k] = j
+			// Nor more than its authorize lets in.
+			bucket, limit := cloud.ruleQuota(decoded)
+			if held[bucket]++; held[bucket] > limit {
+				what := "rules"
+				if bucket != "" {
+					what = bucket + " rules"
+				}
+				return nil, at(ruleStart, fmt.Errorf("group %s rule %d: more than %d %s: %s's authorize stops at its quota", key, j, limit, what, g.Cloud))
+			}
 		}
 		f.groups = append(f.groups, g)
 	}

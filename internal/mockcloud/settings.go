@@ -25,14 +25,18 @@ type fixtures struct {
 	// needsRegion: the front-end finds a group only in its region, so a
 	// group without one is unreachable.
 	needsRegion bool
+	// ruleQuota is the quota a decoded rule counts against, as the
+	// front-end's authorize counts: a name ("" for the whole group, else
+	// the direction) and its limit.
+	ruleQuota func(rule any) (string, int)
 }
 
 var byCloud = []fixtures{
-	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule, zenlayer.RuleKey, false},
-	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule, alicloud.RuleKey, true},
-	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule, baiducloud.RuleKey, false},
-	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule, apsarastack.RuleKey, true},
-	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule, ens.RuleKey, false},
+	{"zenlayer", zenlayer.ClientSettings, zenlayer.NewGroup, zenlayer.DecodeRule, zenlayer.RuleKey, false, zenlayer.RuleQuota},
+	{"alicloud", alicloud.ClientSettings, alicloud.NewGroup, alicloud.DecodeRule, alicloud.RuleKey, true, alicloud.RuleQuota},
+	{"baiducloud", baiducloud.ClientSettings, baiducloud.NewGroup, baiducloud.DecodeRule, baiducloud.RuleKey, false, baiducloud.RuleQuota},
+	{"apsarastack", apsarastack.ClientSettings, apsarastack.NewGroup, apsarastack.DecodeRule, apsarastack.RuleKey, true, apsarastack.RuleQuota},
+	{"ens", ens.ClientSettings, ens.NewGroup, ens.DecodeRule, ens.RuleKey, false, ens.RuleQuota},
 }
 
 // Clouds are the clouds mockcloud serves, by their names in the provider.

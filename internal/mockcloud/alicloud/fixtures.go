@@ -107,3 +107,7 @@ func RuleKey(rule any) string {
 	p := rule.(*permission)
 	return strings.Join([]string{p.identity(true), p.SourceGroupOwnerAccount + p.DestGroupOwnerAccount, p.SourceGroupOwnerId + p.DestGroupOwnerId}, "|")
 }
+
+// RuleQuota is the quota a stored rule counts against: MaxRules of the
+// whole group, as authorize counts.
+func RuleQuota(any) (string, int) { return "", MaxRules }

@@ -34,3 +34,6 @@ func DecodeRule(data []byte) (any, error) { return alicloud.DecodeRule(data) }
 
 // RuleKey is ECS's: Apsara Stack keeps ECS's rules.
 func RuleKey(rule any) string { return alicloud.RuleKey(rule) }
+
+// RuleQuota is ECS's: Apsara Stack's rule calls are ECS's.
+func RuleQuota(rule any) (string, int) { return alicloud.RuleQuota(rule) }

@@ -61,3 +61,7 @@ func RuleKey(rule any) string {
 	k := rule.(*Rule).key()
 	return strings.Join(k[:], "|")
 }
+
+// RuleQuota is the quota a stored rule counts against: MaxRulesPerDirection
+// of its direction, as authorize counts.
+func RuleQuota(rule any) (string, int) { return rule.(*Rule).Direction, MaxRulesPerDirection }

@@ -55,3 +55,7 @@ func DecodeRule(data []byte) (any, error) {
 // by which authorize refuses a repeat): two rules of a group with one key
 // are a group ENS cannot hold.
 func RuleKey(rule any) string { return rule.(*Permission).identity() }
+
+// RuleQuota is the quota a stored rule counts against: MaxRules of the
+// whole group, as authorize counts.
+func RuleQuota(any) (string, int) { return "", MaxRules }

@@ -86,3 +86,7 @@ func RuleKey(rule any) string {
 	cidr, _ := cidrKey(r.CidrIP)
 	return strings.Join([]string{r.Direction, r.Policy, r.IPProtocol, r.PortRange, cidr}, "|")
 }
+
+// RuleQuota is the quota a stored rule counts against: MaxRulesPerDirection
+// of its direction, as authorize counts.
+func RuleQuota(rule any) (string, int) { return rule.(*RuleInfo).Direction, MaxRulesPerDirection }
