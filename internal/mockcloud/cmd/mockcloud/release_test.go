@@ -22,7 +22,8 @@ import (
 // names its folder here: the snapshot holds the mockcloud archive, whose
 // binary answers --version with the release's version, starts, and
 // serves a signed describe; the provider's checksum file lists the
-// provider's archives, not mockcloud's.
+// provider's archives and its manifest (which the registry reads from it),
+// not mockcloud's.
 func TestReleaseArchive(t *testing.T) {
 	dist := os.Getenv("MOCKCLOUD_RELEASE_DIST")
 	if dist == "" {
@@ -108,7 +109,9 @@ func TestReleaseArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "mockcloud") || !strings.Contains(string(b), "terraform-provider-secgroup_"+version+"_"+runtime.GOOS+"_"+runtime.GOARCH+".zip") {
+	provider := "terraform-provider-secgroup_" + version
+	if strings.Contains(string(b), "mockcloud") || !strings.Contains(string(b), provider+"_"+runtime.GOOS+"_"+runtime.GOARCH+".zip") ||
+		!strings.Contains(string(b), provider+"_manifest.json") {
 		t.Errorf("%s lists:\n%s\nwant the provider's archive and manifest, not mockcloud's", sums[0], b)
 	}
 }
