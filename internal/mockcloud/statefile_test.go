@@ -1,6 +1,7 @@
 package mockcloud_test
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,5 +70,50 @@ func TestKeepStateStartsFromAnEmptyFile(t *testing.T) {
 	}
 	if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), `"sg-ens-web"`) {
 		t.Fatalf("the state was not saved in the empty file: %v %.200s", err, b)
+	}
+}
+
+// --state in a directory anyone may write (no sticky bit) is a shared
+// place: others can remove or swap the file between runs (a run then
+// starts silently from the fixtures). KeepState checks the directory as
+// well as the file (found in review).
+func TestKeepStateRefusesADirectoryOthersMayWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	m := startWith(t, nil)
+	if err := m.KeepState(filepath.Join(dir, "cloud.json")); err == nil {
+		t.Fatal("KeepState in a directory anyone may write (mode 0777, not sticky) was accepted")
+	}
+}
+
+// A state mockcloud itself saved is one it starts from again. The control
+// API's POST /_mock/groups refuses a cloud ParseGroups would (found in
+// review: it took any cloud name, --state saved that group, and the next
+// run refused its own file).
+func TestKeepStateReloadsWhatItSaved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cloud.json")
+	first := startWith(t, nil)
+	if err := first.KeepState(path); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(first.URL+"/_mock/groups", "application/json", strings.NewReader(`{"cloud":"alicoud","id":"sg-typo"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	created := resp.StatusCode
+	if created != http.StatusBadRequest {
+		t.Errorf("POST /_mock/groups of cloud \"alicoud\" answered %d, want 400", created)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := startWith(t, nil).KeepState(path); err != nil {
+		t.Fatalf("POST /_mock/groups of cloud \"alicoud\" answered %d, and the next run refuses the state the first saved: %v", created, err)
 	}
 }
