@@ -65,14 +65,25 @@ func controlAPI(st *store.Store) http.Handler {
 	})
 	mux.HandleFunc("DELETE /_mock/groups/{cloud}/{id}/rules/{rule}", func(w http.ResponseWriter, r *http.Request) {
 		cloud, id, which := r.PathValue("cloud"), r.PathValue("id"), r.PathValue("rule")
-		found, removed := st.RemoveRule(cloud, id, ruleSelector(which))
+		// The rule removed, in the answer: @N is a position, and the
+		// caller needs to know which rule went.
+		selected, gone := ruleSelector(which), json.RawMessage("null")
+		found, removed := st.RemoveRule(cloud, id, func(i int, rule any) bool {
+			if !selected(i, rule) {
+				return false
+			}
+			if raw, err := json.Marshal(rule); err == nil {
+				gone = raw
+			}
+			return true
+		})
 		switch {
 		case !found:
 			controlError(w, http.StatusNotFound, fmt.Errorf("no group %s/%s", cloud, id))
 		case !removed:
 			controlError(w, http.StatusNotFound, fmt.Errorf("group %s/%s has no rule %s (give the rule's id, or @N for the N-th rule of /_mock/state, from 0)", cloud, id, which))
 		default:
-			frontend.WriteJSON(w, http.StatusOK, map[string]any{"deleted": cloud + "/" + id + "/" + which})
+			frontend.WriteJSON(w, http.StatusOK, map[string]any{"deleted": cloud + "/" + id + "/" + which, "rule": gone})
 		}
 	})
 	mux.HandleFunc("GET /_mock/calls", func(w http.ResponseWriter, r *http.Request) {

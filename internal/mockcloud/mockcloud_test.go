@@ -148,8 +148,9 @@ func TestControlAPIDeletesOutOfBand(t *testing.T) {
 	if status, _ := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/9002", ""); status != 200 {
 		t.Fatalf("delete rule by id: %d", status)
 	}
-	if status, _ := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/@0", ""); status != 200 {
-		t.Fatalf("delete rule by position: %d", status)
+	// The answer says which rule a position named (found by a new user).
+	if status, out := call(t, c, "DELETE", s.URL+"/_mock/groups/zenlayer/zl-default/rules/@0", ""); status != 200 || fmt.Sprint(out["rule"].(map[string]any)["ruleId"]) != "9001" {
+		t.Fatalf("delete rule by position: %d, %v; want the answer to name rule 9001", status, out)
 	}
 	g, _ := s.Store.FindGroup("zenlayer", "zl-default")
 	var left []string
