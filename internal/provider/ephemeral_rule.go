@@ -230,9 +230,9 @@ func ephemeralRuleAttributes(ctx context.Context, registry *cloud.Registry) map[
 func ephemeralDescription(name, desc string) string {
 	switch name {
 	case "id":
-		return strings.Replace(desc, "Import id: ", "The rule's id, in the form of `secgroup_rule`'s: ", 1)
+		return "The rule's id, in the form of `secgroup_rule`'s: " + strings.TrimPrefix(desc, importIDPrefix)
 	case "description":
-		desc = strings.Replace(desc, " Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.", "", 1)
+		desc = strings.TrimSuffix(desc, descriptionChangesInPlace)
 		return desc + fmt.Sprintf(" On the cloud the expiry marker (`%s`) follows it, after a space: the description and the marker together must fit the cloud's limit.",
 			rule.Marker(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)))
 	}

@@ -27,6 +27,13 @@ import (
 	"github.com/secgroup/terraform-provider-secgroup/internal/rule"
 )
 
+// Parts of secgroup_rule's attribute descriptions that the ephemeral rule,
+// whose schema is derived from it, words otherwise (ephemeralDescription).
+const (
+	descriptionChangesInPlace = " Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere."
+	importIDPrefix            = "Import id: "
+)
+
 var (
 	_ resource.Resource                   = &RuleResource{}
 	_ resource.ResourceWithConfigure      = &RuleResource{}
@@ -87,7 +94,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Import id: `<cloud>/<security_group_id>/<rule_id>` where the cloud has rule ids, else the content form `<cloud>/<security_group_id>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...]`.",
+				MarkdownDescription: importIDPrefix + "`<cloud>/<security_group_id>/<rule_id>` where the cloud has rule ids, else the content form `<cloud>/<security_group_id>/<direction>,<protocol>,<port_range>,<cidr>[,name=value...]`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"cloud": schema.StringAttribute{
@@ -197,7 +204,7 @@ func (r *RuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				// Computed so that no description and an empty one are one
 				// value (""): neither plans a change against the other.
 				Computed:            true,
-				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted, as the `secgroup_rules` data source gives it; a value known only at apply is checked then, before any call). Changed in place where the cloud can (ECS, Apsara Stack), by replacement elsewhere.",
+				MarkdownDescription: "Free text; left out, it is empty (`\"\"`), the same as `description = \"\"` on every cloud (on ENS, whose rules have none, only `\"\"` is accepted, as the `secgroup_rules` data source gives it; a value known only at apply is checked then, before any call)." + descriptionChangesInPlace,
 			},
 			"rule_id": schema.StringAttribute{
 				Computed:            true,
