@@ -16,41 +16,19 @@ import (
 
 // The command prints its contract line once it accepts connections.
 func TestCommandPrintsItsAddress(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
-	bin := filepath.Join(t.TempDir(), "mockcloud")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	select {
-	case line := <-lines:
-		m := regexp.MustCompile(`^mockcloud listening on (http://127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(line)
-		if m == nil {
-			t.Fatalf("first line %q", line)
-		}
-		resp, err := http.Get(m[1] + "/_mock/state")
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET /_mock/state right after the line: %v", err)
-		}
-		resp.Body.Close()
-	case <-time.After(30 * time.Second):
+	line, ok, _ := startCommand(t, buildCommand(t), "--listen", "127.0.0.1:0")
+	if !ok {
 		t.Fatal("no address line within 30s")
 	}
+	m := regexp.MustCompile(`^mockcloud listening on (http://127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("first line %q", line)
+	}
+	resp, err := http.Get(m[1] + "/_mock/state")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /_mock/state right after the line: %v", err)
+	}
+	resp.Body.Close()
 }
 
 func TestParseFaults(t *testing.T) {
@@ -83,6 +61,32 @@ func buildCommand(t *testing.T) string {
 	return bin
 }
 
+// startCommand starts the built command with args and returns the first
+// line it prints ("" when it exits without one), false when neither comes
+// within 30 s, and the process, which is killed when the test ends.
+func startCommand(t *testing.T, bin string, args ...string) (string, bool, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Scan()
+		line <- sc.Text()
+	}()
+	select {
+	case l := <-line:
+		return l, true, cmd
+	case <-time.After(30 * time.Second):
+		return "", false, cmd
+	}
+}
+
 // A fixtures file mockcloud cannot use stops it before it listens, with
 // the file's name, line and column.
 func TestCommandRefusesABadFixturesFile(t *testing.T) {
@@ -103,17 +107,11 @@ func TestCommandKeepsStateAcrossRuns(t *testing.T) {
 	bin := buildCommand(t)
 	state := filepath.Join(t.TempDir(), "cloud.json")
 	run := func() (string, *exec.Cmd) {
-		cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--state", state)
-		stdout, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stdout)
-		if !sc.Scan() {
+		line, ok, cmd := startCommand(t, bin, "--listen", "127.0.0.1:0", "--state", state)
+		if !ok || line == "" {
 			t.Fatal("no address line")
 		}
-		return strings.TrimPrefix(sc.Text(), "mockcloud listening on "), cmd
+		return strings.TrimPrefix(line, "mockcloud listening on "), cmd
 	}
 	url, first := run()
 	resp, err := http.Post(url+"/_mock/groups", "application/json", strings.NewReader(`{"cloud":"ens","id":"sg-kept"}`))
@@ -128,8 +126,7 @@ func TestCommandKeepsStateAcrossRuns(t *testing.T) {
 	if err := first.Wait(); err != nil {
 		t.Fatalf("the first run did not stop cleanly: %v", err)
 	}
-	url, second := run()
-	defer func() { _ = second.Process.Kill(); _ = second.Wait() }()
+	url, _ = run()
 	resp, err = http.Get(url + "/_mock/state")
 	if err != nil {
 		t.Fatal(err)
@@ -179,25 +176,11 @@ func TestCommandRefusesAFixturesFileOthersControl(t *testing.T) {
 	if err := os.Symlink(theirs, link); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--fixtures", link)
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Scan()
-		line <- sc.Text()
-	}()
-	select {
-	case l := <-line:
-		if strings.HasPrefix(l, "mockcloud listening on ") {
-			t.Fatalf("mockcloud started on a fixtures file of uid 65534, mode 0666, through a link: %q", l)
-		}
-	case <-time.After(30 * time.Second):
+	l, ok, _ := startCommand(t, bin, "--listen", "127.0.0.1:0", "--fixtures", link)
+	switch {
+	case !ok:
 		t.Fatal("neither started nor stopped within 30s")
+	case strings.HasPrefix(l, "mockcloud listening on "):
+		t.Fatalf("mockcloud started on a fixtures file of uid 65534, mode 0666, through a link: %q", l)
 	}
 }

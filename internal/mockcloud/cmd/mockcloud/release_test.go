@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"context"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/secgroup/terraform-provider-secgroup/internal/cloud/alicloud"
 	"github.com/secgroup/terraform-provider-secgroup/internal/mockcloud/mocktest"
@@ -69,30 +67,15 @@ func TestReleaseArchive(t *testing.T) {
 		t.Fatalf("--version: %q %v, want %q", out, err, "mockcloud "+version)
 	}
 
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Scan()
-		line <- sc.Text()
-	}()
-	var url string
-	select {
-	case l := <-line:
-		m := regexp.MustCompile(`^mockcloud listening on (http://127\.0\.0\.1:[0-9]+)$`).FindStringSubmatch(l)
-		if m == nil {
-			t.Fatalf("first line %q", l)
-		}
-		url = m[1]
-	case <-time.After(30 * time.Second):
+	l, ok, _ := startCommand(t, bin, "--listen", "127.0.0.1:0")
+	if !ok {
 		t.Fatal("no address line within 30s")
 	}
+	m := regexp.MustCompile(`^mockcloud listening on (http://127\.0\.0\.1:[0-9]+)$`).FindStringSubmatch(l)
+	if m == nil {
+		t.Fatalf("first line %q", l)
+	}
+	url := m[1]
 	ecs, err := alicloud.Definition().Connect(context.Background(), mocktest.Settings("alicloud", url))
 	if err != nil {
 		t.Fatal(err)
