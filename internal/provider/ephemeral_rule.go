@@ -156,7 +156,13 @@ func CloseStillOpen(limit time.Duration) {
 			ctx, cancel, c := connect(ctx, r.conns, r.opened.Cloud, limit, &diags)
 			defer cancel()
 			err := errors.New("no client")
-			if c != nil {
+			switch {
+			case c == nil:
+			case r.opened.Rule.NativeID == "":
+				// Known by content only (a create left unconfirmed): revoke
+				// it only as a read shows it, with our marker, by its id.
+				err = revokeUnconfirmed(ctx, c, r.opened.Group, r.opened.Rule)
+			default:
 				err = c.Delete(ctx, r.opened.Group, r.opened.Rule)
 			}
 			if err != nil {
@@ -167,6 +173,21 @@ func CloseStillOpen(limit time.Duration) {
 		}()
 	}
 	wg.Wait()
+}
+
+// revokeUnconfirmed revokes a rule known by content only when a read
+// shows it with its description (its marker), by the id the read gives.
+func revokeUnconfirmed(ctx context.Context, c *engine.Client, group string, want rule.Rule) error {
+	held, err := c.ListFresh(ctx, group)
+	if err != nil {
+		return err
+	}
+	byContent := rule.Identity{NoPriority: c.Cloud.Capabilities.Identity.NoPriority}
+	i := slices.IndexFunc(held, func(h rule.Rule) bool { return byContent.Match(want, h) && h.Description == want.Description })
+	if i < 0 {
+		return nil
+	}
+	return c.RevokeExact(ctx, group, []engine.Target{sameDescription(held[i])})[0]
 }
 
 // Metadata names the ephemeral resource.
@@ -369,7 +390,11 @@ func (e *EphemeralRule) Open(ctx context.Context, req ephemeral.OpenRequest, res
 		r := *st.takeOver
 		r.Description = rule.WithMarker(userDesc, until)
 		if err := c.UpdateDescription(ctx, group, r); err != nil {
-			addRuleError(&resp.Diagnostics, "Could Not Take Over Expired Ephemeral Rule", group, r, err)
+			// The change may have landed with its answer lost, renewing the
+			// marker: the provider's shutdown revokes the rule (by its id;
+			// it was a dead run's leftover either way).
+			remember(e.conns, openedRule{Cloud: cloudName, Group: group, UserDescription: userDesc, Duration: duration, Key: rand.Text(), Rule: r, Made: true})
+			addRuleError(&resp.Diagnostics, "Could Not Take Over Expired Ephemeral Rule", group, r, fmt.Errorf("%w; the provider revokes the rule when Terraform stops it", err))
 			return
 		}
 		opened.Rule, opened.Made = r, true
