@@ -91,6 +91,29 @@ func TestKeepStateRefusesADirectoryOthersMayWrite(t *testing.T) {
 	}
 }
 
+// A sticky directory owned by another user is refused too: its owner may
+// remove or rename any file in it (found in review: the sticky bit let it
+// pass before the owner was checked).
+func TestKeepStateRefusesAStickyDirectoryOfAnotherUser(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("chown to another user needs root")
+	}
+	dir := filepath.Join(t.TempDir(), "theirs")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(dir, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	m := startWith(t, nil)
+	if err := m.KeepState(filepath.Join(dir, "cloud.json")); err == nil || !strings.Contains(err.Error(), "owned by another user") {
+		t.Fatalf("KeepState in a sticky directory of uid 65534: %v, want it refused as another user's", err)
+	}
+}
+
 // A state mockcloud itself saved is one it starts from again. The control
 // API's POST /_mock/groups refuses a cloud ParseGroups would (found in
 // review: it took any cloud name, --state saved that group, and the next

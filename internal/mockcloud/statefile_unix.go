@@ -32,16 +32,18 @@ func privateDir(dir string) error {
 	if err != nil {
 		return err
 	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if ok && int(st.Uid) != os.Getuid() && st.Uid != 0 {
+		// Its owner may remove or rename any file in it, sticky or not.
+		return fmt.Errorf("directory %s: owned by another user", dir)
+	}
 	if fi.Mode()&fs.ModeSticky != 0 {
 		return nil
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
 	perm := fi.Mode().Perm()
 	switch {
 	case perm&0o002 != 0:
 		return fmt.Errorf("directory %s: any user may write it (mode %v, not sticky)", dir, perm)
-	case ok && int(st.Uid) != os.Getuid() && st.Uid != 0:
-		return fmt.Errorf("directory %s: owned by another user", dir)
 	case ok && perm&0o020 != 0 && int(st.Gid) != os.Getgid():
 		return fmt.Errorf("directory %s: its group (gid %d) may write it (mode %v, not sticky)", dir, st.Gid, perm)
 	}
